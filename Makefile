@@ -1,0 +1,153 @@
+# sel4-sim: seL4's kernel API with a Genode-style user land, as Linux processes.
+#
+#   make         build everything into build/ (executables in build/bin/)
+#   make run     boot the default scenario
+#   make test    build and run every test
+#   make bench   measure against host floors
+#   make deps    install missing Debian build dependencies
+
+BUILD    ?= build
+BIN      := $(BUILD)/bin
+OBJ      := $(BUILD)/obj
+GEN      := $(BUILD)/gen
+CC       ?= gcc
+
+# make V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1)	$(2)"
+endif
+
+WARN     := -Wall -Wextra -Werror
+DEPFLAGS  = -MMD -MP
+
+# kernel-sim and host tools: hosted C with glibc, libseccomp, libcap.
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iprotocol -I$(GEN)
+HOST_LIBS   := -lseccomp -lcap
+
+# Everything that runs inside a PD: freestanding, static, no libc.
+PD_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-pie \
+	-fno-pic -fno-tree-loop-distribute-patterns -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -Iprotocol -Icomponents/lib/sel4/include \
+	-Icomponents/lib/base/include
+PD_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
+
+# Addresses from protocol/sim/layout.h.
+RUNTIME_BASE   := 0x7e8000000000
+COMPONENT_BASE := 0x1000000
+
+.PHONY: all deps run test bench clean format
+all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(TEST_BINS)
+
+deps:
+	@scripts/install-deps
+
+# ---- kernel-sim ---------------------------------------------------------
+KERNEL_SRCS := $(filter-out kernel-sim/runtime/%,$(wildcard kernel-sim/*.c kernel-sim/*/*.c))
+KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(OBJ)/host/%.o)
+KERNEL_LIB_OBJS := $(filter-out $(OBJ)/host/kernel-sim/main.o,$(KERNEL_OBJS))
+
+$(GEN)/hostnames_table.h:
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)echo '#include <asm/unistd_64.h>' | $(CC) -E -dM -x c - | \
+		awk '$$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { printf "[%s] = \"%s\",\n", $$3, substr($$2, 6) }' \
+		> $@.tmp
+	$(Q)test -s $@.tmp && mv $@.tmp $@
+
+$(OBJ)/host/kernel-sim/api/hostnames.o: $(GEN)/hostnames_table.h
+
+$(OBJ)/host/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BIN)/kernel-sim: $(KERNEL_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# ---- pd-host, the PD runtime ---------------------------------------------
+# It lives far above 4 GiB, so its code is position independent.
+RUNTIME_CFLAGS := $(filter-out -fno-pie -fno-pic,$(PD_CFLAGS)) -fpie
+RUNTIME_OBJS := $(patsubst %,$(OBJ)/rt/%.o,$(basename $(wildcard kernel-sim/runtime/*.c kernel-sim/runtime/*.S)))
+
+$(OBJ)/rt/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(RUNTIME_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OBJ)/rt/%.o: %.S
+	@mkdir -p $(@D)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(RUNTIME_CFLAGS) -c $< -o $@
+
+$(BIN)/pd-host: $(RUNTIME_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(RUNTIME_CFLAGS) $(PD_LDFLAGS) -Wl,--no-relax -Wl,-Ttext-segment=$(RUNTIME_BASE) -o $@ $^
+
+$(OBJ)/pd/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(PD_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OBJ)/pd/%.o: %.S
+	@mkdir -p $(@D)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(PD_CFLAGS) -c $< -o $@
+
+# ---- root tasks and components -------------------------------------------
+BASE_OBJS := $(patsubst %.c,$(OBJ)/pd/%.o,$(wildcard components/lib/base/*.c))
+ROOT_OBJS := $(OBJ)/pd/components/lib/crt0/roottask.o \
+	$(OBJ)/pd/components/lib/crt0/roottask_start.o $(BASE_OBJS)
+
+# A root task from the sources listed after its name.
+define roottask
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/pd/%.o,$(2)) $(ROOT_OBJS)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)
+	$(Q)$(CC) $(PD_CFLAGS) $(PD_LDFLAGS) -Wl,-Ttext-segment=$(COMPONENT_BASE) -o $$@ $$^
+endef
+
+$(eval $(call roottask,core,core/main.c))
+$(eval $(call roottask,test-hello,tests/roottask/hello.c))
+$(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
+$(eval $(call roottask,bench-trap-root,tests/bench/trap_root.c))
+
+# ---- tests ---------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
+TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(UNIT_TESTS) $(BIN)/bench-trap \
+	$(BIN)/bench-trap-root
+
+$(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Ikernel-sim -o $@ $^ $(HOST_LIBS)
+
+$(BIN)/bench-trap: tests/bench/trap.c
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+
+all: $(TEST_BINS)
+
+run: all
+	$(BIN)/kernel-sim $(BIN)/core $(BIN)/test-hello
+
+test: all
+	tests/run
+
+bench: all
+	$(BIN)/bench-trap
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

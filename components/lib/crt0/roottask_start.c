@@ -1,0 +1,38 @@
+/* C start of a root task: IPC buffer from the boot info, then root_main. */
+#include <sel4/sel4.h>
+#include <base/roottask.h>
+
+seL4_IPCBuffer *__sel4_ipc_buffer;
+
+__attribute__((noreturn)) void __sim_root_start(const seL4_BootInfo *bi)
+{
+	__sel4_ipc_buffer = bi->ipcBuffer;
+	int status = root_main(bi);
+	for (;;)
+		sim_DebugHalt(status);
+}
+
+const sim_BootModule *sim_boot_module(const seL4_BootInfo *bi, const char *name)
+{
+	const char *p = (const char *)bi + seL4_BootInfoFrameSize;
+	const char *end = p + bi->extraLen;
+	while (p + sizeof(seL4_BootInfoHeader) <= end) {
+		const seL4_BootInfoHeader *h = (const seL4_BootInfoHeader *)p;
+		if (h->len < sizeof(*h) || h->len > (seL4_Word)(end - p))
+			break;
+		if (h->id == SEL4_BOOTINFO_HEADER_SIM_MODULES) {
+			const sim_BootModules *m = (const sim_BootModules *)h;
+			if (m->count > (h->len - sizeof(*m)) / sizeof(m->module[0]))
+				break;
+			for (seL4_Word i = 0; i < m->count; i++) {
+				const char *a = m->module[i].name, *b = name;
+				while (*a && *a == *b)
+					a++, b++;
+				if (*a == *b)
+					return &m->module[i];
+			}
+		}
+		p += h->len;
+	}
+	return 0;
+}

@@ -1,0 +1,284 @@
+/*
+ * System calls. On x86_64 the syscall instruction takes the number in rdx,
+ * the capability or badge in rdi, the message info in rsi and the first
+ * four message registers in r10, r8, r9 and r15; rcx and r11 are clobbered.
+ *
+ * seL4 ignores rax; these stubs load it with -1, which is no host system
+ * call. Linux hands a few numbers (uretprobe, uprobe) to the host kernel
+ * before any seccomp filter sees them, so rax must not be left to chance.
+ */
+
+#define SEL4_SYSCALL_RAX ((seL4_Word)-1)
+#pragma once
+
+extern seL4_IPCBuffer *__sel4_ipc_buffer;
+
+static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
+{
+	return __sel4_ipc_buffer;
+}
+
+static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *b)
+{
+	__sel4_ipc_buffer = b;
+}
+
+static inline seL4_Word seL4_GetMR(int i)
+{
+	return __sel4_ipc_buffer->msg[i];
+}
+
+static inline void seL4_SetMR(int i, seL4_Word v)
+{
+	__sel4_ipc_buffer->msg[i] = v;
+}
+
+static inline seL4_Word seL4_GetUserData(void)
+{
+	return __sel4_ipc_buffer->userData;
+}
+
+static inline void seL4_SetUserData(seL4_Word v)
+{
+	__sel4_ipc_buffer->userData = v;
+}
+
+static inline seL4_Word seL4_GetBadge(int i)
+{
+	return __sel4_ipc_buffer->caps_or_badges[i];
+}
+
+static inline seL4_CPtr seL4_GetCap(int i)
+{
+	return __sel4_ipc_buffer->caps_or_badges[i];
+}
+
+static inline void seL4_SetCap(int i, seL4_CPtr cptr)
+{
+	__sel4_ipc_buffer->caps_or_badges[i] = cptr;
+}
+
+static inline void seL4_GetCapReceivePath(seL4_CPtr *root, seL4_CPtr *index, seL4_Word *depth)
+{
+	if (root)
+		*root = __sel4_ipc_buffer->receiveCNode;
+	if (index)
+		*index = __sel4_ipc_buffer->receiveIndex;
+	if (depth)
+		*depth = __sel4_ipc_buffer->receiveDepth;
+}
+
+static inline void seL4_SetCapReceivePath(seL4_CPtr root, seL4_CPtr index, seL4_Word depth)
+{
+	__sel4_ipc_buffer->receiveCNode = root;
+	__sel4_ipc_buffer->receiveIndex = index;
+	__sel4_ipc_buffer->receiveDepth = depth;
+}
+
+/* The raw traps, one per register pattern. */
+
+static inline void sel4_sys_send(seL4_Word sys, seL4_Word dest, seL4_Word info, seL4_Word m0,
+				 seL4_Word m1, seL4_Word m2, seL4_Word m3)
+{
+	register seL4_Word r10 __asm__("r10") = m0;
+	register seL4_Word r8 __asm__("r8") = m1;
+	register seL4_Word r9 __asm__("r9") = m2;
+	register seL4_Word r15 __asm__("r15") = m3;
+	__asm__ volatile("syscall"
+			 : "+D"(dest), "+S"(info), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r15)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "r11", "memory");
+}
+
+static inline void sel4_sys_recv(seL4_Word sys, seL4_Word src, seL4_Word *badge, seL4_Word *info,
+				 seL4_Word *m0, seL4_Word *m1, seL4_Word *m2, seL4_Word *m3)
+{
+	register seL4_Word r10 __asm__("r10");
+	register seL4_Word r8 __asm__("r8");
+	register seL4_Word r9 __asm__("r9");
+	register seL4_Word r15 __asm__("r15");
+	seL4_Word rsi;
+	__asm__ volatile("syscall"
+			 : "+D"(src), "=S"(rsi), "=r"(r10), "=r"(r8), "=r"(r9), "=r"(r15)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "r11", "memory");
+	*badge = src;
+	*info = rsi;
+	*m0 = r10;
+	*m1 = r8;
+	*m2 = r9;
+	*m3 = r15;
+}
+
+static inline void sel4_sys_send_recv(seL4_Word sys, seL4_Word dest, seL4_Word *badge,
+				      seL4_Word info, seL4_Word *out_info, seL4_Word *m0,
+				      seL4_Word *m1, seL4_Word *m2, seL4_Word *m3)
+{
+	register seL4_Word r10 __asm__("r10") = *m0;
+	register seL4_Word r8 __asm__("r8") = *m1;
+	register seL4_Word r9 __asm__("r9") = *m2;
+	register seL4_Word r15 __asm__("r15") = *m3;
+	__asm__ volatile("syscall"
+			 : "+D"(dest), "+S"(info), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r15)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "r11", "memory");
+	*badge = dest;
+	*out_info = info;
+	*m0 = r10;
+	*m1 = r8;
+	*m2 = r9;
+	*m3 = r15;
+}
+
+static inline void sel4_sys_null(seL4_Word sys, seL4_Word arg)
+{
+	__asm__ volatile("syscall"
+			 : "+D"(arg)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "rsi", "r11", "memory");
+}
+
+/* The system calls of the non-MCS API. */
+
+static inline void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t info)
+{
+	sel4_sys_send((seL4_Word)seL4_SysSend, dest, info.words[0], seL4_GetMR(0), seL4_GetMR(1),
+		      seL4_GetMR(2), seL4_GetMR(3));
+}
+
+static inline void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t info)
+{
+	sel4_sys_send((seL4_Word)seL4_SysNBSend, dest, info.words[0], seL4_GetMR(0), seL4_GetMR(1),
+		      seL4_GetMR(2), seL4_GetMR(3));
+}
+
+static inline void sel4_store_mrs(seL4_Word m0, seL4_Word m1, seL4_Word m2, seL4_Word m3)
+{
+	seL4_SetMR(0, m0);
+	seL4_SetMR(1, m1);
+	seL4_SetMR(2, m2);
+	seL4_SetMR(3, m3);
+}
+
+static inline seL4_MessageInfo_t sel4_recv_common(seL4_Word sys, seL4_CPtr src, seL4_Word *sender)
+{
+	seL4_Word badge, info, m0, m1, m2, m3;
+	sel4_sys_recv(sys, src, &badge, &info, &m0, &m1, &m2, &m3);
+	sel4_store_mrs(m0, m1, m2, m3);
+	if (sender)
+		*sender = badge;
+	return (seL4_MessageInfo_t){{info}};
+}
+
+static inline seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)
+{
+	return sel4_recv_common((seL4_Word)seL4_SysRecv, src, sender);
+}
+
+static inline seL4_MessageInfo_t seL4_NBRecv(seL4_CPtr src, seL4_Word *sender)
+{
+	return sel4_recv_common((seL4_Word)seL4_SysNBRecv, src, sender);
+}
+
+static inline seL4_MessageInfo_t sel4_send_recv_common(seL4_Word sys, seL4_CPtr dest,
+						       seL4_MessageInfo_t info, seL4_Word *sender)
+{
+	seL4_Word badge, out, m0 = seL4_GetMR(0), m1 = seL4_GetMR(1), m2 = seL4_GetMR(2),
+			      m3 = seL4_GetMR(3);
+	sel4_sys_send_recv(sys, dest, &badge, info.words[0], &out, &m0, &m1, &m2, &m3);
+	sel4_store_mrs(m0, m1, m2, m3);
+	if (sender)
+		*sender = badge;
+	return (seL4_MessageInfo_t){{out}};
+}
+
+static inline seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t info)
+{
+	return sel4_send_recv_common((seL4_Word)seL4_SysCall, dest, info, 0);
+}
+
+static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_t info,
+						seL4_Word *sender)
+{
+	return sel4_send_recv_common((seL4_Word)seL4_SysReplyRecv, src, info, sender);
+}
+
+static inline void seL4_Reply(seL4_MessageInfo_t info)
+{
+	sel4_sys_send((seL4_Word)seL4_SysReply, 0, info.words[0], seL4_GetMR(0), seL4_GetMR(1),
+		      seL4_GetMR(2), seL4_GetMR(3));
+}
+
+static inline void seL4_Signal(seL4_CPtr dest)
+{
+	sel4_sys_send((seL4_Word)seL4_SysSend, dest, seL4_MessageInfo_new(0, 0, 0, 0).words[0], 0,
+		      0, 0, 0);
+}
+
+static inline void seL4_Wait(seL4_CPtr src, seL4_Word *sender)
+{
+	seL4_Recv(src, sender);
+}
+
+static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
+{
+	return seL4_NBRecv(src, sender);
+}
+
+static inline void seL4_Yield(void)
+{
+	sel4_sys_null((seL4_Word)seL4_SysYield, 0);
+}
+
+/* Debug calls. */
+
+static inline void seL4_DebugPutChar(char c)
+{
+	sel4_sys_null((seL4_Word)seL4_SysDebugPutChar, (seL4_Word)(unsigned char)c);
+}
+
+static inline void seL4_DebugPutString(const char *s)
+{
+	while (*s)
+		seL4_DebugPutChar(*s++);
+}
+
+static inline void seL4_DebugDumpScheduler(void)
+{
+	sel4_sys_null((seL4_Word)seL4_SysDebugDumpScheduler, 0);
+}
+
+static inline void seL4_DebugSnapshot(void)
+{
+	sel4_sys_null((seL4_Word)seL4_SysDebugSnapshot, 0);
+}
+
+/* sel4-sim extension: halt the system with an exit status for kernel-sim. */
+static inline void sim_DebugHalt(int status)
+{
+	sel4_sys_null((seL4_Word)seL4_SysDebugHalt, (seL4_Word)(unsigned)status);
+}
+
+static inline void seL4_DebugHalt(void)
+{
+	sim_DebugHalt(0);
+}
+
+static inline seL4_Word seL4_DebugCapIdentify(seL4_CPtr cap)
+{
+	__asm__ volatile("syscall"
+			 : "+D"(cap)
+			 : "d"((seL4_Word)seL4_SysDebugCapIdentify), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "rsi", "r11", "memory");
+	return cap;
+}
+
+static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
+{
+	char *dst = (char *)__sel4_ipc_buffer->msg;
+	seL4_Word i = 0;
+	for (; name[i] && i < sizeof(__sel4_ipc_buffer->msg) - 1; i++)
+		dst[i] = name[i];
+	dst[i] = 0;
+	sel4_sys_null((seL4_Word)seL4_SysDebugNameThread, tcb);
+}

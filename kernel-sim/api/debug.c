@@ -1,0 +1,108 @@
+#include "debug.h"
+#include "faults.h"
+#include "syscall.h"
+#include "../kernel/cspace.h"
+#include "../kernel/log.h"
+#include "../kernel/thread.h"
+#include <sel4/faults.h>
+#include <sel4/syscall.h>
+
+#include <string.h>
+
+static const char *thread_state_name(enum thread_state s)
+{
+	static const char *const names[] = {
+	    [ThreadState_Inactive] = "inactive",
+	    [ThreadState_Running] = "running",
+	    [ThreadState_Restart] = "restart",
+	    [ThreadState_BlockedOnReceive] = "blocked on recv",
+	    [ThreadState_BlockedOnSend] = "blocked on send",
+	    [ThreadState_BlockedOnReply] = "blocked on reply",
+	    [ThreadState_BlockedOnNotification] = "blocked on ntfn",
+	    [ThreadState_IdleThreadState] = "idle",
+	};
+	return s <= ThreadState_IdleThreadState ? names[s] : "unknown";
+}
+
+static void dump_scheduler(void)
+{
+	kprintf("Dumping all tcbs!\n");
+	kprintf("Name                                    \tState          \tIP                  "
+		"\t Prio \t Core\n");
+	kprintf("--------------------------------------------------------------------------------"
+		"------\n");
+	for (struct tcb *t = tcb_first(); t; t = t->all_next)
+		kprintf("%-40.40s\t%-15s\t%#-18lx\t%3u\t%3d\n", t->name,
+			thread_state_name(t->state), (unsigned long)t->regs.rip, t->priority, 0);
+}
+
+/* seL4_DebugNameThread: the name is a string in the IPC buffer after the tag. */
+static void debug_name_thread(struct tcb *t)
+{
+	struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, t->regs.capRegister);
+	if (lu.status != EXCEPTION_NONE || lu.cap.type != cap_thread_cap) {
+		/* seL4 halts here; one misbehaving PD must not end the system. */
+		user_error("SysDebugNameThread: cap is not a TCB, ignored");
+		return;
+	}
+	seL4_Word *buffer = lookup_ipc_buffer(true, t);
+	if (!buffer) {
+		user_error("SysDebugNameThread: Failed to lookup IPC buffer, ignored");
+		return;
+	}
+	const char *name = (const char *)(buffer + 1);
+	size_t len = strnlen(name, TCB_NAME_MAX);
+	if (len == TCB_NAME_MAX) {
+		user_error("SysDebugNameThread: Name too long, ignored");
+		return;
+	}
+	struct tcb *target = lu.cap.thread.tcb;
+	memcpy(target->name, name, len);
+	target->name[len] = 0;
+	target->host.name_dirty = true;
+}
+
+/*
+ * seL4_DebugHalt ends the system. sel4-sim extension: rdi carries the exit
+ * status kernel-sim returns (libsel4's seL4_DebugHalt passes 0).
+ */
+static void debug_halt(struct tcb *t)
+{
+	kprintf("Debug halt syscall from user thread 0x%lx \"%s\"\n", kernel_pointer(t->obj.paddr),
+		t->name);
+	system_halted = true;
+	system_exit_status = (int)(t->regs.capRegister & 0xff);
+	set_thread_state(t, ThreadState_Inactive);
+}
+
+void handle_unknown_syscall(struct tcb *t, seL4_Word w)
+{
+	switch ((seL4_SWord)w) {
+	case seL4_SysDebugPutChar:
+		console_putchar((char)t->regs.capRegister);
+		return;
+	case seL4_SysDebugDumpScheduler:
+		dump_scheduler();
+		return;
+	case seL4_SysDebugHalt:
+		debug_halt(t);
+		return;
+	case seL4_SysDebugSnapshot:
+		kprintf("Debug snapshot syscall from user thread 0x%lx \"%s\"\n",
+			kernel_pointer(t->obj.paddr), t->name);
+		return;
+	case seL4_SysDebugCapIdentify: {
+		struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, t->regs.capRegister);
+		t->regs.capRegister = lu.status == EXCEPTION_NONE ? (seL4_Word)lu.cap.type : 0;
+		return;
+	}
+	case seL4_SysDebugNameThread:
+		debug_name_thread(t);
+		return;
+	default:
+		current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,
+					       .unknown_syscall = {.syscall_number = w}};
+		handle_fault(t);
+		return;
+	}
+}

@@ -1,0 +1,127 @@
+#include "invocation.h"
+#include "faults.h"
+#include "../kernel/cspace.h"
+#include "../kernel/log.h"
+#include "../kernel/thread.h"
+#include "../object/objects.h"
+#include <sel4/faults.h>
+#include <sel4/message_info.h>
+
+unsigned set_mrs_lookup_failure(struct tcb *t, seL4_Word *buffer, const struct lookup_fault *f,
+				unsigned offset)
+{
+	unsigned i = set_mr(t, buffer, offset, f->type + 1);
+	switch (f->type) {
+	case lookup_fault_invalid_root:
+		return i;
+	case lookup_fault_missing_capability:
+		return set_mr(t, buffer, offset + 1, f->bits_left);
+	case lookup_fault_depth_mismatch:
+		set_mr(t, buffer, offset + 1, f->bits_left);
+		return set_mr(t, buffer, offset + 2, f->bits_found);
+	case lookup_fault_guard_mismatch:
+		set_mr(t, buffer, offset + 1, f->bits_left);
+		set_mr(t, buffer, offset + 2, f->guard_found);
+		return set_mr(t, buffer, offset + 3, f->bits_found);
+	}
+	return i;
+}
+
+static unsigned set_mrs_syscall_error(struct tcb *t, seL4_Word *buffer)
+{
+	const struct syscall_error *e = &current_syscall_error;
+	switch (e->type) {
+	case seL4_InvalidArgument:
+		return set_mr(t, buffer, 0, e->invalid_argument_number);
+	case seL4_InvalidCapability:
+		return set_mr(t, buffer, 0, e->invalid_cap_number);
+	case seL4_RangeError:
+		set_mr(t, buffer, 0, e->range_error_min);
+		return set_mr(t, buffer, 1, e->range_error_max);
+	case seL4_FailedLookup:
+		set_mr(t, buffer, 0, e->failed_lookup_was_source ? 1 : 0);
+		return set_mrs_lookup_failure(t, buffer, &current_lookup_fault, 1);
+	case seL4_NotEnoughMemory:
+		return set_mr(t, buffer, 0, e->memory_left);
+	default:
+		return 0;
+	}
+}
+
+void reply_from_kernel_error(struct tcb *t)
+{
+	seL4_Word *buffer = lookup_ipc_buffer(true, t);
+	t->regs.badgeRegister = 0;
+	unsigned len = set_mrs_syscall_error(t, buffer);
+	t->regs.msgInfoRegister =
+	    seL4_MessageInfo_new(current_syscall_error.type, 0, 0, len).words[0];
+}
+
+void reply_from_kernel_success_empty(struct tcb *t)
+{
+	t->regs.badgeRegister = 0;
+	t->regs.msgInfoRegister = seL4_MessageInfo_new(0, 0, 0, 0).words[0];
+}
+
+void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
+{
+	seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
+	seL4_CPtr cptr = t->regs.capRegister;
+
+	struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, cptr);
+	if (lu.status != EXCEPTION_NONE) {
+		user_error("Invocation of invalid cap #%lu.", (unsigned long)cptr);
+		current_fault = (struct fault){.type = seL4_Fault_CapFault,
+					       .cap = {.address = cptr, .in_receive_phase = false}};
+		if (is_blocking)
+			handle_fault(t);
+		return;
+	}
+
+	seL4_Word *buffer = lookup_ipc_buffer(false, t);
+	seL4_Word length = seL4_MessageInfo_get_length(info);
+	if (length > n_msgRegisters && !buffer)
+		length = n_msgRegisters;
+
+	enum exception status = decode_invocation(t, seL4_MessageInfo_get_label(info), length, cptr,
+						  lu.slot, lu.cap, is_blocking, is_call, buffer);
+	if (status == EXCEPTION_SYSCALL_ERROR) {
+		if (is_call)
+			reply_from_kernel_error(t);
+		return;
+	}
+	if (t->state == ThreadState_Restart) {
+		if (is_call)
+			reply_from_kernel_success_empty(t);
+		set_thread_state(t, ThreadState_Running);
+	}
+}
+
+void handle_recv(struct tcb *t, bool is_blocking)
+{
+	seL4_CPtr cptr = t->regs.capRegister;
+	struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, cptr);
+	if (lu.status != EXCEPTION_NONE) {
+		user_error("Invocation of invalid cap #%lu.", (unsigned long)cptr);
+		current_fault = (struct fault){.type = seL4_Fault_CapFault,
+					       .cap = {.address = cptr, .in_receive_phase = true}};
+		handle_fault(t);
+		return;
+	}
+	/* Endpoints and notifications come with the IPC layer. */
+	user_error("Recv: Attempted to receive on a cap that is neither an endpoint nor a "
+		   "notification (cap #%lu).",
+		   (unsigned long)cptr);
+	current_lookup_fault =
+	    (struct lookup_fault){.type = lookup_fault_missing_capability, .bits_left = 0};
+	current_fault = (struct fault){.type = seL4_Fault_CapFault,
+				       .cap = {.address = cptr, .in_receive_phase = true}};
+	(void)is_blocking;
+	handle_fault(t);
+}
+
+void handle_reply(struct tcb *t)
+{
+	/* No reply capability can exist before the IPC layer: nothing to do. */
+	(void)t;
+}

@@ -1,0 +1,117 @@
+/*
+ * handleSyscall of kernel-sim: decode the trap of a thread into one of
+ * seL4's system calls, a debug call, or a fault, as seL4 does on x86_64.
+ */
+#include "syscall.h"
+#include "debug.h"
+#include "faults.h"
+#include "invocation.h"
+#include "../kernel/log.h"
+#include "../kernel/thread.h"
+#include <sel4/faults.h>
+#include <sel4/syscall.h>
+
+#include <linux/audit.h>
+
+bool system_halted;
+int system_exit_status;
+
+/* x86 vectors for the faults that arrive as UserException. */
+#define X86_GENERAL_PROTECTION 13
+
+static void handle_yield(struct tcb *t)
+{
+	/* The host scheduler decides; the thread gives up its CPU. */
+	t->host.yield = true;
+}
+
+static void handle_syscall(struct tcb *t, seL4_SWord syscall)
+{
+	switch (syscall) {
+	case seL4_SysSend:
+		handle_invocation(t, false, true);
+		break;
+	case seL4_SysNBSend:
+		handle_invocation(t, false, false);
+		break;
+	case seL4_SysCall:
+		handle_invocation(t, true, true);
+		break;
+	case seL4_SysRecv:
+		handle_recv(t, true);
+		break;
+	case seL4_SysNBRecv:
+		handle_recv(t, false);
+		break;
+	case seL4_SysReply:
+		handle_reply(t);
+		break;
+	case seL4_SysReplyRecv:
+		handle_reply(t);
+		handle_recv(t, true);
+		break;
+	case seL4_SysYield:
+		handle_yield(t);
+		break;
+	default:
+		handle_unknown_syscall(t, (seL4_Word)syscall);
+		break;
+	}
+}
+
+void handle_trap(struct tcb *t, const struct sim_trap *trap)
+{
+	if (trap->kind == SIM_TRAP_START) {
+		/* A new host thread: it gets the registers the TCB holds. */
+		if (is_runnable(t))
+			set_thread_state(t, t->state);
+		return;
+	}
+
+	/* The runtime knows the TLS bases it loaded; the TCB's copy is the truth. */
+	seL4_Word fs = t->regs.fs_base, gs = t->regs.gs_base;
+	t->regs = trap->regs;
+	t->regs.fs_base = fs;
+	t->regs.gs_base = gs;
+
+	switch (trap->kind) {
+	case SIM_TRAP_SYSCALL:
+		/* seL4: FaultIP is the syscall instruction, NextIP the one after. */
+		t->fault_ip = trap->regs.rip - 2;
+		if (trap->arch != AUDIT_ARCH_X86_64) {
+			/* int 0x80 and friends: no such gate on seL4, a #GP. */
+			current_fault =
+			    (struct fault){.type = seL4_Fault_UserException,
+					   .user_exception = {X86_GENERAL_PROTECTION, 0}};
+			handle_fault(t);
+			break;
+		}
+		handle_syscall(t, (seL4_SWord)t->regs.rdx);
+		break;
+	case SIM_TRAP_VM_FAULT:
+		t->fault_ip = trap->regs.rip;
+		current_fault =
+		    (struct fault){.type = seL4_Fault_VMFault,
+				   .vm = {.address = trap->addr,
+					  .fsr = trap->err,
+					  .instruction_fault = (trap->err & 0x10) != 0}};
+		handle_fault(t);
+		break;
+	case SIM_TRAP_EXCEPTION:
+		if (kernel_verbose)
+			kprintf("kernel-sim: thread \"%s\": host signal %u (code %d) at 0x%lx\n",
+				t->name, trap->signo, trap->si_code, (unsigned long)trap->regs.rip);
+		t->fault_ip = trap->regs.rip;
+		current_fault = (struct fault){.type = seL4_Fault_UserException,
+					       .user_exception = {trap->trapno, trap->err}};
+		handle_fault(t);
+		break;
+	default:
+		if (kernel_verbose)
+			kprintf("kernel-sim: thread \"%s\" sent an unknown trap kind %u\n", t->name,
+				trap->kind);
+		break;
+	}
+	if (is_runnable(t))
+		set_thread_state(t, t->state);
+}

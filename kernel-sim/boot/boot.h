@@ -1,0 +1,21 @@
+/*
+ * Boot: what seL4 does before the initial thread runs. Untyped memory from
+ * the simulated RAM, the root task's image in frames of its VSpace, its
+ * CNode with the initial capabilities, its TCB, IPC buffer and boot info,
+ * and the boot modules after the image.
+ */
+#pragma once
+
+#include <stdint.h>
+
+struct pd_proc;
+
+struct boot_args {
+	const char *root_task;
+	const char *const *modules;
+	int module_count;
+	uint64_t memory; /* bytes of simulated RAM */
+};
+
+/* Build the initial system and start the root task; its PD process or NULL. */
+struct pd_proc *boot_system(const struct boot_args *args);

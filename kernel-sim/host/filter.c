@@ -1,0 +1,116 @@
+#include "filter.h"
+#include "../kernel/log.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+/* The clone flags of a runtime thread (see runtime/thread.c). */
+#define RUNTIME_THREAD_FLAGS                                                                       \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+
+/* What the runtime may ask of Linux, and nothing more. */
+static int add_runtime_policy(scmp_filter_ctx ctx)
+{
+	static const int plain[] = {
+	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	     SCMP_SYS(close),
+	    SCMP_SYS(exit),	   SCMP_SYS(exit_group),     SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(sched_yield), SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0);
+
+	/* Shared fixed mappings of a frame inside the component window only. */
+	rc |= seccomp_rule_add(
+	    ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2, SCMP_A0(SCMP_CMP_LT, SIM_USER_TOP),
+	    SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
+		    MAP_SHARED | MAP_FIXED));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 1,
+			       SCMP_A0(SCMP_CMP_LT, SIM_USER_TOP));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			       SCMP_A0(SCMP_CMP_EQ, RUNTIME_THREAD_FLAGS));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
+			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_FS));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
+			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_GS));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+			       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	return rc;
+}
+
+/* Export ctx as classic BPF into out; returns the instruction count or -1. */
+static int export_bpf(scmp_filter_ctx ctx, struct sim_bpf_insn *out, size_t max)
+{
+	int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int count = -1;
+	if (seccomp_export_bpf(ctx, fd) == 0) {
+		off_t len = lseek(fd, 0, SEEK_END);
+		if (len > 0 && len % sizeof(struct sim_bpf_insn) == 0 &&
+		    (size_t)len / sizeof(struct sim_bpf_insn) <= max &&
+		    pread(fd, out, (size_t)len, 0) == len)
+			count = (int)(len / sizeof(struct sim_bpf_insn));
+	}
+	close(fd);
+	return count;
+}
+
+static struct sim_bpf_insn stmt(uint16_t code, uint32_t k)
+{
+	return (struct sim_bpf_insn){code, 0, 0, k};
+}
+
+static struct sim_bpf_insn jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	return (struct sim_bpf_insn){code, jt, jf, k};
+}
+
+#define PROLOGUE_LEN 7
+
+int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
+{
+	if (max <= PROLOGUE_LEN)
+		return -1;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		return -1;
+	int count = -1;
+	/* The child sets no_new_privs itself before exec. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx) == 0)
+		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
+	seccomp_release(ctx);
+	if (count < 0) {
+		kprintf("kernel-sim: cannot build the seccomp filter\n");
+		return -1;
+	}
+
+	/*
+	 * Prologue: anything but an x86_64 system call whose instruction is
+	 * the runtime's syscall site traps (SIGSYS); the rest falls through
+	 * to the runtime policy.
+	 */
+	uint32_t ip_lo = (uint32_t)syscall_ip, ip_hi = (uint32_t)(syscall_ip >> 32);
+	size_t ip_off = offsetof(struct seccomp_data, instruction_pointer);
+	out[0] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	out[1] = jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4);
+	out[2] = stmt(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ip_off + 4);
+	out[3] = jump(BPF_JMP | BPF_JEQ | BPF_K, ip_hi, 0, 2);
+	out[4] = stmt(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ip_off);
+	out[5] = jump(BPF_JMP | BPF_JEQ | BPF_K, ip_lo, 1, 0);
+	out[6] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+	return PROLOGUE_LEN + count;
+}

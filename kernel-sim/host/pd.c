@@ -1,0 +1,289 @@
+#include "pd.h"
+#include "channel.h"
+#include "confine.h"
+#include "filter.h"
+#include "../kernel/log.h"
+#include "../kernel/object.h"
+#include <sim/ctrl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A PD runtime that does not answer a command within this time is lost. */
+#define CTRL_TIMEOUT_MS 10000
+
+static const char *runtime_path;
+static struct pd_proc *all_procs;
+
+void pd_set_runtime_path(const char *path)
+{
+	runtime_path = path;
+}
+
+/* Stopped by a debugger or job control (state t or T in /proc/PID/stat)? */
+static bool process_stopped(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *s = strrchr(buf, ')');
+	return s && (s[2] == 't' || s[2] == 'T');
+}
+
+/* A PD whose runtime no longer follows the protocol is ended. */
+int pd_proc_broken(struct pd_proc *p)
+{
+	if (!p->lost && kernel_verbose)
+		kprintf("kernel-sim: PD process %d (%s) does not answer; ending it\n", (int)p->pid,
+			p->name);
+	p->lost = true;
+	if (p->exit_event.fd >= 0)
+		syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+	return -EPIPE;
+}
+
+/* Wait for the runtime's answer to the last command. */
+static int ctrl_wait_ack(struct pd_proc *p)
+{
+	struct sim_ctrl_msg m;
+	for (;;) {
+		ssize_t n = chan_recv_timeout(p->ctrl, &m, sizeof(m), 0, CTRL_TIMEOUT_MS);
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		/* A PD held by a debugger answers when it is let go. */
+		if (n < 0 && errno == ETIMEDOUT && process_stopped(p->pid))
+			continue;
+		if (n != (ssize_t)sizeof(m) || m.op != SIM_CTRL_ACK)
+			return pd_proc_broken(p);
+		return m.status;
+	}
+}
+
+static int ctrl_command(struct pd_proc *p, const struct sim_ctrl_msg *m, const void *payload,
+			size_t plen, int fd)
+{
+	if (p->lost)
+		return -EPIPE;
+	if (chan_send(p->ctrl, m, sizeof(*m), payload, plen, fd) < 0)
+		return pd_proc_broken(p);
+	return ctrl_wait_ack(p);
+}
+
+static void on_process_exit(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	struct pd_proc *p = (struct pd_proc *)((char *)s - offsetof(struct pd_proc, exit_event));
+	int wstatus = 0;
+	if (waitpid(p->pid, &wstatus, WNOHANG) == 0)
+		return;
+	p->lost = true;
+	loop_del(&p->exit_event);
+	close(p->exit_event.fd);
+	p->exit_event.fd = -1;
+	if (p->on_exit)
+		p->on_exit(p, wstatus);
+}
+
+/* Receive HELLO, answer with the seccomp program, wait until it is installed. */
+static int handshake(struct pd_proc *p)
+{
+	struct sim_ctrl_msg m;
+	ssize_t n = chan_recv_timeout(p->ctrl, &m, sizeof(m), 0, CTRL_TIMEOUT_MS);
+	if (n != (ssize_t)sizeof(m) || m.op != SIM_CTRL_HELLO || m.prot != SIM_CTRL_VERSION)
+		return -1;
+	if (m.vaddr < SIM_USER_TOP) {
+		kprintf("kernel-sim: PD runtime reports its syscall site at %#lx, inside the "
+			"component window\n",
+			(unsigned long)m.vaddr);
+		return -1;
+	}
+	p->syscall_ip = m.vaddr;
+
+	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
+	int count = filter_build(p->syscall_ip, prog, SIM_FILTER_MAX);
+	if (count < 0)
+		return -1;
+	struct sim_ctrl_msg f = {.op = SIM_CTRL_FILTER, .size = (uint64_t)count};
+	int status = ctrl_command(p, &f, prog, (size_t)count * sizeof(prog[0]), -1);
+	if (status != 0) {
+		kprintf("kernel-sim: PD runtime could not install its seccomp filter (%s)\n",
+			strerror(-status));
+		return -1;
+	}
+	return 0;
+}
+
+static void report_start_failure(pid_t pid)
+{
+	int wstatus;
+	if (waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus))
+		kprintf("kernel-sim: PD process %s\n", confine_status_string(WEXITSTATUS(wstatus)));
+	else
+		kprintf("kernel-sim: PD process did not start\n");
+}
+
+struct pd_proc *pd_proc_create(const char *name)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		kprintf("kernel-sim: socketpair: %s\n", strerror(errno));
+		return NULL;
+	}
+	struct pd_proc *p = calloc(1, sizeof(*p));
+	if (!p) {
+		close(sv[0]);
+		close(sv[1]);
+		return NULL;
+	}
+	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
+
+	/* Room in argv for a longer name later: the runtime rewrites it. */
+	char pad[SIM_NAME_MAX];
+	memset(pad, ' ', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = 0;
+	char *argv[] = {p->name, pad, NULL};
+
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		kprintf("kernel-sim: fork: %s\n", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		free(p);
+		return NULL;
+	}
+	if (pid == 0)
+		confine_and_exec(sv[1], parent, runtime_path, argv);
+
+	close(sv[1]);
+	p->pid = pid;
+	p->ctrl = sv[0];
+	p->exit_event.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	p->exit_event.ready = on_process_exit;
+	if (p->exit_event.fd < 0 || handshake(p) != 0) {
+		kill(pid, SIGKILL);
+		report_start_failure(pid);
+		if (p->exit_event.fd >= 0)
+			close(p->exit_event.fd);
+		close(p->ctrl);
+		free(p);
+		return NULL;
+	}
+	loop_add(&p->exit_event, EPOLLIN);
+	p->next = all_procs;
+	all_procs = p;
+	return p;
+}
+
+/*
+ * A read-only mapping gets a read-only file description, so the host
+ * enforces it whatever the runtime does.
+ */
+int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable)
+{
+	int fd = memfd;
+	if (!writable) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_MAP, .vaddr = vaddr, .size = size};
+	m.prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+	int status = ctrl_command(p, &m, 0, 0, fd);
+	if (fd != memfd)
+		close(fd);
+	return status;
+}
+
+int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
+{
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_UNMAP, .vaddr = vaddr, .size = size};
+	return ctrl_command(p, &m, 0, 0, -1);
+}
+
+int pd_proc_start_thread(struct pd_proc *p, int *index_out)
+{
+	int index = -1;
+	for (int i = 0; i < SIM_RUNTIME_MAX_THREADS; i++) {
+		if (!p->thread_used[i]) {
+			index = i;
+			break;
+		}
+	}
+	if (index < 0)
+		return -EAGAIN;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -errno;
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_THREAD, .index = (uint32_t)index};
+	int status = ctrl_command(p, &m, 0, 0, sv[1]);
+	close(sv[1]);
+	if (status != 0) {
+		close(sv[0]);
+		return status;
+	}
+	p->thread_used[index] = 1;
+	p->threads++;
+	*index_out = index;
+	return sv[0];
+}
+
+void pd_proc_release_thread(struct pd_proc *p, int index)
+{
+	if (index >= 0 && index < SIM_RUNTIME_MAX_THREADS && p->thread_used[index]) {
+		p->thread_used[index] = 0;
+		p->threads--;
+	}
+}
+
+int pd_proc_set_name(struct pd_proc *p, const char *name)
+{
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_NAME};
+	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
+	memcpy(m.name, p->name, sizeof(m.name));
+	return ctrl_command(p, &m, 0, 0, -1);
+}
+
+void pd_proc_destroy(struct pd_proc *p)
+{
+	for (struct pd_proc **pp = &all_procs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (p->exit_event.fd >= 0) {
+		loop_del(&p->exit_event);
+		syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+		waitpid(p->pid, 0, 0);
+		close(p->exit_event.fd);
+	}
+	close(p->ctrl);
+	free(p);
+}
+
+void pd_proc_kill_all(void)
+{
+	for (struct pd_proc *p = all_procs; p; p = p->next)
+		if (p->exit_event.fd >= 0)
+			syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+	while (all_procs)
+		pd_proc_destroy(all_procs);
+}

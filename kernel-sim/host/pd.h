@@ -1,0 +1,55 @@
+/*
+ * PD processes: one Linux process per VSpace, forked by kernel-sim, confined,
+ * and running pd-host. kernel-sim changes the process only by commands on
+ * its control channel, each acknowledged before the command returns.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "loop.h"
+#include <sim/layout.h>
+
+struct pd_proc {
+	pid_t pid;
+	int ctrl;
+	uint64_t syscall_ip;
+	bool lost;
+	char name[SIM_NAME_MAX];
+	struct event_source exit_event; /* the pidfd */
+	void (*on_exit)(struct pd_proc *p, int wstatus);
+	unsigned threads;
+	uint8_t thread_used[SIM_RUNTIME_MAX_THREADS];
+	struct pd_proc *next;
+};
+
+/* Where pd-host lives; set once at start. */
+void pd_set_runtime_path(const char *path);
+
+/* Start and confine a PD process shown as "[sim] name". NULL on failure. */
+struct pd_proc *pd_proc_create(const char *name);
+
+/* Map [vaddr, vaddr+size) of frame memfd at offset, read-only unless writable. */
+int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable);
+int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
+
+/*
+ * Start a host thread; it asks for its registers on the channel whose
+ * kernel-sim end is returned (or a negative errno). *index is its runtime slot.
+ */
+int pd_proc_start_thread(struct pd_proc *p, int *index);
+
+/* Release a runtime thread slot once the thread is known to be gone. */
+void pd_proc_release_thread(struct pd_proc *p, int index);
+
+int pd_proc_set_name(struct pd_proc *p, const char *name);
+
+/* The runtime broke the protocol: end the process (its exit is reported as usual). */
+int pd_proc_broken(struct pd_proc *p);
+
+/* End every PD process and reap it (shutdown). */
+void pd_proc_kill_all(void);
+
+/* The process is gone: reap it and release its resources. */
+void pd_proc_destroy(struct pd_proc *p);

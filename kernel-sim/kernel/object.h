@@ -1,0 +1,251 @@
+/*
+ * Kernel objects and capabilities of kernel-sim, named as in seL4.
+ *
+ * A capability lives in a slot (cte) of a CNode or a TCB. Kernel objects
+ * are host heap structures; their place in simulated physical memory is
+ * recorded so that untyped accounting and diagnostics match seL4.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sel4/constants.h>
+#include <sel4/cap_type.h>
+#include <sel4/user_context.h>
+#include "../host/loop.h"
+
+struct cte;
+struct tcb;
+struct endpoint;
+struct notification;
+struct asid_pool;
+struct cnode;
+struct frame;
+struct vspace;
+struct paging;
+struct pd_proc;
+
+enum cap_type {
+	cap_null_cap = seL4_CapType_Null,
+	cap_untyped_cap = seL4_CapType_Untyped,
+	cap_endpoint_cap = seL4_CapType_Endpoint,
+	cap_notification_cap = seL4_CapType_Notification,
+	cap_reply_cap = seL4_CapType_Reply,
+	cap_cnode_cap = seL4_CapType_CNode,
+	cap_thread_cap = seL4_CapType_Thread,
+	cap_irq_control_cap = seL4_CapType_IRQControl,
+	cap_irq_handler_cap = seL4_CapType_IRQHandler,
+	cap_zombie_cap = seL4_CapType_Zombie,
+	cap_domain_cap = seL4_CapType_Domain,
+	cap_frame_cap = seL4_CapType_Frame,
+	cap_page_table_cap = seL4_CapType_PageTable,
+	cap_page_directory_cap = seL4_CapType_PageDirectory,
+	cap_pdpt_cap = seL4_CapType_PDPT,
+	cap_pml4_cap = seL4_CapType_PML4,
+	cap_asid_control_cap = seL4_CapType_ASIDControl,
+	cap_asid_pool_cap = seL4_CapType_ASIDPool,
+	cap_io_port_cap = seL4_CapType_IOPort,
+	cap_io_port_control_cap = seL4_CapType_IOPortControl,
+};
+
+/* Endpoint and notification rights, as seL4_CapRights bits. */
+enum cap_rights {
+	RIGHT_WRITE = 1 << 0,
+	RIGHT_READ = 1 << 1,
+	RIGHT_GRANT = 1 << 2,
+	RIGHT_GRANT_REPLY = 1 << 3,
+	RIGHTS_ALL = 0xf,
+};
+
+/* Frame mapping rights (seL4 vm_rights). */
+enum vm_rights {
+	VM_KERNEL_ONLY = 1,
+	VM_READ_ONLY = 2,
+	VM_READ_WRITE = 3,
+};
+
+struct cap {
+	enum cap_type type;
+	union {
+		struct {
+			uint64_t paddr;
+			uint8_t size_bits;
+			bool is_device;
+			uint64_t free_index; /* bytes used from the start */
+		} untyped;
+		struct {
+			struct endpoint *ep;
+			uint64_t badge;
+			uint8_t rights;
+		} endpoint;
+		struct {
+			struct notification *ntfn;
+			uint64_t badge;
+			uint8_t rights;
+		} notification;
+		struct {
+			struct tcb *tcb;
+			bool master;
+			bool can_grant;
+		} reply;
+		struct {
+			struct cnode *cnode;
+			uint8_t radix;
+			uint8_t guard_size;
+			uint64_t guard;
+		} cnode;
+		struct {
+			struct tcb *tcb;
+		} thread;
+		struct {
+			uint16_t irq;
+		} irq_handler;
+		struct {
+			struct frame *frame;
+			uint8_t vm_rights;
+			struct vspace *mapped_in; /* or NULL */
+			uint64_t mapped_addr;
+		} frame;
+		struct {
+			struct paging *table;
+			struct vspace *mapped_in;
+			uint64_t mapped_addr;
+		} paging; /* page table, page directory, PDPT */
+		struct {
+			struct vspace *vspace;
+			bool is_mapped; /* has an ASID */
+		} pml4;
+		struct {
+			struct asid_pool *pool;
+			uint16_t asid_base;
+		} asid_pool;
+		struct {
+			uint16_t first_port;
+			uint16_t last_port;
+		} io_port;
+	};
+};
+
+/* seL4's mapping database: a list in derivation order with two flags. */
+struct mdb_node {
+	struct cte *prev;
+	struct cte *next;
+	bool revocable;
+	bool first_badged;
+};
+
+struct cte {
+	struct cap cap;
+	struct mdb_node mdb;
+};
+
+/* Every kernel object carries its place in simulated physical memory. */
+struct kobj {
+	uint64_t paddr;
+	uint8_t size_bits;
+};
+
+struct cnode {
+	struct kobj obj;
+	uint8_t radix;
+	struct cte slots[];
+};
+
+/* Thread states of seL4's TCB. */
+enum thread_state {
+	ThreadState_Inactive = 0,
+	ThreadState_Running,
+	ThreadState_Restart,
+	ThreadState_BlockedOnReceive,
+	ThreadState_BlockedOnSend,
+	ThreadState_BlockedOnReply,
+	ThreadState_BlockedOnNotification,
+	ThreadState_IdleThreadState,
+};
+
+/* The slots seL4 keeps inside a TCB. */
+enum tcb_cnode_index {
+	tcbCTable = 0,
+	tcbVTable = 1,
+	tcbReply = 2,
+	tcbCaller = 3,
+	tcbBuffer = 4,
+	tcbCNodeEntries
+};
+
+#define TCB_NAME_MAX (seL4_MsgMaxLength * sizeof(seL4_Word))
+
+/* The host side of a TCB: a thread of its VSpace's PD process. */
+struct host_thread {
+	struct pd_proc *proc;	  /* NULL until the thread first runs */
+	struct event_source chan; /* kernel-sim's end of the thread's channel */
+	int index;		  /* runtime block index in the PD process */
+	bool in_kernel;		  /* trapped and waiting for our answer */
+	bool resume_queued;
+	bool name_dirty; /* host thread name to update at next resume */
+	bool yield;	 /* give up the host CPU at next resume */
+	struct tcb *resume_next;
+};
+
+struct tcb {
+	struct kobj obj;
+	struct cte ctes[tcbCNodeEntries];
+	enum thread_state state;
+	seL4_UserContext regs;
+	seL4_Word fault_ip;   /* address of the trapping instruction */
+	seL4_Word ipc_buffer; /* user address of the IPC buffer */
+	seL4_CPtr fault_handler;
+	uint8_t priority;
+	uint8_t mcp;
+	struct host_thread host;
+	struct tcb *all_next; /* every TCB, for debug dumps and accounting */
+	struct tcb *all_prev;
+	char name[TCB_NAME_MAX];
+};
+
+/*
+ * Frames are memfds, created when first needed. kaddr is kernel-sim's own
+ * mapping, made when kernel-sim must read or write the frame.
+ */
+struct frame {
+	struct kobj obj;
+	bool is_device;
+	int memfd;
+	void *kaddr;
+};
+
+/* Shadow paging structure: one level of x86_64 page tables. */
+enum paging_level {
+	PAGING_PT = 1,	 /* entries map 4 KiB frames */
+	PAGING_PD = 2,	 /* entries map page tables or 2 MiB frames */
+	PAGING_PDPT = 3, /* entries map page directories or 1 GiB frames */
+	PAGING_PML4 = 4, /* entries map PDPTs */
+};
+
+#define PAGING_ENTRIES 512
+
+struct paging_entry {
+	struct paging *table; /* next level, or */
+	struct frame *frame;  /* a frame mapped here */
+	uint8_t vm_rights;
+};
+
+struct paging {
+	struct kobj obj;
+	enum paging_level level;
+	struct paging_entry entry[PAGING_ENTRIES];
+};
+
+/* A VSpace root (PML4) and the PD process that embodies it. */
+struct vspace {
+	struct paging root;
+	uint16_t asid;
+	bool has_asid;
+	struct pd_proc *proc;
+};
+
+/* An ASID pool: 512 VSpaces by ASID low bits. */
+struct asid_pool {
+	struct kobj obj;
+	struct vspace *entry[1 << seL4_ASIDPoolIndexBits];
+};

@@ -1,0 +1,253 @@
+#include "thread.h"
+#include "log.h"
+#include "state.h"
+#include "../host/channel.h"
+#include "../host/pd.h"
+#include "../object/frame.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+void (*thread_trap_handler)(struct tcb *t, const struct sim_trap *trap);
+
+static struct tcb *all_tcbs;
+
+struct tcb *tcb_create(uint64_t paddr)
+{
+	struct tcb *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->obj.paddr = paddr;
+	t->obj.size_bits = seL4_TCBBits;
+	t->state = ThreadState_Inactive;
+	t->host.chan.fd = -1;
+	t->host.index = -1;
+	t->all_next = all_tcbs;
+	if (all_tcbs)
+		all_tcbs->all_prev = t;
+	all_tcbs = t;
+	return t;
+}
+
+struct tcb *tcb_first(void)
+{
+	return all_tcbs;
+}
+
+static seL4_Word *msg_reg(struct tcb *t, unsigned i)
+{
+	switch (i) {
+	case 0:
+		return &t->regs.r10;
+	case 1:
+		return &t->regs.r8;
+	case 2:
+		return &t->regs.r9;
+	default:
+		return &t->regs.r15;
+	}
+}
+
+seL4_Word get_msg_register(struct tcb *t, unsigned i)
+{
+	return *msg_reg(t, i);
+}
+
+void set_msg_register(struct tcb *t, unsigned i, seL4_Word v)
+{
+	*msg_reg(t, i) = v;
+}
+
+seL4_Word *lookup_ipc_buffer(bool is_receiver, struct tcb *t)
+{
+	struct cap *c = &t->ctes[tcbBuffer].cap;
+	if (c->type != cap_frame_cap || c->frame.frame->is_device)
+		return NULL;
+	uint8_t rights = c->frame.vm_rights;
+	if (!(rights == VM_READ_WRITE || (!is_receiver && rights == VM_READ_ONLY)))
+		return NULL;
+	char *base = frame_kaddr(c->frame.frame);
+	if (!base)
+		return NULL;
+	return (seL4_Word *)(base + (t->ipc_buffer & (frame_size(c->frame.frame) - 1)));
+}
+
+seL4_Word get_syscall_arg(struct tcb *t, unsigned i, seL4_Word *buffer)
+{
+	if (i < n_msgRegisters)
+		return get_msg_register(t, i);
+	return buffer ? buffer[i + 1] : 0;
+}
+
+unsigned set_mr(struct tcb *t, seL4_Word *buffer, unsigned i, seL4_Word v)
+{
+	if (i < n_msgRegisters)
+		set_msg_register(t, i, v);
+	else if (buffer && i < seL4_MsgMaxLength)
+		buffer[i + 1] = v;
+	return i + 1;
+}
+
+/* Threads with an answer due, in the order they became runnable. */
+static struct tcb *resume_head, *resume_tail;
+
+static void queue_resume(struct tcb *t)
+{
+	if (t->host.resume_queued || !t->host.in_kernel)
+		return;
+	t->host.resume_queued = true;
+	t->host.resume_next = NULL;
+	if (resume_tail)
+		resume_tail->host.resume_next = t;
+	else
+		resume_head = t;
+	resume_tail = t;
+}
+
+void set_thread_state(struct tcb *t, enum thread_state s)
+{
+	t->state = s;
+	if (is_runnable(t)) {
+		if (!t->host.proc)
+			thread_activate(t);
+		queue_resume(t);
+	}
+}
+
+static void send_resume(struct tcb *t)
+{
+	if (!t->host.in_kernel || !is_runnable(t) || t->host.chan.fd < 0)
+		return;
+	if (t->state == ThreadState_Restart) {
+		/* Run the trapping instruction again. */
+		t->regs.rip = t->fault_ip;
+		t->state = ThreadState_Running;
+	}
+	struct sim_resume r;
+	memset(&r, 0, sizeof(r));
+	r.kind = SIM_RESUME_CONTINUE;
+	r.flags = SIM_RESUME_SET_FS | SIM_RESUME_SET_GS;
+	if (t->host.yield) {
+		r.flags |= SIM_RESUME_YIELD;
+		t->host.yield = false;
+	}
+	r.regs = t->regs;
+	if (t->host.name_dirty) {
+		r.flags |= SIM_RESUME_NAME;
+		size_t n = strnlen(t->name, sizeof(r.name) - 1);
+		memcpy(r.name, t->name, n);
+		t->host.name_dirty = false;
+	}
+	t->host.in_kernel = false;
+	if (chan_send(t->host.chan.fd, &r, sizeof(r), 0, 0, -1) < 0) {
+		if (kernel_verbose)
+			kprintf("kernel-sim: cannot resume thread \"%s\": %s\n", t->name,
+				strerror(errno));
+		if (errno == EAGAIN)
+			pd_proc_broken(t->host.proc);
+	}
+}
+
+void thread_flush_resumes(void)
+{
+	while (resume_head) {
+		struct tcb *t = resume_head;
+		resume_head = t->host.resume_next;
+		if (!resume_head)
+			resume_tail = NULL;
+		t->host.resume_queued = false;
+		send_resume(t);
+	}
+}
+
+static void unqueue_resume(struct tcb *t)
+{
+	if (!t->host.resume_queued)
+		return;
+	struct tcb **pp = &resume_head, *prev = NULL;
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->host.resume_next;
+	}
+	if (*pp) {
+		*pp = t->host.resume_next;
+		if (resume_tail == t)
+			resume_tail = prev;
+	}
+	t->host.resume_queued = false;
+}
+
+void thread_host_lost(struct tcb *t)
+{
+	unqueue_resume(t);
+	if (t->host.chan.fd >= 0) {
+		loop_del(&t->host.chan);
+		close(t->host.chan.fd);
+		t->host.chan.fd = -1;
+	}
+	if (t->host.proc)
+		pd_proc_release_thread(t->host.proc, t->host.index);
+	t->host.proc = NULL;
+	t->host.index = -1;
+	t->host.in_kernel = false;
+}
+
+static void on_channel(struct event_source *s, uint32_t events)
+{
+	struct tcb *t = (struct tcb *)((char *)s - offsetof(struct tcb, host.chan));
+	struct sim_trap trap;
+	ssize_t n = chan_recv(s->fd, &trap, sizeof(trap), NULL);
+	(void)events;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (n == 0 || (n < 0 && errno != EMSGSIZE)) {
+		/* The host thread is gone; its process's exit is handled apart. */
+		loop_del(s);
+		return;
+	}
+	if (n != (ssize_t)sizeof(trap) || t->host.in_kernel) {
+		/* Not what the runtime sends: ignore it, change nothing. */
+		if (kernel_verbose)
+			kprintf("kernel-sim: thread \"%s\" sent a malformed trap (%zd bytes)\n",
+				t->name, n);
+		return;
+	}
+	t->host.in_kernel = true;
+	ks_cur_thread = t;
+	thread_trap_handler(t, &trap);
+	ks_cur_thread = NULL;
+}
+
+struct vspace *thread_vspace(struct tcb *t)
+{
+	struct cap *c = &t->ctes[tcbVTable].cap;
+	if (c->type != cap_pml4_cap || !c->pml4.is_mapped)
+		return NULL;
+	return c->pml4.vspace;
+}
+
+int thread_activate(struct tcb *t)
+{
+	if (t->host.proc)
+		return 0;
+	struct vspace *vs = thread_vspace(t);
+	if (!vs || !vs->proc)
+		return -1;
+	int index;
+	int fd = pd_proc_start_thread(vs->proc, &index);
+	if (fd < 0) {
+		kprintf("kernel-sim: cannot start a host thread for \"%s\": %s\n", t->name,
+			strerror(-fd));
+		return -1;
+	}
+	t->host.proc = vs->proc;
+	t->host.index = index;
+	t->host.chan.fd = fd;
+	t->host.chan.ready = on_channel;
+	t->host.name_dirty = t->name[0] != 0;
+	loop_add(&t->host.chan, EPOLLIN);
+	return 0;
+}

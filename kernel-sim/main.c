@@ -1,0 +1,214 @@
+/*
+ * kernel-sim: seL4's kernel as one Linux process. It boots the root task
+ * with its modules and then serves traps of every PD thread, one event at a
+ * time, until the system halts or kernel-sim is told to stop.
+ */
+#include "api/syscall.h"
+#include "boot/boot.h"
+#include "host/loop.h"
+#include "host/pd.h"
+#include "kernel/log.h"
+#include "kernel/thread.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KERNEL_SIM_VERSION "0.1.0"
+#define DEFAULT_MEMORY	   (256ul << 20)
+#define MIN_MEMORY	   (4ul << 20)
+#define MAX_MEMORY	   (64ul << 30)
+
+static bool stop_requested;
+static int exit_status;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: kernel-sim [options] ROOT_TASK [MODULE...]\n"
+		   "Boot ROOT_TASK (a static x86_64 ELF) as seL4's initial thread. Each MODULE\n"
+		   "file is placed after the image and listed in the boot info by its base name.\n"
+		   "\n"
+		   "Options:\n"
+		   "  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
+		   "  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
+		   "  -h, --help         show this help\n"
+		   "      --version      show the version\n"
+		   "\n"
+		   "kernel-sim runs until the root task halts the system (its status becomes\n"
+		   "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n");
+}
+
+/* Parse 64M, 1G, 512K or bytes. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end || v > (MAX_MEMORY >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static void on_signal(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	struct signalfd_siginfo si;
+	while (read(s->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+			stop_requested = true;
+}
+
+static void root_task_died(struct pd_proc *p, int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		kprintf("kernel-sim: the root task's PD process (pid %d) was killed by signal %d; "
+			"the system cannot continue\n",
+			(int)p->pid, WTERMSIG(wstatus));
+	else
+		kprintf("kernel-sim: the root task's PD process (pid %d) exited with status %d; "
+			"the system cannot continue\n",
+			(int)p->pid, WEXITSTATUS(wstatus));
+	stop_requested = true;
+	exit_status = 1;
+}
+
+/* pd-host sits next to kernel-sim. */
+static int find_runtime(char *path, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", path, len - 1);
+	if (n <= 0)
+		return -1;
+	path[n] = 0;
+	char *slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + sizeof("/pd-host") > len)
+		return -1;
+	strcpy(slash, "/pd-host");
+	return access(path, X_OK);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"memory", required_argument, 0, 'm'},
+	    {"verbose", no_argument, 0, 'v'},
+	    {"help", no_argument, 0, 'h'},
+	    {"version", no_argument, 0, 'V'},
+	    {0, 0, 0, 0},
+	};
+	struct boot_args args = {.memory = DEFAULT_MEMORY};
+	int c;
+	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &args.memory) != 0 || args.memory < MIN_MEMORY) {
+				fprintf(stderr, "kernel-sim: bad --memory size '%s' (4M to 64G)\n",
+					optarg);
+				return 2;
+			}
+			args.memory &= ~((uint64_t)seL4_PageSize - 1);
+			break;
+		case 'v':
+			kernel_verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kernel-sim (sel4-sim) " KERNEL_SIM_VERSION "\n");
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	args.root_task = argv[optind];
+	args.modules = (const char *const *)&argv[optind + 1];
+	args.module_count = argc - optind - 1;
+
+	char runtime[PATH_MAX];
+	if (find_runtime(runtime, sizeof(runtime)) != 0) {
+		fprintf(stderr, "kernel-sim: pd-host not found next to kernel-sim\n");
+		return 1;
+	}
+	pd_set_runtime_path(runtime);
+	raise_fd_limit();
+	signal(SIGPIPE, SIG_IGN);
+
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	struct event_source sig = {.ready = on_signal};
+	sig.fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (loop_init() != 0 || sig.fd < 0 || loop_add(&sig, EPOLLIN) != 0) {
+		fprintf(stderr, "kernel-sim: cannot set up the event loop: %s\n", strerror(errno));
+		return 1;
+	}
+
+	thread_trap_handler = handle_trap;
+	struct pd_proc *root = boot_system(&args);
+	if (!root) {
+		pd_proc_kill_all();
+		return 1;
+	}
+	root->on_exit = root_task_died;
+
+	while (!system_halted && !stop_requested) {
+		thread_flush_resumes();
+		console_flush();
+		if (loop_run_once(-1) < 0) {
+			kprintf("kernel-sim: event loop failed: %s\n", strerror(errno));
+			exit_status = 1;
+			break;
+		}
+	}
+	console_flush();
+	pd_proc_kill_all();
+	return system_halted ? system_exit_status : exit_status;
+}

@@ -1,0 +1,16 @@
+/* CNodes: arrays of capability slots. */
+#pragma once
+
+#include "../kernel/object.h"
+
+struct cnode *cnode_create(uint64_t paddr, uint8_t radix);
+
+static inline struct cap cap_cnode_new(struct cnode *cn, uint8_t guard_size, uint64_t guard)
+{
+	struct cap c = {.type = cap_cnode_cap};
+	c.cnode.cnode = cn;
+	c.cnode.radix = cn->radix;
+	c.cnode.guard_size = guard_size;
+	c.cnode.guard = guard;
+	return c;
+}

@@ -1,0 +1,162 @@
+/*
+ * pd-host main: confinement handshake, then the control loop that carries
+ * out kernel-sim's commands for this PD process.
+ */
+#include "runtime.h"
+#include <sim/ctrl.h>
+
+/* The process title lives in the argv strings the host kernel shows as cmdline. */
+static char *title_start, *title_end;
+
+/*
+ * Show name in /proc/PID/cmdline. The last byte of the argv area stays
+ * non-zero, which tells the host kernel to end the title at the first NUL.
+ */
+static void set_title(const char *name)
+{
+	if (!title_start || title_end - title_start < 2)
+		return;
+	size_t room = (size_t)(title_end - title_start) - 1;
+	size_t n = rt_strlen(name);
+	if (n > room - 1)
+		n = room - 1;
+	memcpy(title_start, name, n);
+	memset(title_start + n, 0, room - n);
+	title_end[-1] = ' ';
+}
+
+/* Host thread name of the control thread: the short form of the PD name. */
+static void set_comm(const char *name)
+{
+	char comm[16];
+	const char *s = name;
+	if (s[0] == '[') /* drop the "[sim] " prefix */
+		while (*s && *s != ' ')
+			s++;
+	while (*s == ' ')
+		s++;
+	size_t n = rt_strlen(s);
+	if (n > 15)
+		n = 15;
+	memcpy(comm, s, n);
+	comm[n] = 0;
+	rt_sys2(__NR_prctl, K_PR_SET_NAME, comm);
+}
+
+static void ack(long status)
+{
+	struct sim_ctrl_msg m;
+	memset(&m, 0, sizeof(m));
+	m.op = SIM_CTRL_ACK;
+	m.status = (int32_t)status;
+	rt_send(SIM_CTRL_FD, &m, sizeof(m), 0, 0);
+}
+
+static struct sim_bpf_insn filter[SIM_FILTER_MAX];
+
+/* Say hello, receive the seccomp program and install it. */
+static void confine(void)
+{
+	struct sim_ctrl_msg m;
+	memset(&m, 0, sizeof(m));
+	m.op = SIM_CTRL_HELLO;
+	m.prot = SIM_CTRL_VERSION;
+	m.vaddr = (uint64_t)rt_syscall_return;
+	if (rt_send(SIM_CTRL_FD, &m, sizeof(m), 0, 0) != (long)sizeof(m))
+		rt_die("hello");
+
+	static char buf[sizeof(struct sim_ctrl_msg) + sizeof(filter)];
+	long n = rt_recv(SIM_CTRL_FD, buf, sizeof(buf), 0);
+	struct sim_ctrl_msg h;
+	if (n < (long)sizeof(h))
+		rt_die("filter");
+	memcpy(&h, buf, sizeof(h));
+	if (h.op != SIM_CTRL_FILTER || h.size == 0 || h.size > SIM_FILTER_MAX ||
+	    (size_t)n != sizeof(h) + h.size * sizeof(struct sim_bpf_insn))
+		rt_die("filter");
+	memcpy(filter, buf + sizeof(h), h.size * sizeof(struct sim_bpf_insn));
+
+	struct k_sock_fprog prog = {(unsigned short)h.size, filter};
+	ack(rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER, 0, &prog));
+}
+
+static long do_map(const struct sim_ctrl_msg *m, int fd)
+{
+	if (fd < 0)
+		return -9;
+	long r = rt_sys6(__NR_mmap, m->vaddr, m->size, m->prot, K_MAP_SHARED | K_MAP_FIXED, fd,
+			 m->offset);
+	rt_sys1(__NR_close, fd);
+	return r < 0 ? r : 0;
+}
+
+static void control_loop(void)
+{
+	for (;;) {
+		struct sim_ctrl_msg m;
+		int fd;
+		long n = rt_recv(SIM_CTRL_FD, &m, sizeof(m), &fd);
+		if (n <= 0)
+			rt_sys1(__NR_exit_group, 0); /* kernel-sim is gone */
+		if (n != (long)sizeof(m)) {
+			if (fd >= 0)
+				rt_sys1(__NR_close, fd);
+			ack(-22);
+			continue;
+		}
+		long status;
+		switch (m.op) {
+		case SIM_CTRL_MAP:
+			status = do_map(&m, fd);
+			fd = -1;
+			break;
+		case SIM_CTRL_UNMAP:
+			status = rt_sys2(__NR_munmap, m.vaddr, m.size);
+			break;
+		case SIM_CTRL_THREAD:
+			status = rt_thread_start(m.index, fd);
+			if (status < 0)
+				rt_sys1(__NR_close, fd);
+			else
+				status = 0;
+			fd = -1;
+			break;
+		case SIM_CTRL_NAME:
+			m.name[SIM_NAME_MAX - 1] = 0;
+			set_title(m.name);
+			set_comm(m.name);
+			status = 0;
+			break;
+		default:
+			status = -22;
+			break;
+		}
+		if (fd >= 0)
+			rt_sys1(__NR_close, fd);
+		ack(status);
+	}
+}
+
+__attribute__((noreturn)) void rt_main(uint64_t *sp)
+{
+	long argc = (long)sp[0];
+	char **argv = (char **)(sp + 1);
+	if (argc > 0) {
+		title_start = argv[0];
+		title_end = argv[argc - 1] + rt_strlen(argv[argc - 1]) + 1;
+		set_title(argv[0]);
+		set_comm(argv[0]);
+	}
+
+	/* Let a debugger or strace of the same user attach (Yama scope 1). */
+	rt_sys2(__NR_prctl, K_PR_SET_PTRACER, K_PR_SET_PTRACER_ANY);
+
+	/* The control thread takes no signals; component threads unblock theirs. */
+	uint64_t all = ~0ull;
+	rt_sys4(__NR_rt_sigprocmask, K_SIG_SETMASK, &all, 0, 8);
+	rt_install_trap_handlers();
+
+	confine();
+	control_loop();
+	__builtin_unreachable();
+}

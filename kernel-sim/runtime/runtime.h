@@ -1,0 +1,68 @@
+/*
+ * pd-host: the runtime of a PD process, its simulated CPU and MMU. It holds
+ * no policy: it maps what kernel-sim tells it to map, starts the threads
+ * kernel-sim starts, and turns every trap of component code into a message
+ * to kernel-sim, continuing with the registers kernel-sim answers.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sim/layout.h>
+#include <sim/trap.h>
+#include "linux.h"
+
+long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+void __restore_rt(void);
+__attribute__((noreturn)) void rt_enter_user(struct k_ucontext *uc);
+void rt_thread_entry(void);
+extern char rt_syscall_return[];
+
+#define rt_sys0(n)	       rt_syscall((n), 0, 0, 0, 0, 0, 0)
+#define rt_sys1(n, a)	       rt_syscall((n), (long)(a), 0, 0, 0, 0, 0)
+#define rt_sys2(n, a, b)       rt_syscall((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define rt_sys3(n, a, b, c)    rt_syscall((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define rt_sys4(n, a, b, c, d) rt_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define rt_sys5(n, a, b, c, d, e)                                                                  \
+	rt_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+#define rt_sys6(n, a, b, c, d, e, f)                                                               \
+	rt_syscall((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/*
+ * Per-thread block, aligned to its size. Layout: this header, then the
+ * stack a new thread starts on, then the alternate signal stack on which
+ * every trap of the thread is handled.
+ */
+#define RT_START_STACK_OFFSET 0x1000ul
+#define RT_ALTSTACK_OFFSET    0x4000ul
+#define RT_ALTSTACK_SIZE      (SIM_RUNTIME_BLOCK_SIZE - RT_ALTSTACK_OFFSET)
+
+struct rt_block {
+	volatile int tid; /* set by clone, cleared by the kernel at thread exit */
+	int chan;	  /* the thread's channel to kernel-sim */
+	uint32_t index;
+	uint64_t fs_base; /* last loaded TLS bases: ucontext does not hold them */
+	uint64_t gs_base;
+};
+
+struct rt_block *rt_block_at(uint32_t index);
+struct rt_block *rt_current_block(void);
+
+/* Threads */
+long rt_thread_start(uint32_t index, int chan);
+
+/* Traps */
+void rt_install_trap_handlers(void);
+int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
+void rt_apply_bases(struct rt_block *b, const struct sim_resume *r);
+void rt_apply_name(const struct sim_resume *r);
+
+/* Messages */
+long rt_send(int fd, const void *buf, size_t len, const void *payload, size_t plen);
+long rt_recv(int fd, void *buf, size_t len, int *fd_out);
+
+/* Utilities */
+__attribute__((noreturn)) void rt_die(const char *why);
+size_t rt_strlen(const char *s);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);

@@ -1,0 +1,184 @@
+/*
+ * Traps: every signal that component code raises (the seccomp trap of a
+ * syscall instruction, page faults, exceptions) arrives here on the thread's
+ * alternate stack and becomes one sim_trap message. The thread then waits
+ * for kernel-sim's answer and continues with the registers it carries.
+ */
+#include "runtime.h"
+
+extern char __executable_start[], etext[];
+
+static void regs_from_ucontext(seL4_UserContext *r, const struct sigcontext *sc)
+{
+	r->rip = sc->rip;
+	r->rsp = sc->rsp;
+	r->rflags = sc->eflags;
+	r->rax = sc->rax;
+	r->rbx = sc->rbx;
+	r->rcx = sc->rcx;
+	r->rdx = sc->rdx;
+	r->rsi = sc->rsi;
+	r->rdi = sc->rdi;
+	r->rbp = sc->rbp;
+	r->r8 = sc->r8;
+	r->r9 = sc->r9;
+	r->r10 = sc->r10;
+	r->r11 = sc->r11;
+	r->r12 = sc->r12;
+	r->r13 = sc->r13;
+	r->r14 = sc->r14;
+	r->r15 = sc->r15;
+}
+
+static void regs_to_ucontext(struct sigcontext *sc, const seL4_UserContext *r)
+{
+	sc->rip = r->rip;
+	sc->rsp = r->rsp;
+	sc->eflags = r->rflags;
+	sc->rax = r->rax;
+	sc->rbx = r->rbx;
+	sc->rcx = r->rcx;
+	sc->rdx = r->rdx;
+	sc->rsi = r->rsi;
+	sc->rdi = r->rdi;
+	sc->rbp = r->rbp;
+	sc->r8 = r->r8;
+	sc->r9 = r->r9;
+	sc->r10 = r->r10;
+	sc->r11 = r->r11;
+	sc->r12 = r->r12;
+	sc->r13 = r->r13;
+	sc->r14 = r->r14;
+	sc->r15 = r->r15;
+	sc->cs = K_USER_CS;
+}
+
+/* One round trip with kernel-sim; 0 on success, -1 if kernel-sim is gone. */
+int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r)
+{
+	if (rt_send(b->chan, t, sizeof(*t), 0, 0) != (long)sizeof(*t))
+		return -1;
+	for (;;) {
+		long n = rt_recv(b->chan, r, sizeof(*r), 0);
+		if (n == (long)sizeof(*r))
+			return 0;
+		if (n <= 0)
+			return -1;
+	}
+}
+
+void rt_apply_bases(struct rt_block *b, const struct sim_resume *r)
+{
+	if ((r->flags & SIM_RESUME_SET_FS) && r->regs.fs_base != b->fs_base) {
+		rt_sys2(__NR_arch_prctl, K_ARCH_SET_FS, r->regs.fs_base);
+		b->fs_base = r->regs.fs_base;
+	}
+	if ((r->flags & SIM_RESUME_SET_GS) && r->regs.gs_base != b->gs_base) {
+		rt_sys2(__NR_arch_prctl, K_ARCH_SET_GS, r->regs.gs_base);
+		b->gs_base = r->regs.gs_base;
+	}
+}
+
+void rt_apply_name(const struct sim_resume *r)
+{
+	if (r->flags & SIM_RESUME_NAME) {
+		char name[16];
+		memcpy(name, r->name, sizeof(name));
+		name[15] = 0;
+		rt_sys2(__NR_prctl, K_PR_SET_NAME, name);
+	}
+}
+
+/* Does the instruction before ip read "syscall" (0f 05)? */
+static int after_syscall_insn(uint64_t ip)
+{
+	const unsigned char *p = (const unsigned char *)ip - 2;
+	return ip >= SIM_USER_BASE + 2 && ip < SIM_USER_TOP && p[0] == 0x0f && p[1] == 0x05;
+}
+
+static int in_runtime(uint64_t ip)
+{
+	return ip >= (uint64_t)__executable_start && ip < (uint64_t)etext;
+}
+
+static void on_trap(int sig, void *siv, void *ucv)
+{
+	struct k_siginfo *si = siv;
+	struct k_ucontext *uc = ucv;
+	struct sigcontext *sc = &uc->uc_mcontext;
+	struct rt_block *b = rt_current_block();
+
+	/* A fault of the runtime itself, or of a thread it does not know. */
+	if (!b || in_runtime(sc->rip))
+		rt_die("trap in the runtime");
+
+	struct sim_trap t;
+	memset(&t, 0, sizeof(t));
+	t.signo = (uint32_t)sig;
+	t.si_code = si->si_code;
+	t.err = sc->err;
+	t.trapno = sc->trapno;
+	regs_from_ucontext(&t.regs, sc);
+	t.regs.fs_base = b->fs_base;
+	t.regs.gs_base = b->gs_base;
+
+	switch (sig) {
+	case K_SIGSYS:
+		t.kind = SIM_TRAP_SYSCALL;
+		t.host_nr = (uint64_t)(int64_t)si->u.sys.syscall;
+		t.arch = si->u.sys.arch;
+		break;
+	case K_SIGSEGV:
+	case K_SIGBUS:
+		/* Only a page fault is a VM fault; #GP (privileged instructions) is not. */
+		t.kind = sc->trapno == X86_TRAP_PF ? SIM_TRAP_VM_FAULT : SIM_TRAP_EXCEPTION;
+		t.addr = (uint64_t)si->u.addr;
+		break;
+	case K_SIGILL:
+		if (si->si_code == K_SI_KERNEL && after_syscall_insn(sc->rip)) {
+			/*
+			 * Linux passes uretprobe past seccomp and answers it from
+			 * outside a uprobe trampoline with SIGILL, rax set to -1:
+			 * it is a trapped system call like any other.
+			 */
+			t.kind = SIM_TRAP_SYSCALL;
+			t.arch = K_AUDIT_ARCH_X86_64;
+			t.host_nr = __NR_uretprobe;
+			t.regs.rax = __NR_uretprobe;
+			break;
+		}
+		t.kind = SIM_TRAP_EXCEPTION;
+		t.addr = (uint64_t)si->u.addr;
+		break;
+	default:
+		t.kind = SIM_TRAP_EXCEPTION;
+		t.addr = (uint64_t)si->u.addr;
+		break;
+	}
+
+	struct sim_resume r;
+	if (rt_exchange(b, &t, &r) != 0)
+		rt_sys1(__NR_exit_group, 0);
+	if (r.kind == SIM_RESUME_EXIT)
+		rt_sys1(__NR_exit, 0);
+
+	rt_apply_bases(b, &r);
+	rt_apply_name(&r);
+	if (r.flags & SIM_RESUME_YIELD)
+		rt_sys0(__NR_sched_yield);
+	regs_to_ucontext(sc, &r.regs);
+}
+
+void rt_install_trap_handlers(void)
+{
+	static const int sigs[] = {K_SIGSYS, K_SIGSEGV, K_SIGBUS, K_SIGILL, K_SIGFPE, K_SIGTRAP};
+	struct k_sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.handler = on_trap;
+	sa.flags = K_SA_SIGINFO | K_SA_ONSTACK | K_SA_RESTORER;
+	sa.restorer = __restore_rt;
+	sa.mask = ~0ull;
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (rt_sys4(__NR_rt_sigaction, sigs[i], &sa, 0, 8) != 0)
+			rt_die("rt_sigaction");
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# test-hostile: a root task tries raw Linux system calls. Each one must be
+# trapped by the seccomp filter and become an UnknownSyscall fault, which
+# with no fault handler kernel-sim reports (seL4's double-fault message) and
+# answers by stopping the thread. The host is untouched and kernel-sim
+# keeps running.
+source "$(dirname "$0")/lib.sh"
+
+sleep 1000 &
+SENTINEL=$!
+trap 'kill $SENTINEL 2>/dev/null; cleanup' EXIT
+
+# attempt NAME ARGUMENT HOST_NR: boot test-hostile on one attempt.
+attempt() {
+	local name=$1 arg=$2 nr=$3
+	mkdir -p "$TMP/$name"
+	echo "$name $arg" >"$TMP/$name/attempt"
+	start_ks "$BIN/test-hostile" "$TMP/$name/attempt"
+	if ! wait_for "host system call $nr, " 10; then
+		fail "${name}_trapped" "no unknown-syscall report for host call $nr"
+		stop_ks KILL
+		return 1
+	fi
+	sleep 0.2
+	PD=$(pd_pids)
+	if grep -q "was not trapped" "$KS_OUT"; then
+		fail "${name}_trapped" "the thread continued after the system call"
+	elif ! grep -q "^unknown syscall 0x" "$KS_OUT" ||
+		! grep -q '^in thread 0x[0-9a-f]* "test-hostile" at address 0x' "$KS_OUT"; then
+		fail "${name}_trapped" "the seL4-style report is incomplete"
+	else
+		ok "${name}_trapped"
+	fi
+	check "${name}_kernel_sim_runs" kill -0 "$KS_PID"
+	check "${name}_pd_still_confined" confined "$PD"
+	return 0
+}
+
+finish() {
+	local name=$1
+	stop_ks TERM
+	check "${name}_clean_exit" test "$KS_STATUS" = 0
+}
+
+if attempt open "$TMP/open/created" 2; then
+	check open_no_file test ! -e "$TMP/open/created"
+	finish open
+fi
+
+if attempt socket - 41; then
+	check socket_no_new_fd test "$(ls /proc/"$PD"/fd | wc -l)" = 2
+	finish socket
+fi
+
+if attempt kill "$SENTINEL" 62; then
+	check kill_target_alive kill -0 "$SENTINEL"
+	finish kill
+fi
+
+if attempt execve "touch $TMP/execve/ran" 59; then
+	check execve_nothing_ran test ! -e "$TMP/execve/ran"
+	check execve_same_program test "$(ps -o args= -p "$PD")" = "[sim] roottask"
+	finish execve
+fi
+
+if attempt ptrace "$SENTINEL" 101; then
+	check ptrace_target_untraced test "$(status_field "$SENTINEL" TracerPid)" = 0
+	finish ptrace
+fi
+
+if attempt mmap 0x50000000 9; then
+	check mmap_no_mapping bash -c "! grep -q '^50000000-' /proc/$PD/maps"
+	finish mmap
+fi
+
+# The 32-bit system-call gate does not exist on seL4: a general-protection
+# UserException (vector 13), reported the same way.
+mkdir -p "$TMP/int80"
+echo "int80 -" >"$TMP/int80/attempt"
+start_ks "$BIN/test-hostile" "$TMP/int80/attempt"
+if wait_for '^user exception 0xd code 0x0$' 10 && ! grep -q "was not trapped" "$KS_OUT"; then
+	ok int80_trapped
+else
+	fail int80_trapped "no user-exception report"
+fi
+finish int80

@@ -1,0 +1,107 @@
+# Helpers for system tests: boot kernel-sim, watch it from the host, report cases.
+# shellcheck shell=bash
+
+BIN=${BIN:-build/bin}
+TMP=$(mktemp -d /tmp/sel4-sim-test.XXXXXX)
+chmod 755 "$TMP"
+KS_PID=
+KS_OUT=
+
+cleanup() {
+	[ -n "$KS_PID" ] && kill -KILL "$KS_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { echo "$1: ok"; }
+fail() {
+	local name=$1
+	shift
+	echo "$name: FAILED $*"
+	if [ -n "$KS_OUT" ] && [ -f "$KS_OUT" ]; then
+		echo "    kernel-sim output:"
+		sed 's/^/    > /' "$KS_OUT" | tail -n 20
+	fi
+}
+
+# check NAME COMMAND...: the case passes if the command succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else fail "$name" "($*)"; fi
+}
+
+# start_ks [--as USER] ARGS...: start kernel-sim in the background.
+start_ks() {
+	local prefix=()
+	if [ "${1:-}" = --as ]; then
+		prefix=(setpriv --reuid="$2" --regid="$2" --clear-groups --)
+		shift 2
+	fi
+	KS_OUT=$TMP/ks.$RANDOM.out
+	"${prefix[@]}" "$BIN/kernel-sim" "$@" >"$KS_OUT" 2>&1 &
+	KS_PID=$!
+}
+
+# wait_for PATTERN [SECONDS]: wait until kernel-sim's output matches.
+wait_for() {
+	local pattern=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 20; i++)); do
+		grep -qE -- "$pattern" "$KS_OUT" 2>/dev/null && return 0
+		kill -0 "$KS_PID" 2>/dev/null || { grep -qE -- "$pattern" "$KS_OUT"; return; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# The PD processes of the running kernel-sim.
+pd_pids() { pgrep -P "$KS_PID"; }
+
+# stop_ks [SIGNAL]: signal kernel-sim and wait; sets KS_STATUS.
+stop_ks() {
+	local sig=${1:-TERM} i
+	kill "-$sig" "$KS_PID" 2>/dev/null
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$KS_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	local hung=
+	if kill -0 "$KS_PID" 2>/dev/null; then
+		hung=1
+		kill -KILL "$KS_PID"
+	fi
+	wait "$KS_PID" 2>/dev/null
+	KS_STATUS=$?
+	[ -z "$hung" ] || KS_STATUS=timeout
+	KS_PID=
+}
+
+status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# Only sockets among the PD's descriptors.
+only_sockets() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		case $(readlink "$fd") in socket:*) ;; *) return 1 ;; esac
+	done
+}
+
+# The PD is confined: seccomp filter, no_new_privs, no capabilities, only sockets.
+confined() {
+	local pid=$1 f
+	[ "$(status_field "$pid" Seccomp)" = 2 ] || return 1
+	[ "$(status_field "$pid" NoNewPrivs)" = 1 ] || return 1
+	for f in CapInh CapPrm CapEff CapBnd CapAmb; do
+		[ "$(status_field "$pid" $f)" = 0000000000000000 ] || return 1
+	done
+	only_sockets "$pid"
+}
+
+# No process is left that kernel-sim started.
+gone() {
+	local pid
+	for pid in "$@"; do
+		[ -e "/proc/$pid" ] && return 1
+	done
+	return 0
+}
