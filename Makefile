@@ -32,7 +32,7 @@ HOST_LIBS   := -lseccomp -lcap
 PD_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-pie \
 	-fno-pic -fno-tree-loop-distribute-patterns -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -Iprotocol -Icomponents/lib/sel4/include \
-	-Icomponents/lib/base/include
+	-Icomponents/lib/base/include -ftls-model=local-exec
 PD_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
 
 # Addresses from protocol/sim/layout.h.
@@ -69,6 +69,27 @@ $(BIN)/kernel-sim: $(KERNEL_OBJS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# The same kernel-sim with AddressSanitizer and UBSan, for the tests.
+ASAN_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_OBJS := $(KERNEL_SRCS:%.c=$(OBJ)/asan/%.o)
+
+$(OBJ)/asan/kernel-sim/api/hostnames.o: $(GEN)/hostnames_table.h
+
+$(OBJ)/asan/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$< [asan])
+	$(Q)$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/asan/kernel-sim: $(ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/asan/pd-host: $(BIN)/pd-host
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # ---- pd-host, the PD runtime ---------------------------------------------
 # It lives far above 4 GiB, so its code is position independent.
@@ -107,7 +128,7 @@ ROOT_OBJS := $(OBJ)/pd/components/lib/crt0/roottask.o \
 
 # A root task from the sources listed after its name.
 define roottask
-$(BIN)/$(1): $(patsubst %.c,$(OBJ)/pd/%.o,$(2)) $(ROOT_OBJS)
+$(BIN)/$(1): $(patsubst %.S,$(OBJ)/pd/%.o,$(patsubst %.c,$(OBJ)/pd/%.o,$(2))) $(ROOT_OBJS)
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)
 	$(Q)$(CC) $(PD_CFLAGS) $(PD_LDFLAGS) -Wl,-Ttext-segment=$(COMPONENT_BASE) -o $$@ $$^
@@ -116,19 +137,22 @@ endef
 $(eval $(call roottask,core,core/main.c))
 $(eval $(call roottask,test-hello,tests/roottask/hello.c))
 $(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
-$(eval $(call roottask,bench-trap-root,tests/bench/trap_root.c))
+$(eval $(call roottask,bench-kernel-root,tests/bench/kernel_root.c))
+CONFORMANCE_SRCS := $(wildcard tests/conformance/*.c) tests/conformance/regs.S
+$(eval $(call roottask,test-conformance,$(CONFORMANCE_SRCS)))
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
-TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(UNIT_TESTS) $(BIN)/bench-trap \
-	$(BIN)/bench-trap-root
+TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-conformance $(UNIT_TESTS) \
+	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
+	$(BIN)/bench-kernel-root
 
 $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -Ikernel-sim -o $@ $^ $(HOST_LIBS)
 
-$(BIN)/bench-trap: tests/bench/trap.c
+$(BIN)/bench-kernel: tests/bench/kernel.c
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
@@ -142,7 +166,7 @@ test: all
 	tests/run
 
 bench: all
-	$(BIN)/bench-trap
+	$(BIN)/bench-kernel
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -7,6 +7,7 @@
 #include "boot/boot.h"
 #include "host/loop.h"
 #include "host/pd.h"
+#include "kernel/delete.h"
 #include "kernel/log.h"
 #include "kernel/thread.h"
 
@@ -201,6 +202,7 @@ int main(int argc, char **argv)
 
 	while (!system_halted && !stop_requested) {
 		thread_flush_resumes();
+		reap_released_objects();
 		console_flush();
 		if (loop_run_once(-1) < 0) {
 			kprintf("kernel-sim: event loop failed: %s\n", strerror(errno));

@@ -6,6 +6,7 @@
 #include "../kernel/thread.h"
 #include <sel4/faults.h>
 #include <sel4/syscall.h>
+#include <sim/debug.h>
 
 #include <string.h>
 
@@ -99,6 +100,13 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 	case seL4_SysDebugNameThread:
 		debug_name_thread(t);
 		return;
+	case SIM_SysDebugThreadState: {
+		struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, t->regs.capRegister);
+		t->regs.capRegister = lu.status == EXCEPTION_NONE && lu.cap.type == cap_thread_cap
+					  ? (seL4_Word)lu.cap.thread.tcb->state
+					  : SIM_ThreadStateInvalid;
+		return;
+	}
 	default:
 		current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,
 					       .unknown_syscall = {.syscall_number = w}};

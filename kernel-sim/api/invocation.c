@@ -1,31 +1,15 @@
 #include "invocation.h"
 #include "faults.h"
 #include "../kernel/cspace.h"
+#include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
-#include "../object/objects.h"
+#include "../kernel/transfer.h"
+#include "../object/endpoint.h"
+#include "../object/notification.h"
+#include "../object/objecttype.h"
 #include <sel4/faults.h>
 #include <sel4/message_info.h>
-
-unsigned set_mrs_lookup_failure(struct tcb *t, seL4_Word *buffer, const struct lookup_fault *f,
-				unsigned offset)
-{
-	unsigned i = set_mr(t, buffer, offset, f->type + 1);
-	switch (f->type) {
-	case lookup_fault_invalid_root:
-		return i;
-	case lookup_fault_missing_capability:
-		return set_mr(t, buffer, offset + 1, f->bits_left);
-	case lookup_fault_depth_mismatch:
-		set_mr(t, buffer, offset + 1, f->bits_left);
-		return set_mr(t, buffer, offset + 2, f->bits_found);
-	case lookup_fault_guard_mismatch:
-		set_mr(t, buffer, offset + 1, f->bits_left);
-		set_mr(t, buffer, offset + 2, f->guard_found);
-		return set_mr(t, buffer, offset + 3, f->bits_found);
-	}
-	return i;
-}
 
 static unsigned set_mrs_syscall_error(struct tcb *t, seL4_Word *buffer)
 {
@@ -79,9 +63,19 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 	}
 
 	seL4_Word *buffer = lookup_ipc_buffer(false, t);
+	if (lookup_extra_caps(t, buffer, info) != EXCEPTION_NONE) {
+		user_error("Lookup of extra caps failed.");
+		if (is_blocking)
+			handle_fault(t);
+		return;
+	}
+
 	seL4_Word length = seL4_MessageInfo_get_length(info);
-	if (length > n_msgRegisters && !buffer)
+	if (length > n_msgRegisters && !buffer) {
+		user_error("Warning: No IPC buffer for thread. Truncating message length to: %d.",
+			   n_msgRegisters);
 		length = n_msgRegisters;
+	}
 
 	enum exception status = decode_invocation(t, seL4_MessageInfo_get_label(info), length, cptr,
 						  lu.slot, lu.cap, is_blocking, is_call, buffer);
@@ -97,31 +91,61 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 	}
 }
 
+static void recv_cap_fault(struct tcb *t, seL4_CPtr cptr)
+{
+	current_lookup_fault =
+	    (struct lookup_fault){.type = lookup_fault_missing_capability, .bits_left = 0};
+	current_fault = (struct fault){.type = seL4_Fault_CapFault,
+				       .cap = {.address = cptr, .in_receive_phase = true}};
+	handle_fault(t);
+}
+
 void handle_recv(struct tcb *t, bool is_blocking)
 {
 	seL4_CPtr cptr = t->regs.capRegister;
 	struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, cptr);
 	if (lu.status != EXCEPTION_NONE) {
-		user_error("Invocation of invalid cap #%lu.", (unsigned long)cptr);
 		current_fault = (struct fault){.type = seL4_Fault_CapFault,
 					       .cap = {.address = cptr, .in_receive_phase = true}};
 		handle_fault(t);
 		return;
 	}
-	/* Endpoints and notifications come with the IPC layer. */
-	user_error("Recv: Attempted to receive on a cap that is neither an endpoint nor a "
-		   "notification (cap #%lu).",
-		   (unsigned long)cptr);
-	current_lookup_fault =
-	    (struct lookup_fault){.type = lookup_fault_missing_capability, .bits_left = 0};
-	current_fault = (struct fault){.type = seL4_Fault_CapFault,
-				       .cap = {.address = cptr, .in_receive_phase = true}};
-	(void)is_blocking;
-	handle_fault(t);
+	switch (lu.cap.type) {
+	case cap_endpoint_cap:
+		if (!(lu.cap.endpoint.rights & RIGHT_READ)) {
+			user_error("Recv: endpoint cap #%lu has no Read right.",
+				   (unsigned long)cptr);
+			recv_cap_fault(t, cptr);
+			return;
+		}
+		/* A receiver holds at most one caller: an unused one goes. */
+		cte_delete_one(&t->ctes[tcbCaller]);
+		receive_ipc(t, lu.cap, is_blocking);
+		return;
+	case cap_notification_cap: {
+		struct tcb *bound = lu.cap.notification.ntfn->bound_tcb;
+		if (!(lu.cap.notification.rights & RIGHT_READ) || (bound && bound != t)) {
+			user_error(
+			    "Recv: notification cap #%lu cannot be waited on by this thread.",
+			    (unsigned long)cptr);
+			recv_cap_fault(t, cptr);
+			return;
+		}
+		receive_signal(t, lu.cap, is_blocking);
+		return;
+	}
+	default:
+		user_error("Recv: cap #%lu is neither an endpoint nor a notification.",
+			   (unsigned long)cptr);
+		recv_cap_fault(t, cptr);
+		return;
+	}
 }
 
 void handle_reply(struct tcb *t)
 {
-	/* No reply capability can exist before the IPC layer: nothing to do. */
-	(void)t;
+	struct cte *slot = &t->ctes[tcbCaller];
+	struct cap c = slot->cap;
+	if (c.type == cap_reply_cap && !c.reply.master && c.reply.tcb != t)
+		do_reply_transfer(t, c.reply.tcb, slot, c.reply.can_grant);
 }

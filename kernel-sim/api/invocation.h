@@ -1,4 +1,4 @@
-/* Capability invocations and IPC system calls (seL4's handleInvocation etc.). */
+/* Capability invocations and the IPC system calls (seL4's handleInvocation etc.). */
 #pragma once
 
 #include "../kernel/state.h"
@@ -10,7 +10,3 @@ void handle_reply(struct tcb *t);
 /* Answer a Call from the kernel: the current syscall error, or empty success. */
 void reply_from_kernel_error(struct tcb *t);
 void reply_from_kernel_success_empty(struct tcb *t);
-
-/* Write a lookup failure into message registers from offset; returns the next. */
-unsigned set_mrs_lookup_failure(struct tcb *t, seL4_Word *buffer, const struct lookup_fault *f,
-				unsigned offset);

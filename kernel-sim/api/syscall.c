@@ -59,25 +59,34 @@ static void handle_syscall(struct tcb *t, seL4_SWord syscall)
 	}
 }
 
+/* Registers at a trap; the runtime reports the TLS bases it loaded, the TCB holds the truth. */
+static void save_trap_registers(struct tcb *t, const struct sim_trap *trap)
+{
+	seL4_Word fs = t->regs.fs_base, gs = t->regs.gs_base;
+	t->regs = trap->regs;
+	t->regs.fs_base = fs;
+	t->regs.gs_base = gs;
+	t->next_ip = trap->regs.rip;
+}
+
 void handle_trap(struct tcb *t, const struct sim_trap *trap)
 {
-	if (trap->kind == SIM_TRAP_START) {
-		/* A new host thread: it gets the registers the TCB holds. */
+	if (!is_runnable(t) || trap->kind == SIM_TRAP_START || trap->kind == SIM_TRAP_PARKED) {
+		/*
+		 * A new thread, a thread that was stopped from outside, or one
+		 * the kernel already considers stopped: nothing to execute.
+		 */
+		thread_absorb_trap(t, trap);
 		if (is_runnable(t))
 			set_thread_state(t, t->state);
 		return;
 	}
 
-	/* The runtime knows the TLS bases it loaded; the TCB's copy is the truth. */
-	seL4_Word fs = t->regs.fs_base, gs = t->regs.gs_base;
-	t->regs = trap->regs;
-	t->regs.fs_base = fs;
-	t->regs.gs_base = gs;
-
+	save_trap_registers(t, trap);
 	switch (trap->kind) {
 	case SIM_TRAP_SYSCALL:
-		/* seL4: FaultIP is the syscall instruction, NextIP the one after. */
-		t->fault_ip = trap->regs.rip - 2;
+		/* seL4 on x86_64: FaultIP is the syscall instruction, NextIP the one after. */
+		t->regs.rip = trap->regs.rip - 2;
 		if (trap->arch != AUDIT_ARCH_X86_64) {
 			/* int 0x80 and friends: no such gate on seL4, a #GP. */
 			current_fault =
@@ -89,7 +98,6 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 		handle_syscall(t, (seL4_SWord)t->regs.rdx);
 		break;
 	case SIM_TRAP_VM_FAULT:
-		t->fault_ip = trap->regs.rip;
 		current_fault =
 		    (struct fault){.type = seL4_Fault_VMFault,
 				   .vm = {.address = trap->addr,
@@ -101,7 +109,6 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 		if (kernel_verbose)
 			kprintf("kernel-sim: thread \"%s\": host signal %u (code %d) at 0x%lx\n",
 				t->name, trap->signo, trap->si_code, (unsigned long)trap->regs.rip);
-		t->fault_ip = trap->regs.rip;
 		current_fault = (struct fault){.type = seL4_Fault_UserException,
 					       .user_exception = {trap->trapno, trap->err}};
 		handle_fault(t);

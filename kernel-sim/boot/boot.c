@@ -1,6 +1,7 @@
 #include "boot.h"
 #include "elf.h"
 #include "../host/pd.h"
+#include "../kernel/asid.h"
 #include "../kernel/cdt.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
@@ -62,7 +63,7 @@ static struct cap frame_cap(struct frame *f, struct vspace *vs, uint64_t vaddr)
 	struct cap c = {.type = cap_frame_cap};
 	c.frame.frame = f;
 	c.frame.vm_rights = VM_READ_WRITE;
-	c.frame.mapped_in = vs;
+	c.frame.mapped_asid = vs->asid;
 	c.frame.mapped_addr = vaddr;
 	return c;
 }
@@ -118,7 +119,7 @@ static int create_it_address_space(struct boot_state *b, uint64_t lo, uint64_t h
 				return -1;
 			struct cap c = {.type = levels[l].type};
 			c.paging.table = t;
-			c.paging.mapped_in = b->vs;
+			c.paging.mapped_asid = b->vs->asid;
 			c.paging.mapped_addr = v;
 			if (provide_cap(b, c, NULL) != 0)
 				return -1;
@@ -258,12 +259,14 @@ static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, u
 	t->priority = seL4_MaxPrio;
 	t->mcp = seL4_MaxPrio;
 	t->regs.rip = entry;
+	t->next_ip = entry;
 	t->regs.capRegister = bi_vaddr;
 	t->regs.rflags = FLAGS_USER_DEFAULT;
 	strcpy(t->name, "rootserver");
 	struct cap tc = {.type = cap_thread_cap};
 	tc.thread.tcb = t;
 	cte_write_original(&slots[seL4_CapInitThreadTCB], tc);
+	setup_reply_master(t);
 	return t;
 }
 
@@ -329,7 +332,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	pool->obj.size_bits = seL4_ASIDPoolBits;
 	pool->entry[IT_ASID] = b.vs;
 	b.vs->asid = IT_ASID;
-	b.vs->has_asid = true;
+	asid_table[0] = pool;
 
 	/* The fixed initial capabilities (seL4_RootCNodeCapSlots). */
 	struct cte *slots = b.root->slots;
@@ -337,7 +340,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 			   cap_cnode_new(b.root, seL4_WordBits - seL4_RootCNodeSizeBits, 0));
 	struct cap c = {.type = cap_pml4_cap};
 	c.pml4.vspace = b.vs;
-	c.pml4.is_mapped = true;
+	c.pml4.mapped_asid = IT_ASID;
 	cte_write_original(&slots[seL4_CapInitThreadVSpace], c);
 	cte_write_original(&slots[seL4_CapIRQControl], (struct cap){.type = cap_irq_control_cap});
 	cte_write_original(&slots[seL4_CapASIDControl], (struct cap){.type = cap_asid_control_cap});

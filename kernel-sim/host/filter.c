@@ -22,7 +22,7 @@
 #define ARCH_SET_FS 0x1002
 
 /* What the runtime may ask of Linux, and nothing more. */
-static int add_runtime_policy(scmp_filter_ctx ctx)
+static int add_runtime_policy(scmp_filter_ctx ctx, pid_t pid)
 {
 	static const int plain[] = {
 	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	     SCMP_SYS(close),
@@ -48,6 +48,10 @@ static int add_runtime_policy(scmp_filter_ctx ctx)
 			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_GS));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 			       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	/* Parking its own threads, with the one signal that means it. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
+			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid),
+			       SCMP_A2(SCMP_CMP_EQ, SIM_PARK_SIGNAL));
 	return rc;
 }
 
@@ -81,7 +85,7 @@ static struct sim_bpf_insn jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t j
 
 #define PROLOGUE_LEN 7
 
-int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
+int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_t max)
 {
 	if (max <= PROLOGUE_LEN)
 		return -1;
@@ -90,7 +94,7 @@ int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 		return -1;
 	int count = -1;
 	/* The child sets no_new_privs itself before exec. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx) == 0)
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx, pid) == 0)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);
 	if (count < 0) {

@@ -115,7 +115,7 @@ static int handshake(struct pd_proc *p)
 	p->syscall_ip = m.vaddr;
 
 	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
-	int count = filter_build(p->syscall_ip, prog, SIM_FILTER_MAX);
+	int count = filter_build(p->syscall_ip, p->pid, prog, SIM_FILTER_MAX);
 	if (count < 0)
 		return -1;
 	struct sim_ctrl_msg f = {.op = SIM_CTRL_FILTER, .size = (uint64_t)count};
@@ -218,31 +218,37 @@ int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
 	return ctrl_command(p, &m, 0, 0, -1);
 }
 
+/*
+ * Runtime slots are handed out round robin, so that a slot is reused long
+ * after its last thread was told to exit; a slot whose thread is still on
+ * its way out (the runtime answers EBUSY) is skipped.
+ */
 int pd_proc_start_thread(struct pd_proc *p, int *index_out)
 {
-	int index = -1;
-	for (int i = 0; i < SIM_RUNTIME_MAX_THREADS; i++) {
-		if (!p->thread_used[i]) {
-			index = i;
-			break;
-		}
-	}
-	if (index < 0)
-		return -EAGAIN;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -errno;
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_THREAD, .index = (uint32_t)index};
-	int status = ctrl_command(p, &m, 0, 0, sv[1]);
-	close(sv[1]);
-	if (status != 0) {
-		close(sv[0]);
-		return status;
+	int status = -EAGAIN;
+	for (int tries = 0; tries < SIM_RUNTIME_MAX_THREADS; tries++) {
+		int index = p->next_index;
+		p->next_index = (p->next_index + 1) % SIM_RUNTIME_MAX_THREADS;
+		if (p->thread_used[index])
+			continue;
+		struct sim_ctrl_msg m = {.op = SIM_CTRL_THREAD, .index = (uint32_t)index};
+		status = ctrl_command(p, &m, 0, 0, sv[1]);
+		if (status == -EBUSY)
+			continue;
+		if (status != 0)
+			break;
+		close(sv[1]);
+		p->thread_used[index] = 1;
+		p->threads++;
+		*index_out = index;
+		return sv[0];
 	}
-	p->thread_used[index] = 1;
-	p->threads++;
-	*index_out = index;
-	return sv[0];
+	close(sv[0]);
+	close(sv[1]);
+	return status;
 }
 
 void pd_proc_release_thread(struct pd_proc *p, int index)
@@ -251,6 +257,17 @@ void pd_proc_release_thread(struct pd_proc *p, int index)
 		p->thread_used[index] = 0;
 		p->threads--;
 	}
+}
+
+int pd_proc_park_thread(struct pd_proc *p, int index)
+{
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_PARK, .index = (uint32_t)index};
+	return ctrl_command(p, &m, 0, 0, -1);
+}
+
+bool pd_proc_is_stopped(struct pd_proc *p)
+{
+	return process_stopped(p->pid);
 }
 
 int pd_proc_set_name(struct pd_proc *p, const char *name)

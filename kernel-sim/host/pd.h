@@ -20,6 +20,7 @@ struct pd_proc {
 	struct event_source exit_event; /* the pidfd */
 	void (*on_exit)(struct pd_proc *p, int wstatus);
 	unsigned threads;
+	int next_index; /* where the search for a free runtime slot starts */
 	uint8_t thread_used[SIM_RUNTIME_MAX_THREADS];
 	struct pd_proc *next;
 };
@@ -44,6 +45,12 @@ int pd_proc_start_thread(struct pd_proc *p, int *index);
 void pd_proc_release_thread(struct pd_proc *p, int index);
 
 int pd_proc_set_name(struct pd_proc *p, const char *name);
+
+/* Stop runtime thread index: it traps with SIM_TRAP_PARKED on its channel. */
+int pd_proc_park_thread(struct pd_proc *p, int index);
+
+/* Is the process held by a debugger or job control? */
+bool pd_proc_is_stopped(struct pd_proc *p);
 
 /* The runtime broke the protocol: end the process (its exit is reported as usual). */
 int pd_proc_broken(struct pd_proc *p);

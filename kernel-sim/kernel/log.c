@@ -58,7 +58,7 @@ void user_error_at(const char *func, const char *fmt, ...)
 	struct tcb *t = ks_cur_thread;
 	if (t)
 		fprintf(stderr, "<<seL4(CPU 0) [%s/T%#lx \"%s\" @%lx]: ", func,
-			kernel_pointer(t->obj.paddr), t->name, (unsigned long)t->fault_ip);
+			kernel_pointer(t->obj.paddr), t->name, (unsigned long)t->regs.rip);
 	else
 		fprintf(stderr, "<<seL4(CPU 0) [%s]: ", func);
 	va_list ap;

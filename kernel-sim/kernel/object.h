@@ -12,6 +12,8 @@
 #include <sel4/constants.h>
 #include <sel4/cap_type.h>
 #include <sel4/user_context.h>
+#include <sel4/faults.h>
+#include <sel4/message_info.h>
 #include "../host/loop.h"
 
 struct cte;
@@ -100,20 +102,25 @@ struct cap {
 		struct {
 			uint16_t irq;
 		} irq_handler;
+		/*
+		 * Mapped objects name their VSpace by ASID, as seL4 does, so
+		 * that a VSpace can go away before the caps of what was
+		 * mapped in it (ASID 0: not mapped).
+		 */
 		struct {
 			struct frame *frame;
 			uint8_t vm_rights;
-			struct vspace *mapped_in; /* or NULL */
+			uint16_t mapped_asid;
 			uint64_t mapped_addr;
 		} frame;
 		struct {
 			struct paging *table;
-			struct vspace *mapped_in;
+			uint16_t mapped_asid;
 			uint64_t mapped_addr;
 		} paging; /* page table, page directory, PDPT */
 		struct {
 			struct vspace *vspace;
-			bool is_mapped; /* has an ASID */
+			uint16_t mapped_asid; /* assigned ASID */
 		} pml4;
 		struct {
 			struct asid_pool *pool;
@@ -149,6 +156,39 @@ struct cnode {
 	struct kobj obj;
 	uint8_t radix;
 	struct cte slots[];
+};
+
+/* Endpoint: a queue of senders or of receivers. */
+enum endpoint_state {
+	EPState_Idle = 0,
+	EPState_Send,
+	EPState_Recv,
+};
+
+struct tcb_queue {
+	struct tcb *head;
+	struct tcb *end;
+};
+
+struct endpoint {
+	struct kobj obj;
+	enum endpoint_state state;
+	struct tcb_queue queue;
+};
+
+/* Notification: a word of signals, waiters, and an optional bound TCB. */
+enum notification_state {
+	NtfnState_Idle = 0,
+	NtfnState_Waiting,
+	NtfnState_Active,
+};
+
+struct notification {
+	struct kobj obj;
+	enum notification_state state;
+	seL4_Word msg_identifier;
+	struct tcb_queue queue;
+	struct tcb *bound_tcb;
 };
 
 /* Thread states of seL4's TCB. */
@@ -187,16 +227,75 @@ struct host_thread {
 	struct tcb *resume_next;
 };
 
+/* What a blocked thread waits on and with which IPC parameters (seL4 thread_state). */
+struct blocking {
+	void *object; /* endpoint or notification */
+	seL4_Word badge;
+	bool can_grant;
+	bool can_grant_reply;
+	bool is_call;
+};
+
+enum lookup_fault_type {
+	lookup_fault_invalid_root = 0,
+	lookup_fault_missing_capability = 1,
+	lookup_fault_depth_mismatch = 2,
+	lookup_fault_guard_mismatch = 3,
+};
+
+struct lookup_fault {
+	enum lookup_fault_type type;
+	seL4_Word bits_left;
+	seL4_Word bits_found;
+	seL4_Word guard_found;
+};
+
+/* The faults a thread can take (seL4_Fault), with their payloads. */
+struct fault {
+	seL4_Word type; /* seL4_FaultType; 0 (NullFault) when none */
+	union {
+		struct {
+			seL4_Word address;
+			bool in_receive_phase;
+		} cap;
+		struct {
+			seL4_Word syscall_number;
+		} unknown_syscall;
+		struct {
+			seL4_Word number;
+			seL4_Word code;
+		} user_exception;
+		struct {
+			seL4_Word address;
+			seL4_Word fsr;
+			bool instruction_fault;
+		} vm;
+	};
+};
+
 struct tcb {
 	struct kobj obj;
 	struct cte ctes[tcbCNodeEntries];
 	enum thread_state state;
+	struct blocking blocking;
+	struct tcb *ep_next; /* endpoint or notification queue */
+	struct tcb *ep_prev;
+	/*
+	 * regs.rip is FaultIP, what seL4_TCB_ReadRegisters calls rip: the
+	 * instruction that trapped. next_ip is where the thread continues
+	 * when it returns to user mode while Running.
+	 */
 	seL4_UserContext regs;
-	seL4_Word fault_ip;   /* address of the trapping instruction */
+	seL4_Word next_ip;
 	seL4_Word ipc_buffer; /* user address of the IPC buffer */
 	seL4_CPtr fault_handler;
 	uint8_t priority;
 	uint8_t mcp;
+	struct notification *bound_notification;
+	seL4_Word flags;		    /* seL4_TCBFlag bits */
+	struct fault fault;		    /* the fault being handled, if any */
+	struct lookup_fault lookup_failure; /* behind a cap fault */
+	bool dead;			    /* finalised; memory freed at the end of the event */
 	struct host_thread host;
 	struct tcb *all_next; /* every TCB, for debug dumps and accounting */
 	struct tcb *all_prev;
@@ -239,10 +338,14 @@ struct paging {
 /* A VSpace root (PML4) and the PD process that embodies it. */
 struct vspace {
 	struct paging root;
-	uint16_t asid;
-	bool has_asid;
+	uint16_t asid; /* 0 until assigned */
 	struct pd_proc *proc;
 };
+
+/* x86_64 ASIDs: 3 bits select a pool, 9 bits a VSpace in it. */
+#define ASID_LOW_BITS  seL4_ASIDPoolIndexBits
+#define ASID_HIGH_BITS seL4_NumASIDPoolsBits
+#define ASID_COUNT     (1u << (ASID_LOW_BITS + ASID_HIGH_BITS))
 
 /* An ASID pool: 512 VSpaces by ASID low bits. */
 struct asid_pool {

@@ -1,9 +1,14 @@
 #include "thread.h"
+#include "asid.h"
+#include "cdt.h"
+#include "delete.h"
 #include "log.h"
 #include "state.h"
 #include "../host/channel.h"
 #include "../host/pd.h"
+#include "../object/endpoint.h"
 #include "../object/frame.h"
+#include "../object/notification.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +17,9 @@
 #include <unistd.h>
 
 void (*thread_trap_handler)(struct tcb *t, const struct sim_trap *trap);
+
+/* How long to wait for a thread to stop before asking whether it is held. */
+#define PARK_TIMEOUT_MS 5000
 
 static struct tcb *all_tcbs;
 
@@ -23,6 +31,7 @@ struct tcb *tcb_create(uint64_t paddr)
 	t->obj.paddr = paddr;
 	t->obj.size_bits = seL4_TCBBits;
 	t->state = ThreadState_Inactive;
+	t->regs.rflags = 0x202; /* FLAGS_USER_DEFAULT: IF and the reserved bit */
 	t->host.chan.fd = -1;
 	t->host.index = -1;
 	t->all_next = all_tcbs;
@@ -79,7 +88,7 @@ seL4_Word get_syscall_arg(struct tcb *t, unsigned i, seL4_Word *buffer)
 {
 	if (i < n_msgRegisters)
 		return get_msg_register(t, i);
-	return buffer ? buffer[i + 1] : 0;
+	return buffer && i < seL4_MsgMaxLength ? buffer[i + 1] : 0;
 }
 
 unsigned set_mr(struct tcb *t, seL4_Word *buffer, unsigned i, seL4_Word v)
@@ -89,6 +98,44 @@ unsigned set_mr(struct tcb *t, seL4_Word *buffer, unsigned i, seL4_Word v)
 	else if (buffer && i < seL4_MsgMaxLength)
 		buffer[i + 1] = v;
 	return i + 1;
+}
+
+bool is_stopped(const struct tcb *t)
+{
+	switch (t->state) {
+	case ThreadState_Inactive:
+	case ThreadState_BlockedOnReceive:
+	case ThreadState_BlockedOnSend:
+	case ThreadState_BlockedOnNotification:
+	case ThreadState_BlockedOnReply:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void tcb_queue_append(struct tcb_queue *q, struct tcb *t)
+{
+	t->ep_prev = q->end;
+	t->ep_next = NULL;
+	if (q->end)
+		q->end->ep_next = t;
+	else
+		q->head = t;
+	q->end = t;
+}
+
+void tcb_queue_remove(struct tcb_queue *q, struct tcb *t)
+{
+	if (t->ep_prev)
+		t->ep_prev->ep_next = t->ep_next;
+	else
+		q->head = t->ep_next;
+	if (t->ep_next)
+		t->ep_next->ep_prev = t->ep_prev;
+	else
+		q->end = t->ep_prev;
+	t->ep_next = t->ep_prev = NULL;
 }
 
 /* Threads with an answer due, in the order they became runnable. */
@@ -105,62 +152,6 @@ static void queue_resume(struct tcb *t)
 	else
 		resume_head = t;
 	resume_tail = t;
-}
-
-void set_thread_state(struct tcb *t, enum thread_state s)
-{
-	t->state = s;
-	if (is_runnable(t)) {
-		if (!t->host.proc)
-			thread_activate(t);
-		queue_resume(t);
-	}
-}
-
-static void send_resume(struct tcb *t)
-{
-	if (!t->host.in_kernel || !is_runnable(t) || t->host.chan.fd < 0)
-		return;
-	if (t->state == ThreadState_Restart) {
-		/* Run the trapping instruction again. */
-		t->regs.rip = t->fault_ip;
-		t->state = ThreadState_Running;
-	}
-	struct sim_resume r;
-	memset(&r, 0, sizeof(r));
-	r.kind = SIM_RESUME_CONTINUE;
-	r.flags = SIM_RESUME_SET_FS | SIM_RESUME_SET_GS;
-	if (t->host.yield) {
-		r.flags |= SIM_RESUME_YIELD;
-		t->host.yield = false;
-	}
-	r.regs = t->regs;
-	if (t->host.name_dirty) {
-		r.flags |= SIM_RESUME_NAME;
-		size_t n = strnlen(t->name, sizeof(r.name) - 1);
-		memcpy(r.name, t->name, n);
-		t->host.name_dirty = false;
-	}
-	t->host.in_kernel = false;
-	if (chan_send(t->host.chan.fd, &r, sizeof(r), 0, 0, -1) < 0) {
-		if (kernel_verbose)
-			kprintf("kernel-sim: cannot resume thread \"%s\": %s\n", t->name,
-				strerror(errno));
-		if (errno == EAGAIN)
-			pd_proc_broken(t->host.proc);
-	}
-}
-
-void thread_flush_resumes(void)
-{
-	while (resume_head) {
-		struct tcb *t = resume_head;
-		resume_head = t->host.resume_next;
-		if (!resume_head)
-			resume_tail = NULL;
-		t->host.resume_queued = false;
-		send_resume(t);
-	}
 }
 
 static void unqueue_resume(struct tcb *t)
@@ -180,7 +171,105 @@ static void unqueue_resume(struct tcb *t)
 	t->host.resume_queued = false;
 }
 
-void thread_host_lost(struct tcb *t)
+void set_thread_state(struct tcb *t, enum thread_state s)
+{
+	t->state = s;
+	if (is_runnable(t)) {
+		if (!t->host.proc)
+			thread_activate(t);
+		queue_resume(t);
+	}
+}
+
+void update_restart_pc(struct tcb *t)
+{
+	t->regs.rip = t->next_ip;
+}
+
+void setup_reply_master(struct tcb *t)
+{
+	struct cte *slot = &t->ctes[tcbReply];
+	if (slot->cap.type != cap_null_cap)
+		return;
+	struct cap c = {.type = cap_reply_cap};
+	c.reply.tcb = t;
+	c.reply.master = true;
+	c.reply.can_grant = true;
+	cte_write_original(slot, c);
+}
+
+void suspend(struct tcb *t)
+{
+	thread_sync(t);
+	cancel_ipc(t);
+	if (t->state == ThreadState_Running)
+		update_restart_pc(t);
+	set_thread_state(t, ThreadState_Inactive);
+}
+
+void restart(struct tcb *t)
+{
+	if (!is_stopped(t))
+		return;
+	cancel_ipc(t);
+	setup_reply_master(t);
+	set_thread_state(t, ThreadState_Restart);
+}
+
+static void send_answer(struct tcb *t, const struct sim_resume *r)
+{
+	t->host.in_kernel = false;
+	if (chan_send(t->host.chan.fd, r, sizeof(*r), 0, 0, -1) < 0) {
+		if (kernel_verbose)
+			kprintf("kernel-sim: cannot resume thread \"%s\": %s\n", t->name,
+				strerror(errno));
+		if (errno == EAGAIN && t->host.proc)
+			pd_proc_broken(t->host.proc);
+	}
+}
+
+static void send_resume(struct tcb *t)
+{
+	if (!t->host.in_kernel || !is_runnable(t) || t->host.chan.fd < 0)
+		return;
+	if (t->state == ThreadState_Restart) {
+		/* seL4's activateThread: continue at the restart PC. */
+		t->next_ip = t->regs.rip;
+		t->state = ThreadState_Running;
+	}
+	struct sim_resume r;
+	memset(&r, 0, sizeof(r));
+	r.kind = SIM_RESUME_CONTINUE;
+	r.flags = SIM_RESUME_SET_FS | SIM_RESUME_SET_GS;
+	r.regs = t->regs;
+	r.regs.rip = t->next_ip;
+	if (t->host.yield) {
+		r.flags |= SIM_RESUME_YIELD;
+		t->host.yield = false;
+	}
+	if (t->host.name_dirty) {
+		r.flags |= SIM_RESUME_NAME;
+		size_t n = strnlen(t->name, sizeof(r.name) - 1);
+		memcpy(r.name, t->name, n);
+		t->host.name_dirty = false;
+	}
+	send_answer(t, &r);
+}
+
+void thread_flush_resumes(void)
+{
+	while (resume_head) {
+		struct tcb *t = resume_head;
+		resume_head = t->host.resume_next;
+		if (!resume_head)
+			resume_tail = NULL;
+		t->host.resume_queued = false;
+		send_resume(t);
+	}
+}
+
+/* Forget the host side of a thread: its channel and runtime slot. */
+static void thread_host_lost(struct tcb *t)
 {
 	unqueue_resume(t);
 	if (t->host.chan.fd >= 0) {
@@ -195,12 +284,77 @@ void thread_host_lost(struct tcb *t)
 	t->host.in_kernel = false;
 }
 
+void thread_forget_process(struct pd_proc *p)
+{
+	for (struct tcb *t = all_tcbs; t; t = t->all_next)
+		if (t->host.proc == p)
+			thread_host_lost(t);
+}
+
+void thread_end_host(struct tcb *t)
+{
+	if (!t->host.proc)
+		return;
+	if (thread_sync(t)) {
+		struct sim_resume r;
+		memset(&r, 0, sizeof(r));
+		r.kind = SIM_RESUME_EXIT;
+		send_answer(t, &r);
+	}
+	thread_host_lost(t);
+}
+
+void thread_absorb_trap(struct tcb *t, const struct sim_trap *trap)
+{
+	t->host.in_kernel = true;
+	if (trap->kind == SIM_TRAP_START)
+		return; /* not yet in user mode: the TCB's registers stand */
+	seL4_Word fs = t->regs.fs_base, gs = t->regs.gs_base;
+	t->regs = trap->regs;
+	t->regs.fs_base = fs;
+	t->regs.gs_base = gs;
+	/* Stopped before the trapping instruction: it runs again when resumed. */
+	t->regs.rip = trap->kind == SIM_TRAP_SYSCALL ? trap->regs.rip - 2 : trap->regs.rip;
+	t->next_ip = t->regs.rip;
+}
+
+bool thread_sync(struct tcb *t)
+{
+	if (!t->host.proc || t->host.in_kernel)
+		return true;
+	if (pd_proc_park_thread(t->host.proc, t->host.index) != 0) {
+		thread_host_lost(t);
+		return false;
+	}
+	for (;;) {
+		struct sim_trap trap;
+		ssize_t n =
+		    chan_recv_timeout(t->host.chan.fd, &trap, sizeof(trap), NULL, PARK_TIMEOUT_MS);
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		if (n < 0 && errno == ETIMEDOUT && pd_proc_is_stopped(t->host.proc))
+			continue;
+		if (n != (ssize_t)sizeof(trap)) {
+			if (kernel_verbose)
+				kprintf("kernel-sim: thread \"%s\" did not stop\n", t->name);
+			struct pd_proc *p = t->host.proc;
+			thread_host_lost(t);
+			pd_proc_broken(p);
+			return false;
+		}
+		thread_absorb_trap(t, &trap);
+		if (is_runnable(t))
+			queue_resume(t);
+		return true;
+	}
+}
+
 static void on_channel(struct event_source *s, uint32_t events)
 {
 	struct tcb *t = (struct tcb *)((char *)s - offsetof(struct tcb, host.chan));
 	struct sim_trap trap;
-	ssize_t n = chan_recv(s->fd, &trap, sizeof(trap), NULL);
 	(void)events;
+	ssize_t n = chan_recv(s->fd, &trap, sizeof(trap), NULL);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	if (n == 0 || (n < 0 && errno != EMSGSIZE)) {
@@ -224,14 +378,14 @@ static void on_channel(struct event_source *s, uint32_t events)
 struct vspace *thread_vspace(struct tcb *t)
 {
 	struct cap *c = &t->ctes[tcbVTable].cap;
-	if (c->type != cap_pml4_cap || !c->pml4.is_mapped)
+	if (c->type != cap_pml4_cap || !c->pml4.mapped_asid)
 		return NULL;
-	return c->pml4.vspace;
+	return asid_lookup(c->pml4.mapped_asid) == c->pml4.vspace ? c->pml4.vspace : NULL;
 }
 
 int thread_activate(struct tcb *t)
 {
-	if (t->host.proc)
+	if (t->host.proc || t->dead)
 		return 0;
 	struct vspace *vs = thread_vspace(t);
 	if (!vs || !vs->proc)
@@ -250,4 +404,16 @@ int thread_activate(struct tcb *t)
 	t->host.name_dirty = t->name[0] != 0;
 	loop_add(&t->host.chan, EPOLLIN);
 	return 0;
+}
+
+void tcb_remove(struct tcb *t)
+{
+	unqueue_resume(t);
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else
+		all_tcbs = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+	t->all_next = t->all_prev = NULL;
 }

@@ -1,14 +1,18 @@
 /*
- * Threads: states, registers and message registers, and the bridge between
- * a TCB and its host thread. A thread that trapped waits in its host thread
+ * Threads: states, registers, message registers, and the bridge between a
+ * TCB and its host thread. A thread that trapped waits in its host thread
  * until kernel-sim answers; every answer is sent once the event that made
- * the thread runnable has been handled completely.
+ * the thread runnable has been handled completely. A thread that runs in
+ * its host when the kernel must see or change its registers is parked
+ * first (a signal stops it in the runtime's trap handler).
  */
 #pragma once
 
 #include "object.h"
 #include <sel4/ipc_buffer.h>
 #include <sim/trap.h>
+
+struct pd_proc;
 
 struct tcb *tcb_create(uint64_t paddr);
 
@@ -38,9 +42,31 @@ static inline bool is_runnable(const struct tcb *t)
 	return t->state == ThreadState_Running || t->state == ThreadState_Restart;
 }
 
+bool is_stopped(const struct tcb *t);
+
 void set_thread_state(struct tcb *t, enum thread_state s);
 
-/* Make t run in its VSpace's PD process (first resume). */
+/* seL4's suspend and restart. */
+void suspend(struct tcb *t);
+void restart(struct tcb *t);
+
+/* FaultIP := NextIP, so that a stopped thread continues where it was. */
+void update_restart_pc(struct tcb *t);
+
+/* The reply master capability in the TCB's reply slot. */
+void setup_reply_master(struct tcb *t);
+
+/* Endpoint and notification queues (FIFO, as seL4's tcbEPAppend). */
+void tcb_queue_append(struct tcb_queue *q, struct tcb *t);
+void tcb_queue_remove(struct tcb_queue *q, struct tcb *t);
+
+/*
+ * Make t's registers in kernel-sim current: a thread running in its host
+ * is parked. Returns false if its host thread is gone.
+ */
+bool thread_sync(struct tcb *t);
+
+/* Start the host thread of a runnable TCB in its VSpace's PD process. */
 int thread_activate(struct tcb *t);
 
 /* Send the answers of every thread made runnable since the last flush. */
@@ -49,8 +75,17 @@ void thread_flush_resumes(void);
 /* The trap handler, set by the system-call layer. */
 extern void (*thread_trap_handler)(struct tcb *t, const struct sim_trap *trap);
 
-/* The host thread is gone (its process died): forget it. */
-void thread_host_lost(struct tcb *t);
+/* Record a trap that arrived while the thread was being stopped. */
+void thread_absorb_trap(struct tcb *t, const struct sim_trap *trap);
 
-/* The VSpace a thread runs in, if its VTable holds one. */
+/* End the host thread of a TCB that is being deleted. */
+void thread_end_host(struct tcb *t);
+
+/* Every thread of a PD process that died: forget their host threads. */
+void thread_forget_process(struct pd_proc *p);
+
+/* The VSpace a thread runs in, if its VTable holds a valid one. */
 struct vspace *thread_vspace(struct tcb *t);
+
+/* Unlink a dying TCB from kernel-sim's lists. */
+void tcb_remove(struct tcb *t);

@@ -1,7 +1,7 @@
-/* CNodes: arrays of capability slots. */
+/* CNodes: arrays of capability slots, and the invocations that move caps between them. */
 #pragma once
 
-#include "../kernel/object.h"
+#include "../kernel/state.h"
 
 struct cnode *cnode_create(uint64_t paddr, uint8_t radix);
 
@@ -14,3 +14,6 @@ static inline struct cap cap_cnode_new(struct cnode *cn, uint8_t guard_size, uin
 	c.cnode.guard = guard;
 	return c;
 }
+
+enum exception decode_cnode_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
+				       struct cap cap, seL4_Word *buffer);

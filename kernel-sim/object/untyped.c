@@ -1,5 +1,11 @@
 #include "untyped.h"
-#include <sel4/constants.h>
+#include "objecttype.h"
+#include "../kernel/cdt.h"
+#include "../kernel/cspace.h"
+#include "../kernel/log.h"
+#include "../kernel/thread.h"
+#include "../kernel/transfer.h"
+#include <sel4/invocation.h>
 
 static unsigned ctz64(uint64_t v)
 {
@@ -28,4 +34,148 @@ int untyped_split_region(uint64_t start, uint64_t end,
 		start += 1ul << bits;
 	}
 	return 0;
+}
+
+static bool is_frame_type(seL4_Word t)
+{
+	return t == seL4_X86_4K || t == seL4_X86_LargePageObject || t == seL4_X64_HugePageObject;
+}
+
+static enum exception range_error(seL4_Word min, seL4_Word max)
+{
+	current_syscall_error = (struct syscall_error){
+	    .type = seL4_RangeError, .range_error_min = min, .range_error_max = max};
+	return EXCEPTION_SYSCALL_ERROR;
+}
+
+static enum exception invalid_argument(seL4_Word n)
+{
+	current_syscall_error =
+	    (struct syscall_error){.type = seL4_InvalidArgument, .invalid_argument_number = n};
+	return EXCEPTION_SYSCALL_ERROR;
+}
+
+/* Create the objects and insert their caps, the newest right after the untyped. */
+static void invoke_retype(struct cte *slot, bool reset, uint64_t base, seL4_Word type,
+			  seL4_Word user_size, struct cte *dest, seL4_Word offset, seL4_Word count,
+			  bool device)
+{
+	struct cap *ut = &slot->cap;
+	seL4_Word bits = get_object_size(type, user_size);
+	if (reset)
+		ut->untyped.free_index = 0;
+	ut->untyped.free_index = base + (count << bits) - ut->untyped.paddr;
+	for (seL4_Word i = 0; i < count; i++) {
+		struct cap c = create_object(type, base + (i << bits), user_size, device);
+		insert_new_cap(slot, &dest[offset + i], c);
+	}
+}
+
+enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
+					 struct cte *slot, struct cap cap, seL4_Word *buffer)
+{
+	if (label != UntypedRetype) {
+		user_error("Untyped cap: Illegal operation attempted.");
+		current_syscall_error = (struct syscall_error){.type = seL4_IllegalOperation};
+		return EXCEPTION_SYSCALL_ERROR;
+	}
+	if (length < 6 || !current_extra_caps.excaprefs[0]) {
+		user_error("Untyped invocation: Truncated message.");
+		current_syscall_error = (struct syscall_error){.type = seL4_TruncatedMessage};
+		return EXCEPTION_SYSCALL_ERROR;
+	}
+	seL4_Word type = get_syscall_arg(t, 0, buffer);
+	seL4_Word user_size = get_syscall_arg(t, 1, buffer);
+	seL4_Word node_index = get_syscall_arg(t, 2, buffer);
+	seL4_Word node_depth = get_syscall_arg(t, 3, buffer);
+	seL4_Word node_offset = get_syscall_arg(t, 4, buffer);
+	seL4_Word node_window = get_syscall_arg(t, 5, buffer);
+	struct cte *root_slot = current_extra_caps.excaprefs[0];
+
+	if (type >= seL4_ObjectTypeCount) {
+		user_error("Untyped Retype: Invalid object type.");
+		return invalid_argument(0);
+	}
+	seL4_Word obj_bits = get_object_size(type, user_size);
+	if (user_size >= seL4_WordBits || obj_bits > seL4_MaxUntypedBits) {
+		user_error("Untyped Retype: Invalid object size.");
+		return range_error(0, seL4_MaxUntypedBits);
+	}
+	if (type == seL4_CapTableObject && user_size == 0) {
+		user_error("Untyped Retype: Requested CapTable size too small.");
+		return invalid_argument(1);
+	}
+	if (type == seL4_UntypedObject && user_size < seL4_MinUntypedBits) {
+		user_error("Untyped Retype: Requested UntypedItem size too small.");
+		return invalid_argument(1);
+	}
+
+	struct cap node_cap;
+	if (node_depth == 0) {
+		node_cap = root_slot->cap;
+	} else {
+		struct lookup_slot_ret lu =
+		    lookup_slot_for_cnode_op(false, root_slot->cap, node_index, node_depth);
+		if (lu.status != EXCEPTION_NONE) {
+			user_error("Untyped Retype: Invalid destination address.");
+			return lu.status;
+		}
+		node_cap = lu.slot->cap;
+	}
+	if (node_cap.type != cap_cnode_cap) {
+		user_error("Untyped Retype: Destination cap invalid or read-only.");
+		current_syscall_error = (struct syscall_error){.type = seL4_FailedLookup};
+		current_lookup_fault = (struct lookup_fault){
+		    .type = lookup_fault_missing_capability, .bits_left = node_depth};
+		return EXCEPTION_SYSCALL_ERROR;
+	}
+	seL4_Word node_size = 1ul << node_cap.cnode.radix;
+	if (node_offset > node_size - 1) {
+		user_error("Untyped Retype: Destination node offset #%d too large.",
+			   (int)node_offset);
+		return range_error(0, node_size - 1);
+	}
+	if (node_window < 1 || node_window > seL4_RetypeFanOutLimit) {
+		user_error("Untyped Retype: Number of requested objects (%d) too small or large.",
+			   (int)node_window);
+		return range_error(1, seL4_RetypeFanOutLimit);
+	}
+	if (node_window > node_size - node_offset) {
+		user_error("Untyped Retype: Requested destination window overruns size of node.");
+		return range_error(1, node_size - node_offset);
+	}
+	struct cte *dest = node_cap.cnode.cnode->slots;
+	for (seL4_Word i = node_offset; i < node_offset + node_window; i++) {
+		enum exception e = ensure_empty_slot(&dest[i]);
+		if (e != EXCEPTION_NONE) {
+			user_error("Untyped Retype: Slot #%d in destination window non-empty.",
+				   (int)i);
+			return e;
+		}
+	}
+
+	/* An untyped without children starts afresh; otherwise after its watermark. */
+	bool reset = ensure_no_children(slot) == EXCEPTION_NONE;
+	seL4_Word free_index = reset ? 0 : cap.untyped.free_index;
+	seL4_Word free_bytes = (1ul << cap.untyped.size_bits) - free_index;
+	if ((free_bytes >> obj_bits) < node_window) {
+		user_error("Untyped Retype: Insufficient memory (%lu * %lu bytes needed, %lu bytes "
+			   "available).",
+			   (unsigned long)node_window, 1ul << obj_bits, (unsigned long)free_bytes);
+		current_syscall_error =
+		    (struct syscall_error){.type = seL4_NotEnoughMemory, .memory_left = free_bytes};
+		return EXCEPTION_SYSCALL_ERROR;
+	}
+	bool device = cap.untyped.is_device;
+	if (device && !is_frame_type(type) && type != seL4_UntypedObject) {
+		user_error("Untyped Retype: Creating kernel objects with device untyped");
+		return invalid_argument(1);
+	}
+	uint64_t free_ref = cap.untyped.paddr + free_index;
+	uint64_t aligned = (free_ref + (1ul << obj_bits) - 1) & ~((1ul << obj_bits) - 1);
+
+	set_thread_state(t, ThreadState_Restart);
+	invoke_retype(slot, reset, aligned, type, user_size, dest, node_offset, node_window,
+		      device);
+	return EXCEPTION_NONE;
 }

@@ -1,7 +1,8 @@
-/* Untyped memory. */
+/* Untyped memory: the source of every kernel object. */
 #pragma once
 
 #include <stdint.h>
+#include "../kernel/state.h"
 
 /*
  * Split [start, end) into the naturally aligned blocks seL4 makes untypeds
@@ -11,3 +12,6 @@
  */
 int untyped_split_region(uint64_t start, uint64_t end,
 			 int (*emit)(uint64_t paddr, unsigned size_bits, void *ctx), void *ctx);
+
+enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
+					 struct cte *slot, struct cap cap, seL4_Word *buffer);

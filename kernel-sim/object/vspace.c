@@ -1,7 +1,9 @@
 #include "vspace.h"
 #include "frame.h"
 #include "../host/pd.h"
+#include "../kernel/asid.h"
 #include "../kernel/log.h"
+#include "../kernel/thread.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +144,63 @@ int vspace_read(struct vspace *vs, uint64_t vaddr, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+/* Bytes covered by one entry of a table of the given level. */
+static uint64_t entry_span(enum paging_level level)
+{
+	return 1ul << (12 + 9 * (level - 1));
+}
+
+void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
+{
+	struct vspace *vs = asid_lookup(asid);
+	if (!vs)
+		return;
+	enum paging_level level = level_of_frame(f);
+	struct paging *t = vspace_lookup_table(vs, vaddr, level);
+	if (!t || t->level != level)
+		return;
+	struct paging_entry *e = &t->entry[paging_index(level, vaddr)];
+	if (e->frame != f)
+		return;
+	e->frame = NULL;
+	e->vm_rights = 0;
+	if (vs->proc)
+		pd_proc_unmap(vs->proc, vaddr, frame_size(f));
+}
+
+void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr)
+{
+	struct vspace *vs = asid_lookup(asid);
+	if (!vs)
+		return;
+	struct paging *parent = vspace_lookup_table(vs, vaddr, table->level + 1);
+	if (!parent || parent->level != table->level + 1)
+		return;
+	struct paging_entry *e = &parent->entry[paging_index(parent->level, vaddr)];
+	if (e->table != table)
+		return;
+	e->table = NULL;
+	if (vs->proc) {
+		uint64_t span = entry_span(parent->level);
+		uint64_t base = vaddr & ~(span - 1);
+		if (base < SIM_USER_TOP)
+			pd_proc_unmap(vs->proc, base,
+				      base + span > SIM_USER_TOP ? SIM_USER_TOP - base : span);
+	}
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+	if (vs->asid) {
+		struct asid_pool *pool = asid_table[vs->asid >> ASID_LOW_BITS];
+		if (pool && pool->entry[vs->asid & ((1u << ASID_LOW_BITS) - 1)] == vs)
+			pool->entry[vs->asid & ((1u << ASID_LOW_BITS) - 1)] = NULL;
+	}
+	if (vs->proc) {
+		thread_forget_process(vs->proc);
+		pd_proc_destroy(vs->proc);
+	}
+	free(vs);
 }

@@ -28,6 +28,15 @@ int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t
 struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *offset,
 				  uint8_t *vm_rights);
 
+/* Remove frame f from vaddr of the VSpace with that ASID, if it is mapped there. */
+void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr);
+
+/* Remove a paging structure from its parent, and everything it mapped from the host. */
+void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr);
+
+/* The VSpace object is gone: end its PD process, release its ASID. */
+void vspace_destroy(struct vspace *vs);
+
 /* Give the PD process every mapping the shadow tables hold. */
 int vspace_replay(struct vspace *vs);
 

@@ -121,6 +121,9 @@ static void control_loop(void)
 				status = 0;
 			fd = -1;
 			break;
+		case SIM_CTRL_PARK:
+			status = rt_thread_park(m.index);
+			break;
 		case SIM_CTRL_NAME:
 			m.name[SIM_NAME_MAX - 1] = 0;
 			set_title(m.name);
@@ -147,6 +150,8 @@ __attribute__((noreturn)) void rt_main(uint64_t *sp)
 		set_title(argv[0]);
 		set_comm(argv[0]);
 	}
+
+	rt_pid = rt_sys0(__NR_getpid);
 
 	/* Let a debugger or strace of the same user attach (Yama scope 1). */
 	rt_sys2(__NR_prctl, K_PR_SET_PTRACER, K_PR_SET_PTRACER_ANY);

@@ -49,7 +49,9 @@ struct rt_block *rt_block_at(uint32_t index);
 struct rt_block *rt_current_block(void);
 
 /* Threads */
+extern long rt_pid;
 long rt_thread_start(uint32_t index, int chan);
+long rt_thread_park(uint32_t index);
 
 /* Traps */
 void rt_install_trap_handlers(void);

@@ -30,6 +30,19 @@ struct rt_block *rt_current_block(void)
 	(K_CLONE_VM | K_CLONE_FS | K_CLONE_FILES | K_CLONE_SIGHAND | K_CLONE_THREAD |              \
 	 K_CLONE_SYSVSEM | K_CLONE_PARENT_SETTID | K_CLONE_CHILD_CLEARTID)
 
+long rt_pid;
+
+/* Make thread index trap: it reports SIM_TRAP_PARKED and waits for kernel-sim. */
+long rt_thread_park(uint32_t index)
+{
+	if (index >= SIM_RUNTIME_MAX_THREADS)
+		return -22;
+	int tid = rt_block_at(index)->tid;
+	if (tid == 0)
+		return -3; /* ESRCH: the thread has ended */
+	return rt_sys3(__NR_tgkill, rt_pid, tid, SIM_PARK_SIGNAL);
+}
+
 /* Start a host thread for runtime block index, talking on chan. */
 long rt_thread_start(uint32_t index, int chan)
 {

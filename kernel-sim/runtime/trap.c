@@ -128,6 +128,9 @@ static void on_trap(int sig, void *siv, void *ucv)
 		t.host_nr = (uint64_t)(int64_t)si->u.sys.syscall;
 		t.arch = si->u.sys.arch;
 		break;
+	case SIM_PARK_SIGNAL:
+		t.kind = SIM_TRAP_PARKED;
+		break;
 	case K_SIGSEGV:
 	case K_SIGBUS:
 		/* Only a page fault is a VM fault; #GP (privileged instructions) is not. */
@@ -171,7 +174,8 @@ static void on_trap(int sig, void *siv, void *ucv)
 
 void rt_install_trap_handlers(void)
 {
-	static const int sigs[] = {K_SIGSYS, K_SIGSEGV, K_SIGBUS, K_SIGILL, K_SIGFPE, K_SIGTRAP};
+	static const int sigs[] = {K_SIGSYS, K_SIGSEGV, K_SIGBUS,	K_SIGILL,
+				   K_SIGFPE, K_SIGTRAP, SIM_PARK_SIGNAL};
 	struct k_sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.handler = on_trap;

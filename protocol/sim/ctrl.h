@@ -21,6 +21,7 @@ enum sim_ctrl_op {
 	SIM_CTRL_UNMAP,	    /* remove [vaddr, vaddr + size) */
 	SIM_CTRL_THREAD,    /* start runtime thread index with the channel fd */
 	SIM_CTRL_NAME,	    /* process name */
+	SIM_CTRL_PARK,	    /* stop thread index: it traps with SIM_TRAP_PARKED */
 	SIM_CTRL_ACK,	    /* runtime -> kernel-sim: status of the last command */
 };
 
@@ -31,7 +32,7 @@ struct sim_ctrl_msg {
 	uint64_t size;		 /* MAP, UNMAP; FILTER: number of instructions */
 	uint64_t offset;	 /* MAP */
 	uint32_t prot;		 /* MAP: PROT_* bits; HELLO: SIM_CTRL_VERSION */
-	uint32_t index;		 /* THREAD */
+	uint32_t index;		 /* THREAD, PARK */
 	char name[SIM_NAME_MAX]; /* NAME */
 };
 

@@ -37,5 +37,8 @@
 #define SIM_RUNTIME_MAX_THREADS 1024
 #define SIM_RUNTIME_BLOCK_SIZE	0x10000ul
 
+/* The host signal that parks a thread (its default action is to be ignored). */
+#define SIM_PARK_SIGNAL 23 /* SIGURG */
+
 /* Longest PD or thread name carried to the host (process title). */
 #define SIM_NAME_MAX 128

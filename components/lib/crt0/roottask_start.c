@@ -1,11 +1,20 @@
-/* C start of a root task: IPC buffer from the boot info, then root_main. */
-#include <sel4/sel4.h>
+/* C start of a root task: TLS and IPC buffer for the initial thread, then root_main. */
 #include <base/roottask.h>
+#include <base/tls.h>
+#include <sel4/sel4.h>
 
-seL4_IPCBuffer *__sel4_ipc_buffer;
+__thread seL4_IPCBuffer *__sel4_ipc_buffer;
+
+static char initial_tls[4096] __attribute__((aligned(64)));
 
 __attribute__((noreturn)) void __sim_root_start(const seL4_BootInfo *bi)
 {
+	uintptr_t tp = sim_tls_init(initial_tls, sizeof(initial_tls));
+	if (!tp || seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, tp) != seL4_NoError) {
+		seL4_DebugPutString("root task: cannot set up thread-local storage\n");
+		for (;;)
+			sim_DebugHalt(1);
+	}
 	__sel4_ipc_buffer = bi->ipcBuffer;
 	int status = root_main(bi);
 	for (;;)

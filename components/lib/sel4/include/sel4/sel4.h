@@ -14,6 +14,7 @@
 #include <sel4/syscall.h>
 #include <sel4/types.h>
 #include <sel4/user_context.h>
+#include <sim/debug.h>
 
 #include "syscalls.h"
 #include "invocations.h"

@@ -11,7 +11,8 @@
 #define SEL4_SYSCALL_RAX ((seL4_Word)-1)
 #pragma once
 
-extern seL4_IPCBuffer *__sel4_ipc_buffer;
+/* Every thread's IPC buffer, a thread-local variable as in libsel4. */
+extern __thread seL4_IPCBuffer *__sel4_ipc_buffer;
 
 static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
 {
@@ -203,6 +204,51 @@ static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_
 	return sel4_send_recv_common((seL4_Word)seL4_SysReplyRecv, src, info, sender);
 }
 
+/* The first four message registers in registers, not the IPC buffer (libsel4's ...WithMRs). */
+static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t info,
+						  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+						  seL4_Word *mr3)
+{
+	seL4_Word badge, out, m0 = mr0 ? *mr0 : 0, m1 = mr1 ? *mr1 : 0, m2 = mr2 ? *mr2 : 0,
+			      m3 = mr3 ? *mr3 : 0;
+	sel4_sys_send_recv((seL4_Word)seL4_SysCall, dest, &badge, info.words[0], &out, &m0, &m1,
+			   &m2, &m3);
+	if (mr0)
+		*mr0 = m0;
+	if (mr1)
+		*mr1 = m1;
+	if (mr2)
+		*mr2 = m2;
+	if (mr3)
+		*mr3 = m3;
+	return (seL4_MessageInfo_t){{out}};
+}
+
+static inline void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0,
+				    seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+	sel4_sys_send((seL4_Word)seL4_SysSend, dest, info.words[0], mr0 ? *mr0 : 0, mr1 ? *mr1 : 0,
+		      mr2 ? *mr2 : 0, mr3 ? *mr3 : 0);
+}
+
+static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+						  seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+	seL4_Word badge, info, m0, m1, m2, m3;
+	sel4_sys_recv((seL4_Word)seL4_SysRecv, src, &badge, &info, &m0, &m1, &m2, &m3);
+	if (mr0)
+		*mr0 = m0;
+	if (mr1)
+		*mr1 = m1;
+	if (mr2)
+		*mr2 = m2;
+	if (mr3)
+		*mr3 = m3;
+	if (sender)
+		*sender = badge;
+	return (seL4_MessageInfo_t){{info}};
+}
+
 static inline void seL4_Reply(seL4_MessageInfo_t info)
 {
 	sel4_sys_send((seL4_Word)seL4_SysReply, 0, info.words[0], seL4_GetMR(0), seL4_GetMR(1),
@@ -281,4 +327,14 @@ static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
 		dst[i] = name[i];
 	dst[i] = 0;
 	sel4_sys_null((seL4_Word)seL4_SysDebugNameThread, tcb);
+}
+
+/* sel4-sim extension (protocol/sim/debug.h): the seL4 thread state of a TCB. */
+static inline seL4_Word sim_DebugThreadState(seL4_CPtr tcb)
+{
+	__asm__ volatile("syscall"
+			 : "+D"(tcb)
+			 : "d"((seL4_Word)SIM_SysDebugThreadState), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "rsi", "r11", "memory");
+	return tcb;
 }

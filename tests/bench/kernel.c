@@ -1,7 +1,11 @@
 /*
- * bench-trap: the round trip of one kernel entry (a debug call trapped and
- * answered by kernel-sim) against a direct socketpair ping-pong between two
- * processes, both measured now, on this machine, in TSC ticks.
+ * bench-kernel: kernel-sim's costs against a floor measured now, on this
+ * machine: a direct socketpair ping-pong between two processes (one round
+ * trip, two messages). Each kernel figure is a round trip too:
+ *   trap    one debug call trapped and answered (two messages);
+ *   call    seL4_Call + seL4_ReplyRecv between two threads (four messages);
+ *   signal  a signal to a waiting thread and its signal back (four messages).
+ * Figures are TSC ticks, reported as ratios to the floor.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +38,7 @@ static double socketpair_pingpong(double *ns)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
 		exit(1);
 	pid_t pid = fork();
-	char buf[64] = {0};
+	char buf[184] = {0};
 	if (pid == 0) {
 		close(sv[0]);
 		while (read(sv[1], buf, sizeof(buf)) > 0)
@@ -61,30 +65,15 @@ static double socketpair_pingpong(double *ns)
 	return (double)(c1 - c0) / PINGPONGS;
 }
 
-/* Run the root-task half under kernel-sim and read its figure. */
-static double kernel_trap(const char *bindir)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof(cmd), "%s/kernel-sim %s/bench-trap-root 2>/dev/null", bindir, bindir);
-	FILE *f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	char line[256];
-	double ticks = -1;
-	while (fgets(line, sizeof(line), f)) {
-		const char *p = strstr(line, "calls, ");
-		if (p)
-			ticks = strtod(p + 7, 0);
-	}
-	if (pclose(f) != 0)
-		return -1;
-	return ticks;
-}
+struct figure {
+	const char *name, *what;
+	double ticks;
+};
 
 int main(int argc, char **argv)
 {
 	(void)argc;
-	char bindir[4096];
+	char bindir[4096], cmd[8300];
 	snprintf(bindir, sizeof(bindir), "%s", argv[0]);
 	char *slash = strrchr(bindir, '/');
 	if (slash)
@@ -94,17 +83,32 @@ int main(int argc, char **argv)
 
 	double ns;
 	double floor_ticks = socketpair_pingpong(&ns);
-	double trap_ticks = kernel_trap(bindir);
-	if (trap_ticks <= 0) {
-		fprintf(stderr, "bench-trap: the kernel-sim run failed\n");
+	double tick_ns = ns / floor_ticks;
+
+	struct figure fig[] = {
+	    {"trap", "debug call trapped and answered", 0},
+	    {"call", "Call + ReplyRecv between two threads", 0},
+	    {"signal", "Signal to a waiting thread and back", 0},
+	};
+	snprintf(cmd, sizeof(cmd), "%s/kernel-sim %s/bench-kernel-root 2>/dev/null", bindir,
+		 bindir);
+	FILE *f = popen(cmd, "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f))
+		for (unsigned i = 0; i < 3; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "bench %s: ", fig[i].name);
+			if (!strncmp(line, key, strlen(key)))
+				fig[i].ticks = strtod(line + strlen(key), 0);
+		}
+	if (!f || pclose(f) != 0) {
+		fprintf(stderr, "bench-kernel: the kernel-sim run failed\n");
 		return 1;
 	}
-	double tick_ns = ns / floor_ticks;
-	printf("floor: socketpair ping-pong between two processes: %.0f ticks (%.1f us) per round "
-	       "trip\n",
+	printf("floor:  socketpair ping-pong between two processes: %.0f ticks (%.1f us)\n",
 	       floor_ticks, ns / 1000);
-	printf("trap:  debug call trapped and answered by kernel-sim: %.0f ticks (%.1f us)\n",
-	       trap_ticks, trap_ticks * tick_ns / 1000);
-	printf("ratio: trap / floor = %.2f\n", trap_ticks / floor_ticks);
+	for (unsigned i = 0; i < 3; i++)
+		printf("%-7s %-44s %8.0f ticks (%6.1f us)  %.2fx floor\n", fig[i].name, fig[i].what,
+		       fig[i].ticks, fig[i].ticks * tick_ns / 1000, fig[i].ticks / floor_ticks);
 	return 0;
 }

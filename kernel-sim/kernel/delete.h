@@ -1,0 +1,28 @@
+/*
+ * Deleting and revoking capabilities. Deleting the last capability to an
+ * object finalises it; the slots of a finalised CNode or TCB are deleted in
+ * turn, from a work list rather than by recursion, so arbitrarily deep
+ * structures cannot exhaust kernel-sim's stack. Object memory is released
+ * once the event that deleted it has been handled completely.
+ */
+#pragma once
+
+#include "state.h"
+
+/* seL4's cteDelete: empty the slot and finalise what it was the last cap to. */
+enum exception cte_delete(struct cte *slot, bool exposed);
+
+/* seL4's cteDeleteOne, for caps whose finalisation never cascades (reply caps). */
+void cte_delete_one(struct cte *slot);
+
+/* Delete every descendant of the slot's capability (cteRevoke). */
+enum exception cte_revoke(struct cte *slot);
+
+/* Queue the slots of a dying CNode or TCB for deletion. */
+void delete_slots_later(struct cte *slots, size_t count);
+
+/* Free obj with release() once the current event is done. */
+void release_later(void *obj, void (*release)(void *obj));
+
+/* Free everything released during the event (called by the event loop). */
+void reap_released_objects(void);

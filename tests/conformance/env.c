@@ -1,0 +1,229 @@
+/* The test environment: slot and object allocation, helper threads. */
+#include "test.h"
+#include <base/tls.h>
+
+const seL4_BootInfo *boot_info;
+
+extern const char __ehdr_start[];
+
+static seL4_CPtr next_slot;
+static seL4_Word ram_untyped_index; /* index into the boot info's untyped list */
+
+#define HELPERS	     24
+#define HELPER_STACK (32 * 1024)
+#define HELPER_TLS   512
+
+static char helper_stacks[HELPERS][HELPER_STACK] __attribute__((aligned(16)));
+static char helper_ipc[HELPERS][4096] __attribute__((aligned(4096)));
+static char helper_tls[HELPERS][HELPER_TLS] __attribute__((aligned(64)));
+static bool helper_used[HELPERS];
+
+void env_init(const seL4_BootInfo *bi)
+{
+	boot_info = bi;
+	next_slot = bi->empty.start;
+	/* The largest RAM untyped serves every allocation. */
+	seL4_Word best = 0, best_bits = 0;
+	for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+		const seL4_UntypedDesc *u = &bi->untypedList[i];
+		if (!u->isDevice && u->sizeBits > best_bits) {
+			best = i;
+			best_bits = u->sizeBits;
+		}
+	}
+	ram_untyped_index = best;
+}
+
+seL4_CPtr alloc_slot(void)
+{
+	if (next_slot >= boot_info->empty.end)
+		return 0;
+	return next_slot++;
+}
+
+seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits)
+{
+	seL4_CPtr slot = alloc_slot();
+	if (!slot)
+		return 0;
+	seL4_CPtr ut = boot_info->untyped.start + ram_untyped_index;
+	if (seL4_Untyped_Retype(ut, type, size_bits, ROOT_CNODE, 0, 0, slot, 1) != seL4_NoError)
+		return 0;
+	return slot;
+}
+
+seL4_CPtr alloc_endpoint(void)
+{
+	return alloc_object(seL4_EndpointObject, 0);
+}
+
+seL4_CPtr alloc_notification(void)
+{
+	return alloc_object(seL4_NotificationObject, 0);
+}
+
+seL4_CPtr alloc_tcb(void)
+{
+	return alloc_object(seL4_TCBObject, 0);
+}
+
+seL4_CPtr alloc_cnode(seL4_Word radix)
+{
+	return alloc_object(seL4_CapTableObject, radix);
+}
+
+seL4_CPtr alloc_untyped(seL4_Word size_bits)
+{
+	return alloc_object(seL4_UntypedObject, size_bits);
+}
+
+seL4_CPtr device_untyped(void)
+{
+	for (seL4_Word i = 0; i < boot_info->untyped.end - boot_info->untyped.start; i++)
+		if (boot_info->untypedList[i].isDevice)
+			return boot_info->untyped.start + i;
+	return 0;
+}
+
+seL4_Word cap_type(seL4_CPtr slot)
+{
+	return seL4_DebugCapIdentify(slot);
+}
+
+bool slot_empty(seL4_CPtr slot)
+{
+	return cap_type(slot) == seL4_CapType_Null;
+}
+
+seL4_Error cnode_copy(seL4_CPtr src, seL4_CPtr dest, seL4_CapRights_t rights)
+{
+	return seL4_CNode_Copy(ROOT_CNODE, dest, WORD_BITS, ROOT_CNODE, src, WORD_BITS, rights);
+}
+
+seL4_Error cnode_mint(seL4_CPtr src, seL4_CPtr dest, seL4_CapRights_t rights, seL4_Word badge)
+{
+	return seL4_CNode_Mint(ROOT_CNODE, dest, WORD_BITS, ROOT_CNODE, src, WORD_BITS, rights,
+			       badge);
+}
+
+seL4_Error cnode_move(seL4_CPtr src, seL4_CPtr dest)
+{
+	return seL4_CNode_Move(ROOT_CNODE, dest, WORD_BITS, ROOT_CNODE, src, WORD_BITS);
+}
+
+seL4_Error cnode_mutate(seL4_CPtr src, seL4_CPtr dest, seL4_Word data)
+{
+	return seL4_CNode_Mutate(ROOT_CNODE, dest, WORD_BITS, ROOT_CNODE, src, WORD_BITS, data);
+}
+
+seL4_Error cnode_delete(seL4_CPtr slot)
+{
+	return seL4_CNode_Delete(ROOT_CNODE, slot, WORD_BITS);
+}
+
+seL4_Error cnode_revoke(seL4_CPtr slot)
+{
+	return seL4_CNode_Revoke(ROOT_CNODE, slot, WORD_BITS);
+}
+
+void set_cap_receive_path(seL4_CPtr slot)
+{
+	seL4_SetCapReceivePath(ROOT_CNODE, slot, WORD_BITS);
+}
+
+bool wait_for_state(seL4_CPtr tcb, seL4_Word state)
+{
+	for (long i = 0; i < 400000; i++) {
+		if (sim_DebugThreadState(tcb) == state)
+			return true;
+		seL4_Yield();
+	}
+	return false;
+}
+
+seL4_CPtr image_frame_cap(const void *page)
+{
+	uintptr_t offset = (uintptr_t)page - (uintptr_t)__ehdr_start;
+	return boot_info->userImageFrames.start + offset / seL4_PageSize;
+}
+
+/* First code of a helper thread: its IPC buffer, its function, then a signal. */
+static __attribute__((noreturn)) void helper_main(struct helper *h)
+{
+	__sel4_ipc_buffer = h->ipc;
+	long r = h->fn(h->arg[0], h->arg[1], h->arg[2], h->arg[3]);
+	h->result = r;
+	h->finished = 1;
+	seL4_Signal(h->done);
+	for (;;)
+		seL4_TCB_Suspend(h->tcb);
+}
+
+void helper_create(struct helper *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->pool = -1;
+	for (int i = 0; i < HELPERS; i++) {
+		if (!helper_used[i]) {
+			helper_used[i] = true;
+			h->pool = i;
+			break;
+		}
+	}
+	if (h->pool < 0) {
+		test_fail(__FILE__, __LINE__, "out of helper threads");
+		return;
+	}
+	h->tcb = alloc_tcb();
+	h->done = alloc_notification();
+	h->ipc = (seL4_IPCBuffer *)helper_ipc[h->pool];
+	memset(h->ipc, 0, sizeof(*h->ipc));
+	h->tls = sim_tls_init(helper_tls[h->pool], HELPER_TLS);
+	h->stack_top = (uintptr_t)&helper_stacks[h->pool][HELPER_STACK];
+	seL4_Error e = seL4_TCB_Configure(h->tcb, 0, ROOT_CNODE, 0, ROOT_VSPACE, 0,
+					  (seL4_Word)h->ipc, image_frame_cap(h->ipc));
+	if (!h->tcb || !h->done || !h->tls || e != seL4_NoError)
+		test_fail(__FILE__, __LINE__, "cannot create a helper thread (error %d)", e);
+	seL4_TCB_SetPriority(h->tcb, ROOT_TCB, 254);
+	char name[32];
+	snprintf(name, sizeof(name), "helper %d", h->pool);
+	seL4_DebugNameThread(h->tcb, name);
+}
+
+void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
+		  seL4_Word a3)
+{
+	h->fn = fn;
+	h->arg[0] = a0;
+	h->arg[1] = a1;
+	h->arg[2] = a2;
+	h->arg[3] = a3;
+	h->finished = 0;
+	seL4_UserContext ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rip = (seL4_Word)helper_main;
+	ctx.rsp = h->stack_top - 8; /* as if called: the ABI's alignment at entry */
+	ctx.rdi = (seL4_Word)h;
+	ctx.rflags = 0x202;
+	ctx.fs_base = h->tls;
+	seL4_Error e = seL4_TCB_WriteRegisters(h->tcb, 1, 0, seL4_UserContext_Words, &ctx);
+	if (e != seL4_NoError)
+		test_fail(__FILE__, __LINE__, "cannot start a helper thread (error %d)", e);
+}
+
+long helper_wait(struct helper *h)
+{
+	seL4_Wait(h->done, NULL);
+	return h->result;
+}
+
+void helper_cleanup(struct helper *h)
+{
+	if (h->tcb)
+		cnode_delete(h->tcb);
+	if (h->done)
+		cnode_delete(h->done);
+	if (h->pool >= 0)
+		helper_used[h->pool] = false;
+	h->pool = -1;
+}

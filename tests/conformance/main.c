@@ -1,0 +1,68 @@
+/* test-conformance: run every registered case and report, sel4test style. */
+#include "test.h"
+#include <stdarg.h>
+
+void env_init(const seL4_BootInfo *bi);
+
+extern const struct test_case __start_sim_tests[], __stop_sim_tests[];
+
+static char failure[256];
+static int failed;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	if (failed)
+		return;
+	failed = 1;
+	const char *base = file;
+	for (const char *p = file; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	int n = snprintf(failure, sizeof(failure), "%s:%d: ", base, line);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(failure + n, sizeof(failure) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+#define MAX_TESTS 256
+
+/* Cases run in the order of their names, as sel4test lists them. */
+static int sorted_cases(const struct test_case **out)
+{
+	int n = 0;
+	for (const struct test_case *t = __start_sim_tests; t < __stop_sim_tests && n < MAX_TESTS;
+	     t++) {
+		int i = n++;
+		while (i > 0 && strcmp(out[i - 1]->name, t->name) > 0) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = t;
+	}
+	return n;
+}
+
+int root_main(const seL4_BootInfo *bi)
+{
+	seL4_DebugNameThread(ROOT_TCB, "test-conformance");
+	env_init(bi);
+	static const struct test_case *cases[MAX_TESTS];
+	int count = sorted_cases(cases);
+	int passed = 0, failures = 0;
+	for (int c = 0; c < count; c++) {
+		const struct test_case *t = cases[c];
+		failed = 0;
+		failure[0] = 0;
+		t->run();
+		if (failed) {
+			printf("%s: FAILED %s\n", t->name, failure);
+			failures++;
+		} else {
+			printf("%s: ok\n", t->name);
+			passed++;
+		}
+	}
+	printf("%d passed, %d failed\n", passed, failures);
+	return failures ? 1 : 0;
+}

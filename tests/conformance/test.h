@@ -1,0 +1,125 @@
+/*
+ * test-conformance: kernel conformance tests in the spirit of sel4test, run
+ * as a root task. Each case is a function registered with DEFINE_TEST; the
+ * runner prints "NAME: ok" or "NAME: FAILED <why>" and a final count.
+ */
+#pragma once
+
+#include <base/format.h>
+#include <base/roottask.h>
+#include <base/string.h>
+#include <sel4/sel4.h>
+#include <stdbool.h>
+
+struct test_case {
+	const char *name;
+	const char *description;
+	void (*run)(void);
+};
+
+#define DEFINE_TEST(NAME, DESCRIPTION, FN)                                                         \
+	static const struct test_case test_case_##NAME                                             \
+	    __attribute__((used, section("sim_tests"), aligned(8))) = {#NAME, DESCRIPTION, FN}
+
+/* Record a failure of the running case (the first one is reported). */
+void test_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define test_check(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
+	} while (0)
+
+#define test_assert(cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			test_fail(__FILE__, __LINE__, "%s", #cond);                                \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+#define test_eq(a, b)                                                                              \
+	do {                                                                                       \
+		long _a = (long)(a), _b = (long)(b);                                               \
+		if (_a != _b) {                                                                    \
+			test_fail(__FILE__, __LINE__, "%s == %s (got %ld, expected %ld)", #a, #b,  \
+				  _a, _b);                                                         \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* As test_eq, for helper threads (functions returning a value). */
+#define check_eq(a, b)                                                                             \
+	do {                                                                                       \
+		long _a = (long)(a), _b = (long)(b);                                               \
+		if (_a != _b)                                                                      \
+			test_fail(__FILE__, __LINE__, "%s == %s (got %ld, expected %ld)", #a, #b,  \
+				  _a, _b);                                                         \
+	} while (0)
+
+/* --- Environment ------------------------------------------------------- */
+
+extern const seL4_BootInfo *boot_info;
+
+#define ROOT_CNODE  seL4_CapInitThreadCNode
+#define ROOT_VSPACE seL4_CapInitThreadVSpace
+#define ROOT_TCB    seL4_CapInitThreadTCB
+#define WORD_BITS   seL4_WordBits
+
+seL4_CPtr alloc_slot(void);
+
+/* One new object from RAM untyped memory, its cap in a fresh slot (0 on failure). */
+seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits);
+seL4_CPtr alloc_endpoint(void);
+seL4_CPtr alloc_notification(void);
+seL4_CPtr alloc_tcb(void);
+seL4_CPtr alloc_cnode(seL4_Word radix);
+seL4_CPtr alloc_untyped(seL4_Word size_bits);
+
+/* A device untyped from the boot info (0 if none). */
+seL4_CPtr device_untyped(void);
+
+bool slot_empty(seL4_CPtr slot);
+seL4_Word cap_type(seL4_CPtr slot);
+
+/* CNode operations within the root CNode (depth seL4_WordBits). */
+seL4_Error cnode_copy(seL4_CPtr src, seL4_CPtr dest, seL4_CapRights_t rights);
+seL4_Error cnode_mint(seL4_CPtr src, seL4_CPtr dest, seL4_CapRights_t rights, seL4_Word badge);
+seL4_Error cnode_move(seL4_CPtr src, seL4_CPtr dest);
+seL4_Error cnode_mutate(seL4_CPtr src, seL4_CPtr dest, seL4_Word data);
+seL4_Error cnode_delete(seL4_CPtr slot);
+seL4_Error cnode_revoke(seL4_CPtr slot);
+
+/* Wait (yielding) until tcb reaches state; false after a generous bound. */
+bool wait_for_state(seL4_CPtr tcb, seL4_Word state);
+
+/* The frame cap of a page of the root task's image. */
+seL4_CPtr image_frame_cap(const void *page);
+
+/* --- Helper threads ---------------------------------------------------- */
+
+typedef long (*helper_fn_t)(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+
+struct helper {
+	seL4_CPtr tcb;
+	seL4_CPtr done; /* notification signalled when fn returns */
+	int pool;
+	helper_fn_t fn;
+	seL4_Word arg[4];
+	volatile long result;
+	volatile int finished;
+	seL4_IPCBuffer *ipc;
+	uintptr_t tls;
+	uintptr_t stack_top;
+};
+
+/* A thread in the root task's CSpace and VSpace, with IPC buffer, stack, TLS. */
+void helper_create(struct helper *h);
+void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
+		  seL4_Word a3);
+long helper_wait(struct helper *h);
+void helper_cleanup(struct helper *h);
+
+/* Set the IPC buffer address registers seL4_SetCapReceivePath in the root CNode. */
+void set_cap_receive_path(seL4_CPtr slot);

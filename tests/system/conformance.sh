@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# test-conformance: the kernel conformance suite, a root task, once under
+# kernel-sim and once under kernel-sim built with AddressSanitizer and UBSan.
+source "$(dirname "$0")/lib.sh"
+
+run_suite() {
+	local ks=$1 out=$2
+	timeout 240 "$ks" "$BIN/test-conformance" >"$out" 2>"$out.err"
+}
+
+# The suite's own lines are cases of this test.
+run_suite "$BIN/kernel-sim" "$TMP/plain"
+status=$?
+grep -E '^[A-Z_0-9]+: (ok|FAILED)' "$TMP/plain"
+if [ "$status" -eq 0 ] && tail -n 1 "$TMP/plain" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+	ok conformance_complete
+else
+	fail conformance_complete "exit status $status; last line: $(tail -n 1 "$TMP/plain")"
+	tail -n 30 "$TMP/plain.err" | sed 's/^/    > /'
+fi
+check conformance_case_count test "$(grep -cE '^[A-Z_0-9]+: ok$' "$TMP/plain")" -ge 60
+
+ASAN=$(dirname "$BIN")/asan/kernel-sim
+if [ -x "$ASAN" ]; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 run_suite "$ASAN" "$TMP/asan"
+	status=$?
+	if [ "$status" -eq 0 ] && tail -n 1 "$TMP/asan" | grep -qE ' 0 failed$' &&
+		! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$TMP/asan.err"; then
+		ok conformance_under_asan_ubsan
+	else
+		fail conformance_under_asan_ubsan "exit status $status"
+		grep -E 'FAILED|Sanitizer|runtime error' "$TMP/asan" "$TMP/asan.err" | head -n 20 |
+			sed 's/^/    > /'
+	fi
+else
+	fail conformance_under_asan_ubsan "no sanitizer build at $ASAN"
+fi
