@@ -5,6 +5,7 @@
  */
 #include "api/syscall.h"
 #include "boot/boot.h"
+#include "devices/bus.h"
 #include "host/loop.h"
 #include "host/pd.h"
 #include "kernel/delete.h"
@@ -22,6 +23,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KERNEL_SIM_VERSION "0.1.0"
@@ -80,6 +82,19 @@ static int parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+/* The TSC frequency in MHz, measured against the monotonic clock. */
+static uint32_t measure_tsc_mhz(void)
+{
+	struct timespec t0, t1, pause = {0, 10 * 1000 * 1000};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t c0 = __builtin_ia32_rdtsc();
+	nanosleep(&pause, NULL);
+	uint64_t c1 = __builtin_ia32_rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
+	return us > 0 ? (uint32_t)((double)(c1 - c0) / us + 0.5) : 0;
 }
 
 static void raise_fd_limit(void)
@@ -177,6 +192,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pd_set_runtime_path(runtime);
+	args.tsc_mhz = measure_tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
 
@@ -192,6 +208,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (devices_init() != 0) {
+		fprintf(stderr, "kernel-sim: cannot create the simulated devices: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	thread_trap_handler = handle_trap;
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {
@@ -201,6 +222,7 @@ int main(int argc, char **argv)
 	root->on_exit = root_task_died;
 
 	while (!system_halted && !stop_requested) {
+		thread_deliver_pending_faults();
 		thread_flush_resumes();
 		reap_released_objects();
 		console_flush();

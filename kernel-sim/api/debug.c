@@ -4,6 +4,7 @@
 #include "../kernel/cspace.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../object/vspace.h"
 #include <sel4/faults.h>
 #include <sel4/syscall.h>
 #include <sim/debug.h>
@@ -61,6 +62,9 @@ static void debug_name_thread(struct tcb *t)
 	memcpy(target->name, name, len);
 	target->name[len] = 0;
 	target->host.name_dirty = true;
+	struct vspace *vs = thread_vspace(target);
+	if (vs)
+		vspace_name(vs, target->name);
 }
 
 /*

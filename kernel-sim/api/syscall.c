@@ -8,6 +8,7 @@
 #include "invocation.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../object/vspace.h"
 #include <sel4/faults.h>
 #include <sel4/syscall.h>
 

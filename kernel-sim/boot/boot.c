@@ -303,8 +303,10 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		v += page_up(mods[i].size);
 	uint64_t ipcbuf = v;
 	uint64_t bi_vaddr = ipcbuf + PAGE;
-	size_t extra_len =
+	/* Extra boot info: the modules chunk, then seL4's TSC frequency chunk. */
+	size_t modules_len =
 	    sizeof(sim_BootModules) + (size_t)a->module_count * sizeof(sim_BootModule);
+	size_t extra_len = modules_len + sizeof(seL4_BootInfoHeader) + sizeof(uint32_t);
 	uint64_t extra_vaddr = bi_vaddr + PAGE;
 	uint64_t it_end = extra_vaddr + page_up(extra_len);
 	if (it_end > SIM_USER_TOP || it_end < img->hi) {
@@ -396,7 +398,11 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	bi->initThreadCNodeSizeBits = seL4_RootCNodeSizeBits;
 	bi->extraLen = extra_len;
 	ext->header.id = SEL4_BOOTINFO_HEADER_SIM_MODULES;
-	ext->header.len = extra_len;
+	ext->header.len = modules_len;
+	seL4_BootInfoHeader tsc = {SEL4_BOOTINFO_HEADER_X86_TSC_FREQ,
+				   sizeof(seL4_BootInfoHeader) + sizeof(uint32_t)};
+	memcpy((char *)ext + modules_len, &tsc, sizeof(tsc));
+	memcpy((char *)ext + modules_len + sizeof(tsc), &a->tsc_mhz, sizeof(uint32_t));
 
 	if (write_frame(bif, 0, bi, sizeof(*bi)) != 0)
 		goto no_memory;
@@ -437,7 +443,10 @@ struct pd_proc *boot_system(const struct boot_args *a)
 		return NULL;
 
 	struct vspace *vs = thread_vspace(t);
-	vs->proc = pd_proc_create("roottask");
+	/* The root task's process keeps the name the kernel gives it. */
+	vs->named = true;
+	strcpy(vs->name, "roottask");
+	vs->proc = pd_proc_create(vs->name);
 	if (!vs->proc)
 		return NULL;
 	if (vspace_replay(vs) != 0) {

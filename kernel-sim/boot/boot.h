@@ -14,7 +14,8 @@ struct boot_args {
 	const char *root_task;
 	const char *const *modules;
 	int module_count;
-	uint64_t memory; /* bytes of simulated RAM */
+	uint64_t memory;  /* bytes of simulated RAM */
+	uint32_t tsc_mhz; /* reported in the boot info, as seL4 does on x86 */
 };
 
 /* Build the initial system and start the root task; its PD process or NULL. */

@@ -19,6 +19,7 @@ struct pd_proc {
 	char name[SIM_NAME_MAX];
 	struct event_source exit_event; /* the pidfd */
 	void (*on_exit)(struct pd_proc *p, int wstatus);
+	void *owner; /* the VSpace the process embodies */
 	unsigned threads;
 	int next_index; /* where the search for a free runtime slot starts */
 	uint8_t thread_used[SIM_RUNTIME_MAX_THREADS];

@@ -15,6 +15,7 @@
 #include <sel4/faults.h>
 #include <sel4/message_info.h>
 #include "../host/loop.h"
+#include <sim/layout.h>
 
 struct cte;
 struct tcb;
@@ -222,8 +223,10 @@ struct host_thread {
 	int index;		  /* runtime block index in the PD process */
 	bool in_kernel;		  /* trapped and waiting for our answer */
 	bool resume_queued;
-	bool name_dirty; /* host thread name to update at next resume */
-	bool yield;	 /* give up the host CPU at next resume */
+	bool name_dirty;    /* host thread name to update at next resume */
+	bool yield;	    /* give up the host CPU at next resume */
+	bool unrunnable;    /* runnable without a place to run: faults soon */
+	uint64_t last_fill; /* address of the last page fault filled from the shadow */
 	struct tcb *resume_next;
 };
 
@@ -338,8 +341,12 @@ struct paging {
 /* A VSpace root (PML4) and the PD process that embodies it. */
 struct vspace {
 	struct paging root;
-	uint16_t asid; /* 0 until assigned */
-	struct pd_proc *proc;
+	uint16_t asid;	      /* 0 until assigned */
+	struct pd_proc *proc; /* started when its first thread runs */
+	bool lost;	      /* its process died: its threads cannot run */
+	int lost_status;      /* the host wait status of that death */
+	bool named;	      /* the process is named after its first named thread */
+	char name[SIM_NAME_MAX];
 };
 
 /* x86_64 ASIDs: 3 bits select a pool, 9 bits a VSpace in it. */

@@ -9,6 +9,9 @@
 #include "../object/endpoint.h"
 #include "../object/frame.h"
 #include "../object/notification.h"
+#include "../object/vspace.h"
+#include "../api/faults.h"
+#include <sim/faults.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -171,13 +174,64 @@ static void unqueue_resume(struct tcb *t)
 	t->host.resume_queued = false;
 }
 
+/* Runnable threads that have no place to run: they fault at the end of the event. */
+static unsigned unrunnable_count;
+
+static void queue_unrunnable(struct tcb *t)
+{
+	if (!t->host.unrunnable) {
+		t->host.unrunnable = true;
+		unrunnable_count++;
+	}
+}
+
 void set_thread_state(struct tcb *t, enum thread_state s)
 {
 	t->state = s;
 	if (is_runnable(t)) {
-		if (!t->host.proc)
-			thread_activate(t);
+		if (!t->host.proc && thread_activate(t) != 0)
+			queue_unrunnable(t);
 		queue_resume(t);
+	}
+}
+
+/*
+ * A runnable thread without a place to run faults as it would on seL4: with
+ * no valid VSpace, at the fetch of its first instruction; in a VSpace whose
+ * process died, with the PD-lost exception.
+ */
+static void fault_unrunnable(struct tcb *t)
+{
+	struct vspace *vs = thread_vspace(t);
+	if (t->dead || !is_runnable(t) || t->host.proc)
+		return;
+	if (t->state == ThreadState_Restart) {
+		t->next_ip = t->regs.rip;
+		t->state = ThreadState_Running;
+	}
+	if (vs && vs->lost)
+		current_fault = (struct fault){
+		    .type = seL4_Fault_UserException,
+		    .user_exception = {SIM_EXCEPTION_PD_LOST, (seL4_Word)vs->lost_status}};
+	else if (!vs)
+		current_fault = (struct fault){
+		    .type = seL4_Fault_VMFault,
+		    .vm = {.address = t->regs.rip, .fsr = 0x14, .instruction_fault = true}};
+	else
+		return; /* the host refused a thread: reported already */
+	handle_fault(t);
+}
+
+void thread_deliver_pending_faults(void)
+{
+	while (unrunnable_count > 0) {
+		for (struct tcb *t = all_tcbs; t; t = t->all_next) {
+			if (!t->host.unrunnable)
+				continue;
+			t->host.unrunnable = false;
+			unrunnable_count--;
+			fault_unrunnable(t);
+		}
 	}
 }
 
@@ -291,6 +345,21 @@ void thread_forget_process(struct pd_proc *p)
 			thread_host_lost(t);
 }
 
+void thread_process_lost(struct pd_proc *p, int wstatus)
+{
+	(void)wstatus;
+	for (struct tcb *t = all_tcbs; t; t = t->all_next) {
+		if (t->host.proc != p)
+			continue;
+		thread_host_lost(t);
+		if (t->state == ThreadState_Inactive)
+			continue;
+		/* Whatever it waited for, it now waits for its fault handler. */
+		cancel_ipc(t);
+		set_thread_state(t, ThreadState_Restart);
+	}
+}
+
 void thread_end_host(struct tcb *t)
 {
 	if (!t->host.proc)
@@ -388,7 +457,7 @@ int thread_activate(struct tcb *t)
 	if (t->host.proc || t->dead)
 		return 0;
 	struct vspace *vs = thread_vspace(t);
-	if (!vs || !vs->proc)
+	if (!vs || !vspace_process(vs))
 		return -1;
 	int index;
 	int fd = pd_proc_start_thread(vs->proc, &index);
@@ -409,6 +478,10 @@ int thread_activate(struct tcb *t)
 void tcb_remove(struct tcb *t)
 {
 	unqueue_resume(t);
+	if (t->host.unrunnable) {
+		t->host.unrunnable = false;
+		unrunnable_count--;
+	}
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else

@@ -81,8 +81,14 @@ void thread_absorb_trap(struct tcb *t, const struct sim_trap *trap);
 /* End the host thread of a TCB that is being deleted. */
 void thread_end_host(struct tcb *t);
 
-/* Every thread of a PD process that died: forget their host threads. */
+/* Forget the host threads of a PD process that is being ended. */
 void thread_forget_process(struct pd_proc *p);
+
+/* A PD process died: forget its host threads and fault the threads that ran in it. */
+void thread_process_lost(struct pd_proc *p, int wstatus);
+
+/* Deliver the faults of threads that were made runnable but cannot run. */
+void thread_deliver_pending_faults(void);
 
 /* The VSpace a thread runs in, if its VTable holds a valid one. */
 struct vspace *thread_vspace(struct tcb *t);

@@ -2,6 +2,9 @@
 #include "cnode.h"
 #include "endpoint.h"
 #include "frame.h"
+#include "interrupt.h"
+#include "ioport.h"
+#include "mmu.h"
 #include "notification.h"
 #include "tcb.h"
 #include "untyped.h"
@@ -334,6 +337,20 @@ void finalise_cap(struct cap cap, bool final)
 		if (final)
 			release_later(cap.pml4.vspace, release_vspace);
 		return;
+	case cap_asid_pool_cap:
+		if (final) {
+			delete_asid_pool(cap.asid_pool.pool, cap.asid_pool.asid_base);
+			release_later(cap.asid_pool.pool, free);
+		}
+		return;
+	case cap_irq_handler_cap:
+		if (final)
+			irq_handler_deleted(cap.irq_handler.irq);
+		return;
+	case cap_io_port_cap:
+		if (final)
+			io_port_range_freed(cap.io_port.first_port, cap.io_port.last_port);
+		return;
 	default:
 		return;
 	}
@@ -393,6 +410,22 @@ enum exception decode_invocation(struct tcb *t, seL4_Word label, seL4_Word lengt
 		return decode_untyped_invocation(t, label, length, slot, cap, buffer);
 	case cap_domain_cap:
 		return decode_domain_invocation(t, label, length, buffer);
+	case cap_irq_control_cap:
+		return decode_irq_control_invocation(t, label, length, slot, buffer);
+	case cap_irq_handler_cap:
+		return decode_irq_handler_invocation(t, label, cap.irq_handler.irq);
+	case cap_io_port_control_cap:
+		return decode_io_port_control_invocation(t, label, length, slot, buffer);
+	case cap_io_port_cap:
+		return decode_io_port_invocation(t, label, length, cap, is_call, buffer);
+	case cap_frame_cap:
+	case cap_page_table_cap:
+	case cap_page_directory_cap:
+	case cap_pdpt_cap:
+	case cap_pml4_cap:
+	case cap_asid_control_cap:
+	case cap_asid_pool_cap:
+		return decode_x86_mmu_invocation(t, label, length, slot, cap, is_call, buffer);
 	default:
 		return not_yet(cap, label);
 	}

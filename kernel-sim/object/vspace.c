@@ -4,9 +4,12 @@
 #include "../kernel/asid.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include <sim/layout.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 struct paging *paging_create(enum paging_level level, uint64_t paddr)
 {
@@ -30,27 +33,7 @@ struct vspace *vspace_create(uint64_t paddr)
 	return vs;
 }
 
-struct paging *vspace_lookup_table(struct vspace *vs, uint64_t vaddr, enum paging_level level)
-{
-	struct paging *t = &vs->root;
-	while (t && t->level > level)
-		t = t->entry[paging_index(t->level, vaddr)].table;
-	return t;
-}
-
-int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr)
-{
-	struct paging *parent = vspace_lookup_table(vs, vaddr, table->level + 1);
-	if (!parent || parent->level != table->level + 1)
-		return -1;
-	struct paging_entry *e = &parent->entry[paging_index(parent->level, vaddr)];
-	if (e->table || e->frame)
-		return -1;
-	e->table = table;
-	return 0;
-}
-
-static enum paging_level level_of_frame(const struct frame *f)
+enum paging_level frame_level(const struct frame *f)
 {
 	switch (f->obj.size_bits) {
 	case seL4_LargePageBits:
@@ -62,48 +45,43 @@ static enum paging_level level_of_frame(const struct frame *f)
 	}
 }
 
+struct paging_entry *vspace_lookup_slot(struct vspace *vs, uint64_t vaddr, enum paging_level level)
+{
+	struct paging *t = &vs->root;
+	while (t->level > level) {
+		struct paging_entry *e = &t->entry[paging_index(t->level, vaddr)];
+		if (!e->table) {
+			/* Missing below this level: the bits the missing table would resolve. */
+			current_lookup_fault =
+			    (struct lookup_fault){.type = lookup_fault_missing_capability,
+						  .bits_left = 12 + 9 * (t->level - 1)};
+			return NULL;
+		}
+		t = e->table;
+	}
+	return &t->entry[paging_index(level, vaddr)];
+}
+
+/* The host side of a mapping: only readable or writable mappings exist there. */
 static int host_map(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
 {
-	if (!vs->proc)
+	if (!vs->proc || vs->lost)
 		return 0;
+	if (vm_rights != VM_READ_ONLY && vm_rights != VM_READ_WRITE)
+		return pd_proc_unmap(vs->proc, vaddr, frame_size(f));
 	int fd = frame_memfd(f);
 	if (fd < 0)
 		return -1;
 	return pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
 }
 
-int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
+static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
 {
-	enum paging_level level = level_of_frame(f);
-	struct paging *t = vspace_lookup_table(vs, vaddr, level);
-	if (!t || t->level != level)
-		return -1;
-	struct paging_entry *e = &t->entry[paging_index(level, vaddr)];
-	if (e->table)
-		return -1;
-	e->frame = f;
-	e->vm_rights = vm_rights;
-	return host_map(vs, f, vaddr, vm_rights);
-}
-
-struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *offset,
-				  uint8_t *vm_rights)
-{
-	struct paging *t = &vs->root;
-	while (t) {
-		struct paging_entry *e = &t->entry[paging_index(t->level, vaddr)];
-		if (e->frame) {
-			if (offset)
-				*offset = vaddr & (frame_size(e->frame) - 1);
-			if (vm_rights)
-				*vm_rights = e->vm_rights;
-			return e->frame;
-		}
-		if (t->level == PAGING_PT)
-			break;
-		t = e->table;
-	}
-	return NULL;
+	if (!vs->proc || vs->lost || vaddr >= SIM_USER_TOP)
+		return;
+	if (size > SIM_USER_TOP - vaddr)
+		size = SIM_USER_TOP - vaddr;
+	pd_proc_unmap(vs->proc, vaddr, size);
 }
 
 static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
@@ -117,6 +95,144 @@ static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
 			return -1;
 	}
 	return 0;
+}
+
+void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *t, uint64_t vaddr)
+{
+	e->frame = NULL;
+	e->table = t;
+	replay_table(vs, t, vaddr & ~(paging_span(t->level + 1) - 1));
+}
+
+int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
+		     uint8_t vm_rights)
+{
+	e->table = NULL;
+	e->frame = f;
+	e->vm_rights = vm_rights;
+	return host_map(vs, f, vaddr, vm_rights);
+}
+
+int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr)
+{
+	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, table->level + 1);
+	if (!e || e->table || e->frame)
+		return -1;
+	vspace_set_table(vs, e, table, vaddr);
+	return 0;
+}
+
+int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
+{
+	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, frame_level(f));
+	if (!e || e->table)
+		return -1;
+	return vspace_set_frame(vs, e, f, vaddr, vm_rights);
+}
+
+struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *offset,
+				  uint8_t *vm_rights)
+{
+	struct paging *t = &vs->root;
+	for (;;) {
+		struct paging_entry *e = &t->entry[paging_index(t->level, vaddr)];
+		if (e->frame) {
+			if (offset)
+				*offset = vaddr & (frame_size(e->frame) - 1);
+			if (vm_rights)
+				*vm_rights = e->vm_rights;
+			return e->frame;
+		}
+		if (t->level == PAGING_PT || !e->table)
+			return NULL;
+		t = e->table;
+	}
+}
+
+void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
+{
+	struct vspace *vs = asid_lookup(asid);
+	if (!vs)
+		return;
+	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, frame_level(f));
+	if (!e || e->frame != f)
+		return;
+	e->frame = NULL;
+	e->vm_rights = 0;
+	host_unmap(vs, vaddr, frame_size(f));
+}
+
+void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr)
+{
+	memset(table->entry, 0, sizeof(table->entry));
+	struct vspace *vs = asid_lookup(asid);
+	if (!vs)
+		return;
+	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, table->level + 1);
+	if (!e || e->table != table)
+		return;
+	e->table = NULL;
+	uint64_t span = paging_span(table->level + 1);
+	host_unmap(vs, vaddr & ~(span - 1), span);
+}
+
+/* The VSpace's process died: its threads fault when they would run. */
+static void vspace_process_died(struct pd_proc *p, int wstatus)
+{
+	struct vspace *vs = p->owner;
+	if (WIFSIGNALED(wstatus))
+		kprintf("kernel-sim: PD process %d (%s) was killed by signal %d\n", (int)p->pid,
+			p->name, WTERMSIG(wstatus));
+	else
+		kprintf("kernel-sim: PD process %d (%s) exited with status %d\n", (int)p->pid,
+			p->name, WEXITSTATUS(wstatus));
+	vs->lost = true;
+	vs->lost_status = wstatus;
+	vs->proc = NULL;
+	thread_process_lost(p, wstatus);
+	pd_proc_destroy(p);
+}
+
+struct pd_proc *vspace_process(struct vspace *vs)
+{
+	if (vs->proc || vs->lost)
+		return vs->proc;
+	if (!vs->named)
+		snprintf(vs->name, sizeof(vs->name), "pd %u", vs->asid);
+	vs->proc = pd_proc_create(vs->name);
+	if (!vs->proc)
+		return NULL;
+	vs->proc->owner = vs;
+	vs->proc->on_exit = vspace_process_died;
+	if (vspace_replay(vs) != 0) {
+		kprintf("kernel-sim: cannot map a VSpace into its PD process\n");
+		thread_forget_process(vs->proc);
+		pd_proc_destroy(vs->proc);
+		vs->proc = NULL;
+	}
+	return vs->proc;
+}
+
+void vspace_invalidate_asid(struct vspace *vs)
+{
+	vs->asid = 0;
+	if (vs->proc) {
+		thread_forget_process(vs->proc);
+		pd_proc_destroy(vs->proc);
+		vs->proc = NULL;
+	}
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+	if (vs->asid) {
+		struct asid_pool *pool = asid_table[vs->asid >> ASID_LOW_BITS];
+		unsigned low = vs->asid & ((1u << ASID_LOW_BITS) - 1);
+		if (pool && pool->entry[low] == vs)
+			pool->entry[low] = NULL;
+	}
+	vspace_invalidate_asid(vs);
+	free(vs);
 }
 
 int vspace_replay(struct vspace *vs)
@@ -146,61 +262,24 @@ int vspace_read(struct vspace *vs, uint64_t vaddr, void *buf, size_t len)
 	return 0;
 }
 
-/* Bytes covered by one entry of a table of the given level. */
-static uint64_t entry_span(enum paging_level level)
+bool vspace_fill_fault(struct vspace *vs, uint64_t vaddr, bool write)
 {
-	return 1ul << (12 + 9 * (level - 1));
+	uint64_t off;
+	uint8_t rights;
+	struct frame *f = vspace_lookup_frame(vs, vaddr, &off, &rights);
+	if (!f || !vs->proc)
+		return false;
+	if (rights != VM_READ_WRITE && (rights != VM_READ_ONLY || write))
+		return false;
+	return host_map(vs, f, vaddr - off, rights) == 0;
 }
 
-void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
+void vspace_name(struct vspace *vs, const char *name)
 {
-	struct vspace *vs = asid_lookup(asid);
-	if (!vs)
+	if (vs->named)
 		return;
-	enum paging_level level = level_of_frame(f);
-	struct paging *t = vspace_lookup_table(vs, vaddr, level);
-	if (!t || t->level != level)
-		return;
-	struct paging_entry *e = &t->entry[paging_index(level, vaddr)];
-	if (e->frame != f)
-		return;
-	e->frame = NULL;
-	e->vm_rights = 0;
+	vs->named = true;
+	snprintf(vs->name, sizeof(vs->name), "%s", name);
 	if (vs->proc)
-		pd_proc_unmap(vs->proc, vaddr, frame_size(f));
-}
-
-void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr)
-{
-	struct vspace *vs = asid_lookup(asid);
-	if (!vs)
-		return;
-	struct paging *parent = vspace_lookup_table(vs, vaddr, table->level + 1);
-	if (!parent || parent->level != table->level + 1)
-		return;
-	struct paging_entry *e = &parent->entry[paging_index(parent->level, vaddr)];
-	if (e->table != table)
-		return;
-	e->table = NULL;
-	if (vs->proc) {
-		uint64_t span = entry_span(parent->level);
-		uint64_t base = vaddr & ~(span - 1);
-		if (base < SIM_USER_TOP)
-			pd_proc_unmap(vs->proc, base,
-				      base + span > SIM_USER_TOP ? SIM_USER_TOP - base : span);
-	}
-}
-
-void vspace_destroy(struct vspace *vs)
-{
-	if (vs->asid) {
-		struct asid_pool *pool = asid_table[vs->asid >> ASID_LOW_BITS];
-		if (pool && pool->entry[vs->asid & ((1u << ASID_LOW_BITS) - 1)] == vs)
-			pool->entry[vs->asid & ((1u << ASID_LOW_BITS) - 1)] = NULL;
-	}
-	if (vs->proc) {
-		thread_forget_process(vs->proc);
-		pd_proc_destroy(vs->proc);
-	}
-	free(vs);
+		pd_proc_set_name(vs->proc, vs->name);
 }

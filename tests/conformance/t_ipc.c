@@ -178,7 +178,7 @@ static void test_fifo_senders(void)
 		helper_cleanup(&h[i]);
 	}
 }
-DEFINE_TEST(IPC0010, "senders queued on an endpoint are served in FIFO order", test_fifo_senders);
+DEFINE_TEST(IPC0101, "senders queued on an endpoint are served in FIFO order", test_fifo_senders);
 
 static void test_badges(void)
 {
@@ -199,7 +199,7 @@ static void test_badges(void)
 	}
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0011, "badged endpoint caps deliver their badge", test_badges);
+DEFINE_TEST(IPC0102, "badged endpoint caps deliver their badge", test_badges);
 
 static void test_no_ipc_buffer_truncates(void)
 {
@@ -218,7 +218,7 @@ static void test_no_ipc_buffer_truncates(void)
 	helper_wait(&h);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0012, "a sender without IPC buffer sends four words", test_no_ipc_buffer_truncates);
+DEFINE_TEST(IPC0103, "a sender without IPC buffer sends four words", test_no_ipc_buffer_truncates);
 
 /* --- Capability transfer ------------------------------------------------ */
 
@@ -254,7 +254,7 @@ static void test_cap_transfer(void)
 	helper_wait(&h);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0020, "one capability lands in the receive slot", test_cap_transfer);
+DEFINE_TEST(IPC0111, "one capability lands in the receive slot", test_cap_transfer);
 
 static void test_cap_unwrap(void)
 {
@@ -275,7 +275,7 @@ static void test_cap_unwrap(void)
 	helper_wait(&h);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0021, "caps to the receiving endpoint are unwrapped, one slot is filled",
+DEFINE_TEST(IPC0112, "caps to the receiving endpoint are unwrapped, one slot is filled",
 	    test_cap_unwrap);
 
 static void test_cap_receive_slot_full(void)
@@ -293,7 +293,7 @@ static void test_cap_receive_slot_full(void)
 	helper_wait(&h);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0022, "no capability arrives when the receive slot is occupied",
+DEFINE_TEST(IPC0113, "no capability arrives when the receive slot is occupied",
 	    test_cap_receive_slot_full);
 
 /* --- Reply capabilities --------------------------------------------------- */
@@ -348,7 +348,7 @@ static void test_reply_cap_dropped_by_recv(void)
 	helper_wait(&h2);
 	helper_cleanup(&h2);
 }
-DEFINE_TEST(IPC0030, "a second Recv discards the pending reply cap",
+DEFINE_TEST(IPC0121, "a second Recv discards the pending reply cap",
 	    test_reply_cap_dropped_by_recv);
 
 static long replyrecv_server(seL4_Word ep, seL4_Word rounds, seL4_Word unused2, seL4_Word unused3)
@@ -378,7 +378,7 @@ static void test_server_badges(void)
 	}
 	helper_cleanup(&h);
 }
-DEFINE_TEST(IPC0031, "a server sees each caller's badge", test_server_badges);
+DEFINE_TEST(IPC0122, "a server sees each caller's badge", test_server_badges);
 
 /* --- IPCRIGHTS0001-0005 ---------------------------------------------------- */
 

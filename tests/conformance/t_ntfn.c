@@ -217,4 +217,4 @@ static void test_bind_errors(void)
 	test_eq(seL4_TCB_UnbindNotification(ROOT_TCB), seL4_NoError);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(BIND0005, "BindNotification and UnbindNotification errors", test_bind_errors);
+DEFINE_TEST(BIND0101, "BindNotification and UnbindNotification errors", test_bind_errors);

@@ -1,0 +1,23 @@
+/*
+ * The simulated x86 I/O port bus. Devices claim port ranges; an access of
+ * 2 or 4 bytes reaches consecutive byte ports, as on a PC. Unclaimed ports
+ * read as all ones.
+ */
+#pragma once
+
+#include <stdint.h>
+
+struct io_device {
+	const char *name;
+	uint16_t first, last;
+	uint8_t (*read)(struct io_device *d, uint16_t port);
+	void (*write)(struct io_device *d, uint16_t port, uint8_t value);
+	struct io_device *next;
+};
+
+void io_bus_attach(struct io_device *d);
+uint32_t io_bus_read(uint16_t port, unsigned size);
+void io_bus_write(uint16_t port, unsigned size, uint32_t value);
+
+/* Create the simulated devices (PIT, UART) and attach them. */
+int devices_init(void);
