@@ -4,11 +4,14 @@
 #include "../kernel/cspace.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../host/pd.h"
+#include "../kernel/asid.h"
 #include "../object/vspace.h"
 #include <sel4/faults.h>
 #include <sel4/syscall.h>
 #include <sim/debug.h>
 
+#include <dirent.h>
 #include <string.h>
 
 static const char *thread_state_name(enum thread_state s)
@@ -80,6 +83,31 @@ static void debug_halt(struct tcb *t)
 	set_thread_state(t, ThreadState_Inactive);
 }
 
+/* SIM_SysDebugKillPD: SIGKILL to the PD process of an assigned VSpace. */
+static seL4_Word debug_kill_pd(struct tcb *t)
+{
+	struct lookup_cap_and_slot_ret lu = lookup_cap_and_slot(t, t->regs.capRegister);
+	if (lu.status != EXCEPTION_NONE || lu.cap.type != cap_pml4_cap || !lu.cap.pml4.mapped_asid)
+		return ~0ul;
+	struct vspace *vs = asid_lookup(lu.cap.pml4.mapped_asid);
+	if (vs != lu.cap.pml4.vspace || !vs->proc || pd_proc_kill(vs->proc) != 0)
+		return ~0ul;
+	return 0;
+}
+
+static seL4_Word open_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return ~0ul;
+	seL4_Word n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* not the directory's own fd */
+}
+
 void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 {
 	switch ((seL4_SWord)w) {
@@ -111,6 +139,13 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 					  : SIM_ThreadStateInvalid;
 		return;
 	}
+	case SIM_SysDebugKillPD:
+		t->regs.capRegister = debug_kill_pd(t);
+		return;
+	case SIM_SysDebugHostResources:
+		t->regs.capRegister = open_fd_count();
+		t->regs.msgInfoRegister = pd_proc_count();
+		return;
 	default:
 		current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,
 					       .unknown_syscall = {.syscall_number = w}};

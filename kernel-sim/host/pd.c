@@ -296,6 +296,21 @@ void pd_proc_destroy(struct pd_proc *p)
 	free(p);
 }
 
+int pd_proc_kill(struct pd_proc *p)
+{
+	if (p->exit_event.fd < 0)
+		return -1;
+	return (int)syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+}
+
+unsigned pd_proc_count(void)
+{
+	unsigned n = 0;
+	for (struct pd_proc *p = all_procs; p; p = p->next)
+		n++;
+	return n;
+}
+
 void pd_proc_kill_all(void)
 {
 	for (struct pd_proc *p = all_procs; p; p = p->next)

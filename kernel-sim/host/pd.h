@@ -56,6 +56,12 @@ bool pd_proc_is_stopped(struct pd_proc *p);
 /* The runtime broke the protocol: end the process (its exit is reported as usual). */
 int pd_proc_broken(struct pd_proc *p);
 
+/* Send SIGKILL, as a shell's kill -9 would; its exit is reported as usual. */
+int pd_proc_kill(struct pd_proc *p);
+
+/* PD processes not yet reaped. */
+unsigned pd_proc_count(void);
+
 /* End every PD process and reap it (shutdown). */
 void pd_proc_kill_all(void);
 

@@ -15,3 +15,19 @@
 #define SIM_SysDebugThreadState (-0x5301l)
 
 #define SIM_ThreadStateInvalid (~0ul)
+
+/*
+ * SIM_SysDebugKillPD: rdi = a VSpace root (PML4) capability with an ASID.
+ * kernel-sim kills that VSpace's PD process with SIGKILL, exactly as `kill -9`
+ * from a shell would; what follows is the usual PD-lost path (sim/faults.h).
+ * Returns in rdi 0, or ~0 if rdi names no such VSpace or it has no running
+ * process. A thread may kill its own PD.
+ */
+#define SIM_SysDebugKillPD (-0x5302l)
+
+/*
+ * SIM_SysDebugHostResources: returns in rdi the number of file descriptors
+ * kernel-sim holds open and in rsi the number of PD processes it has not yet
+ * reaped. Tests compare the two before and after a PD comes and goes.
+ */
+#define SIM_SysDebugHostResources (-0x5303l)

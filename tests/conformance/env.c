@@ -6,7 +6,9 @@ const seL4_BootInfo *boot_info;
 
 extern const char __ehdr_start[];
 
-static seL4_CPtr next_slot;
+/* Slots of the root CNode handed out; a freed slot is handed out again. */
+static bool slot_taken[1ul << seL4_RootCNodeSizeBits];
+static seL4_CPtr slot_cursor;
 static seL4_Word ram_untyped_index; /* index into the boot info's untyped list */
 
 #define HELPERS	     24
@@ -21,7 +23,7 @@ static bool helper_used[HELPERS];
 void env_init(const seL4_BootInfo *bi)
 {
 	boot_info = bi;
-	next_slot = bi->empty.start;
+	slot_cursor = bi->empty.start;
 	/* The largest RAM untyped serves every allocation. */
 	seL4_Word best = 0, best_bits = 0;
 	for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
@@ -36,9 +38,28 @@ void env_init(const seL4_BootInfo *bi)
 
 seL4_CPtr alloc_slot(void)
 {
-	if (next_slot >= boot_info->empty.end)
-		return 0;
-	return next_slot++;
+	seL4_Word n = boot_info->empty.end - boot_info->empty.start;
+	for (seL4_Word i = 0; i < n; i++) {
+		seL4_CPtr s = slot_cursor;
+		slot_cursor = s + 1 < boot_info->empty.end ? s + 1 : boot_info->empty.start;
+		if (!slot_taken[s]) {
+			slot_taken[s] = true;
+			return s;
+		}
+	}
+	return 0;
+}
+
+void free_slot(seL4_CPtr slot)
+{
+	if (slot >= boot_info->empty.start && slot < boot_info->empty.end)
+		slot_taken[slot] = false;
+}
+
+void release_slot(seL4_CPtr slot)
+{
+	if (slot && cnode_delete(slot) == seL4_NoError)
+		free_slot(slot);
 }
 
 seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits)
@@ -47,8 +68,10 @@ seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits)
 	if (!slot)
 		return 0;
 	seL4_CPtr ut = boot_info->untyped.start + ram_untyped_index;
-	if (seL4_Untyped_Retype(ut, type, size_bits, ROOT_CNODE, 0, 0, slot, 1) != seL4_NoError)
+	if (seL4_Untyped_Retype(ut, type, size_bits, ROOT_CNODE, 0, 0, slot, 1) != seL4_NoError) {
+		free_slot(slot);
 		return 0;
+	}
 	return slot;
 }
 
@@ -154,12 +177,13 @@ static __attribute__((noreturn)) void helper_main(struct helper *h)
 	long r = h->fn(h->arg[0], h->arg[1], h->arg[2], h->arg[3]);
 	h->result = r;
 	h->finished = 1;
-	seL4_Signal(h->done);
+	seL4_Signal(h->self_done);
 	for (;;)
-		seL4_TCB_Suspend(h->tcb);
+		seL4_TCB_Suspend(h->self_tcb);
 }
 
-void helper_create(struct helper *h)
+/* Take a pool entry and the thread's objects; the caller configures its spaces. */
+static bool helper_alloc(struct helper *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->pool = -1;
@@ -172,22 +196,54 @@ void helper_create(struct helper *h)
 	}
 	if (h->pool < 0) {
 		test_fail(__FILE__, __LINE__, "out of helper threads");
-		return;
+		return false;
 	}
 	h->tcb = alloc_tcb();
 	h->done = alloc_notification();
+	h->self_tcb = h->tcb;
+	h->self_done = h->done;
 	h->ipc = (seL4_IPCBuffer *)helper_ipc[h->pool];
 	memset(h->ipc, 0, sizeof(*h->ipc));
 	h->tls = sim_tls_init(helper_tls[h->pool], HELPER_TLS);
 	h->stack_top = (uintptr_t)&helper_stacks[h->pool][HELPER_STACK];
-	seL4_Error e = seL4_TCB_Configure(h->tcb, 0, ROOT_CNODE, 0, ROOT_VSPACE, 0,
-					  (seL4_Word)h->ipc, image_frame_cap(h->ipc));
-	if (!h->tcb || !h->done || !h->tls || e != seL4_NoError)
-		test_fail(__FILE__, __LINE__, "cannot create a helper thread (error %d)", e);
+	if (!h->tcb || !h->done || !h->tls) {
+		test_fail(__FILE__, __LINE__, "cannot create a helper thread");
+		return false;
+	}
+	return true;
+}
+
+static void helper_name(struct helper *h, const char *what)
+{
 	seL4_TCB_SetPriority(h->tcb, ROOT_TCB, 254);
 	char name[32];
-	snprintf(name, sizeof(name), "helper %d", h->pool);
+	snprintf(name, sizeof(name), "%s %d", what, h->pool);
 	seL4_DebugNameThread(h->tcb, name);
+}
+
+void helper_create(struct helper *h)
+{
+	if (!helper_alloc(h))
+		return;
+	seL4_Error e = seL4_TCB_Configure(h->tcb, 0, ROOT_CNODE, 0, ROOT_VSPACE, 0,
+					  (seL4_Word)h->ipc, image_frame_cap(h->ipc));
+	if (e != seL4_NoError)
+		test_fail(__FILE__, __LINE__, "cannot configure a helper thread (error %d)", e);
+	helper_name(h, "helper");
+}
+
+void helper_create_in(struct helper *h, struct child_pd *pd)
+{
+	if (!pd || !helper_alloc(h))
+		return;
+	h->self_tcb = child_pd_copy(pd, h->tcb);
+	h->self_done = child_pd_copy(pd, h->done);
+	seL4_Error e = seL4_TCB_Configure(h->tcb, 0, child_pd_cspace(pd), child_cspace_data(),
+					  child_pd_vspace(pd), 0, (seL4_Word)h->ipc,
+					  child_pd_image_frame(pd, h->ipc));
+	if (!h->self_tcb || !h->self_done || e != seL4_NoError)
+		test_fail(__FILE__, __LINE__, "cannot configure a child PD's thread (error %d)", e);
+	helper_name(h, "child");
 }
 
 void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
@@ -219,10 +275,8 @@ long helper_wait(struct helper *h)
 
 void helper_cleanup(struct helper *h)
 {
-	if (h->tcb)
-		cnode_delete(h->tcb);
-	if (h->done)
-		cnode_delete(h->done);
+	release_slot(h->tcb);
+	release_slot(h->done);
 	if (h->pool >= 0)
 		helper_used[h->pool] = false;
 	h->pool = -1;

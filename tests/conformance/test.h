@@ -68,6 +68,9 @@ extern const seL4_BootInfo *boot_info;
 #define WORD_BITS   seL4_WordBits
 
 seL4_CPtr alloc_slot(void);
+/* Hand a slot out again (its cap must be gone); release_slot deletes it first. */
+void free_slot(seL4_CPtr slot);
+void release_slot(seL4_CPtr slot);
 
 /* One new object from RAM untyped memory, its cap in a fresh slot (0 on failure). */
 seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits);
@@ -104,6 +107,8 @@ typedef long (*helper_fn_t)(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word 
 struct helper {
 	seL4_CPtr tcb;
 	seL4_CPtr done; /* notification signalled when fn returns */
+	/* The same two caps as the thread itself names them (its own CSpace). */
+	seL4_CPtr self_tcb, self_done;
 	int pool;
 	helper_fn_t fn;
 	seL4_Word arg[4];
@@ -120,6 +125,32 @@ void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, 
 		  seL4_Word a3);
 long helper_wait(struct helper *h);
 void helper_cleanup(struct helper *h);
+
+/* --- Child protection domains ---------------------------------------- */
+
+/* A VSpace and CSpace of their own, holding the test program's image (pd.c). */
+struct child_pd;
+
+#define CHILD_CNODE_BITS 10
+
+/* From an ASID pool (seL4_CapInitThreadASIDPool or one made by a test). */
+struct child_pd *child_pd_create(seL4_CPtr asid_pool);
+void child_pd_destroy(struct child_pd *pd);
+seL4_CPtr child_pd_vspace(const struct child_pd *pd);
+seL4_CPtr child_pd_cspace(const struct child_pd *pd);
+/* The CNode cap data (guard) that makes the child's CNode a whole CSpace. */
+seL4_Word child_cspace_data(void);
+
+/* Copy or mint a cap of the root CNode into the child's CSpace: its cptr there. */
+seL4_CPtr child_pd_copy(struct child_pd *pd, seL4_CPtr cap);
+seL4_CPtr child_pd_mint(struct child_pd *pd, seL4_CPtr cap, seL4_CapRights_t rights,
+			seL4_Word badge);
+
+/* The child's cap (in the root CNode) to the image frame holding page. */
+seL4_CPtr child_pd_image_frame(const struct child_pd *pd, const void *page);
+
+/* A helper thread running in a child PD's VSpace and CSpace. */
+void helper_create_in(struct helper *h, struct child_pd *pd);
 
 /* Set the IPC buffer address registers seL4_SetCapReceivePath in the root CNode. */
 void set_cap_receive_path(seL4_CPtr slot);

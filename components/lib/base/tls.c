@@ -1,30 +1,12 @@
+#include <base/image.h>
 #include <base/string.h>
 #include <base/tls.h>
 
-/* The ELF header is mapped at the start of the image (GNU ld's __ehdr_start). */
-extern const char __ehdr_start[];
-
-struct elf64_ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_TLS 7
-
 static const struct elf64_phdr *tls_segment(void)
 {
-	const struct elf64_ehdr *eh = (const struct elf64_ehdr *)__ehdr_start;
-	const struct elf64_phdr *ph = (const struct elf64_phdr *)(__ehdr_start + eh->phoff);
-	for (unsigned i = 0; i < eh->phnum; i++)
+	unsigned n;
+	const struct elf64_phdr *ph = image_phdrs(&n);
+	for (unsigned i = 0; i < n; i++)
 		if (ph[i].type == PT_TLS)
 			return &ph[i];
 	return 0;

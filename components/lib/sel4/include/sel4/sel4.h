@@ -18,3 +18,4 @@
 
 #include "syscalls.h"
 #include "invocations.h"
+#include "arch_invocations.h"

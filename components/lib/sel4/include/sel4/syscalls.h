@@ -338,3 +338,25 @@ static inline seL4_Word sim_DebugThreadState(seL4_CPtr tcb)
 			 : "rcx", "rsi", "r11", "memory");
 	return tcb;
 }
+
+/* sel4-sim extension (protocol/sim/debug.h): kill a VSpace's PD process. */
+static inline seL4_Word sim_DebugKillPD(seL4_CPtr vspace)
+{
+	__asm__ volatile("syscall"
+			 : "+D"(vspace)
+			 : "d"((seL4_Word)SIM_SysDebugKillPD), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "rsi", "r11", "memory");
+	return vspace;
+}
+
+/* sel4-sim extension: kernel-sim's open fds and unreaped PD processes. */
+static inline void sim_DebugHostResources(seL4_Word *fds, seL4_Word *processes)
+{
+	seL4_Word rdi = 0, rsi = 0;
+	__asm__ volatile("syscall"
+			 : "+D"(rdi), "+S"(rsi)
+			 : "d"((seL4_Word)SIM_SysDebugHostResources), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "r11", "memory");
+	*fds = rdi;
+	*processes = rsi;
+}
