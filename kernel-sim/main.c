@@ -3,6 +3,7 @@
  * with its modules and then serves traps of every PD thread, one event at a
  * time, until the system halts or kernel-sim is told to stop.
  */
+#include "api/debug.h"
 #include "api/syscall.h"
 #include "boot/boot.h"
 #include "devices/bus.h"
@@ -47,7 +48,8 @@ static void usage(FILE *f)
 		   "      --version      show the version\n"
 		   "\n"
 		   "kernel-sim runs until the root task halts the system (its status becomes\n"
-		   "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n");
+		   "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
+		   "SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler.\n");
 }
 
 /* Parse 64M, 1G, 512K or bytes. */
@@ -113,6 +115,8 @@ static void on_signal(struct event_source *s, uint32_t events)
 	while (read(s->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
 			stop_requested = true;
+		else if (si.ssi_signo == SIGUSR1)
+			dump_scheduler(true);
 }
 
 static void root_task_died(struct pd_proc *p, int wstatus)
@@ -200,6 +204,7 @@ int main(int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	struct event_source sig = {.ready = on_signal};
 	sig.fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);

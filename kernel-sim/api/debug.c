@@ -29,16 +29,24 @@ static const char *thread_state_name(enum thread_state s)
 	return s <= ThreadState_IdleThreadState ? names[s] : "unknown";
 }
 
-static void dump_scheduler(void)
+void dump_scheduler(bool host)
 {
 	kprintf("Dumping all tcbs!\n");
 	kprintf("Name                                    \tState          \tIP                  "
-		"\t Prio \t Core\n");
+		"\t Prio \t Core%s\n",
+		host ? "\tHost" : "");
 	kprintf("--------------------------------------------------------------------------------"
 		"------\n");
-	for (struct tcb *t = tcb_first(); t; t = t->all_next)
-		kprintf("%-40.40s\t%-15s\t%#-18lx\t%3u\t%3d\n", t->name,
-			thread_state_name(t->state), (unsigned long)t->regs.rip, t->priority, 0);
+	for (struct tcb *t = tcb_first(); t; t = t->all_next) {
+		kprintf("%-40.40s\t%-15s\t%#-18lx\t%3u\t%3d", t->name, thread_state_name(t->state),
+			(unsigned long)t->regs.rip, t->priority, 0);
+		if (host && t->host.proc)
+			kprintf("\tpid %d slot %d%s%s%s", (int)t->host.proc->pid, t->host.index,
+				t->host.in_kernel ? " in-kernel" : "",
+				t->host.resume_queued ? " resume-queued" : "",
+				t->host.unrunnable ? " unrunnable" : "");
+		kprintf("\n");
+	}
 }
 
 /* seL4_DebugNameThread: the name is a string in the IPC buffer after the tag. */
@@ -115,7 +123,7 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 		console_putchar((char)t->regs.capRegister);
 		return;
 	case seL4_SysDebugDumpScheduler:
-		dump_scheduler();
+		dump_scheduler(false);
 		return;
 	case seL4_SysDebugHalt:
 		debug_halt(t);

@@ -4,3 +4,9 @@
 #include "../kernel/object.h"
 
 void handle_unknown_syscall(struct tcb *t, seL4_Word w);
+
+/*
+ * Print every TCB as seL4_DebugDumpScheduler does; with host, also where it
+ * runs on the host (kernel-sim does this on SIGUSR1).
+ */
+void dump_scheduler(bool host);

@@ -273,10 +273,19 @@ long helper_wait(struct helper *h)
 	return h->result;
 }
 
+/* Delete a cap and every copy made of it: its object goes with the last cap. */
+void destroy_slot(seL4_CPtr slot)
+{
+	if (slot)
+		cnode_revoke(slot);
+	release_slot(slot);
+}
+
 void helper_cleanup(struct helper *h)
 {
-	release_slot(h->tcb);
-	release_slot(h->done);
+	/* Copies in other CSpaces (a child PD's) would keep the thread alive. */
+	destroy_slot(h->tcb);
+	destroy_slot(h->done);
 	if (h->pool >= 0)
 		helper_used[h->pool] = false;
 	h->pool = -1;

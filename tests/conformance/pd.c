@@ -72,7 +72,8 @@ static bool map_tables(struct child_pd *c, seL4_Word base, seL4_Word top)
 	const seL4_Word span = 1ul << (seL4_PageBits + seL4_PageTableIndexBits);
 	int n = 0;
 	for (seL4_Word a = base & ~(span - 1); a < top; a += span) {
-		if (n == CHILD_PTS || !(c->pt[n++] = map_table(seL4_X86_PageTableObject, c->pml4, a)))
+		if (n == CHILD_PTS ||
+		    !(c->pt[n++] = map_table(seL4_X86_PageTableObject, c->pml4, a)))
 			return false;
 	}
 	return true;
@@ -155,8 +156,7 @@ static seL4_CPtr child_pd_place(struct child_pd *c, seL4_CPtr cap, bool mint,
 	return slot;
 }
 
-seL4_CPtr child_pd_mint(struct child_pd *c, seL4_CPtr cap, seL4_CapRights_t rights,
-			seL4_Word badge)
+seL4_CPtr child_pd_mint(struct child_pd *c, seL4_CPtr cap, seL4_CapRights_t rights, seL4_Word badge)
 {
 	return child_pd_place(c, cap, true, rights, badge);
 }
@@ -176,14 +176,17 @@ void child_pd_destroy(struct child_pd *c)
 {
 	if (!c)
 		return;
-	/* The VSpace first: its process goes, and the rest needs no host unmapping. */
-	release_slot(c->pml4);
+	/*
+	 * The VSpace first: its process goes, and the rest needs no host
+	 * unmapping. Revoking removes the copies threads hold as their roots.
+	 */
+	destroy_slot(c->pml4);
 	for (seL4_Word i = 0; i < c->frames; i++)
 		release_slot(c->frame[i]);
 	for (int i = 0; i < CHILD_PTS; i++)
 		release_slot(c->pt[i]);
 	release_slot(c->pd);
 	release_slot(c->pdpt);
-	release_slot(c->cnode);
+	destroy_slot(c->cnode);
 	c->used = false;
 }

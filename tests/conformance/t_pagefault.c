@@ -89,8 +89,7 @@ static __attribute__((noinline, noclone)) void do_bad_instruction(void)
 			 "pf_insn_at: ud2\n"
 			 "pf_insn_resume:\n"
 			 :
-			 : [sp] "r"(&bad_insn_sp), [flags] "r"(&bad_insn_flags),
-			   [valptr] "r"(&val)
+			 : [sp] "r"(&bad_insn_sp), [flags] "r"(&bad_insn_flags), [valptr] "r"(&val)
 			 : "rax", "memory");
 	check_eq(val, GOOD_MAGIC);
 }
@@ -226,13 +225,12 @@ static void test_fault(enum fault_kind kind, bool inter_as)
 				}
 				seL4_TCB_SetPriority(handler.tcb, ROOT_TCB, 101);
 				seL4_TCB_SetPriority(faulter.tcb, ROOT_TCB, (seL4_Word)prio);
-				test_eq(seL4_TCB_SetSpace(faulter.tcb, faulter_ep,
-							  inter_as ? child_pd_cspace(faulter_pd)
-								   : ROOT_CNODE,
-							  inter_as ? child_cspace_data() : 0,
-							  inter_as ? child_pd_vspace(faulter_pd)
-								   : ROOT_VSPACE,
-							  0),
+				test_eq(seL4_TCB_SetSpace(
+					    faulter.tcb, faulter_ep,
+					    inter_as ? child_pd_cspace(faulter_pd) : ROOT_CNODE,
+					    inter_as ? child_cspace_data() : 0,
+					    inter_as ? child_pd_vspace(faulter_pd) : ROOT_VSPACE,
+					    0),
 					seL4_NoError);
 				seL4_Word flags =
 				    (badged ? FLAG_BADGED : 0) | (restart ? FLAG_RESTART : 0);

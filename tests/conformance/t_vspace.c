@@ -207,9 +207,9 @@ static void test_create_asid_pools_and_touch(void)
 		seL4_CPtr frame = alloc_object(seL4_X86_4K, 0);
 		test_eq(seL4_X86_PageTable_Map(pt, child_pd_vspace(pd), SPARE_VADDR, 0),
 			seL4_NoError);
-		test_eq(seL4_X86_Page_Map(frame, child_pd_vspace(pd), SPARE_VADDR, seL4_ReadWrite,
-					  0),
-			seL4_NoError);
+		test_eq(
+		    seL4_X86_Page_Map(frame, child_pd_vspace(pd), SPARE_VADDR, seL4_ReadWrite, 0),
+		    seL4_NoError);
 		struct helper h;
 		helper_create_in(&h, pd);
 		helper_start(&h, incr_mem, (seL4_Word)i, 0, 0, 0);
@@ -281,8 +281,7 @@ static void test_map_alignment_and_range(void)
 	/* A large page needs 2 MiB alignment, and no page table in its place. */
 	test_eq(seL4_X86_Page_Map(large, v.pml4, SPARE_VADDR + seL4_PageSize, seL4_AllRights, 0),
 		seL4_AlignmentError);
-	test_eq(seL4_X86_Page_Map(large, v.pml4, SPARE_VADDR, seL4_AllRights, 0),
-		seL4_DeleteFirst);
+	test_eq(seL4_X86_Page_Map(large, v.pml4, SPARE_VADDR, seL4_AllRights, 0), seL4_DeleteFirst);
 	test_eq(seL4_X86_Page_Map(large, v.pml4, SPARE_VADDR + (1ul << 21), seL4_AllRights, 0),
 		seL4_NoError);
 	/* Nothing maps at or across the top of user space. */
@@ -315,9 +314,9 @@ static void test_one_mapping_per_cap(void)
 		seL4_NoError);
 	test_eq(seL4_X86_Page_Unmap(frame), seL4_NoError);
 	test_eq(seL4_X86_Page_Unmap(frame), seL4_NoError);
-	test_eq(seL4_X86_Page_Map(frame, v.pml4, SPARE_VADDR + 2 * seL4_PageSize, seL4_AllRights,
-				  0),
-		seL4_NoError);
+	test_eq(
+	    seL4_X86_Page_Map(frame, v.pml4, SPARE_VADDR + 2 * seL4_PageSize, seL4_AllRights, 0),
+	    seL4_NoError);
 	release_slot(copy);
 	release_slot(frame);
 	small_vspace_destroy(&v);

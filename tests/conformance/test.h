@@ -71,6 +71,8 @@ seL4_CPtr alloc_slot(void);
 /* Hand a slot out again (its cap must be gone); release_slot deletes it first. */
 void free_slot(seL4_CPtr slot);
 void release_slot(seL4_CPtr slot);
+/* Revoke, then delete and free: the object goes unless caps outside the CDT remain. */
+void destroy_slot(seL4_CPtr slot);
 
 /* One new object from RAM untyped memory, its cap in a fresh slot (0 on failure). */
 seL4_CPtr alloc_object(seL4_Word type, seL4_Word size_bits);

@@ -21,8 +21,8 @@ static inline seL4_Error sel4_invoke_result(seL4_CPtr service, seL4_Word label, 
 
 /* --- Paging structures ------------------------------------------------ */
 
-static inline seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT service, seL4_CPtr vspace,
-					   seL4_Word vaddr, seL4_X86_VMAttributes attr)
+static inline seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT service, seL4_CPtr vspace, seL4_Word vaddr,
+					   seL4_X86_VMAttributes attr)
 {
 	seL4_SetCap(0, vspace);
 	return sel4_invoke4(service, X86PDPTMap, 2, 1, vaddr, attr, 0, 0);
@@ -60,9 +60,8 @@ static inline seL4_Error seL4_X86_PageTable_Unmap(seL4_X86_PageTable service)
 
 /* --- Frames ----------------------------------------------------------- */
 
-static inline seL4_Error seL4_X86_Page_Map(seL4_X86_Page service, seL4_CPtr vspace,
-					   seL4_Word vaddr, seL4_CapRights_t rights,
-					   seL4_X86_VMAttributes attr)
+static inline seL4_Error seL4_X86_Page_Map(seL4_X86_Page service, seL4_CPtr vspace, seL4_Word vaddr,
+					   seL4_CapRights_t rights, seL4_X86_VMAttributes attr)
 {
 	seL4_SetCap(0, vspace);
 	return sel4_invoke4(service, X86PageMap, 3, 1, vaddr, rights.words[0], attr, 0);
@@ -150,8 +149,7 @@ static inline seL4_Error seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl ser
 	{                                                                                          \
 		seL4_Word value;                                                                   \
 		seL4_X86_IOPort_In##BITS##_t r;                                                    \
-		r.error =                                                                          \
-		    sel4_invoke_result(service, X86IOPortIn##BITS, 1, 0, port, 0, &value);        \
+		r.error = sel4_invoke_result(service, X86IOPortIn##BITS, 1, 0, port, 0, &value);   \
 		r.result = (seL4_Uint##BITS)value;                                                 \
 		return r;                                                                          \
 	}                                                                                          \

@@ -1,0 +1,275 @@
+/*
+ * Interrupts, I/O ports and the simulated PC devices: the i8254 PIT on ports
+ * 0x40-0x43 (IRQ 0) and the 16550 UART at 0x3f8 (IRQ 4).
+ */
+#include "test.h"
+
+#define PIT_HZ	    1193182ul
+#define PIT_CH0	    0x40
+#define PIT_CMD	    0x43
+#define PIT_IRQ	    0
+#define UART_BASE   0x3f8
+#define UART_IRQ    4
+#define UNUSED_PORT 0x2e0
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Nanoseconds between two TSC readings, from the boot info's TSC frequency. */
+static uint64_t tsc_ns(uint64_t t0, uint64_t t1)
+{
+	seL4_Word mhz = sim_tsc_mhz(boot_info);
+	return mhz ? (t1 - t0) * 1000 / mhz : 0;
+}
+
+static seL4_CPtr io_ports(seL4_Word first, seL4_Word last)
+{
+	seL4_CPtr slot = alloc_slot();
+	if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, ROOT_CNODE, slot,
+					 WORD_BITS) != seL4_NoError) {
+		free_slot(slot);
+		return 0;
+	}
+	return slot;
+}
+
+/*
+ * An IRQ handler cap for irq, signalling a fresh notification through a cap
+ * badged with the IRQ's bit (an unbadged signal would leave the word 0).
+ */
+static seL4_CPtr irq_handler(seL4_Word irq, seL4_CPtr *ntfn)
+{
+	seL4_CPtr slot = alloc_slot(), badged = alloc_slot();
+	*ntfn = alloc_notification();
+	bool ok = cnode_mint(*ntfn, badged, seL4_AllRights, 1ul << irq) == seL4_NoError &&
+		  seL4_IRQControl_Get(seL4_CapIRQControl, irq, ROOT_CNODE, slot, WORD_BITS) ==
+		      seL4_NoError &&
+		  seL4_IRQHandler_SetNotification(slot, badged) == seL4_NoError;
+	release_slot(badged); /* the handler keeps its own copy */
+	if (!ok) {
+		free_slot(slot);
+		return 0;
+	}
+	return slot;
+}
+
+static void test_irq_control_errors(void)
+{
+	seL4_CPtr slot = alloc_slot(), second = alloc_slot();
+	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 16, ROOT_CNODE, slot, WORD_BITS),
+		seL4_RangeError);
+	test_eq(seL4_GetMR(0), 0);
+	test_eq(seL4_GetMR(1), 15);
+	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, slot, WORD_BITS),
+		seL4_NoError);
+	test_eq(cap_type(slot), seL4_CapType_IRQHandler);
+	/* One handler cap per IRQ, until it is deleted. */
+	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, second, WORD_BITS),
+		seL4_RevokeFirst);
+	/* The handler wants a notification that can be signalled. */
+	seL4_CPtr ep = alloc_endpoint(), ntfn = alloc_notification(), ro = alloc_slot();
+	test_eq(seL4_IRQHandler_SetNotification(slot, ep), seL4_InvalidCapability);
+	test_eq(cnode_copy(ntfn, ro, seL4_CanRead), seL4_NoError);
+	test_eq(seL4_IRQHandler_SetNotification(slot, ro), seL4_InvalidCapability);
+	test_eq(seL4_IRQHandler_SetNotification(slot, ntfn), seL4_NoError);
+	test_eq(seL4_IRQHandler_Clear(slot), seL4_NoError);
+	test_eq(seL4_IRQHandler_Ack(slot), seL4_NoError);
+	test_eq(cnode_delete(slot), seL4_NoError);
+	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, second, WORD_BITS),
+		seL4_NoError);
+	/* No I/O APIC or MSI routing. */
+	test_eq(sel4_invoke4(seL4_CapIRQControl, X86IRQIssueIRQHandlerIOAPIC, 7, 1, 0, 0, 0, 0),
+		seL4_IllegalOperation);
+	free_slot(slot);
+	release_slot(second);
+	release_slot(ro);
+	release_slot(ntfn);
+	release_slot(ep);
+}
+DEFINE_TEST(IRQ0001, "IRQControl_Get: range, one handler per IRQ, notification rights",
+	    test_irq_control_errors);
+
+static void test_io_port_control(void)
+{
+	seL4_CPtr slot = alloc_slot();
+	test_eq(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, UNUSED_PORT + 4, UNUSED_PORT,
+					     ROOT_CNODE, slot, WORD_BITS),
+		seL4_InvalidArgument);
+	seL4_CPtr ports = io_ports(UNUSED_PORT, UNUSED_PORT + 3);
+	test_assert(ports);
+	test_eq(cap_type(ports), seL4_CapType_IOPort);
+	/* Overlapping ranges are refused until the cap is deleted. */
+	test_eq(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, UNUSED_PORT + 3,
+					     UNUSED_PORT + 8, ROOT_CNODE, slot, WORD_BITS),
+		seL4_RevokeFirst);
+	/* Accesses must fall inside the cap's range, every byte of them. */
+	test_eq(seL4_X86_IOPort_In8(ports, UNUSED_PORT - 1).error, seL4_IllegalOperation);
+	test_eq(seL4_X86_IOPort_In32(ports, UNUSED_PORT + 1).error, seL4_IllegalOperation);
+	test_eq(seL4_X86_IOPort_Out16(ports, UNUSED_PORT + 3, 0), seL4_IllegalOperation);
+	/* Nothing is attached there: reads float high. */
+	seL4_X86_IOPort_In32_t r = seL4_X86_IOPort_In32(ports, UNUSED_PORT);
+	test_eq(r.error, seL4_NoError);
+	test_eq(r.result, 0xffffffffu);
+	test_eq(seL4_X86_IOPort_Out8(ports, UNUSED_PORT, 0x55), seL4_NoError);
+	/* A copy of an I/O port cap is allowed; of the control cap, not. */
+	seL4_CPtr copy = alloc_slot();
+	test_eq(cnode_copy(ports, copy, seL4_AllRights), seL4_NoError);
+	test_eq(seL4_X86_IOPort_In8(copy, UNUSED_PORT).error, seL4_NoError);
+	test_eq(cnode_copy(seL4_CapIOPortControl, slot, seL4_AllRights), seL4_IllegalOperation);
+	release_slot(copy);
+	release_slot(ports);
+	ports = io_ports(UNUSED_PORT + 3, UNUSED_PORT + 8);
+	test_check(ports != 0);
+	release_slot(ports);
+	free_slot(slot);
+}
+DEFINE_TEST(IOPORT0001, "IOPortControl_Issue and port range checks", test_io_port_control);
+
+/* Program PIT channel 0: mode, then a 16-bit count, low byte first. */
+static void pit_program(seL4_CPtr ports, unsigned mode, unsigned count)
+{
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x30 | (mode << 1));
+	seL4_X86_IOPort_Out8(ports, PIT_CH0, count & 0xff);
+	seL4_X86_IOPort_Out8(ports, PIT_CH0, (count >> 8) & 0xff);
+}
+
+/* Was the notification signalled (without waiting)? */
+static bool signalled(seL4_CPtr ntfn)
+{
+	seL4_Word word = 0;
+	seL4_Poll(ntfn, &word);
+	return word != 0;
+}
+
+static void spin_ns(uint64_t ns)
+{
+	uint64_t t0 = rdtsc();
+	while (tsc_ns(t0, rdtsc()) < ns)
+		;
+}
+
+static void test_pit_one_shot(void)
+{
+	test_assert(sim_tsc_mhz(boot_info) > 0);
+	seL4_CPtr ntfn, irq = irq_handler(PIT_IRQ, &ntfn);
+	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
+	test_assert(irq && ports);
+	const unsigned count = 23864; /* 20 ms */
+	const uint64_t programmed_ns = count * 1000000000ul / PIT_HZ;
+	uint64_t t0 = rdtsc();
+	pit_program(ports, 0, count);
+	seL4_Word word = 0;
+	seL4_Wait(ntfn, &word);
+	uint64_t elapsed = tsc_ns(t0, rdtsc());
+	test_eq(word, 1ul << PIT_IRQ);
+	/* Never early (1% for the TSC calibration), and not absurdly late. */
+	test_check(elapsed >= programmed_ns - programmed_ns / 100);
+	test_check(elapsed < programmed_ns + 2000000000ul);
+	/* Mode 0 fires once: acknowledged, nothing more comes. */
+	test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
+	spin_ns(3 * programmed_ns);
+	test_check(!signalled(ntfn));
+	release_slot(ports);
+	release_slot(irq);
+	release_slot(ntfn);
+}
+DEFINE_TEST(PIT0001, "PIT one-shot: IRQ 0 through a notification, no earlier than programmed",
+	    test_pit_one_shot);
+
+static void test_pit_rate_generator(void)
+{
+	seL4_CPtr ntfn, irq = irq_handler(PIT_IRQ, &ntfn);
+	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
+	test_assert(irq && ports);
+	const unsigned count = 11932; /* 10 ms */
+	const uint64_t period_ns = count * 1000000000ul / PIT_HZ;
+	const int ticks = 5;
+	uint64_t t0 = rdtsc();
+	pit_program(ports, 2, count);
+	for (int i = 0; i < ticks; i++) {
+		seL4_Wait(ntfn, NULL);
+		test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
+	}
+	uint64_t elapsed = tsc_ns(t0, rdtsc());
+	test_check(elapsed >= ticks * period_ns - ticks * period_ns / 100);
+	/* Unacknowledged, the line stays masked: at most one signal waits. */
+	spin_ns(4 * period_ns);
+	test_check(signalled(ntfn));
+	test_check(!signalled(ntfn));
+	/* A new mode without a count stops the counter. */
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x30);
+	test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
+	signalled(ntfn);
+	spin_ns(3 * period_ns);
+	test_check(!signalled(ntfn));
+	release_slot(ports);
+	release_slot(irq);
+	release_slot(ntfn);
+}
+DEFINE_TEST(PIT0002, "PIT rate generator: periodic IRQ 0, masked until acknowledged",
+	    test_pit_rate_generator);
+
+static unsigned pit_read_count(seL4_CPtr ports)
+{
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x00); /* latch channel 0 */
+	unsigned lo = seL4_X86_IOPort_In8(ports, PIT_CH0).result;
+	unsigned hi = seL4_X86_IOPort_In8(ports, PIT_CH0).result;
+	return lo | hi << 8;
+}
+
+static void test_pit_read_back(void)
+{
+	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
+	test_assert(ports);
+	const unsigned count = 60000; /* about 50 ms a period */
+	pit_program(ports, 2, count);
+	/* Read-back: latch channel 0's status only. */
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0xe2);
+	unsigned status = seL4_X86_IOPort_In8(ports, PIT_CH0).result;
+	test_eq(status & 0x3f, 0x34); /* low/high access, mode 2, binary */
+	/* The latched count falls between readings, within the reload value. */
+	unsigned c1 = pit_read_count(ports);
+	spin_ns(5000000);
+	unsigned c2 = pit_read_count(ports);
+	test_check(c1 <= count && c2 <= count);
+	test_check(c2 < c1);
+	/* About 5 ms of 1.193182 MHz ticks apart (generously bounded). */
+	test_check(c1 - c2 >= 5000 && c1 - c2 <= 40000);
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x30);
+	release_slot(ports);
+}
+DEFINE_TEST(PIT0003, "PIT read-back status and counter latch", test_pit_read_back);
+
+static void test_uart_loopback(void)
+{
+	seL4_CPtr ntfn, irq = irq_handler(UART_IRQ, &ntfn);
+	seL4_CPtr ports = io_ports(UART_BASE, UART_BASE + 7);
+	test_assert(irq && ports);
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 3, 0x03); /* 8N1 */
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 4, 0x18); /* loopback, OUT2 */
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 1, 0x01); /* IRQ on received data */
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 5).result & 0x61, 0x60); /* empty, idle */
+	seL4_X86_IOPort_Out8(ports, UART_BASE, 'x');
+	seL4_Word word = 0;
+	seL4_Wait(ntfn, &word);
+	test_eq(word, 1ul << UART_IRQ);
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 2).result & 0x0f, 0x04); /* IIR: RX data */
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 5).result & 0x01, 0x01); /* LSR: ready */
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE).result, 'x');
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 5).result & 0x01, 0);
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 2).result & 0x01, 0x01); /* no IRQ due */
+	test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
+	/* The scratch register keeps what is written. */
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 7, 0xa5);
+	test_eq(seL4_X86_IOPort_In8(ports, UART_BASE + 7).result, 0xa5);
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 1, 0x00);
+	seL4_X86_IOPort_Out8(ports, UART_BASE + 4, 0x00);
+	release_slot(ports);
+	release_slot(irq);
+	release_slot(ntfn);
+}
+DEFINE_TEST(UART0001, "16550 loopback: a byte sent comes back with IRQ 4", test_uart_loopback);

@@ -1,0 +1,176 @@
+/* Frames: device frames as IPC buffers, unmapping by deletion, frames shared by PDs. */
+#include "test.h"
+
+#define SPARE_VADDR 0x10000000ul
+#define FAULT_BADGE 0xf7
+
+/* A 4 KiB frame of device memory, from the boot info's device untyped. */
+static seL4_CPtr device_frame(void)
+{
+	seL4_CPtr dev = device_untyped();
+	seL4_CPtr slot = alloc_slot();
+	if (!dev ||
+	    seL4_Untyped_Retype(dev, seL4_X86_4K, 0, ROOT_CNODE, 0, 0, slot, 1) != seL4_NoError) {
+		free_slot(slot);
+		return 0;
+	}
+	return slot;
+}
+
+static void test_device_frame_ipcbuf(void)
+{
+	seL4_CPtr frame = device_frame();
+	test_assert(frame);
+	struct helper h;
+	helper_create(&h);
+	test_eq(
+	    seL4_TCB_Configure(h.tcb, 0, ROOT_CNODE, 0, ROOT_VSPACE, 0, (seL4_Word)h.ipc, frame),
+	    seL4_IllegalOperation);
+	helper_cleanup(&h);
+	release_slot(frame);
+}
+DEFINE_TEST(FRAMEDIPC0001, "a device frame cannot be a thread's IPC buffer",
+	    test_device_frame_ipcbuf);
+
+static long send_twice(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+{
+	(void)unused1, (void)unused2, (void)unused3;
+	seL4_Send(ep, seL4_MessageInfo_new(0, 0, 0, 0));
+	seL4_Send(ep, seL4_MessageInfo_new(0, 0, 0, 0));
+	return 0;
+}
+
+static void test_switch_device_frame_ipcbuf(void)
+{
+	seL4_CPtr frame = device_frame();
+	test_assert(frame);
+	seL4_CPtr ep = alloc_endpoint();
+	struct helper h;
+	helper_create(&h);
+	helper_start(&h, send_twice, ep, 0, 0, 0);
+	seL4_Wait(ep, NULL);
+	test_eq(seL4_TCB_SetIPCBuffer(h.tcb, (seL4_Word)h.ipc, frame), seL4_IllegalOperation);
+	/* The thread keeps its buffer and goes on working. */
+	seL4_Wait(ep, NULL);
+	helper_wait(&h);
+	helper_cleanup(&h);
+	release_slot(ep);
+	release_slot(frame);
+}
+DEFINE_TEST(FRAMEDIPC0002, "a thread's IPC buffer cannot switch to a device frame",
+	    test_switch_device_frame_ipcbuf);
+
+static long touch_word(seL4_Word address, seL4_Word value, seL4_Word unused2, seL4_Word unused3)
+{
+	(void)unused2, (void)unused3;
+	*(volatile seL4_Word *)address = value;
+	return (long)*(volatile seL4_Word *)address;
+}
+
+static long read_word(seL4_Word address, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+{
+	(void)unused1, (void)unused2, (void)unused3;
+	return (long)*(volatile seL4_Word *)address;
+}
+
+/* A badged fault endpoint for h, named as h's CSpace names it. */
+static seL4_CPtr fault_ep_for(struct helper *h, struct child_pd *pd, seL4_CPtr *minted)
+{
+	seL4_CPtr ep = alloc_endpoint();
+	*minted = alloc_slot();
+	cnode_mint(ep, *minted, seL4_AllRights, FAULT_BADGE);
+	seL4_CPtr name = pd ? child_pd_copy(pd, *minted) : *minted;
+	seL4_Error e = seL4_TCB_SetSpace(h->tcb, name, pd ? child_pd_cspace(pd) : ROOT_CNODE,
+					 pd ? child_cspace_data() : 0,
+					 pd ? child_pd_vspace(pd) : ROOT_VSPACE, 0);
+	if (e != seL4_NoError)
+		test_fail(__FILE__, __LINE__, "SetSpace: %d", e);
+	return ep;
+}
+
+static void expect_vm_fault(seL4_CPtr ep, seL4_Word address, seL4_Word fsr)
+{
+	seL4_Word badge = 0;
+	seL4_MessageInfo_t info = seL4_Recv(ep, &badge);
+	test_eq(badge, FAULT_BADGE);
+	test_eq(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+	test_eq(seL4_GetMR(seL4_VMFault_Addr), address);
+	test_eq(seL4_GetMR(seL4_VMFault_FSR), fsr);
+}
+
+static void test_unmap_on_delete(void)
+{
+	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0), copy = alloc_slot();
+	seL4_CPtr pt = alloc_object(seL4_X86_PageTableObject, 0);
+	test_eq(cnode_copy(frame, copy, seL4_AllRights), seL4_NoError);
+	test_eq(seL4_X86_PageTable_Map(pt, ROOT_VSPACE, SPARE_VADDR, 0), seL4_NoError);
+	test_eq(seL4_X86_Page_Map(copy, ROOT_VSPACE, SPARE_VADDR, seL4_ReadWrite, 0), seL4_NoError);
+	*(volatile int *)SPARE_VADDR = 0;
+	/* Deleting the mapped copy removes the mapping; the other cap keeps the frame. */
+	test_eq(cnode_delete(copy), seL4_NoError);
+	free_slot(copy);
+	struct helper h;
+	helper_create(&h);
+	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
+	helper_start(&h, touch_word, SPARE_VADDR, 42, 0, 0);
+	expect_vm_fault(ep, SPARE_VADDR, 0x6);
+	helper_cleanup(&h);
+	release_slot(minted);
+	release_slot(ep);
+	release_slot(pt);
+	release_slot(frame);
+}
+DEFINE_TEST(FRAMEDIPC0003, "deleting a frame cap unmaps the frame", test_unmap_on_delete);
+
+static void test_shared_frame(void)
+{
+	struct child_pd *pa = child_pd_create(seL4_CapInitThreadASIDPool);
+	struct child_pd *pb = child_pd_create(seL4_CapInitThreadASIDPool);
+	test_assert(pa && pb);
+	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0), in_b = alloc_slot();
+	seL4_CPtr pt_a = alloc_object(seL4_X86_PageTableObject, 0);
+	seL4_CPtr pt_b = alloc_object(seL4_X86_PageTableObject, 0);
+	test_eq(cnode_copy(frame, in_b, seL4_AllRights), seL4_NoError);
+	test_eq(seL4_X86_PageTable_Map(pt_a, child_pd_vspace(pa), SPARE_VADDR, 0), seL4_NoError);
+	test_eq(seL4_X86_PageTable_Map(pt_b, child_pd_vspace(pb), SPARE_VADDR, 0), seL4_NoError);
+	/* Different addresses in the two PDs, one frame behind both. */
+	const seL4_Word at_a = SPARE_VADDR, at_b = SPARE_VADDR + 5 * seL4_PageSize;
+	test_eq(seL4_X86_Page_Map(frame, child_pd_vspace(pa), at_a, seL4_ReadWrite, 0),
+		seL4_NoError);
+	test_eq(seL4_X86_Page_Map(in_b, child_pd_vspace(pb), at_b, seL4_CanRead, 0), seL4_NoError);
+
+	struct helper a, b;
+	helper_create_in(&a, pa);
+	helper_create_in(&b, pb);
+	seL4_CPtr minted_a, ep_a = fault_ep_for(&a, pa, &minted_a);
+	seL4_CPtr minted_b, ep_b = fault_ep_for(&b, pb, &minted_b);
+	helper_start(&a, touch_word, at_a, 0x5ca1ab1e, 0, 0);
+	test_eq(helper_wait(&a), 0x5ca1ab1e);
+	helper_start(&b, read_word, at_b, 0, 0, 0);
+	test_eq(helper_wait(&b), 0x5ca1ab1e);
+	/* B's mapping is read-only: its write is a fault on a present page. */
+	helper_start(&b, touch_word, at_b, 1, 0, 0);
+	expect_vm_fault(ep_b, at_b, 0x7);
+	helper_cleanup(&b);
+	/* Unmapped in A, the frame faults there and stays readable in B. */
+	test_eq(seL4_X86_Page_Unmap(frame), seL4_NoError);
+	helper_start(&a, read_word, at_a, 0, 0, 0);
+	expect_vm_fault(ep_a, at_a, 0x4);
+	helper_create_in(&b, pb);
+	helper_start(&b, read_word, at_b, 0, 0, 0);
+	test_eq(helper_wait(&b), 0x5ca1ab1e);
+	helper_cleanup(&a);
+	helper_cleanup(&b);
+	release_slot(minted_a);
+	release_slot(minted_b);
+	release_slot(ep_a);
+	release_slot(ep_b);
+	release_slot(in_b);
+	release_slot(frame);
+	release_slot(pt_a);
+	release_slot(pt_b);
+	child_pd_destroy(pa);
+	child_pd_destroy(pb);
+}
+DEFINE_TEST(VSPACE0106, "a frame shared by two PDs; unmapped in one, kept by the other",
+	    test_shared_frame);
