@@ -137,13 +137,15 @@ endef
 $(eval $(call roottask,core,core/main.c))
 $(eval $(call roottask,test-hello,tests/roottask/hello.c))
 $(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
+$(eval $(call roottask,test-kill,tests/roottask/kill.c tests/conformance/env.c \
+	tests/conformance/pd.c))
 $(eval $(call roottask,bench-kernel-root,tests/bench/kernel_root.c))
 CONFORMANCE_SRCS := $(wildcard tests/conformance/*.c) tests/conformance/regs.S
 $(eval $(call roottask,test-conformance,$(CONFORMANCE_SRCS)))
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
-TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-conformance $(UNIT_TESTS) \
+TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
 	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
 	$(BIN)/bench-kernel-root
 

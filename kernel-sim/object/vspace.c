@@ -182,10 +182,10 @@ static void vspace_process_died(struct pd_proc *p, int wstatus)
 	struct vspace *vs = p->owner;
 	if (WIFSIGNALED(wstatus))
 		kprintf("kernel-sim: PD process %d (%s) was killed by signal %d\n", (int)p->pid,
-			p->name, WTERMSIG(wstatus));
+			vs->name, WTERMSIG(wstatus));
 	else
 		kprintf("kernel-sim: PD process %d (%s) exited with status %d\n", (int)p->pid,
-			p->name, WEXITSTATUS(wstatus));
+			vs->name, WEXITSTATUS(wstatus));
 	vs->lost = true;
 	vs->lost_status = wstatus;
 	vs->proc = NULL;
