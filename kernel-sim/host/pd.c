@@ -74,6 +74,21 @@ static int ctrl_wait_ack(struct pd_proc *p)
 	}
 }
 
+/* Collect the answers of pipelined commands; a failed map shows in verbose mode. */
+static int ctrl_drain(struct pd_proc *p)
+{
+	while (p->unacked) {
+		p->unacked--;
+		int status = ctrl_wait_ack(p);
+		if (status == -EPIPE && p->lost)
+			return status;
+		if (status != 0 && kernel_verbose)
+			kprintf("kernel-sim: PD process %d (%s) could not map a frame: %s\n",
+				(int)p->pid, p->name, strerror(-status));
+	}
+	return 0;
+}
+
 static int ctrl_command(struct pd_proc *p, const struct sim_ctrl_msg *m, const void *payload,
 			size_t plen, int fd)
 {
@@ -81,7 +96,26 @@ static int ctrl_command(struct pd_proc *p, const struct sim_ctrl_msg *m, const v
 		return -EPIPE;
 	if (chan_send(p->ctrl, m, sizeof(*m), payload, plen, fd) < 0)
 		return pd_proc_broken(p);
-	return ctrl_wait_ack(p);
+	int status = ctrl_drain(p);
+	return status ? status : ctrl_wait_ack(p);
+}
+
+/*
+ * Few enough in flight that neither side's socket buffer fills (the runtime
+ * would block on its answers while kernel-sim blocks on its commands).
+ */
+#define CTRL_PIPELINE 32
+
+static int ctrl_command_pipelined(struct pd_proc *p, const struct sim_ctrl_msg *m, int fd)
+{
+	if (p->lost)
+		return -EPIPE;
+	if (p->unacked >= CTRL_PIPELINE && ctrl_drain(p) != 0)
+		return -EPIPE;
+	if (chan_send(p->ctrl, m, sizeof(*m), 0, 0, fd) < 0)
+		return pd_proc_broken(p);
+	p->unacked++;
+	return 0;
 }
 
 static void on_process_exit(struct event_source *s, uint32_t events)
@@ -206,7 +240,7 @@ int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, boo
 	}
 	struct sim_ctrl_msg m = {.op = SIM_CTRL_MAP, .vaddr = vaddr, .size = size};
 	m.prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
-	int status = ctrl_command(p, &m, 0, 0, fd);
+	int status = ctrl_command_pipelined(p, &m, fd);
 	if (fd != memfd)
 		close(fd);
 	return status;

@@ -21,7 +21,8 @@ struct pd_proc {
 	void (*on_exit)(struct pd_proc *p, int wstatus);
 	void *owner; /* the VSpace the process embodies */
 	unsigned threads;
-	int next_index; /* where the search for a free runtime slot starts */
+	unsigned unacked; /* commands sent without waiting for their answer (maps) */
+	int next_index;	  /* where the search for a free runtime slot starts */
 	uint8_t thread_used[SIM_RUNTIME_MAX_THREADS];
 	struct pd_proc *next;
 };
@@ -32,7 +33,12 @@ void pd_set_runtime_path(const char *path);
 /* Start and confine a PD process shown as "[sim] name". NULL on failure. */
 struct pd_proc *pd_proc_create(const char *name);
 
-/* Map [vaddr, vaddr+size) of frame memfd at offset, read-only unless writable. */
+/*
+ * Map [vaddr, vaddr+size) of a frame's memfd, read-only unless writable.
+ * Maps are pipelined: the answer is collected with the next command's. A
+ * thread that touches the page before the runtime mapped it takes a fault
+ * that kernel-sim fills from its shadow tables, so nobody can tell.
+ */
 int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable);
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
 

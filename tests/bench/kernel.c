@@ -5,11 +5,19 @@
  *   trap    one debug call trapped and answered (two messages);
  *   call    seL4_Call + seL4_ReplyRecv between two threads (four messages);
  *   signal  a signal to a waiting thread and its signal back (four messages).
- * Figures are TSC ticks, reported as ratios to the floor.
+ * Virtual memory has floors of its own, measured the same way:
+ *   fault   a VMFault round trip (a thread of one PD faults, the root task
+ *           in another PD replies, the thread faults again), against a
+ *           bare SIGSEGV whose handler mmaps the page, in one process;
+ *   mapN    Page_Map + Page_Unmap of N frames, against mmap + munmap of N
+ *           pages of a memfd, one page per call.
+ * Figures are TSC ticks, reported as ratios to their floor.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,15 +73,105 @@ static double socketpair_pingpong(double *ns)
 	return (double)(c1 - c0) / PINGPONGS;
 }
 
+/* --- virtual-memory floors ------------------------------------------ */
+
+#define PAGE	    4096ul
+#define SEGV_ROUNDS 20000
+
+static int floor_memfd;
+static char *floor_area;
+
+static void map_on_segv(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig, (void)ctx;
+	char *page = (char *)((unsigned long)si->si_addr & ~(PAGE - 1));
+	if (mmap(page, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, floor_memfd, 0) ==
+	    MAP_FAILED)
+		_exit(1);
+}
+
+/* A read that faults, a handler that maps the page, the read again; then unmap. */
+static double segv_mmap_floor(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = map_on_segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	unsigned long long c0 = 0;
+	for (int i = -SEGV_ROUNDS / 10; i < SEGV_ROUNDS; i++) {
+		if (i == 0)
+			c0 = rdtsc();
+		(void)*(volatile char *)floor_area;
+		munmap(floor_area, PAGE);
+	}
+	unsigned long long c1 = rdtsc();
+	signal(SIGSEGV, SIG_DFL);
+	return (double)(c1 - c0) / SEGV_ROUNDS;
+}
+
+/* mmap n pages of a memfd one call each, then munmap them one call each. */
+static double mmap_floor(int n, int rounds)
+{
+	unsigned long long c0 = rdtsc();
+	for (int r = 0; r < rounds; r++) {
+		for (int i = 0; i < n; i++)
+			if (mmap(floor_area + i * PAGE, PAGE, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_FIXED, floor_memfd,
+				 (off_t)(i * PAGE)) == MAP_FAILED)
+				exit(1);
+		for (int i = 0; i < n; i++)
+			munmap(floor_area + i * PAGE, PAGE);
+	}
+	return (double)(rdtsc() - c0) / rounds;
+}
+
+/* --- the kernel-sim runs -------------------------------------------- */
+
 struct figure {
 	const char *name, *what;
+	int floor; /* index into floors[] */
 	double ticks;
 };
+
+enum { FLOOR_PINGPONG, FLOOR_SEGV, FLOOR_MAP1, FLOOR_MAP512, FLOOR_MAP2048, FLOORS };
+
+static struct figure fig[] = {
+    {"trap", "debug call trapped and answered", FLOOR_PINGPONG, 0},
+    {"call", "Call + ReplyRecv between two threads", FLOOR_PINGPONG, 0},
+    {"signal", "Signal to a waiting thread and back", FLOOR_PINGPONG, 0},
+    {"fault", "VMFault to a handler in another PD, reply", FLOOR_SEGV, 0},
+    {"map1", "Page_Map + Page_Unmap of 1 frame", FLOOR_MAP1, 0},
+    {"map512", "Page_Map + Page_Unmap of 512 frames", FLOOR_MAP512, 0},
+    {"map2048", "Page_Map + Page_Unmap of 2048 frames", FLOOR_MAP2048, 0},
+};
+#define FIGURES (sizeof(fig) / sizeof(fig[0]))
+
+/* Run kernel-sim with a benchmark root task; read its "bench NAME: N ticks" lines. */
+static int run_root_task(const char *bindir, const char *root)
+{
+	char cmd[8400];
+	snprintf(cmd, sizeof(cmd), "%s/kernel-sim %s/%s 2>/dev/null", bindir, bindir, root);
+	FILE *f = popen(cmd, "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f))
+		for (unsigned i = 0; i < FIGURES; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "bench %s: ", fig[i].name);
+			if (!strncmp(line, key, strlen(key)))
+				fig[i].ticks = strtod(line + strlen(key), 0);
+		}
+	if (!f || pclose(f) != 0) {
+		fprintf(stderr, "bench-kernel: the kernel-sim run of %s failed\n", root);
+		return -1;
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	(void)argc;
-	char bindir[4096], cmd[8300];
+	char bindir[4096];
 	snprintf(bindir, sizeof(bindir), "%s", argv[0]);
 	char *slash = strrchr(bindir, '/');
 	if (slash)
@@ -81,34 +179,37 @@ int main(int argc, char **argv)
 	else
 		strcpy(bindir, ".");
 
-	double ns;
-	double floor_ticks = socketpair_pingpong(&ns);
-	double tick_ns = ns / floor_ticks;
-
-	struct figure fig[] = {
-	    {"trap", "debug call trapped and answered", 0},
-	    {"call", "Call + ReplyRecv between two threads", 0},
-	    {"signal", "Signal to a waiting thread and back", 0},
-	};
-	snprintf(cmd, sizeof(cmd), "%s/kernel-sim %s/bench-kernel-root 2>/dev/null", bindir,
-		 bindir);
-	FILE *f = popen(cmd, "r");
-	char line[256];
-	while (f && fgets(line, sizeof(line), f))
-		for (unsigned i = 0; i < 3; i++) {
-			char key[64];
-			snprintf(key, sizeof(key), "bench %s: ", fig[i].name);
-			if (!strncmp(line, key, strlen(key)))
-				fig[i].ticks = strtod(line + strlen(key), 0);
-		}
-	if (!f || pclose(f) != 0) {
-		fprintf(stderr, "bench-kernel: the kernel-sim run failed\n");
+	double ns, floors[FLOORS];
+	floors[FLOOR_PINGPONG] = socketpair_pingpong(&ns);
+	double tick_ns = ns / floors[FLOOR_PINGPONG];
+	floor_memfd = memfd_create("bench-floor", MFD_CLOEXEC);
+	floor_area = mmap(NULL, 2048 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (floor_memfd < 0 || ftruncate(floor_memfd, 2048 * PAGE) != 0 || floor_area == MAP_FAILED)
 		return 1;
+	munmap(floor_area, 2048 * PAGE); /* keep the range, mapped page by page */
+	floors[FLOOR_SEGV] = segv_mmap_floor();
+	mmap_floor(2048, 1);
+	floors[FLOOR_MAP1] = mmap_floor(1, 2000);
+	floors[FLOOR_MAP512] = mmap_floor(512, 10);
+	floors[FLOOR_MAP2048] = mmap_floor(2048, 10);
+
+	if (run_root_task(bindir, "bench-kernel-root") || run_root_task(bindir, "bench-vm-root"))
+		return 1;
+	static const char *const floor_what[FLOORS] = {
+	    "socketpair ping-pong between two processes",
+	    "SIGSEGV, handler mmaps the page, in one process",
+	    "mmap + munmap of 1 memfd page",
+	    "mmap + munmap of 512 memfd pages, one call each",
+	    "mmap + munmap of 2048 memfd pages, one call each",
+	};
+	for (int k = 0; k < FLOORS; k++) {
+		printf("floor:  %-48s %10.0f ticks (%8.1f us)\n", floor_what[k], floors[k],
+		       floors[k] * tick_ns / 1000);
+		for (unsigned i = 0; i < FIGURES; i++)
+			if (fig[i].floor == k)
+				printf("  %-8s %-44s %10.0f ticks (%8.1f us)  %.2fx floor\n",
+				       fig[i].name, fig[i].what, fig[i].ticks,
+				       fig[i].ticks * tick_ns / 1000, fig[i].ticks / floors[k]);
 	}
-	printf("floor:  socketpair ping-pong between two processes: %.0f ticks (%.1f us)\n",
-	       floor_ticks, ns / 1000);
-	for (unsigned i = 0; i < 3; i++)
-		printf("%-7s %-44s %8.0f ticks (%6.1f us)  %.2fx floor\n", fig[i].name, fig[i].what,
-		       fig[i].ticks, fig[i].ticks * tick_ns / 1000, fig[i].ticks / floor_ticks);
 	return 0;
 }

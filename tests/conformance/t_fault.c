@@ -213,3 +213,38 @@ static void test_fault_handler_without_grant(void)
 }
 DEFINE_TEST(FAULT0008, "a fault endpoint without Grant or GrantReply is no handler",
 	    test_fault_handler_without_grant);
+
+static long privileged_and_traps(seL4_Word which, seL4_Word unused1, seL4_Word unused2,
+				 seL4_Word unused3)
+{
+	(void)unused1, (void)unused2, (void)unused3;
+	if (which == 0)
+		__asm__ volatile("hlt");
+	else if (which == 1)
+		__asm__ volatile("int3");
+	else {
+		volatile long zero = 0, one = 1;
+		__asm__ volatile("cqo; idivq %2" : "+a"(one) : "d"(0l), "r"(zero));
+	}
+	return 0;
+}
+
+static void test_exception_vectors(void)
+{
+	/* hlt is privileged (#GP, 13), int3 a breakpoint (#BP, 3), idiv by 0 #DE (0). */
+	static const seL4_Word vectors[] = {13, 3, 0};
+	for (seL4_Word i = 0; i < 3; i++) {
+		struct helper h;
+		seL4_CPtr ep = helper_with_fault_ep(&h);
+		helper_start(&h, privileged_and_traps, i, 0, 0, 0);
+		seL4_MessageInfo_t info = seL4_Recv(ep, NULL);
+		test_eq(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+		test_eq(seL4_GetMR(seL4_UserException_Number), vectors[i]);
+		seL4_Word ip = seL4_GetMR(seL4_UserException_FaultIP);
+		test_check(ip >= (seL4_Word)privileged_and_traps &&
+			   ip < (seL4_Word)privileged_and_traps + 128);
+		helper_cleanup(&h);
+	}
+}
+DEFINE_TEST(FAULT0009, "privileged instruction, breakpoint and divide error vectors",
+	    test_exception_vectors);

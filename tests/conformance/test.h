@@ -21,7 +21,14 @@ struct test_case {
 	static const struct test_case test_case_##NAME                                             \
 	    __attribute__((used, section("sim_tests"), aligned(8))) = {#NAME, DESCRIPTION, FN}
 
-/* Record a failure of the running case (the first one is reported). */
+/*
+ * Record a failure of the running case (the first one is reported). Root
+ * tasks outside the suite link tests/roottask/report.c, which prints every
+ * failure under env_program's name and counts them in env_failures.
+ */
+extern const char *env_program;
+extern int env_failures;
+
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

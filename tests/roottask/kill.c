@@ -8,23 +8,10 @@
  */
 #include "../conformance/test.h"
 #include <sim/faults.h>
-#include <stdarg.h>
 
 void env_init(const seL4_BootInfo *bi);
 
-static int failures;
-
-/* The environment reports its failures here (the conformance runner's hook). */
-void test_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char why[160];
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	printf("test-kill: %s:%d: %s\n", file, line, why);
-	failures++;
-}
+const char *env_program = "test-kill";
 
 static long spin(seL4_Word unused0, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
 {
@@ -71,7 +58,7 @@ int root_main(const seL4_BootInfo *bi)
 	printf("test-kill: kernel-sim fds %lu -> %lu, PD processes %lu -> %lu\n",
 	       (unsigned long)fds0, (unsigned long)fds1, (unsigned long)procs0,
 	       (unsigned long)procs1);
-	if (fds1 == fds0 && procs1 == procs0 && !failures)
+	if (fds1 == fds0 && procs1 == procs0 && !env_failures)
 		printf("test-kill: clean\n");
 	/* Stay for the host's checks; kernel-sim ends on SIGTERM. */
 	seL4_Wait(alloc_notification(), NULL);
