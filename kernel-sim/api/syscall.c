@@ -70,6 +70,36 @@ static void save_trap_registers(struct tcb *t, const struct sim_trap *trap)
 	t->next_ip = trap->regs.rip;
 }
 
+/*
+ * A page fault on an address the shadow tables map with the rights the access
+ * needs: the host lost or has not yet made that mapping (maps are
+ * pipelined), so make it and run the instruction again, without a fault
+ * handler. A second fault on the same page right after a fill is a real one.
+ */
+static bool fill_from_shadow(struct tcb *t, const struct sim_trap *trap)
+{
+	uint64_t page = trap->addr & ~(uint64_t)(seL4_PageSize - 1);
+	struct vspace *vs = thread_vspace(t);
+	if (!vs || page == t->host.last_fill ||
+	    !vspace_fill_fault(vs, trap->addr, (trap->err & 0x2) != 0)) {
+		t->host.last_fill = NO_FILL;
+		return false;
+	}
+	t->host.last_fill = page;
+	return true;
+}
+
+/*
+ * The x86 error code as seL4's page tables would give it: the host's page
+ * tables may not be populated yet, so "present" comes from the shadow.
+ */
+static seL4_Word page_fault_error_code(struct tcb *t, const struct sim_trap *trap)
+{
+	struct vspace *vs = thread_vspace(t);
+	bool present = vs && vspace_lookup_frame(vs, trap->addr, NULL, NULL);
+	return (trap->err & ~(seL4_Word)1) | (present ? 1 : 0);
+}
+
 void handle_trap(struct tcb *t, const struct sim_trap *trap)
 {
 	if (!is_runnable(t) || trap->kind == SIM_TRAP_START || trap->kind == SIM_TRAP_PARKED) {
@@ -84,6 +114,8 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 	}
 
 	save_trap_registers(t, trap);
+	if (trap->kind != SIM_TRAP_VM_FAULT)
+		t->host.last_fill = NO_FILL;
 	switch (trap->kind) {
 	case SIM_TRAP_SYSCALL:
 		/* seL4 on x86_64: FaultIP is the syscall instruction, NextIP the one after. */
@@ -99,10 +131,12 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 		handle_syscall(t, (seL4_SWord)t->regs.rdx);
 		break;
 	case SIM_TRAP_VM_FAULT:
+		if (fill_from_shadow(t, trap))
+			break; /* the instruction runs again, now mapped */
 		current_fault =
 		    (struct fault){.type = seL4_Fault_VMFault,
 				   .vm = {.address = trap->addr,
-					  .fsr = trap->err,
+					  .fsr = page_fault_error_code(t, trap),
 					  .instruction_fault = (trap->err & 0x10) != 0}};
 		handle_fault(t);
 		break;

@@ -246,6 +246,11 @@ int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, boo
 	return status;
 }
 
+int pd_proc_sync(struct pd_proc *p)
+{
+	return p->lost ? -EPIPE : ctrl_drain(p);
+}
+
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
 {
 	struct sim_ctrl_msg m = {.op = SIM_CTRL_UNMAP, .vaddr = vaddr, .size = size};

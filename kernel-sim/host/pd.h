@@ -42,6 +42,9 @@ struct pd_proc *pd_proc_create(const char *name);
 int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable);
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
 
+/* Wait until the runtime has carried out every command sent so far. */
+int pd_proc_sync(struct pd_proc *p);
+
 /*
  * Start a host thread; it asks for its registers on the channel whose
  * kernel-sim end is returned (or a negative errno). *index is its runtime slot.

@@ -217,6 +217,8 @@ enum tcb_cnode_index {
 #define TCB_NAME_MAX (seL4_MsgMaxLength * sizeof(seL4_Word))
 
 /* The host side of a TCB: a thread of its VSpace's PD process. */
+#define NO_FILL (~0ull)
+
 struct host_thread {
 	struct pd_proc *proc;	  /* NULL until the thread first runs */
 	struct event_source chan; /* kernel-sim's end of the thread's channel */
@@ -226,7 +228,7 @@ struct host_thread {
 	bool name_dirty;    /* host thread name to update at next resume */
 	bool yield;	    /* give up the host CPU at next resume */
 	bool unrunnable;    /* runnable without a place to run: faults soon */
-	uint64_t last_fill; /* address of the last page fault filled from the shadow */
+	uint64_t last_fill; /* page of the last fault filled from the shadow, or NO_FILL */
 	struct tcb *resume_next;
 };
 

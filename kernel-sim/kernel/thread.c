@@ -37,6 +37,7 @@ struct tcb *tcb_create(uint64_t paddr)
 	t->regs.rflags = 0x202; /* FLAGS_USER_DEFAULT: IF and the reserved bit */
 	t->host.chan.fd = -1;
 	t->host.index = -1;
+	t->host.last_fill = NO_FILL;
 	t->all_next = all_tcbs;
 	if (all_tcbs)
 		all_tcbs->all_prev = t;

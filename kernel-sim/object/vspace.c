@@ -107,10 +107,19 @@ void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *
 int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
 		     uint8_t vm_rights)
 {
+	bool replaces = e->frame != NULL;
 	e->table = NULL;
 	e->frame = f;
 	e->vm_rights = vm_rights;
-	return host_map(vs, f, vaddr, vm_rights);
+	int status = host_map(vs, f, vaddr, vm_rights);
+	/*
+	 * A new mapping may land after the invocation returns (a touch before
+	 * then is filled from the shadow), but fewer rights or another frame
+	 * must hold from the return on.
+	 */
+	if (status == 0 && replaces && vs->proc && !vs->lost)
+		status = pd_proc_sync(vs->proc);
+	return status;
 }
 
 int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr)
@@ -271,7 +280,8 @@ bool vspace_fill_fault(struct vspace *vs, uint64_t vaddr, bool write)
 		return false;
 	if (rights != VM_READ_WRITE && (rights != VM_READ_ONLY || write))
 		return false;
-	return host_map(vs, f, vaddr - off, rights) == 0;
+	/* The thread runs again at once: the mapping must be there by then. */
+	return host_map(vs, f, vaddr - off, rights) == 0 && pd_proc_sync(vs->proc) == 0;
 }
 
 void vspace_name(struct vspace *vs, const char *name)

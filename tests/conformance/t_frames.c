@@ -174,3 +174,86 @@ static void test_shared_frame(void)
 }
 DEFINE_TEST(VSPACE0106, "a frame shared by two PDs; unmapped in one, kept by the other",
 	    test_shared_frame);
+
+static void test_large_page(void)
+{
+	struct child_pd *pd = child_pd_create(seL4_CapInitThreadASIDPool);
+	test_assert(pd);
+	seL4_CPtr large = alloc_object(seL4_X86_LargePageObject, 0);
+	const seL4_Word at = SPARE_VADDR; /* its PD is the image's; no page table there */
+	test_eq(seL4_X86_Page_Map(large, child_pd_vspace(pd), at, seL4_ReadWrite, 0), seL4_NoError);
+	struct helper h;
+	helper_create_in(&h, pd);
+	/* Both ends of the 2 MiB frame, through one mapping. */
+	helper_start(&h, touch_word, at + (1ul << 21) - 8, 0x1a29e, 0, 0);
+	test_eq(helper_wait(&h), 0x1a29e);
+	helper_start(&h, touch_word, at, 0x2b, 0, 0);
+	test_eq(helper_wait(&h), 0x2b);
+	seL4_X86_Page_GetAddress_t pa = seL4_X86_Page_GetAddress(large);
+	test_eq(pa.error, seL4_NoError);
+	test_eq(pa.paddr & ((1ul << 21) - 1), 0);
+	helper_cleanup(&h);
+	release_slot(large);
+	child_pd_destroy(pd);
+}
+DEFINE_TEST(VSPACE0107, "a 2 MiB frame mapped and used by another PD", test_large_page);
+
+static void test_revoke_untyped_unmaps(void)
+{
+	seL4_CPtr ut = alloc_untyped(seL4_PageBits), frame = alloc_slot();
+	seL4_CPtr pt = alloc_object(seL4_X86_PageTableObject, 0);
+	test_eq(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, 0, 0, frame, 1), seL4_NoError);
+	test_eq(seL4_X86_PageTable_Map(pt, ROOT_VSPACE, SPARE_VADDR, 0), seL4_NoError);
+	test_eq(seL4_X86_Page_Map(frame, ROOT_VSPACE, SPARE_VADDR, seL4_ReadWrite, 0),
+		seL4_NoError);
+	*(volatile seL4_Word *)SPARE_VADDR = 7;
+	/* Revoking the untyped deletes the frame cap, and with it the mapping. */
+	test_eq(cnode_revoke(ut), seL4_NoError);
+	test_check(slot_empty(frame));
+	free_slot(frame);
+	struct helper h;
+	helper_create(&h);
+	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
+	helper_start(&h, read_word, SPARE_VADDR, 0, 0, 0);
+	expect_vm_fault(ep, SPARE_VADDR, 0x4);
+	helper_cleanup(&h);
+	release_slot(minted);
+	release_slot(ep);
+	release_slot(pt);
+	release_slot(ut);
+}
+DEFINE_TEST(VSPACE0108, "revoking an untyped unmaps the frames made from it",
+	    test_revoke_untyped_unmaps);
+
+static void test_remap_rights_hold_at_once(void)
+{
+	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0);
+	seL4_CPtr pt = alloc_object(seL4_X86_PageTableObject, 0);
+	test_eq(seL4_X86_PageTable_Map(pt, ROOT_VSPACE, SPARE_VADDR, 0), seL4_NoError);
+	struct helper h;
+	helper_create(&h);
+	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
+	for (int round = 0; round < 20; round++) {
+		test_eq(seL4_X86_Page_Map(frame, ROOT_VSPACE, SPARE_VADDR, seL4_ReadWrite, 0),
+			seL4_NoError);
+		*(volatile seL4_Word *)SPARE_VADDR = (seL4_Word)round;
+		/* Read-only from the moment the remap returns. */
+		test_eq(seL4_X86_Page_Map(frame, ROOT_VSPACE, SPARE_VADDR, seL4_CanRead, 0),
+			seL4_NoError);
+		helper_start(&h, touch_word, SPARE_VADDR, 99, 0, 0);
+		expect_vm_fault(ep, SPARE_VADDR, 0x7);
+		test_eq(*(volatile seL4_Word *)SPARE_VADDR, (seL4_Word)round);
+		helper_cleanup(&h);
+		helper_create(&h);
+		release_slot(minted);
+		release_slot(ep);
+		ep = fault_ep_for(&h, NULL, &minted);
+	}
+	helper_cleanup(&h);
+	release_slot(minted);
+	release_slot(ep);
+	release_slot(frame);
+	release_slot(pt);
+}
+DEFINE_TEST(VSPACE0109, "fewer rights hold as soon as the remap returns",
+	    test_remap_rights_hold_at_once);
