@@ -39,7 +39,7 @@ PD_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
 RUNTIME_BASE   := 0x7e8000000000
 COMPONENT_BASE := 0x1000000
 
-.PHONY: all deps run test bench clean format
+.PHONY: all deps run test bench soak clean format
 all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(TEST_BINS)
 
 deps:
@@ -170,6 +170,9 @@ test: all
 
 bench: all
 	$(BIN)/bench-kernel
+
+soak: all
+	tests/soak.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

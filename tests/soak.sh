@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make soak: the conformance suite again and again, two kernel-sims at a
+# time (one plain, one with AddressSanitizer), to shake out races that a
+# single run in `make test` is unlikely to hit. A run that does not finish
+# within a minute gets SIGUSR1 (kernel-sim prints every thread and where it
+# runs on the host) and its output is kept. ROUNDS=N sets the number of rounds.
+set -u
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/bin}
+ROUNDS=${ROUNDS:-50}
+KEEP=$(mktemp -d /tmp/sel4-sim-soak.XXXXXX)
+failed=0
+
+run_one() {
+	local ks=$1 tag=$2 pid t
+	"$ks" "$BIN/test-conformance" >"$KEEP/$tag.out" 2>"$KEEP/$tag.err" &
+	pid=$!
+	for ((t = 0; t < 60; t++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -USR1 "$pid"
+		sleep 1
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null
+		echo "$tag: FAILED hung after: $(tail -n 1 "$KEEP/$tag.out") (kept in $KEEP)"
+		return 1
+	fi
+	wait "$pid"
+	if tail -n 1 "$KEEP/$tag.out" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+		rm -f "$KEEP/$tag.out" "$KEEP/$tag.err"
+		echo "$tag: ok"
+		return 0
+	fi
+	echo "$tag: FAILED $(grep FAILED "$KEEP/$tag.out" | head -n 1) (kept in $KEEP)"
+	return 1
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+	run_one "$BIN/kernel-sim" "round$r" &
+	a=$!
+	run_one "$(dirname "$BIN")/asan/kernel-sim" "round$r-asan" || failed=$((failed + 1))
+	wait "$a" || failed=$((failed + 1))
+done
+echo "$((2 * ROUNDS - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
