@@ -45,6 +45,13 @@ static bool process_stopped(pid_t pid)
 	return s && (s[2] == 't' || s[2] == 'T');
 }
 
+int pd_proc_kill(struct pd_proc *p)
+{
+	if (p->exit_event.fd < 0)
+		return -1;
+	return (int)syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+}
+
 /* A PD whose runtime no longer follows the protocol is ended. */
 int pd_proc_broken(struct pd_proc *p)
 {
@@ -52,8 +59,7 @@ int pd_proc_broken(struct pd_proc *p)
 		kprintf("kernel-sim: PD process %d (%s) does not answer; ending it\n", (int)p->pid,
 			p->name);
 	p->lost = true;
-	if (p->exit_event.fd >= 0)
-		syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+	pd_proc_kill(p);
 	return -EPIPE;
 }
 
@@ -327,19 +333,12 @@ void pd_proc_destroy(struct pd_proc *p)
 	}
 	if (p->exit_event.fd >= 0) {
 		loop_del(&p->exit_event);
-		syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+		pd_proc_kill(p);
 		waitpid(p->pid, 0, 0);
 		close(p->exit_event.fd);
 	}
 	close(p->ctrl);
 	free(p);
-}
-
-int pd_proc_kill(struct pd_proc *p)
-{
-	if (p->exit_event.fd < 0)
-		return -1;
-	return (int)syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
 }
 
 unsigned pd_proc_count(void)
@@ -353,8 +352,7 @@ unsigned pd_proc_count(void)
 void pd_proc_kill_all(void)
 {
 	for (struct pd_proc *p = all_procs; p; p = p->next)
-		if (p->exit_event.fd >= 0)
-			syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
+		pd_proc_kill(p);
 	while (all_procs)
 		pd_proc_destroy(all_procs);
 }

@@ -1,4 +1,5 @@
 #include "cdt.h"
+#include "errors.h"
 #include "../object/frame.h"
 
 #include <stddef.h>
@@ -279,18 +280,14 @@ void cte_write_original(struct cte *dest, struct cap cap)
 
 enum exception ensure_empty_slot(const struct cte *slot)
 {
-	if (slot->cap.type != cap_null_cap) {
-		current_syscall_error = (struct syscall_error){.type = seL4_DeleteFirst};
-		return EXCEPTION_SYSCALL_ERROR;
-	}
+	if (slot->cap.type != cap_null_cap)
+		return syscall_error(seL4_DeleteFirst);
 	return EXCEPTION_NONE;
 }
 
 enum exception ensure_no_children(const struct cte *slot)
 {
-	if (slot->mdb.next && is_mdb_parent_of(slot, slot->mdb.next)) {
-		current_syscall_error = (struct syscall_error){.type = seL4_RevokeFirst};
-		return EXCEPTION_SYSCALL_ERROR;
-	}
+	if (slot->mdb.next && is_mdb_parent_of(slot, slot->mdb.next))
+		return syscall_error(seL4_RevokeFirst);
 	return EXCEPTION_NONE;
 }

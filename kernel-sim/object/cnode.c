@@ -1,4 +1,5 @@
 #include "cnode.h"
+#include "../kernel/errors.h"
 #include "endpoint.h"
 #include "objecttype.h"
 #include "../kernel/cdt.h"
@@ -21,12 +22,6 @@ struct cnode *cnode_create(uint64_t paddr, uint8_t radix)
 	cn->obj.size_bits = (uint8_t)(radix + seL4_SlotBits);
 	cn->radix = radix;
 	return cn;
-}
-
-static enum exception syscall_error(seL4_Error type)
-{
-	current_syscall_error = (struct syscall_error){.type = type};
-	return EXCEPTION_SYSCALL_ERROR;
 }
 
 static enum exception source_missing(seL4_Word depth, bool is_source)

@@ -1,4 +1,5 @@
 #include "interrupt.h"
+#include "../kernel/errors.h"
 #include "notification.h"
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
@@ -14,12 +15,6 @@ static enum irq_state irq_state[IRQ_COUNT];
 static struct cte irq_node[IRQ_COUNT]; /* the notification cap of each IRQ */
 static bool irq_masked[IRQ_COUNT];     /* delivered, not yet acknowledged */
 static bool irq_pending[IRQ_COUNT];    /* raised while masked (the PIC's IRR) */
-
-static enum exception syscall_error(seL4_Error type)
-{
-	current_syscall_error = (struct syscall_error){.type = type};
-	return EXCEPTION_SYSCALL_ERROR;
-}
 
 enum exception decode_irq_control_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
 					     struct cte *slot, seL4_Word *buffer)
@@ -38,10 +33,7 @@ enum exception decode_irq_control_invocation(struct tcb *t, seL4_Word label, seL
 	if (irq > IRQ_ISA_MAX) {
 		user_error("IRQControl: IRQ %ld should be in range %d - %d", (long)irq, IRQ_ISA_MIN,
 			   IRQ_ISA_MAX);
-		current_syscall_error = (struct syscall_error){.type = seL4_RangeError,
-							       .range_error_min = IRQ_ISA_MIN,
-							       .range_error_max = IRQ_ISA_MAX};
-		return EXCEPTION_SYSCALL_ERROR;
+		return range_error(IRQ_ISA_MIN, IRQ_ISA_MAX);
 	}
 	if (irq_state[irq] != IRQInactive) {
 		user_error("Rejecting request for IRQ %u. Already active.", (unsigned)irq);
@@ -95,9 +87,7 @@ enum exception decode_irq_handler_invocation(struct tcb *t, seL4_Word label, uin
 			user_error(
 			    "IRQSetHandler: provided cap is not a notification capability with "
 			    "send rights.");
-			current_syscall_error = (struct syscall_error){
-			    .type = seL4_InvalidCapability, .invalid_cap_number = 0};
-			return EXCEPTION_SYSCALL_ERROR;
+			return invalid_capability(0);
 		}
 		set_thread_state(t, ThreadState_Restart);
 		cte_delete_one(&irq_node[irq]);

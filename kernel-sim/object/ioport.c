@@ -1,4 +1,5 @@
 #include "ioport.h"
+#include "../kernel/errors.h"
 #include "../devices/bus.h"
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
@@ -30,12 +31,6 @@ void io_port_range_freed(uint16_t first, uint16_t last)
 	set_range(first, last, false);
 }
 
-static enum exception syscall_error(seL4_Error type)
-{
-	current_syscall_error = (struct syscall_error){.type = type};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
 enum exception decode_io_port_control_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
 						 struct cte *slot, seL4_Word *buffer)
 {
@@ -54,9 +49,7 @@ enum exception decode_io_port_control_invocation(struct tcb *t, seL4_Word label,
 	struct cap cnode = current_extra_caps.excaprefs[0]->cap;
 	if (last < first) {
 		user_error("IOPortControl: Last port must be > first port.");
-		current_syscall_error = (struct syscall_error){.type = seL4_InvalidArgument,
-							       .invalid_argument_number = 1};
-		return EXCEPTION_SYSCALL_ERROR;
+		return invalid_argument(1);
 	}
 	for (unsigned p = first; p <= last; p++) {
 		if (port_allocated(p)) {

@@ -1,4 +1,5 @@
 #include "mmu.h"
+#include "../kernel/errors.h"
 #include "frame.h"
 #include "objecttype.h"
 #include "vspace.h"
@@ -17,33 +18,6 @@
 /* The top of the user address space, seL4's USER_TOP on this host. */
 #define USER_TOP (SIM_USER_TOP - 1)
 
-static enum exception syscall_error(seL4_Error type)
-{
-	current_syscall_error = (struct syscall_error){.type = type};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
-static enum exception invalid_cap(seL4_Word n)
-{
-	current_syscall_error =
-	    (struct syscall_error){.type = seL4_InvalidCapability, .invalid_cap_number = n};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
-static enum exception invalid_argument(seL4_Word n)
-{
-	current_syscall_error =
-	    (struct syscall_error){.type = seL4_InvalidArgument, .invalid_argument_number = n};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
-static enum exception failed_lookup(void)
-{
-	current_syscall_error =
-	    (struct syscall_error){.type = seL4_FailedLookup, .failed_lookup_was_source = false};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
 static bool is_valid_native_root(struct cap cap)
 {
 	return cap.type == cap_pml4_cap && cap.pml4.mapped_asid != 0;
@@ -53,14 +27,14 @@ static bool is_valid_native_root(struct cap cap)
 static enum exception vspace_of(struct cap vspace_cap, struct vspace **out)
 {
 	if (!is_valid_native_root(vspace_cap))
-		return invalid_cap(1);
+		return invalid_capability(1);
 	struct vspace *vs = asid_lookup(vspace_cap.pml4.mapped_asid);
 	if (!vs) {
 		current_lookup_fault = (struct lookup_fault){.type = lookup_fault_invalid_root};
-		return failed_lookup();
+		return failed_lookup(false);
 	}
 	if (vs != vspace_cap.pml4.vspace)
-		return invalid_cap(1);
+		return invalid_capability(1);
 	*out = vs;
 	return EXCEPTION_NONE;
 }
@@ -92,13 +66,13 @@ static enum exception decode_frame_map(struct tcb *t, seL4_Word length, struct c
 	struct frame *f = cap.frame.frame;
 	if (!is_valid_native_root(vspace_cap)) {
 		user_error("X86FrameMap: Attempting to map frame into invalid page directory cap.");
-		return invalid_cap(1);
+		return invalid_capability(1);
 	}
 	uint16_t asid = vspace_cap.pml4.mapped_asid;
 	if (cap.frame.mapped_asid) {
 		/* Mapped already: only the same place, for new rights. */
 		if (cap.frame.mapped_asid != asid)
-			return invalid_cap(1);
+			return invalid_capability(1);
 		if (cap.frame.mapped_addr != vaddr) {
 			user_error("X86Frame: Attempting to map frame into multiple addresses");
 			return invalid_argument(0);
@@ -122,7 +96,7 @@ static enum exception decode_frame_map(struct tcb *t, seL4_Word length, struct c
 	struct paging_entry *entry = vspace_lookup_slot(vs, vaddr, frame_level(f));
 	if (!entry) {
 		user_error("X86Frame: No paging structure for 0x%lx.", (unsigned long)vaddr);
-		return failed_lookup();
+		return failed_lookup(false);
 	}
 	if (frame_level(f) != PAGING_PT && entry->table) {
 		user_error("X86Frame: A paging structure is mapped there.");
@@ -209,13 +183,13 @@ static enum exception decode_paging_invocation(struct tcb *t, seL4_Word label, s
 	}
 	if (cap.paging.mapped_asid) {
 		user_error("%s: already mapped.", name);
-		return invalid_cap(0);
+		return invalid_capability(0);
 	}
 	uint64_t span = paging_span(table->level + 1);
 	seL4_Word vaddr = get_syscall_arg(t, 0, buffer) & ~(span - 1);
 	struct cap vspace_cap = current_extra_caps.excaprefs[0]->cap;
 	if (!is_valid_native_root(vspace_cap))
-		return invalid_cap(1);
+		return invalid_capability(1);
 	if (vaddr > USER_TOP) {
 		user_error("%s: Mapping address too high.", name);
 		return invalid_argument(0);
@@ -226,7 +200,7 @@ static enum exception decode_paging_invocation(struct tcb *t, seL4_Word label, s
 		return e;
 	struct paging_entry *entry = vspace_lookup_slot(vs, vaddr, table->level + 1);
 	if (!entry)
-		return failed_lookup();
+		return failed_lookup(false);
 	if (entry->table || entry->frame)
 		return syscall_error(seL4_DeleteFirst);
 	set_thread_state(t, ThreadState_Restart);
@@ -260,7 +234,7 @@ static enum exception decode_asid_control(struct tcb *t, seL4_Word label, seL4_W
 	}
 	if (untyped.type != cap_untyped_cap || untyped.untyped.size_bits != seL4_ASIDPoolBits ||
 	    untyped.untyped.is_device)
-		return invalid_cap(1);
+		return invalid_capability(1);
 	enum exception e = ensure_no_children(parent);
 	if (e != EXCEPTION_NONE)
 		return e;
@@ -294,16 +268,16 @@ static enum exception decode_asid_pool(struct tcb *t, seL4_Word label, struct ca
 	struct cte *vslot = current_extra_caps.excaprefs[0];
 	if (vslot->cap.type != cap_pml4_cap || vslot->cap.pml4.mapped_asid) {
 		user_error("X86ASIDPool: Invalid vspace root.");
-		return invalid_cap(1);
+		return invalid_capability(1);
 	}
 	uint16_t base = cap.asid_pool.asid_base;
 	struct asid_pool *pool = asid_table[base >> ASID_LOW_BITS];
 	if (!pool) {
 		current_lookup_fault = (struct lookup_fault){.type = lookup_fault_invalid_root};
-		return failed_lookup();
+		return failed_lookup(false);
 	}
 	if (pool != cap.asid_pool.pool)
-		return invalid_cap(0);
+		return invalid_capability(0);
 	unsigned i;
 	for (i = 0; i < (1u << ASID_LOW_BITS) && (base + i == 0 || pool->entry[i]); i++)
 		;

@@ -1,4 +1,5 @@
 #include "objecttype.h"
+#include "../kernel/errors.h"
 #include "cnode.h"
 #include "endpoint.h"
 #include "frame.h"
@@ -361,16 +362,13 @@ static enum exception not_yet(struct cap cap, seL4_Word label)
 {
 	user_error("Invocation of cap type %d (label %lu) is not supported yet.", (int)cap.type,
 		   (unsigned long)label);
-	current_syscall_error = (struct syscall_error){.type = seL4_IllegalOperation};
-	return EXCEPTION_SYSCALL_ERROR;
+	return syscall_error(seL4_IllegalOperation);
 }
 
 static enum exception invalid_cap(const char *what, seL4_CPtr cptr)
 {
 	user_error("Attempted to invoke %s #%lu.", what, (unsigned long)cptr);
-	current_syscall_error =
-	    (struct syscall_error){.type = seL4_InvalidCapability, .invalid_cap_number = 0};
-	return EXCEPTION_SYSCALL_ERROR;
+	return invalid_capability(0);
 }
 
 enum exception decode_invocation(struct tcb *t, seL4_Word label, seL4_Word length, seL4_CPtr cptr,

@@ -1,4 +1,5 @@
 #include "tcb.h"
+#include "../kernel/errors.h"
 #include "cnode.h"
 #include "notification.h"
 #include "objecttype.h"
@@ -27,12 +28,6 @@
 #define IPC_BUFFER_ALIGN  1024
 
 #define TCB_FLAGS_MASK 0x1ul /* seL4_TCBFlag_fpuDisabled */
-
-static enum exception syscall_error(seL4_Error type)
-{
-	current_syscall_error = (struct syscall_error){.type = type};
-	return EXCEPTION_SYSCALL_ERROR;
-}
 
 static enum exception truncated(const char *what)
 {
@@ -63,11 +58,7 @@ static enum exception decode_read_registers(struct tcb *cur, struct cap cap, seL
 		user_error("TCB ReadRegisters: Attempted to read an invalid number of registers "
 			   "(%d).",
 			   (int)n);
-		current_syscall_error =
-		    (struct syscall_error){.type = seL4_RangeError,
-					   .range_error_min = 1,
-					   .range_error_max = N_FRAME_REGISTERS + N_GP_REGISTERS};
-		return EXCEPTION_SYSCALL_ERROR;
+		return range_error(1, N_FRAME_REGISTERS + N_GP_REGISTERS);
 	}
 	struct tcb *src = cap.thread.tcb;
 	if (src == cur) {
@@ -135,9 +126,7 @@ static enum exception decode_copy_registers(struct tcb *cur, struct cap cap, seL
 	struct cap source = current_extra_caps.excaprefs[0]->cap;
 	if (source.type != cap_thread_cap) {
 		user_error("TCB CopyRegisters: Invalid source TCB.");
-		current_syscall_error =
-		    (struct syscall_error){.type = seL4_InvalidCapability, .invalid_cap_number = 1};
-		return EXCEPTION_SYSCALL_ERROR;
+		return invalid_capability(1);
 	}
 	struct tcb *src = source.thread.tcb, *dest = cap.thread.tcb;
 	set_thread_state(cur, ThreadState_Restart);
@@ -227,10 +216,7 @@ static enum exception invoke_thread_control(struct tcb *target, struct cte *slot
 static enum exception check_prio(seL4_Word prio, struct tcb *auth)
 {
 	if (prio > auth->mcp) {
-		current_syscall_error = (struct syscall_error){.type = seL4_RangeError,
-							       .range_error_min = seL4_MinPrio,
-							       .range_error_max = auth->mcp};
-		return EXCEPTION_SYSCALL_ERROR;
+		return range_error(seL4_MinPrio, auth->mcp);
 	}
 	return EXCEPTION_NONE;
 }
@@ -366,9 +352,7 @@ static enum exception decode_priorities(struct tcb *cur, struct cap cap, seL4_Wo
 	struct cap auth = current_extra_caps.excaprefs[0]->cap;
 	if (auth.type != cap_thread_cap) {
 		user_error("%s: authority cap not a TCB.", what);
-		current_syscall_error =
-		    (struct syscall_error){.type = seL4_InvalidCapability, .invalid_cap_number = 1};
-		return EXCEPTION_SYSCALL_ERROR;
+		return invalid_capability(1);
 	}
 	struct thread_control c = {.flags = flags};
 	if (flags == (UPDATE_MCP | UPDATE_PRIORITY)) {
@@ -528,15 +512,11 @@ enum exception decode_domain_invocation(struct tcb *t, seL4_Word label, seL4_Wor
 	if (get_syscall_arg(t, 0, buffer) >= 1) {
 		user_error("Domain Configure: invalid domain (%lu >= 1).",
 			   (unsigned long)get_syscall_arg(t, 0, buffer));
-		current_syscall_error = (struct syscall_error){.type = seL4_InvalidArgument,
-							       .invalid_argument_number = 0};
-		return EXCEPTION_SYSCALL_ERROR;
+		return invalid_argument(0);
 	}
 	if (current_extra_caps.excaprefs[0]->cap.type != cap_thread_cap) {
 		user_error("Domain Configure: thread cap required.");
-		current_syscall_error = (struct syscall_error){.type = seL4_InvalidArgument,
-							       .invalid_argument_number = 1};
-		return EXCEPTION_SYSCALL_ERROR;
+		return invalid_argument(1);
 	}
 	/* One domain: every thread is in domain 0 already. */
 	set_thread_state(t, ThreadState_Restart);

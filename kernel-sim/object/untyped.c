@@ -1,4 +1,5 @@
 #include "untyped.h"
+#include "../kernel/errors.h"
 #include "objecttype.h"
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
@@ -41,20 +42,6 @@ static bool is_frame_type(seL4_Word t)
 	return t == seL4_X86_4K || t == seL4_X86_LargePageObject || t == seL4_X64_HugePageObject;
 }
 
-static enum exception range_error(seL4_Word min, seL4_Word max)
-{
-	current_syscall_error = (struct syscall_error){
-	    .type = seL4_RangeError, .range_error_min = min, .range_error_max = max};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
-static enum exception invalid_argument(seL4_Word n)
-{
-	current_syscall_error =
-	    (struct syscall_error){.type = seL4_InvalidArgument, .invalid_argument_number = n};
-	return EXCEPTION_SYSCALL_ERROR;
-}
-
 /* Create the objects and insert their caps, the newest right after the untyped. */
 static void invoke_retype(struct cte *slot, bool reset, uint64_t base, seL4_Word type,
 			  seL4_Word user_size, struct cte *dest, seL4_Word offset, seL4_Word count,
@@ -76,13 +63,11 @@ enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Wo
 {
 	if (label != UntypedRetype) {
 		user_error("Untyped cap: Illegal operation attempted.");
-		current_syscall_error = (struct syscall_error){.type = seL4_IllegalOperation};
-		return EXCEPTION_SYSCALL_ERROR;
+		return syscall_error(seL4_IllegalOperation);
 	}
 	if (length < 6 || !current_extra_caps.excaprefs[0]) {
 		user_error("Untyped invocation: Truncated message.");
-		current_syscall_error = (struct syscall_error){.type = seL4_TruncatedMessage};
-		return EXCEPTION_SYSCALL_ERROR;
+		return syscall_error(seL4_TruncatedMessage);
 	}
 	seL4_Word type = get_syscall_arg(t, 0, buffer);
 	seL4_Word user_size = get_syscall_arg(t, 1, buffer);

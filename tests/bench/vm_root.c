@@ -42,8 +42,7 @@ static unsigned long long time_fault(void)
 	seL4_CPtr ep = alloc_endpoint();
 	struct helper h;
 	helper_create_in(&h, pd);
-	if (seL4_TCB_SetSpace(h.tcb, child_pd_copy(pd, ep), child_pd_cspace(pd),
-			      child_cspace_data(), child_pd_vspace(pd), 0) != seL4_NoError)
+	if (helper_set_fault_ep(&h, ep) != seL4_NoError)
 		test_fail(__FILE__, __LINE__, "SetSpace");
 	helper_start(&h, read_forever, FAULT_VADDR, 0, 0, 0);
 	seL4_MessageInfo_t reply = seL4_MessageInfo_new(0, 0, 0, 0);

@@ -170,6 +170,15 @@ seL4_CPtr image_frame_cap(const void *page)
 	return boot_info->userImageFrames.start + offset / seL4_PageSize;
 }
 
+long count_forever(seL4_Word counter, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+{
+	(void)unused1, (void)unused2, (void)unused3;
+	volatile seL4_Word *c = (volatile seL4_Word *)counter;
+	for (;;)
+		(*c)++;
+	return 0;
+}
+
 /* First code of a helper thread: its IPC buffer, its function, then a signal. */
 static __attribute__((noreturn)) void helper_main(struct helper *h)
 {
@@ -236,6 +245,7 @@ void helper_create_in(struct helper *h, struct child_pd *pd)
 {
 	if (!pd || !helper_alloc(h))
 		return;
+	h->pd = pd;
 	h->self_tcb = child_pd_copy(pd, h->tcb);
 	h->self_done = child_pd_copy(pd, h->done);
 	seL4_Error e = seL4_TCB_Configure(h->tcb, 0, child_pd_cspace(pd), child_cspace_data(),
@@ -244,6 +254,17 @@ void helper_create_in(struct helper *h, struct child_pd *pd)
 	if (!h->self_tcb || !h->self_done || e != seL4_NoError)
 		test_fail(__FILE__, __LINE__, "cannot configure a child PD's thread (error %d)", e);
 	helper_name(h, "child");
+}
+
+seL4_Error helper_set_fault_ep(struct helper *h, seL4_CPtr ep)
+{
+	if (!h->pd)
+		return seL4_TCB_SetSpace(h->tcb, ep, ROOT_CNODE, 0, ROOT_VSPACE, 0);
+	seL4_CPtr name = child_pd_copy(h->pd, ep);
+	if (!name)
+		return seL4_FailedLookup;
+	return seL4_TCB_SetSpace(h->tcb, name, child_pd_cspace(h->pd), child_cspace_data(),
+				 child_pd_vspace(h->pd), 0);
 }
 
 void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,

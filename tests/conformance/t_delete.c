@@ -20,7 +20,7 @@ static seL4_CPtr blocked_helper(struct helper *h, helper_fn_t fn, seL4_CPtr obj,
 {
 	seL4_CPtr fault_ep = alloc_endpoint();
 	helper_create(h);
-	if (seL4_TCB_SetSpace(h->tcb, fault_ep, ROOT_CNODE, 0, ROOT_VSPACE, 0) != seL4_NoError)
+	if (helper_set_fault_ep(h, fault_ep) != seL4_NoError)
 		test_fail(__FILE__, __LINE__, "SetSpace");
 	helper_start(h, fn, obj, 0, 0, 0);
 	if (!wait_for_state(h->tcb, state))
@@ -60,16 +60,6 @@ static void test_delete_notification_restarts_waiter(void)
 }
 DEFINE_TEST(DELETE0002, "deleting a notification restarts its waiters",
 	    test_delete_notification_restarts_waiter);
-
-static long count_forever(seL4_Word counter, seL4_Word unused1, seL4_Word unused2,
-			  seL4_Word unused3)
-{
-	(void)unused1, (void)unused2, (void)unused3;
-	volatile seL4_Word *c = (volatile seL4_Word *)counter;
-	for (;;)
-		(*c)++;
-	return 0;
-}
 
 static void test_delete_running_tcb(void)
 {

@@ -9,7 +9,7 @@ static seL4_CPtr helper_with_fault_ep(struct helper *h)
 	seL4_CPtr ep = alloc_endpoint(), badged = alloc_slot();
 	cnode_mint(ep, badged, seL4_AllRights, FAULT_BADGE);
 	helper_create(h);
-	if (seL4_TCB_SetSpace(h->tcb, badged, ROOT_CNODE, 0, ROOT_VSPACE, 0) != seL4_NoError)
+	if (helper_set_fault_ep(h, badged) != seL4_NoError)
 		test_fail(__FILE__, __LINE__, "SetSpace");
 	return ep;
 }

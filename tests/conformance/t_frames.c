@@ -73,16 +73,13 @@ static long read_word(seL4_Word address, seL4_Word unused1, seL4_Word unused2, s
 	return (long)*(volatile seL4_Word *)address;
 }
 
-/* A badged fault endpoint for h, named as h's CSpace names it. */
-static seL4_CPtr fault_ep_for(struct helper *h, struct child_pd *pd, seL4_CPtr *minted)
+/* A fault endpoint for h, reached through a cap badged FAULT_BADGE (*minted). */
+static seL4_CPtr fault_ep_for(struct helper *h, seL4_CPtr *minted)
 {
 	seL4_CPtr ep = alloc_endpoint();
 	*minted = alloc_slot();
 	cnode_mint(ep, *minted, seL4_AllRights, FAULT_BADGE);
-	seL4_CPtr name = pd ? child_pd_copy(pd, *minted) : *minted;
-	seL4_Error e = seL4_TCB_SetSpace(h->tcb, name, pd ? child_pd_cspace(pd) : ROOT_CNODE,
-					 pd ? child_cspace_data() : 0,
-					 pd ? child_pd_vspace(pd) : ROOT_VSPACE, 0);
+	seL4_Error e = helper_set_fault_ep(h, *minted);
 	if (e != seL4_NoError)
 		test_fail(__FILE__, __LINE__, "SetSpace: %d", e);
 	return ep;
@@ -98,6 +95,19 @@ static void expect_vm_fault(seL4_CPtr ep, seL4_Word address, seL4_Word fsr)
 	test_eq(seL4_GetMR(seL4_VMFault_FSR), fsr);
 }
 
+/* A fresh helper of the root task touches address (fn writes or reads): a VMFault. */
+static void expect_root_access_fault(helper_fn_t fn, seL4_Word address, seL4_Word fsr)
+{
+	struct helper h;
+	helper_create(&h);
+	seL4_CPtr minted, ep = fault_ep_for(&h, &minted);
+	helper_start(&h, fn, address, 99, 0, 0);
+	expect_vm_fault(ep, address, fsr);
+	helper_cleanup(&h);
+	release_slot(minted);
+	release_slot(ep);
+}
+
 static void test_unmap_on_delete(void)
 {
 	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0), copy = alloc_slot();
@@ -109,14 +119,7 @@ static void test_unmap_on_delete(void)
 	/* Deleting the mapped copy removes the mapping; the other cap keeps the frame. */
 	test_eq(cnode_delete(copy), seL4_NoError);
 	free_slot(copy);
-	struct helper h;
-	helper_create(&h);
-	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
-	helper_start(&h, touch_word, SPARE_VADDR, 42, 0, 0);
-	expect_vm_fault(ep, SPARE_VADDR, 0x6);
-	helper_cleanup(&h);
-	release_slot(minted);
-	release_slot(ep);
+	expect_root_access_fault(touch_word, SPARE_VADDR, 0x6);
 	release_slot(pt);
 	release_slot(frame);
 }
@@ -142,8 +145,8 @@ static void test_shared_frame(void)
 	struct helper a, b;
 	helper_create_in(&a, pa);
 	helper_create_in(&b, pb);
-	seL4_CPtr minted_a, ep_a = fault_ep_for(&a, pa, &minted_a);
-	seL4_CPtr minted_b, ep_b = fault_ep_for(&b, pb, &minted_b);
+	seL4_CPtr minted_a, ep_a = fault_ep_for(&a, &minted_a);
+	seL4_CPtr minted_b, ep_b = fault_ep_for(&b, &minted_b);
 	helper_start(&a, touch_word, at_a, 0x5ca1ab1e, 0, 0);
 	test_eq(helper_wait(&a), 0x5ca1ab1e);
 	helper_start(&b, read_word, at_b, 0, 0, 0);
@@ -211,14 +214,7 @@ static void test_revoke_untyped_unmaps(void)
 	test_eq(cnode_revoke(ut), seL4_NoError);
 	test_check(slot_empty(frame));
 	free_slot(frame);
-	struct helper h;
-	helper_create(&h);
-	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
-	helper_start(&h, read_word, SPARE_VADDR, 0, 0, 0);
-	expect_vm_fault(ep, SPARE_VADDR, 0x4);
-	helper_cleanup(&h);
-	release_slot(minted);
-	release_slot(ep);
+	expect_root_access_fault(read_word, SPARE_VADDR, 0x4);
 	release_slot(pt);
 	release_slot(ut);
 }
@@ -230,9 +226,6 @@ static void test_remap_rights_hold_at_once(void)
 	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0);
 	seL4_CPtr pt = alloc_object(seL4_X86_PageTableObject, 0);
 	test_eq(seL4_X86_PageTable_Map(pt, ROOT_VSPACE, SPARE_VADDR, 0), seL4_NoError);
-	struct helper h;
-	helper_create(&h);
-	seL4_CPtr minted, ep = fault_ep_for(&h, NULL, &minted);
 	for (int round = 0; round < 20; round++) {
 		test_eq(seL4_X86_Page_Map(frame, ROOT_VSPACE, SPARE_VADDR, seL4_ReadWrite, 0),
 			seL4_NoError);
@@ -240,18 +233,9 @@ static void test_remap_rights_hold_at_once(void)
 		/* Read-only from the moment the remap returns. */
 		test_eq(seL4_X86_Page_Map(frame, ROOT_VSPACE, SPARE_VADDR, seL4_CanRead, 0),
 			seL4_NoError);
-		helper_start(&h, touch_word, SPARE_VADDR, 99, 0, 0);
-		expect_vm_fault(ep, SPARE_VADDR, 0x7);
+		expect_root_access_fault(touch_word, SPARE_VADDR, 0x7);
 		test_eq(*(volatile seL4_Word *)SPARE_VADDR, (seL4_Word)round);
-		helper_cleanup(&h);
-		helper_create(&h);
-		release_slot(minted);
-		release_slot(ep);
-		ep = fault_ep_for(&h, NULL, &minted);
 	}
-	helper_cleanup(&h);
-	release_slot(minted);
-	release_slot(ep);
 	release_slot(frame);
 	release_slot(pt);
 }

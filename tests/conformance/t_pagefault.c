@@ -191,6 +191,47 @@ static long handle_fault(seL4_Word ep, seL4_Word tcb, seL4_Word kind, seL4_Word 
 	return 0;
 }
 
+/*
+ * One round: a fresh faulter and handler, in the root task or each in its
+ * child PD; the fault endpoint badged or not; the faulter restarted or not.
+ */
+static void fault_round(enum fault_kind kind, struct child_pd *faulter_pd,
+			struct child_pd *handler_pd, seL4_Word prio, seL4_Word flags)
+{
+	seL4_CPtr ep = alloc_endpoint(), fault_ep = ep, minted = 0;
+	if (flags & FLAG_BADGED) {
+		minted = alloc_slot();
+		cnode_mint(ep, minted, seL4_AllRights, EXPECTED_BADGE);
+		fault_ep = minted;
+	}
+	struct helper handler, faulter;
+	if (faulter_pd) {
+		helper_create_in(&faulter, faulter_pd);
+		helper_create_in(&handler, handler_pd);
+	} else {
+		helper_create(&faulter);
+		helper_create(&handler);
+	}
+	/* The handler names the endpoint and the faulter's TCB in its own CSpace. */
+	seL4_CPtr handler_ep = handler_pd ? child_pd_copy(handler_pd, ep) : ep;
+	seL4_CPtr handler_tcb = handler_pd ? child_pd_copy(handler_pd, faulter.tcb) : faulter.tcb;
+	seL4_TCB_SetPriority(handler.tcb, ROOT_TCB, 101);
+	seL4_TCB_SetPriority(faulter.tcb, ROOT_TCB, prio);
+	test_eq(helper_set_fault_ep(&faulter, fault_ep), seL4_NoError);
+	helper_start(&handler, handle_fault, handler_ep, handler_tcb, kind, flags);
+	helper_start(&faulter, cause_fault, kind, 0, 0, 0);
+	helper_wait(&handler);
+	if (flags & FLAG_RESTART)
+		helper_wait(&faulter);
+	else
+		test_check(!faulter.finished);
+	helper_cleanup(&handler);
+	helper_cleanup(&faulter);
+	release_slot(minted);
+	release_slot(ep);
+}
+
+/* sel4test's rounds: restarted or not, three faulter priorities, badged or not. */
 static void test_fault(enum fault_kind kind, bool inter_as)
 {
 	struct child_pd *faulter_pd = NULL, *handler_pd = NULL;
@@ -199,56 +240,12 @@ static void test_fault(enum fault_kind kind, bool inter_as)
 		handler_pd = child_pd_create(seL4_CapInitThreadASIDPool);
 		test_assert(faulter_pd && handler_pd);
 	}
-	for (int restart = 0; restart <= 1; restart++) {
-		for (int prio = 100; prio <= 102; prio++) {
-			for (int badged = 0; badged <= 1; badged++) {
-				seL4_CPtr ep = alloc_endpoint(), fault_ep = ep, minted = 0;
-				if (badged) {
-					minted = alloc_slot();
-					cnode_mint(ep, minted, seL4_AllRights, EXPECTED_BADGE);
-					fault_ep = minted;
-				}
-				struct helper handler, faulter;
-				seL4_Word handler_ep, handler_tcb, faulter_ep;
-				if (inter_as) {
-					helper_create_in(&faulter, faulter_pd);
-					helper_create_in(&handler, handler_pd);
-					faulter_ep = child_pd_copy(faulter_pd, fault_ep);
-					handler_ep = child_pd_copy(handler_pd, ep);
-					handler_tcb = child_pd_copy(handler_pd, faulter.tcb);
-				} else {
-					helper_create(&faulter);
-					helper_create(&handler);
-					faulter_ep = fault_ep;
-					handler_ep = ep;
-					handler_tcb = faulter.tcb;
-				}
-				seL4_TCB_SetPriority(handler.tcb, ROOT_TCB, 101);
-				seL4_TCB_SetPriority(faulter.tcb, ROOT_TCB, (seL4_Word)prio);
-				test_eq(seL4_TCB_SetSpace(
-					    faulter.tcb, faulter_ep,
-					    inter_as ? child_pd_cspace(faulter_pd) : ROOT_CNODE,
-					    inter_as ? child_cspace_data() : 0,
-					    inter_as ? child_pd_vspace(faulter_pd) : ROOT_VSPACE,
-					    0),
-					seL4_NoError);
-				seL4_Word flags =
-				    (badged ? FLAG_BADGED : 0) | (restart ? FLAG_RESTART : 0);
-				helper_start(&handler, handle_fault, handler_ep, handler_tcb, kind,
-					     flags);
-				helper_start(&faulter, cause_fault, kind, 0, 0, 0);
-				helper_wait(&handler);
-				if (restart)
-					helper_wait(&faulter);
-				else
-					test_check(!faulter.finished);
-				helper_cleanup(&handler);
-				helper_cleanup(&faulter);
-				release_slot(minted);
-				release_slot(ep);
-			}
-		}
-	}
+	for (seL4_Word restart = 0; restart <= 1; restart++)
+		for (seL4_Word prio = 100; prio <= 102; prio++)
+			for (seL4_Word badged = 0; badged <= 1; badged++)
+				fault_round(kind, faulter_pd, handler_pd, prio,
+					    (badged ? FLAG_BADGED : 0) |
+						(restart ? FLAG_RESTART : 0));
 	child_pd_destroy(faulter_pd);
 	child_pd_destroy(handler_pd);
 }

@@ -9,13 +9,8 @@
 
 #define LOST_BADGE 0x105
 
-static long spin(seL4_Word unused0, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
-{
-	(void)unused0, (void)unused1, (void)unused2, (void)unused3;
-	for (volatile unsigned long i = 0;; i++)
-		;
-	return 0;
-}
+/* What the spinning threads count (shared with child PDs: the image is). */
+static seL4_Word spins;
 
 static long block_on(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
 {
@@ -45,17 +40,15 @@ static void test_killed_pd(void)
 	test_assert(pd);
 	seL4_CPtr fault_ep = alloc_endpoint(), minted = alloc_slot(), ep = alloc_endpoint();
 	test_eq(cnode_mint(fault_ep, minted, seL4_AllRights, LOST_BADGE), seL4_NoError);
-	seL4_CPtr fault_name = child_pd_copy(pd, minted), ep_name = child_pd_copy(pd, ep);
+	seL4_CPtr ep_name = child_pd_copy(pd, ep);
 	struct helper t[3];
 	for (int i = 0; i < 3; i++) {
 		helper_create_in(&t[i], pd);
-		test_eq(seL4_TCB_SetSpace(t[i].tcb, fault_name, child_pd_cspace(pd),
-					  child_cspace_data(), child_pd_vspace(pd), 0),
-			seL4_NoError);
+		test_eq(helper_set_fault_ep(&t[i], minted), seL4_NoError);
 	}
-	helper_start(&t[0], spin, 0, 0, 0, 0);
+	helper_start(&t[0], count_forever, (seL4_Word)&spins, 0, 0, 0);
 	helper_start(&t[1], block_on, ep_name, 0, 0, 0);
-	helper_start(&t[2], spin, 0, 0, 0, 0);
+	helper_start(&t[2], count_forever, (seL4_Word)&spins, 0, 0, 0);
 	test_assert(wait_for_state(t[1].tcb, 3 /* BlockedOnReceive */));
 	test_eq(seL4_TCB_Suspend(t[2].tcb), seL4_NoError);
 	seL4_Word fds1, procs1;
@@ -99,7 +92,7 @@ static void test_new_pd_after_loss(void)
 	test_assert(pd);
 	struct helper h;
 	helper_create_in(&h, pd);
-	helper_start(&h, spin, 0, 0, 0, 0);
+	helper_start(&h, count_forever, (seL4_Word)&spins, 0, 0, 0);
 	test_assert(wait_for_state(h.tcb, 1 /* Running */));
 	test_eq(sim_DebugKillPD(child_pd_vspace(pd)), 0);
 	test_assert(wait_for_state(h.tcb, 0 /* Inactive: a double fault */));
@@ -111,7 +104,7 @@ static void test_new_pd_after_loss(void)
 	pd = child_pd_create(seL4_CapInitThreadASIDPool);
 	test_assert(pd);
 	helper_create_in(&h, pd);
-	helper_start(&h, spin, 0, 0, 0, 0);
+	helper_start(&h, count_forever, (seL4_Word)&spins, 0, 0, 0);
 	test_assert(wait_for_state(h.tcb, 1 /* Running */));
 	helper_cleanup(&h);
 	child_pd_destroy(pd);

@@ -30,16 +30,6 @@ static void test_setspace_null_cspace(void)
 DEFINE_TEST(THREADS0005, "seL4_TCB_SetSpace with a null CSpace or VSpace fails",
 	    test_setspace_null_cspace);
 
-static long count_forever(seL4_Word counter, seL4_Word unused1, seL4_Word unused2,
-			  seL4_Word unused3)
-{
-	(void)unused1, (void)unused2, (void)unused3;
-	volatile seL4_Word *c = (volatile seL4_Word *)counter;
-	for (;;)
-		(*c)++;
-	return 0;
-}
-
 /* Does the counter advance within a generous number of yields? */
 static bool counter_moves(volatile seL4_Word *c)
 {

@@ -98,6 +98,19 @@ static void release_pools(seL4_CPtr *pool, seL4_CPtr *untyped, int n)
 	}
 }
 
+/* Every pool the ASID table has room for besides the root task's: how many. */
+static int make_all_pools(seL4_CPtr *pool, seL4_CPtr *untyped)
+{
+	int n = 0;
+	for (; n < N_ASID_POOLS - 1; n++) {
+		seL4_Error e;
+		pool[n] = make_pool(&untyped[n], &e);
+		if (e != seL4_NoError)
+			break;
+	}
+	return n;
+}
+
 static void test_asid_pool_make(void)
 {
 	seL4_CPtr untyped;
@@ -124,13 +137,7 @@ DEFINE_TEST(VSPACE0002, "creating an ASID pool", test_asid_pool_make);
 static void test_alloc_multi_asid_pools(void)
 {
 	seL4_CPtr pool[N_ASID_POOLS], untyped[N_ASID_POOLS];
-	int n = 0;
-	for (; n < N_ASID_POOLS - 1; n++) {
-		seL4_Error e;
-		pool[n] = make_pool(&untyped[n], &e);
-		if (e != seL4_NoError)
-			break;
-	}
+	int n = make_all_pools(pool, untyped);
 	test_check(n == N_ASID_POOLS - 1);
 	release_pools(pool, untyped, n);
 }
@@ -139,13 +146,7 @@ DEFINE_TEST(VSPACE0003, "creating all ASID pools", test_alloc_multi_asid_pools);
 static void test_run_out_asid_pools(void)
 {
 	seL4_CPtr pool[N_ASID_POOLS], untyped[N_ASID_POOLS];
-	int n = 0;
-	for (; n < N_ASID_POOLS - 1; n++) {
-		seL4_Error e;
-		pool[n] = make_pool(&untyped[n], &e);
-		if (e != seL4_NoError)
-			break;
-	}
+	int n = make_all_pools(pool, untyped);
 	test_check(n == N_ASID_POOLS - 1);
 	seL4_Error e;
 	seL4_CPtr extra_untyped;

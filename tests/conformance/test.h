@@ -118,6 +118,7 @@ struct helper {
 	seL4_CPtr done; /* notification signalled when fn returns */
 	/* The same two caps as the thread itself names them (its own CSpace). */
 	seL4_CPtr self_tcb, self_done;
+	struct child_pd *pd; /* the child PD it runs in, or NULL for the root task's spaces */
 	int pool;
 	helper_fn_t fn;
 	seL4_Word arg[4];
@@ -127,6 +128,9 @@ struct helper {
 	uintptr_t tls;
 	uintptr_t stack_top;
 };
+
+/* A helper function that increments the word at counter until it is stopped. */
+long count_forever(seL4_Word counter, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3);
 
 /* A thread in the root task's CSpace and VSpace, with IPC buffer, stack, TLS. */
 void helper_create(struct helper *h);
@@ -160,6 +164,12 @@ seL4_CPtr child_pd_image_frame(const struct child_pd *pd, const void *page);
 
 /* A helper thread running in a child PD's VSpace and CSpace. */
 void helper_create_in(struct helper *h, struct child_pd *pd);
+
+/*
+ * Make ep (a cap of the root CNode; copied into the helper's CSpace if that
+ * is a child PD's) the helper's fault endpoint, keeping its spaces.
+ */
+seL4_Error helper_set_fault_ep(struct helper *h, seL4_CPtr ep);
 
 /* Set the IPC buffer address registers seL4_SetCapReceivePath in the root CNode. */
 void set_cap_receive_path(seL4_CPtr slot);

@@ -13,13 +13,8 @@ void env_init(const seL4_BootInfo *bi);
 
 const char *env_program = "test-kill";
 
-static long spin(seL4_Word unused0, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
-{
-	(void)unused0, (void)unused1, (void)unused2, (void)unused3;
-	for (volatile unsigned long i = 0;; i++)
-		;
-	return 0;
-}
+/* What the spinning threads count (shared with child PDs: the image is). */
+static seL4_Word spins;
 
 int root_main(const seL4_BootInfo *bi)
 {
@@ -35,11 +30,9 @@ int root_main(const seL4_BootInfo *bi)
 	struct helper h;
 	helper_create_in(&h, pd);
 	seL4_DebugNameThread(h.tcb, "victim");
-	seL4_CPtr fault_name = child_pd_copy(pd, fault_ep);
-	if (seL4_TCB_SetSpace(h.tcb, fault_name, child_pd_cspace(pd), child_cspace_data(),
-			      child_pd_vspace(pd), 0) != seL4_NoError)
+	if (helper_set_fault_ep(&h, fault_ep) != seL4_NoError)
 		return 1;
-	helper_start(&h, spin, 0, 0, 0, 0);
+	helper_start(&h, count_forever, (seL4_Word)&spins, 0, 0, 0);
 	if (!wait_for_state(h.tcb, 1 /* Running */))
 		return 1;
 	printf("test-kill: victim running\n");
