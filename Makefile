@@ -40,7 +40,7 @@ RUNTIME_BASE   := 0x7e8000000000
 COMPONENT_BASE := 0x1000000
 
 .PHONY: all deps run test bench soak clean format
-all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(TEST_BINS)
+all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(COMPONENTS) $(TEST_BINS)
 
 deps:
 	@scripts/install-deps
@@ -134,7 +134,7 @@ $(BIN)/$(1): $(patsubst %.S,$(OBJ)/pd/%.o,$(patsubst %.c,$(OBJ)/pd/%.o,$(2))) $(
 	$(Q)$(CC) $(PD_CFLAGS) $(PD_LDFLAGS) -Wl,-Ttext-segment=$(COMPONENT_BASE) -o $$@ $$^
 endef
 
-$(eval $(call roottask,core,core/main.c))
+$(eval $(call roottask,core,$(wildcard core/*.c)))
 $(eval $(call roottask,test-hello,tests/roottask/hello.c))
 $(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
 ENV_SRCS := tests/conformance/env.c tests/conformance/pd.c tests/roottask/report.c
@@ -144,6 +144,39 @@ $(eval $(call roottask,bench-vm-root,tests/bench/vm_root.c $(ENV_SRCS)))
 CONFORMANCE_SRCS := $(wildcard tests/conformance/*.c) tests/conformance/regs.S
 $(eval $(call roottask,test-conformance,$(CONFORMANCE_SRCS)))
 
+# ---- Genode-style components ----------------------------------------------
+# The same freestanding flags; SIM_COMPONENT selects the component ABI
+# (IPC buffer found from the stack-area slot, no TLS).
+COMP_CFLAGS := $(PD_CFLAGS) -DSIM_COMPONENT -Icomponents/lib/component/include
+
+$(OBJ)/comp/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(COMP_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OBJ)/comp/%.o: %.S
+	@mkdir -p $(@D)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(COMP_CFLAGS) -c $< -o $@
+
+COMP_LIB_SRCS := components/lib/crt0/component.S $(wildcard components/lib/component/*.c) \
+	$(filter-out components/lib/base/console.c,$(wildcard components/lib/base/*.c))
+COMP_LIB_OBJS := $(patsubst %.S,$(OBJ)/comp/%.o,$(patsubst %.c,$(OBJ)/comp/%.o,$(COMP_LIB_SRCS)))
+
+# A component from the sources listed after its name.
+define component
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/comp/%.o,$(2)) $(COMP_LIB_OBJS)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)
+	$(Q)$(CC) $(COMP_CFLAGS) $(PD_LDFLAGS) -Wl,-Ttext-segment=$(COMPONENT_BASE) -o $$@ $$^
+endef
+
+$(eval $(call component,init,$(wildcard components/init/*.c)))
+$(eval $(call component,test-printf,components/test/printf.c))
+$(eval $(call component,test-log,components/test/log.c))
+$(eval $(call component,dummy,$(wildcard components/dummy/*.c)))
+COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy
+
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
 TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
@@ -151,9 +184,10 @@ TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test
 	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root
 
 $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
-	@mkdir -p $(@D)
+	@mkdir -p $(@D) $(OBJ)/unit
 	$(call say,LD,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -Ikernel-sim -o $@ $^ $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -Ikernel-sim -Icomponents/lib/base/include $(DEPFLAGS) \
+		-MF $(OBJ)/unit/$*.d -MT $@ -o $@ $< $(filter %.o,$^) $(HOST_LIBS)
 
 $(BIN)/bench-kernel: tests/bench/kernel.c
 	@mkdir -p $(@D)
@@ -163,7 +197,7 @@ $(BIN)/bench-kernel: tests/bench/kernel.c
 all: $(TEST_BINS)
 
 run: all
-	$(BIN)/kernel-sim $(BIN)/core $(BIN)/test-hello
+	RUN_NO_BUILD=1 run/demo.run
 
 test: all
 	tests/run

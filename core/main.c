@@ -1,70 +1,128 @@
 /*
- * core, boot stage: the root task that the Genode core port grows from.
- * It reads what kernel-sim hands the initial thread (the untyped memory,
- * the initial CNode layout and the boot modules that become ROM modules)
- * and reports it the way core reports its allocators at start.
+ * core: the root task. It builds its allocators and CSpace from the boot
+ * info, offers the core services, starts init from the ROM module "init"
+ * and then serves RPCs and page faults on one endpoint, forever.
  */
-#include <base/format.h>
+#include "child.h"
+#include "core.h"
+#include "cpu_session.h"
+#include "io.h"
+#include "object.h"
+#include "pager.h"
+#include "rom.h"
+#include "untyped.h"
 #include <base/roottask.h>
+#include <base/string.h>
+#include <genode/layout.h>
 
-static void print_region(const char *what, seL4_SlotRegion r)
+static void print_boot(const seL4_BootInfo *bi)
 {
-	printf("core:   %-18s slots [%#lx, %#lx)  (%lu)\n", what, (unsigned long)r.start,
-	       (unsigned long)r.end, (unsigned long)(r.end - r.start));
-}
-
-static void print_untypeds(const seL4_BootInfo *bi)
-{
-	unsigned long ram = 0, device = 0, n = bi->untyped.end - bi->untyped.start;
-	unsigned long ram_caps = 0;
-	for (unsigned long i = 0; i < n; i++) {
-		const seL4_UntypedDesc *u = &bi->untypedList[i];
-		if (u->isDevice) {
-			device += 1ul << u->sizeBits;
-		} else {
-			ram += 1ul << u->sizeBits;
-			ram_caps++;
-		}
-	}
-	printf("core: physical memory: %lu KiB free RAM in %lu untypeds\n", ram >> 10, ram_caps);
-	for (unsigned long i = 0; i < n; i++) {
-		const seL4_UntypedDesc *u = &bi->untypedList[i];
-		if (!u->isDevice)
-			printf("core:   [%#014lx, %#014lx) %2u bits\n", (unsigned long)u->paddr,
-			       (unsigned long)(u->paddr + (1ul << u->sizeBits)), u->sizeBits);
-	}
-	printf("core: I/O memory: %lu device untypeds covering %lu GiB\n", n - ram_caps,
-	       device >> 30);
-}
-
-static void print_modules(const seL4_BootInfo *bi)
-{
-	const char *p = (const char *)bi + seL4_BootInfoFrameSize;
-	const seL4_BootInfoHeader *h = (const seL4_BootInfoHeader *)p;
-	if (bi->extraLen < sizeof(*h) || h->id != SEL4_BOOTINFO_HEADER_SIM_MODULES) {
-		printf("core: no boot modules\n");
-		return;
-	}
+	unsigned long ram = 0, devices = 0, n = bi->untyped.end - bi->untyped.start;
+	for (unsigned long i = 0; i < n; i++)
+		if (bi->untypedList[i].isDevice)
+			devices++;
+		else
+			ram += 1ul << bi->untypedList[i].sizeBits;
+	core_log("core: %lu KiB of RAM in %lu untypeds, %lu device untypeds\n", ram >> 10,
+		 n - devices, devices);
+	const seL4_BootInfoHeader *h = sim_boot_info_chunk(bi, SEL4_BOOTINFO_HEADER_SIM_MODULES);
 	const sim_BootModules *m = (const sim_BootModules *)h;
-	printf("core: ROM modules:\n");
-	for (seL4_Word i = 0; i < m->count; i++)
-		printf("core:   ROM [%#010lx, %#010lx) %s\n", (unsigned long)m->module[i].vaddr,
-		       (unsigned long)(m->module[i].vaddr + m->module[i].size), m->module[i].name);
+	for (seL4_Word i = 0; m && i < m->count; i++)
+		core_log("core: boot module '%s' (%lu bytes)\n", m->module[i].name,
+			 (unsigned long)m->module[i].size);
+}
+
+/* Make the endpoint core serves and the notification interrupts arrive on. */
+static bool create_entrypoint(void)
+{
+	struct ut_block *ep_ut = untyped_alloc(seL4_PageBits);
+	struct ut_block *nt_ut = untyped_alloc(seL4_PageBits);
+	core_ep = cspace_alloc();
+	core_irq_ntfn = cspace_alloc();
+	return ep_ut && nt_ut && core_ep && core_irq_ntfn &&
+	       !untyped_retype(ep_ut, seL4_EndpointObject, 0, core_ep, 1) &&
+	       !untyped_retype(nt_ut, seL4_NotificationObject, 0, core_irq_ntfn, 1) &&
+	       !seL4_TCB_BindNotification(seL4_CapInitThreadTCB, core_irq_ntfn);
+}
+
+/* The core option module "core.config" may say <config verbose="yes"/>. */
+static void read_options(void)
+{
+	const struct rom_module *m = rom_lookup("core.config");
+	if (m && m->size < 4096) {
+		char text[4096];
+		memcpy(text, m->data, m->size);
+		text[m->size] = 0;
+		if (strstr(text, "verbose=\"yes\""))
+			core_verbose = true;
+	}
+}
+
+static seL4_CPtr recv_slot;
+
+static void arm_receive(void)
+{
+	if (!recv_slot)
+		recv_slot = cspace_alloc();
+	seL4_SetCapReceivePath(core_cspace, recv_slot, CORE_DEPTH);
+}
+
+/* Serve one message; returns whether to reply. */
+static bool handle(seL4_MessageInfo_t info, seL4_Word badge, seL4_MessageInfo_t *reply)
+{
+	if (badge & GENODE_SIGNAL_BADGE) {
+		irq_dispatch(badge & ~GENODE_SIGNAL_BADGE);
+		return false;
+	}
+	struct core_obj *o = obj_lookup(badge);
+	bool received =
+	    seL4_MessageInfo_get_extraCaps(info) && !(seL4_MessageInfo_get_capsUnwrapped(info) & 1);
+	if (!o) {
+		*reply = rpc_error_reply(RPC_INVALID_OBJECT);
+	} else if (!o->iface) {
+		if (received)
+			seL4_CNode_Delete(core_cspace, recv_slot, CORE_DEPTH);
+		return pager_fault(o->impl, info);
+	} else {
+		bool used;
+		*reply = rpc_dispatch(o->iface, o->impl, info, recv_slot, &used);
+		if (used)
+			recv_slot = 0;
+		else if (received)
+			seL4_CNode_Delete(core_cspace, recv_slot, CORE_DEPTH);
+		/* a changed region map may resolve blocked faults */
+		if (o->iface == &region_map_interface)
+			pager_retry();
+		return true;
+	}
+	if (received)
+		seL4_CNode_Delete(core_cspace, recv_slot, CORE_DEPTH);
+	return true;
 }
 
 int root_main(const seL4_BootInfo *bi)
 {
 	seL4_DebugNameThread(seL4_CapInitThreadTCB, "core");
-	printf("core: boot info at %p, IPC buffer at %p\n", (const void *)bi,
-	       (const void *)bi->ipcBuffer);
-	printf("core: initial CNode of %lu slots\n", 1ul << bi->initThreadCNodeSizeBits);
-	print_region("image frames", bi->userImageFrames);
-	print_region("image paging", bi->userImagePaging);
-	print_region("extra boot info", bi->extraBIPages);
-	print_region("untypeds", bi->untyped);
-	print_region("empty", bi->empty);
-	print_untypeds(bi);
-	print_modules(bi);
-	printf("core: boot stage done; the core services are not ported yet\n");
-	return 0;
+	print_boot(bi);
+	rom_init(bi);
+	read_options();
+	if (!platform_init(bi) || !create_entrypoint()) {
+		core_log("core: initialization failed\n");
+		return 1;
+	}
+	io_init();
+	core_log("core: %lu KiB free after core's setup\n", untyped_avail() >> 10);
+	if (!child_start_init())
+		return 1;
+	seL4_Word badge;
+	arm_receive();
+	seL4_MessageInfo_t info = seL4_Recv(core_ep, &badge), reply;
+	for (;;) {
+		bool answer = handle(info, badge, &reply);
+		arm_receive();
+		if (answer)
+			info = seL4_ReplyRecv(core_ep, reply, &badge);
+		else
+			info = seL4_Recv(core_ep, &badge);
+	}
 }

@@ -122,3 +122,12 @@ size_t parse_ulong(const char *s, unsigned long *out)
 	*out = v;
 	return (size_t)(p - s);
 }
+
+char *strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	return n ? 0 : (char *)hay;
+}

@@ -11,6 +11,27 @@
 #define SEL4_SYSCALL_RAX ((seL4_Word)-1)
 #pragma once
 
+#ifdef SIM_COMPONENT
+/*
+ * A Genode-style component finds its thread's IPC buffer from the stack
+ * pointer: every thread but the main one runs on a stack in its own
+ * stack-area slot, whose last page is the IPC buffer; the main thread's is
+ * slot 0's (protocol/genode/layout.h).
+ */
+#include <genode/layout.h>
+
+static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
+{
+	seL4_Word sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	seL4_Word off = sp - GENODE_STACK_AREA_BASE;
+	if (off < GENODE_STACK_AREA_SIZE)
+		return (seL4_IPCBuffer *)GENODE_UTCB_OF(off / GENODE_STACK_SLOT_SIZE);
+	return (seL4_IPCBuffer *)GENODE_MAIN_UTCB;
+}
+
+#define __sel4_ipc_buffer (seL4_GetIPCBuffer())
+#else
 /* Every thread's IPC buffer, a thread-local variable as in libsel4. */
 extern __thread seL4_IPCBuffer *__sel4_ipc_buffer;
 
@@ -23,6 +44,7 @@ static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *b)
 {
 	__sel4_ipc_buffer = b;
 }
+#endif
 
 static inline seL4_Word seL4_GetMR(int i)
 {

@@ -1,0 +1,123 @@
+/*
+ * dummy: a test component driven entirely by its <config>. It performs the
+ * config's sub-nodes in order:
+ *   <log string="..."/>              print the string
+ *   <exit code="N"/>                 exit with N
+ *   <block/>                         stop here and wait forever
+ *   <alloc_ram bytes="N"/>           allocate N bytes of RAM and touch every page
+ *   <fault address="0x..."/>         read that address
+ *   <session service="S" label="L"/> open a session (ram_quota/cap_quota attributes optional)
+ *   <loop count="N"> ... </loop>     repeat the nested nodes N times
+ * Each failure is logged and the next node follows.
+ */
+#include <base/string.h>
+#include <base/xml.h>
+#include <component/clients.h>
+#include <component/env.h>
+#include <component/log.h>
+
+static bool run(struct env *env, const struct xml_node *list, int depth);
+
+static void alloc_ram(struct env *env, const struct xml_node *n)
+{
+	unsigned long bytes = 0;
+	xml_attr_ulong(n, "bytes", &bytes);
+	seL4_CPtr ds;
+	char *p;
+	int err = env_alloc_ram(env, bytes, &ds);
+	if (!err && (err = env_attach(env, ds, 0, 0, true, (void **)&p)))
+		env_free_ram(env, ds);
+	if (err) {
+		error("alloc_ram of %lu bytes failed: %s", bytes, rpc_error_name(err));
+		return;
+	}
+	for (unsigned long off = 0; off < bytes; off += 4096)
+		p[off] = 1;
+	log("allocated and touched %lu bytes", bytes);
+}
+
+static void session(struct env *env, const struct xml_node *n)
+{
+	char service[32] = "", label[64] = "", args[GENODE_SESSION_ARGS_MAX];
+	unsigned long ram = 4096, caps = 4;
+	xml_attr_string(n, "service", service, sizeof(service));
+	xml_attr_string(n, "label", label, sizeof(label));
+	xml_attr_ulong(n, "ram_quota", &ram);
+	xml_attr_ulong(n, "cap_quota", &caps);
+	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label, ram,
+		 caps);
+	seL4_CPtr cap;
+	int err = env_session(env, service, args, &cap, 0);
+	if (err)
+		error("session \"%s\" (label \"%s\") failed: %s", service, label,
+		      rpc_error_name(err));
+	else
+		log("session \"%s\" (label \"%s\") opened", service, label);
+}
+
+/* Perform one node; false means stop (block). */
+static bool step(struct env *env, const struct xml_node *n, int depth)
+{
+	char s[200];
+	unsigned long v = 0;
+	if (xml_has_type(n, "log")) {
+		if (xml_attr_string(n, "string", s, sizeof(s)))
+			log("%s", s);
+	} else if (xml_has_type(n, "exit")) {
+		long code = 0;
+		xml_attr_long(n, "code", &code);
+		env_exit(env, code);
+	} else if (xml_has_type(n, "block")) {
+		return false;
+	} else if (xml_has_type(n, "alloc_ram")) {
+		alloc_ram(env, n);
+	} else if (xml_has_type(n, "fault")) {
+		xml_attr_ulong(n, "address", &v);
+		log("touching %#lx", v);
+		(void)*(volatile char *)v;
+	} else if (xml_has_type(n, "session")) {
+		session(env, n);
+	} else if (xml_has_type(n, "loop")) {
+		xml_attr_ulong(n, "count", &v);
+		for (unsigned long i = 0; i < v; i++)
+			if (!run(env, n, depth + 1))
+				return false;
+	} else {
+		xml_type(n, s, sizeof(s));
+		warning("unknown node <%s>", s);
+	}
+	return true;
+}
+
+static bool run(struct env *env, const struct xml_node *list, int depth)
+{
+	if (depth > 8) {
+		error("loops nested too deep");
+		return true;
+	}
+	struct xml_node n;
+	for (bool ok = xml_first_sub(list, 0, &n); ok; ok = xml_next_sub(list, 0, &n))
+		if (!step(env, &n, depth))
+			return false;
+	return true;
+}
+
+void component_construct(struct env *env)
+{
+	seL4_CPtr rom, ds;
+	const char *text;
+	struct rom_dataspace_result r = {0};
+	if (env_session(env, "ROM", "label=\"config\", ram_quota=4096, cap_quota=2", &rom, 0) ||
+	    rom_session_dataspace(rom, 0, &r, 0, &ds) ||
+	    env_attach(env, ds, 0, 0, false, (void **)&text)) {
+		error("no config");
+		return;
+	}
+	struct xml_node config;
+	struct xml_error e;
+	if (!xml_parse(text, r.size, &config, &e)) {
+		error("config: line %u, column %u: %s", e.line, e.column, e.message);
+		return;
+	}
+	run(env, &config, 0);
+}

@@ -1,0 +1,96 @@
+/* Sessions at the parent, the address space and RAM, and the heap. */
+#include <base/session_args.h>
+#include <base/string.h>
+#include <component/clients.h>
+#include <component/env.h>
+
+int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
+		seL4_Word *id)
+{
+	struct parent_session_args a = {.id = env->next_session_id++};
+	if (strlcpy(a.service, service, sizeof(a.service)) >= sizeof(a.service) ||
+	    strlcpy(a.args, args, sizeof(a.args)) >= sizeof(a.args))
+		return RPC_INVALID_ARGS;
+	int err = parent_session(env->parent, &a, 0, 0, cap);
+	if (!err && id)
+		*id = a.id;
+	return err;
+}
+
+int env_upgrade(struct env *env, seL4_Word id, const char *args)
+{
+	struct parent_upgrade_args a = {.id = id};
+	strlcpy(a.args, args, sizeof(a.args));
+	return parent_upgrade(env->parent, &a, 0, 0, 0);
+}
+
+int env_close(struct env *env, seL4_Word id, seL4_CPtr cap)
+{
+	struct parent_id_args a = {id};
+	int err = parent_close(env->parent, &a, 0, 0, 0);
+	rpc_cap_release(cap);
+	return err;
+}
+
+int env_attach_at(struct env *env, seL4_CPtr rm, seL4_CPtr ds, unsigned long size,
+		  unsigned long offset, unsigned long at, bool executable, bool writeable)
+{
+	(void)env;
+	struct region_map_attach_args a = {size, offset, 1, at, executable, writeable};
+	struct region_map_addr r;
+	return region_map_attach(rm, &a, &r, ds, 0);
+}
+
+int env_attach(struct env *env, seL4_CPtr ds, unsigned long size, unsigned long offset,
+	       bool writeable, void **addr)
+{
+	struct region_map_attach_args a = {size, offset, 0, 0, 0, writeable};
+	struct region_map_addr r;
+	int err = region_map_attach(env->rm, &a, &r, ds, 0);
+	if (!err)
+		*addr = (void *)r.addr;
+	return err;
+}
+
+void env_detach(struct env *env, void *addr)
+{
+	struct region_map_addr a = {(seL4_Word)addr};
+	region_map_detach(env->rm, &a, 0, 0, 0);
+}
+
+int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds)
+{
+	struct pd_alloc_args a = {size};
+	struct pd_alloc_result r;
+	return pd_session_alloc(env->pd, &a, &r, 0, ds);
+}
+
+void env_free_ram(struct env *env, seL4_CPtr ds)
+{
+	pd_session_free(env->pd, 0, 0, ds, 0);
+	rpc_cap_release(ds);
+}
+
+unsigned long ds_size(seL4_CPtr ds)
+{
+	struct dataspace_info i = {0};
+	dataspace_info(ds, 0, &i, 0, 0);
+	return i.size;
+}
+
+void *malloc(size_t size)
+{
+	return heap_alloc(&genode_env()->heap, size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size)
+		return 0;
+	return heap_zalloc(&genode_env()->heap, n * size);
+}
+
+void free(void *p)
+{
+	heap_free(&genode_env()->heap, p);
+}

@@ -1,0 +1,85 @@
+/* Formatted logging to the LOG session, a line per message. */
+#include <base/string.h>
+#include <component/clients.h>
+#include <component/env.h>
+#include <component/log.h>
+#include <stdarg.h>
+
+void log_write(const char *line)
+{
+	struct log_write_args a;
+	strlcpy(a.string, line, sizeof(a.string));
+	struct env *env = genode_env();
+	if (env->log)
+		log_session_write(env->log, &a, 0, 0, 0);
+	else
+		seL4_DebugPutString(a.string);
+}
+
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[LOG_STRING_MAX];
+	size_t n = strlcpy(line, prefix, sizeof(line));
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	log_write(line);
+}
+
+void log(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("Warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("Error: ", fmt, ap);
+	va_end(ap);
+}
+
+/* printf and friends: collect characters, write each finished line. */
+static char pending[LOG_STRING_MAX];
+static size_t pending_len;
+
+static void out(char c, void *ctx)
+{
+	(void)ctx;
+	if (c != '\n')
+		pending[pending_len++] = c;
+	if (c == '\n' || pending_len == sizeof(pending) - 1) {
+		pending[pending_len] = 0;
+		log_write(pending);
+		pending_len = 0;
+	}
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	return vformat(out, 0, fmt, ap);
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int puts(const char *s)
+{
+	log_write(s);
+	return 0;
+}

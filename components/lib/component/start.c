@@ -1,0 +1,96 @@
+/*
+ * Component startup: the CSpace slots the component manages, the
+ * environment sessions from the parent, the heap, then
+ * component_construct() and the entrypoint.
+ */
+#include <base/string.h>
+#include <component/clients.h>
+#include <component/entrypoint.h>
+#include <component/env.h>
+#include <component/log.h>
+#include <genode/layout.h>
+
+static struct env env;
+
+struct env *genode_env(void)
+{
+	return &env;
+}
+
+/* Slots above the core-managed part of the CSpace, one bit each. */
+static unsigned long slot_map[(1u << GENODE_PD_CNODE_BITS) / 64];
+static unsigned slot_hint = GENODE_PD_CORE_SLOTS;
+
+static seL4_CPtr slot_alloc(void)
+{
+	const unsigned n = 1u << GENODE_PD_CNODE_BITS;
+	for (unsigned k = 0; k < n - GENODE_PD_CORE_SLOTS; k++) {
+		unsigned i = slot_hint + k;
+		if (i >= n)
+			i -= n - GENODE_PD_CORE_SLOTS;
+		if (!(slot_map[i / 64] >> (i % 64) & 1)) {
+			slot_map[i / 64] |= 1ul << (i % 64);
+			slot_hint = i + 1 < n ? i + 1 : GENODE_PD_CORE_SLOTS;
+			return i;
+		}
+	}
+	return 0;
+}
+
+static void slot_free(seL4_CPtr s)
+{
+	if (s >= GENODE_PD_CORE_SLOTS && s < (1u << GENODE_PD_CNODE_BITS))
+		slot_map[s / 64] &= ~(1ul << (s % 64));
+}
+
+static void *heap_more(size_t bytes, void *ctx)
+{
+	struct env *e = ctx;
+	seL4_CPtr ds;
+	void *addr;
+	if (env_alloc_ram(e, bytes, &ds))
+		return 0;
+	if (env_attach(e, ds, 0, 0, true, &addr)) {
+		env_free_ram(e, ds);
+		return 0;
+	}
+	return addr;
+}
+
+static void early_fail(const char *what)
+{
+	seL4_DebugPutString("component: ");
+	seL4_DebugPutString(what);
+	seL4_DebugPutString("\n");
+	for (;;)
+		seL4_Yield();
+}
+
+__attribute__((noreturn)) void __component_start(void)
+{
+	rpc_cspace = (struct rpc_cspace){GENODE_SEL_CNODE, 64, slot_alloc, slot_free};
+	env.parent = GENODE_SEL_PARENT;
+	env.next_session_id = PARENT_ENV_IDS;
+	struct parent_id_args id = {PARENT_ENV_PD};
+	if (parent_session_cap(env.parent, &id, 0, 0, &env.pd))
+		early_fail("no PD session from the parent");
+	id.id = PARENT_ENV_CPU;
+	parent_session_cap(env.parent, &id, 0, 0, &env.cpu);
+	id.id = PARENT_ENV_LOG;
+	parent_session_cap(env.parent, &id, 0, 0, &env.log);
+	id.id = PARENT_ENV_BINARY;
+	parent_session_cap(env.parent, &id, 0, 0, &env.binary);
+	if (pd_session_address_space(env.pd, 0, 0, 0, &env.rm))
+		early_fail("no address space from the PD session");
+	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
+	component_construct(&env);
+	ep_serve(&env);
+}
+
+__attribute__((noreturn)) void env_exit(struct env *e, long value)
+{
+	struct parent_exit_args a = {value};
+	parent_exit(e->parent, &a, 0, 0, 0);
+	for (;;)
+		seL4_Wait(GENODE_SEL_THREAD_NTFN(0), 0);
+}

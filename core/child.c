@@ -1,0 +1,291 @@
+/*
+ * Core as the parent of init: it creates init's environment sessions,
+ * loads init's ELF image from its ROM module into init's address space,
+ * starts init's main thread and serves init's parent interface.
+ */
+#include "child.h"
+#include "core.h"
+#include "cpu_session.h"
+#include "rom.h"
+#include <base/image.h>
+#include <base/string.h>
+#include <genode/layout.h>
+#include <genode/parent.h>
+
+struct child_session {
+	seL4_Word id;
+	struct core_session *s;
+	struct child_session *next;
+};
+
+struct core_child {
+	struct core_obj parent;
+	char name[32];
+	struct pd_session *pd;
+	struct core_session *env[PARENT_ENV_IDS];
+	struct child_session *sessions;
+};
+
+RPC_SERVER(parent_interface, PARENT_RPC);
+
+static struct account core_account;
+static struct core_child init_child;
+
+#define PAGE seL4_PageSize
+
+static unsigned long page_down(unsigned long a)
+{
+	return a & ~(PAGE - 1);
+}
+
+static unsigned long page_up(unsigned long a)
+{
+	return (a + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* Write bytes into a RAM dataspace through a temporary local mapping. */
+static bool ds_write(struct dataspace *ds, unsigned long offset, const void *src, unsigned long len)
+{
+	while (len) {
+		seL4_CPtr frame;
+		unsigned bits;
+		unsigned long foff;
+		if (!ds_frame_at(ds, offset, &frame, &bits, &foff))
+			return false;
+		char *p = core_map_local(&frame, 1, bits == seL4_LargePageBits);
+		if (!p)
+			return false;
+		unsigned long in = offset - foff, n = (1ul << bits) - in;
+		if (n > len)
+			n = len;
+		memcpy(p + in, src, n);
+		core_unmap_local(p, 1, bits == seL4_LargePageBits);
+		offset += n, len -= n;
+		src = (const char *)src + n;
+	}
+	return true;
+}
+
+/* Text and read-only data from the ROM dataspace, data and bss into fresh RAM. */
+static bool load_elf(struct pd_session *pd, const struct rom_module *m, struct dataspace *rom,
+		     unsigned long *entry)
+{
+	const struct elf64_ehdr *eh = m->data;
+	if (m->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) ||
+	    eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->phoff + eh->phnum * sizeof(struct elf64_phdr) > m->size) {
+		core_log("core: \"%s\" is not an ELF executable\n", m->name);
+		return false;
+	}
+	const struct elf64_phdr *ph = (const void *)((const char *)m->data + eh->phoff);
+	for (unsigned i = 0; i < eh->phnum; i++) {
+		const struct elf64_phdr *p = &ph[i];
+		if (p->type != PT_LOAD)
+			continue;
+		unsigned long at = page_down(p->vaddr), size = page_up(p->vaddr + p->memsz) - at,
+			      addr;
+		if (p->offset + p->filesz > m->size || (p->vaddr - p->offset) % PAGE)
+			return false;
+		int err;
+		if (!(p->flags & PF_W)) {
+			err = rm_attach(pd->address_space, rom, size, page_down(p->offset), true,
+					at, p->flags & PF_X, false, &addr);
+		} else {
+			struct dataspace *ds = ds_alloc_ram(size, &pd->s.account, &err);
+			if (!ds)
+				break;
+			ds->next = pd->dataspaces;
+			pd->dataspaces = ds;
+			if (!ds_write(ds, p->vaddr - at, (const char *)m->data + p->offset,
+				      p->filesz))
+				return false;
+			err = rm_attach(pd->address_space, ds, size, 0, true, at, p->flags & PF_X,
+					true, &addr);
+		}
+		if (err) {
+			core_log("core: cannot load segment %u of \"%s\": %s\n", i, m->name,
+				 rpc_error_name(err));
+			return false;
+		}
+	}
+	*entry = eh->entry;
+	return true;
+}
+
+/* The args with the child's name prepended to its label (Genode's label chain). */
+static void relabel(const char *name, const char *args, char *out, size_t size)
+{
+	char label[SESSION_LABEL_MAX], chain[SESSION_LABEL_MAX];
+	strlcpy(out, args, size);
+	if (!session_arg_string(args, "label", label, sizeof(label)) || !label[0])
+		strlcpy(chain, name, sizeof(chain));
+	else
+		snprintf(chain, sizeof(chain), "%s -> %s", name, label);
+	session_arg_set_label(out, size, chain);
+}
+
+static struct core_session *env_session(struct core_child *c, const char *service, const char *args)
+{
+	char labeled[GENODE_SESSION_ARGS_MAX];
+	relabel(c->name, args, labeled, sizeof(labeled));
+	int err;
+	struct core_session *s = session_create(service, labeled, &core_account, &err);
+	if (!s)
+		core_log("core: cannot create %s session for %s: %s\n", service, c->name,
+			 rpc_error_name(err));
+	return s;
+}
+
+bool child_start_init(void)
+{
+	struct core_child *c = &init_child;
+	strlcpy(c->name, "init", sizeof(c->name));
+	const struct rom_module *m = rom_lookup("init");
+	if (!m) {
+		core_log("core: no ROM module \"init\" to start\n");
+		return false;
+	}
+	/* init gets what is left, minus a reserve for core's own bookkeeping */
+	unsigned long avail = untyped_avail(), reserve = avail / 16;
+	if (reserve < (4ul << 20))
+		reserve = 4ul << 20;
+	if (avail < reserve + (4ul << 20)) {
+		core_log("core: not enough memory to start init (%lu KiB free)\n", avail >> 10);
+		return false;
+	}
+	core_account.ram_quota = avail - reserve;
+	core_account.cap_quota = 1ul << 20;
+	char args[GENODE_SESSION_ARGS_MAX];
+	snprintf(args, sizeof(args), "ram_quota=%lu, cap_quota=%lu",
+		 core_account.ram_quota - (1ul << 20), core_account.cap_quota - 256);
+	c->env[PARENT_ENV_PD] = env_session(c, "PD", args);
+	c->env[PARENT_ENV_CPU] = env_session(c, "CPU", "ram_quota=262144, cap_quota=64");
+	c->env[PARENT_ENV_LOG] = env_session(c, "LOG", "ram_quota=4096, cap_quota=4");
+	c->env[PARENT_ENV_BINARY] =
+	    env_session(c, "ROM", "label=\"init\", ram_quota=4096, cap_quota=4");
+	c->pd = pd_of_session(c->env[PARENT_ENV_PD]);
+	if (!c->pd || !c->env[PARENT_ENV_CPU] || !c->env[PARENT_ENV_LOG] ||
+	    !c->env[PARENT_ENV_BINARY])
+		return false;
+	struct dataspace *rom = rom_session_ds(c->env[PARENT_ENV_BINARY]);
+	core_log("core: transferred %lu MiB to init\n", c->pd->s.account.ram_quota >> 20);
+	unsigned long entry;
+	if (!obj_register(&c->parent, &parent_interface, c) ||
+	    pd_install(c->pd, GENODE_SEL_PARENT, c->parent.cap, 0) != seL4_NoError ||
+	    !load_elf(c->pd, m, rom, &entry))
+		return false;
+	struct cpu_create_thread_args t = {.utcb = GENODE_MAIN_UTCB};
+	strlcpy(t.name, "init", sizeof(t.name));
+	struct cpu_thread *main;
+	int err = cpu_thread_create((struct cpu_session *)c->env[PARENT_ENV_CPU], c->pd, &t, &main);
+	if (!err)
+		err = cpu_thread_start(main, entry, 0);
+	if (err) {
+		core_log("core: cannot start init: %s\n", rpc_error_name(err));
+		return false;
+	}
+	return true;
+}
+
+/* --- the parent interface, for init ------------------------------------- */
+
+static struct child_session **find(struct core_child *c, seL4_Word id)
+{
+	struct child_session **p = &c->sessions;
+	while (*p && (*p)->id != id)
+		p = &(*p)->next;
+	return p;
+}
+
+int serve_parent_session(void *obj, const struct parent_session_args *in, struct rpc_none *out,
+			 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in;
+	struct core_child *c = obj;
+	char service[GENODE_SERVICE_NAME_MAX], args[GENODE_SESSION_ARGS_MAX],
+	    labeled[GENODE_SESSION_ARGS_MAX];
+	strlcpy(service, in->service, sizeof(service));
+	strlcpy(args, in->args, sizeof(args));
+	if (in->id < PARENT_ENV_IDS || *find(c, in->id))
+		return RPC_INVALID_ARGS;
+	relabel(c->name, args, labeled, sizeof(labeled));
+	struct child_session *cs = core_zalloc(sizeof(*cs));
+	if (!cs)
+		return RPC_OUT_OF_METADATA;
+	int err;
+	cs->s = session_create(service, labeled, &c->pd->s.account, &err);
+	if (!cs->s) {
+		core_free(cs);
+		return err;
+	}
+	cs->id = in->id;
+	cs->next = c->sessions;
+	c->sessions = cs;
+	*cap_out = cs->s->obj.cap;
+	return RPC_OK;
+}
+
+int serve_parent_session_cap(void *obj, const struct parent_id_args *in, struct rpc_none *out,
+			     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in;
+	struct core_child *c = obj;
+	if (in->id >= PARENT_ENV_IDS || !c->env[in->id])
+		return RPC_INVALID_ARGS;
+	*cap_out = c->env[in->id]->obj.cap;
+	return RPC_OK;
+}
+
+int serve_parent_upgrade(void *obj, const struct parent_upgrade_args *in, struct rpc_none *out,
+			 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct core_child *c = obj;
+	struct child_session *cs = *find(c, in->id);
+	struct core_session *s = cs ? cs->s : in->id < PARENT_ENV_IDS ? c->env[in->id] : 0;
+	if (!s)
+		return RPC_INVALID_ARGS;
+	char args[GENODE_SESSION_ARGS_MAX];
+	strlcpy(args, in->args, sizeof(args));
+	return session_upgrade(s, args, s == &c->pd->s ? &core_account : &c->pd->s.account);
+}
+
+int serve_parent_close(void *obj, const struct parent_id_args *in, struct rpc_none *out,
+		       struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct core_child *c = obj;
+	struct child_session **p = find(c, in->id), *cs = *p;
+	if (!cs)
+		return RPC_INVALID_ARGS;
+	*p = cs->next;
+	session_close(cs->s);
+	core_free(cs);
+	return RPC_OK;
+}
+
+int serve_parent_exit(void *obj, const struct parent_exit_args *in, struct rpc_none *out,
+		      struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct core_child *c = obj;
+	core_log("core: child \"%s\" exited with exit value %ld\n", c->name, in->exit_value);
+	/* init is the whole system: its end is the end of the run */
+	sim_DebugHalt((seL4_Word)(in->exit_value & 0xff));
+	return RPC_OK;
+}
+
+int serve_parent_announce(void *obj, const struct parent_announce_args *in, struct rpc_none *out,
+			  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	return RPC_DENIED; /* core's parent role offers no place to announce to */
+}
+
+int serve_parent_resource_request(void *obj, const struct parent_resource_args *in,
+				  struct rpc_none *out, struct rpc_cap_arg *cap_in,
+				  seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	return RPC_DENIED;
+}

@@ -1,0 +1,37 @@
+/*
+ * What core's modules share: its heap, its own address space, its log and
+ * options. Core is single threaded: one entrypoint serves every RPC object
+ * and every page fault, so no module needs locking.
+ */
+#pragma once
+
+#include "vm_space.h"
+#include <base/format.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Core's heap (memory it maps locally). */
+void *core_alloc(size_t size);
+void *core_zalloc(size_t size);
+void core_free(void *p);
+
+/* Core's own address space and its window for local mappings. */
+extern struct vm_space core_vm;
+#define CORE_VIRT_BASE 0x10000000000ul /* 1 TiB, away from the image */
+#define CORE_VIRT_SIZE 0x8000000000ul
+
+/*
+ * Map frames (core CPtrs, 4 KiB each unless large) read-write into core
+ * and return where; NULL when out of core-virtual space or memory.
+ */
+void *core_map_local(const seL4_CPtr *frames, unsigned long count, bool large);
+void core_unmap_local(void *addr, unsigned long count, bool large);
+
+/* Options from kernel-sim's command line or core's config: PF logging. */
+extern bool core_verbose;
+
+/* Print a line on the console, core's own log. */
+#define core_log(...) printf(__VA_ARGS__)
+
+/* Boot: allocators, CSpace, heap. */
+bool platform_init(const seL4_BootInfo *bi);

@@ -1,0 +1,267 @@
+/* The CPU service: threads in PDs. */
+#include "cpu_session.h"
+#include "core.h"
+#include "pager.h"
+#include <base/string.h>
+#include <genode/layout.h>
+
+/* TCB, endpoint, notification, IPC buffer: one 4 KiB block each. */
+#define THREAD_RAM_COST (4 * seL4_PageSize + 512)
+
+static int cpu_create(struct core_session *s, const char *args);
+static void cpu_destroy(struct core_session *s);
+
+RPC_SERVER(cpu_session_interface, CPU_SESSION_RPC);
+RPC_SERVER(cpu_thread_interface, CPU_THREAD_RPC);
+
+const struct core_service cpu_service = {
+    .name = "CPU",
+    .ram_cost = 4096,
+    .cap_cost = 1,
+    .create = cpu_create,
+    .destroy = cpu_destroy,
+    .iface = &cpu_session_interface,
+    .size = sizeof(struct cpu_session),
+};
+
+static int cpu_create(struct core_session *s, const char *args)
+{
+	struct cpu_session *cpu = (struct cpu_session *)s;
+	cpu->priority = session_arg_ulong(args, "priority", 0);
+	if (cpu->priority > 0xffff)
+		cpu->priority = 0xffff;
+	return RPC_OK;
+}
+
+static void cpu_destroy(struct core_session *s)
+{
+	struct cpu_session *cpu = (struct cpu_session *)s;
+	while (cpu->threads)
+		cpu_thread_destroy(cpu->threads);
+}
+
+/* Genode's mapping of a logical priority (0 highest) onto the kernel's 0..255. */
+static unsigned kernel_priority(unsigned long logical)
+{
+	return (unsigned)(((0xffff - logical) * 256) / 0x10000);
+}
+
+static seL4_CPtr make(seL4_Word type, unsigned bits, struct ut_block **ut)
+{
+	seL4_CPtr sel = cspace_alloc();
+	*ut = sel ? untyped_alloc(seL4_PageBits) : 0;
+	if (!*ut || untyped_retype(*ut, type, bits, sel, 1) != seL4_NoError) {
+		untyped_free(*ut);
+		*ut = 0;
+		cspace_free(sel);
+		return 0;
+	}
+	return sel;
+}
+
+static void release(seL4_CPtr sel, struct ut_block *ut)
+{
+	if (ut)
+		untyped_free(ut); /* revokes the object with every copy */
+	if (sel)
+		cspace_free(sel);
+}
+
+void cpu_thread_destroy(struct cpu_thread *t)
+{
+	pager_forget(t);
+	for (struct cpu_thread **p = &t->cpu->threads; *p; p = &(*p)->next_in_cpu)
+		if (*p == t) {
+			*p = t->next_in_cpu;
+			break;
+		}
+	for (struct cpu_thread **p = &t->pd->threads; *p; p = &(*p)->next_in_pd)
+		if (*p == t) {
+			*p = t->next_in_pd;
+			break;
+		}
+	if (t->tcb)
+		seL4_TCB_Suspend(t->tcb);
+	cspace_release(t->blocked_reply);
+	obj_unregister(&t->obj);
+	obj_unregister(&t->pager);
+	if (t->slot == 0 && t->pd->signal_ntfn) {
+		cspace_release(t->pd->signal_ntfn);
+		t->pd->signal_ntfn = 0;
+	}
+	if (t->ipc_frame)
+		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
+	seL4_CNode_Delete(t->pd->cnode, GENODE_SEL_THREAD_FAULT(t->slot), GENODE_PD_CNODE_BITS);
+	release(t->tcb, t->tcb_ut);
+	release(t->ep, t->ep_ut);
+	release(t->ntfn, t->ntfn_ut);
+	release(t->ipc_frame, t->ipc_ut);
+	account_release(&t->cpu->s.account, THREAD_RAM_COST, 4);
+	core_free(t);
+}
+
+static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_args *in)
+{
+	struct pd_session *pd = t->pd;
+	t->tcb = make(seL4_TCBObject, 0, &t->tcb_ut);
+	t->ep = make(seL4_EndpointObject, 0, &t->ep_ut);
+	t->ntfn = make(seL4_NotificationObject, 0, &t->ntfn_ut);
+	t->ipc_frame = make(seL4_X86_4K, 0, &t->ipc_ut);
+	if (!t->tcb || !t->ep || !t->ntfn || !t->ipc_frame)
+		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
+	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !obj_register(&t->pager, 0, t))
+		return RPC_OUT_OF_METADATA;
+	seL4_Word utcb = GENODE_UTCB_OF(t->slot);
+	if (pd_install(pd, GENODE_SEL_THREAD_EP(t->slot), t->ep, 0) ||
+	    pd_install(pd, GENODE_SEL_THREAD_NTFN(t->slot), t->ntfn, 0) ||
+	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.badge) ||
+	    vm_space_map(&pd->vs, t->ipc_frame, seL4_PageBits, utcb, true) ||
+	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), pd->cnode,
+			       seL4_CNode_CapData_new(0, 64 - GENODE_PD_CNODE_BITS).words[0],
+			       pd->pml4, 0, utcb, t->ipc_frame) ||
+	    seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, t->kernel_priority) ||
+	    seL4_TCB_BindNotification(t->tcb, t->ntfn))
+		return RPC_OUT_OF_METADATA;
+	/* the main thread carries the PD's label: the host shows it as the process name */
+	char name[SESSION_LABEL_MAX + GENODE_THREAD_NAME_MAX];
+	strlcpy(name, t->slot == 0 ? pd->s.label : in->name, sizeof(name));
+	seL4_DebugNameThread(t->tcb, name);
+	if (t->slot == 0) {
+		/* signals for this PD wake its main thread */
+		pd->signal_ntfn = cspace_alloc();
+		if (!pd->signal_ntfn ||
+		    seL4_CNode_Mint(core_cspace, pd->signal_ntfn, CORE_DEPTH, core_cspace, t->ntfn,
+				    CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE))
+			return RPC_OUT_OF_METADATA;
+	}
+	return RPC_OK;
+}
+
+int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
+		      const struct cpu_create_thread_args *in, struct cpu_thread **out)
+{
+	unsigned long off = in->utcb - GENODE_STACK_AREA_BASE;
+	unsigned slot = (unsigned)(off / GENODE_STACK_SLOT_SIZE);
+	if (in->utcb < GENODE_STACK_AREA_BASE || slot >= GENODE_MAX_THREADS ||
+	    in->utcb != GENODE_UTCB_OF(slot) || pd->dead)
+		return RPC_INVALID_ARGS;
+	for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)
+		if (t->slot == slot)
+			return RPC_INVALID_ARGS;
+	if (!account_charge(&cpu->s.account, THREAD_RAM_COST, 4))
+		return RPC_OUT_OF_RAM;
+	struct cpu_thread *t = core_zalloc(sizeof(*t));
+	if (!t) {
+		account_release(&cpu->s.account, THREAD_RAM_COST, 4);
+		return RPC_OUT_OF_METADATA;
+	}
+	t->cpu = cpu;
+	t->pd = pd;
+	t->slot = slot;
+	t->state = THREAD_PAUSED;
+	memcpy(t->name, in->name, sizeof(t->name));
+	t->name[sizeof(t->name) - 1] = 0;
+	unsigned long prio = cpu->priority + in->priority;
+	t->kernel_priority = kernel_priority(prio > 0xffff ? 0xffff : prio);
+	t->next_in_cpu = cpu->threads;
+	cpu->threads = t;
+	t->next_in_pd = pd->threads;
+	pd->threads = t;
+	int err = setup_thread(t, in);
+	if (err) {
+		cpu_thread_destroy(t);
+		return err;
+	}
+	*out = t;
+	return RPC_OK;
+}
+
+int cpu_thread_start(struct cpu_thread *t, seL4_Word ip, seL4_Word sp)
+{
+	if (t->started || t->pd->dead)
+		return RPC_INVALID_ARGS;
+	seL4_UserContext regs = {.rip = ip, .rsp = sp};
+	if (seL4_TCB_WriteRegisters(t->tcb, 1, 0, 2, &regs) != seL4_NoError)
+		return RPC_INVALID_ARGS;
+	t->started = true;
+	t->state = THREAD_RUNNING;
+	return RPC_OK;
+}
+
+int serve_cpu_session_create_thread(void *obj, const struct cpu_create_thread_args *in,
+				    struct rpc_none *out, struct rpc_cap_arg *cap_in,
+				    seL4_CPtr *cap_out)
+{
+	(void)out;
+	struct pd_session *pd = obj_arg(cap_in, &pd_session_interface);
+	if (!pd)
+		return RPC_INVALID_OBJECT;
+	struct cpu_thread *t;
+	int err = cpu_thread_create(obj, pd, in, &t);
+	if (!err)
+		*cap_out = t->obj.cap;
+	return err;
+}
+
+int serve_cpu_session_kill_thread(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	struct cpu_thread *t = obj_arg(cap_in, &cpu_thread_interface);
+	if (!t || t->cpu != obj)
+		return RPC_INVALID_OBJECT;
+	cpu_thread_destroy(t);
+	return RPC_OK;
+}
+
+int serve_cpu_session_exception_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	((struct cpu_session *)obj)->exception_sigh = signal_badge_arg(cap_in);
+	return RPC_OK;
+}
+
+int serve_cpu_thread_start(void *obj, const struct cpu_thread_start_args *in, struct rpc_none *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	return cpu_thread_start(obj, in->ip, in->sp);
+}
+
+int serve_cpu_thread_pause(void *obj, const struct rpc_none *in, struct rpc_none *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	struct cpu_thread *t = obj;
+	if (t->state == THREAD_RUNNING && seL4_TCB_Suspend(t->tcb) == seL4_NoError)
+		t->state = THREAD_PAUSED;
+	return RPC_OK;
+}
+
+int serve_cpu_thread_resume(void *obj, const struct rpc_none *in, struct rpc_none *out,
+			    struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	struct cpu_thread *t = obj;
+	if (t->state == THREAD_PAUSED && t->started && seL4_TCB_Resume(t->tcb) == seL4_NoError)
+		t->state = THREAD_RUNNING;
+	return RPC_OK;
+}
+
+int serve_cpu_thread_state(void *obj, const struct rpc_none *in, struct cpu_thread_state *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)cap_in, (void)cap_out;
+	struct cpu_thread *t = obj;
+	seL4_UserContext regs = {0};
+	if (t->state != THREAD_DEAD)
+		seL4_TCB_ReadRegisters(t->tcb, 0, 0, 2, &regs);
+	out->state = t->state;
+	out->ip = t->state == THREAD_FAULTED ? t->fault_ip : regs.rip;
+	out->sp = regs.rsp;
+	out->fault_addr = t->fault_addr;
+	out->fault_type = t->fault_type;
+	out->exception = t->exception;
+	return RPC_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * CPU sessions and their threads. A thread is a TCB in a PD with an IPC
+ * buffer at its stack-area slot, its own endpoint and bound notification
+ * in the PD's CSpace, and a fault endpoint that leads to core's pager with
+ * the thread's badge.
+ */
+#pragma once
+
+#include "pd_session.h"
+#include <genode/cpu_session.h>
+
+struct cpu_session;
+
+struct cpu_thread {
+	struct core_obj obj;   /* the Cpu_thread RPC object */
+	struct core_obj pager; /* fault messages arrive with this badge */
+	struct cpu_session *cpu;
+	struct pd_session *pd;
+	unsigned slot;
+	seL4_CPtr tcb, ep, ntfn, ipc_frame;
+	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *ipc_ut;
+	char name[GENODE_THREAD_NAME_MAX];
+	unsigned kernel_priority;
+	unsigned state; /* enum cpu_thread_state_type */
+	seL4_Word fault_ip, fault_addr, fault_type, exception;
+	seL4_CPtr blocked_reply; /* saved reply of an unresolved fault */
+	bool started;
+	struct cpu_thread *next_in_pd, *next_in_cpu, *next_blocked;
+};
+
+struct cpu_session {
+	struct core_session s;
+	struct cpu_thread *threads;
+	seL4_Word exception_sigh;
+	unsigned long priority; /* logical priority of the session (0 highest) */
+};
+
+int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
+		      const struct cpu_create_thread_args *in, struct cpu_thread **out);
+int cpu_thread_start(struct cpu_thread *t, seL4_Word ip, seL4_Word sp);
+void cpu_thread_destroy(struct cpu_thread *t);
+extern const struct rpc_interface cpu_session_interface, cpu_thread_interface;

@@ -1,0 +1,223 @@
+/*
+ * Device services: IO_PORT (core performs the port accesses of a session's
+ * range), IRQ (an interrupt becomes a signal to the session's handler) and
+ * IO_MEM. Each port and each interrupt is handed out once.
+ */
+#include "core.h"
+#include "io.h"
+#include "session.h"
+#include "signal.h"
+#include <base/range_alloc.h>
+#include <genode/io_session.h>
+#include <genode/layout.h>
+
+static struct range port_ranges[64];
+static struct range_alloc ports;
+static struct irq_session *irqs[CORE_IRQS];
+seL4_CPtr core_irq_ntfn;
+
+void io_init(void)
+{
+	range_alloc_init(&ports, port_ranges, sizeof(port_ranges) / sizeof(port_ranges[0]));
+	range_alloc_add(&ports, 0, 0x10000);
+}
+
+/* --- IO_PORT ------------------------------------------------------------ */
+
+struct io_port_session {
+	struct core_session s;
+	unsigned long base, size;
+	seL4_CPtr cap;
+};
+
+static int io_port_create(struct core_session *s, const char *args)
+{
+	struct io_port_session *io = (struct io_port_session *)s;
+	io->base = session_arg_ulong(args, "io_port_base", 0);
+	io->size = session_arg_ulong(args, "io_port_size", 0);
+	if (!io->size || io->base + io->size > 0x10000 ||
+	    !range_alloc_alloc_addr(&ports, io->base, io->size)) {
+		core_log("core: I/O ports [%#lx, %#lx) are not available\n", io->base,
+			 io->base + io->size);
+		io->size = 0;
+		return RPC_DENIED;
+	}
+	io->cap = cspace_alloc();
+	if (!io->cap ||
+	    seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, io->base, io->base + io->size - 1,
+					 core_cspace, io->cap, CORE_DEPTH) != seL4_NoError) {
+		cspace_free(io->cap);
+		io->cap = 0;
+		range_alloc_free(&ports, io->base, io->size);
+		io->size = 0;
+		return RPC_DENIED;
+	}
+	return RPC_OK;
+}
+
+static void io_port_destroy(struct core_session *s)
+{
+	struct io_port_session *io = (struct io_port_session *)s;
+	cspace_release(io->cap);
+	if (io->size)
+		range_alloc_free(&ports, io->base, io->size);
+}
+
+RPC_SERVER(io_port_session_interface, IO_PORT_SESSION_RPC);
+
+const struct core_service io_port_service = {
+    .name = "IO_PORT",
+    .create = io_port_create,
+    .destroy = io_port_destroy,
+    .iface = &io_port_session_interface,
+    .size = sizeof(struct io_port_session),
+};
+
+static bool port_ok(const struct io_port_session *io, const struct io_port_args *in)
+{
+	return (in->width == 1 || in->width == 2 || in->width == 4) && in->port >= io->base &&
+	       in->port + in->width <= io->base + io->size;
+}
+
+int serve_io_port_session_in(void *obj, const struct io_port_args *in, struct io_port_value *out,
+			     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)cap_in, (void)cap_out;
+	struct io_port_session *io = obj;
+	if (!port_ok(io, in))
+		return RPC_INVALID_ARGS;
+	seL4_Uint16 port = (seL4_Uint16)in->port;
+	if (in->width == 1)
+		out->value = seL4_X86_IOPort_In8(io->cap, port).result;
+	else if (in->width == 2)
+		out->value = seL4_X86_IOPort_In16(io->cap, port).result;
+	else
+		out->value = seL4_X86_IOPort_In32(io->cap, port).result;
+	return RPC_OK;
+}
+
+int serve_io_port_session_out(void *obj, const struct io_port_args *in, struct rpc_none *out,
+			      struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct io_port_session *io = obj;
+	if (!port_ok(io, in))
+		return RPC_INVALID_ARGS;
+	if (in->width == 1)
+		seL4_X86_IOPort_Out8(io->cap, in->port, in->value);
+	else if (in->width == 2)
+		seL4_X86_IOPort_Out16(io->cap, in->port, in->value);
+	else
+		seL4_X86_IOPort_Out32(io->cap, in->port, in->value);
+	return RPC_OK;
+}
+
+/* --- IRQ ---------------------------------------------------------------- */
+
+struct irq_session {
+	struct core_session s;
+	unsigned long irq;
+	seL4_CPtr handler, ntfn;
+	seL4_Word sigh;
+};
+
+static int irq_create(struct core_session *s, const char *args)
+{
+	struct irq_session *q = (struct irq_session *)s;
+	q->irq = session_arg_ulong(args, "irq_number", ~0ul);
+	if (q->irq >= CORE_IRQS || irqs[q->irq]) {
+		core_log("core: IRQ %ld is not available\n", (long)q->irq);
+		q->irq = ~0ul;
+		return RPC_DENIED;
+	}
+	q->handler = cspace_alloc();
+	q->ntfn = cspace_alloc();
+	if (!q->handler || !q->ntfn ||
+	    seL4_IRQControl_Get(seL4_CapIRQControl, q->irq, core_cspace, q->handler, CORE_DEPTH) ||
+	    seL4_CNode_Mint(core_cspace, q->ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn,
+			    CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << q->irq) ||
+	    seL4_IRQHandler_SetNotification(q->handler, q->ntfn)) {
+		cspace_release(q->handler);
+		cspace_release(q->ntfn);
+		q->handler = q->ntfn = 0;
+		q->irq = ~0ul;
+		return RPC_DENIED;
+	}
+	irqs[q->irq] = q;
+	return RPC_OK;
+}
+
+static void irq_destroy(struct core_session *s)
+{
+	struct irq_session *q = (struct irq_session *)s;
+	if (q->irq < CORE_IRQS)
+		irqs[q->irq] = 0;
+	if (q->handler)
+		seL4_IRQHandler_Clear(q->handler);
+	cspace_release(q->handler);
+	cspace_release(q->ntfn);
+}
+
+RPC_SERVER(irq_session_interface, IRQ_SESSION_RPC);
+
+const struct core_service irq_service = {
+    .name = "IRQ",
+    .create = irq_create,
+    .destroy = irq_destroy,
+    .iface = &irq_session_interface,
+    .size = sizeof(struct irq_session),
+};
+
+void irq_dispatch(seL4_Word bits)
+{
+	for (unsigned i = 0; i < CORE_IRQS; i++)
+		if (bits & (1ul << i) && irqs[i])
+			signal_submit_badge(irqs[i]->sigh, 1);
+}
+
+int serve_irq_session_ack(void *obj, const struct rpc_none *in, struct rpc_none *out,
+			  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	seL4_IRQHandler_Ack(((struct irq_session *)obj)->handler);
+	return RPC_OK;
+}
+
+int serve_irq_session_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	((struct irq_session *)obj)->sigh = signal_badge_arg(cap_in);
+	return RPC_OK;
+}
+
+/* --- IO_MEM ------------------------------------------------------------- */
+
+static int io_mem_create(struct core_session *s, const char *args)
+{
+	(void)s, (void)args;
+	core_log("core: IO_MEM: no memory-mapped devices on this platform\n");
+	return RPC_DENIED;
+}
+
+static void io_mem_destroy(struct core_session *s)
+{
+	(void)s;
+}
+
+RPC_SERVER(io_mem_session_interface, IO_MEM_SESSION_RPC);
+
+const struct core_service io_mem_service = {
+    .name = "IO_MEM",
+    .create = io_mem_create,
+    .destroy = io_mem_destroy,
+    .iface = &io_mem_session_interface,
+    .size = sizeof(struct core_session),
+};
+
+int serve_io_mem_session_dataspace(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	return RPC_UNAVAILABLE;
+}

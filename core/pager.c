@@ -1,0 +1,168 @@
+/* Fault handling for all component threads. */
+#include "pager.h"
+#include "core.h"
+#include <genode/layout.h>
+#include <genode/rm_session.h>
+#include <sim/faults.h>
+
+unsigned long pager_resolved;
+static struct cpu_thread *blocked;
+
+static const char *pd_label(const struct cpu_thread *t)
+{
+	return t->pd->s.label;
+}
+
+/* Map what backs addr for t; false with the reason when nothing does. */
+static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct rm_resolution *res)
+{
+	struct pd_session *pd = t->pd;
+	/* IPC buffers are core's mappings, outside the region maps */
+	for (struct cpu_thread *o = pd->threads; o; o = o->next_in_pd)
+		if ((addr & ~(seL4_PageSize - 1)) == GENODE_UTCB_OF(o->slot)) {
+			res->frame = o->ipc_frame;
+			res->bits = seL4_PageBits;
+			res->map_addr = GENODE_UTCB_OF(o->slot);
+			res->writeable = true;
+			goto map;
+		}
+	if (!rm_resolve(pd->address_space, addr, write, res))
+		return false;
+map:
+	if (vm_space_map(&pd->vs, res->frame, res->bits, res->map_addr, res->writeable) !=
+	    seL4_NoError) {
+		res->reason = "out of memory for page tables";
+		res->fault_rm = pd->address_space;
+		res->fault_addr = addr;
+		return false;
+	}
+	pd->faults++;
+	pager_resolved++;
+	return true;
+}
+
+static void block(struct cpu_thread *t)
+{
+	if (!t->blocked_reply) {
+		t->blocked_reply = cspace_alloc();
+		if (t->blocked_reply && seL4_CNode_SaveCaller(core_cspace, t->blocked_reply,
+							      CORE_DEPTH) != seL4_NoError) {
+			cspace_free(t->blocked_reply);
+			t->blocked_reply = 0;
+		}
+	}
+	t->next_blocked = blocked;
+	blocked = t;
+}
+
+static void notify(struct cpu_thread *t, struct region_map *rm)
+{
+	if (rm && rm->fault_sigh)
+		signal_submit_badge(rm->fault_sigh, 1);
+	else
+		signal_submit_badge(t->cpu->exception_sigh, 1);
+}
+
+static bool page_fault(struct cpu_thread *t)
+{
+	unsigned long ip = seL4_GetMR(seL4_VMFault_IP), addr = seL4_GetMR(seL4_VMFault_Addr);
+	bool write = seL4_GetMR(seL4_VMFault_FSR) & 2;
+	bool exec = seL4_GetMR(seL4_VMFault_PrefetchFault) != 0;
+	if (core_verbose)
+		core_log("PF: ip=%#lx, pf=%#lx, write=%d\n", ip, addr, write);
+	struct rm_resolution res = {0};
+	if (resolve(t, addr, write, &res))
+		return true;
+	core_log("core: unresolvable page fault: pd='%s' thread='%s' ip=%#lx pf=%#lx write=%d "
+		 "(%s)\n",
+		 pd_label(t), t->name, ip, addr, write, res.reason);
+	t->state = THREAD_FAULTED;
+	t->fault_ip = ip;
+	t->fault_addr = addr;
+	t->fault_type = exec ? RM_FAULT_EXEC : write ? RM_FAULT_WRITE : RM_FAULT_READ;
+	if (res.fault_rm) {
+		res.fault_rm->fault_type = t->fault_type;
+		res.fault_rm->fault_addr = res.fault_addr;
+	}
+	block(t);
+	notify(t, res.fault_rm);
+	return false;
+}
+
+/* Any other fault: the thread cannot go on. */
+static bool exception(struct cpu_thread *t, seL4_Word type)
+{
+	seL4_Word ip = 0, code = 0, number = 0;
+	const char *what = "fault";
+	switch (type) {
+	case seL4_Fault_UserException:
+		ip = seL4_GetMR(seL4_UserException_FaultIP);
+		number = seL4_GetMR(seL4_UserException_Number);
+		code = seL4_GetMR(seL4_UserException_Code);
+		what = "exception";
+		break;
+	case seL4_Fault_UnknownSyscall:
+		ip = seL4_GetMR(seL4_UnknownSyscall_FaultIP);
+		number = seL4_GetMR(0); /* rax: the host system call it tried */
+		what = "unknown system call";
+		break;
+	case seL4_Fault_CapFault:
+		ip = seL4_GetMR(seL4_CapFault_IP);
+		number = seL4_GetMR(seL4_CapFault_Addr);
+		what = "capability fault";
+		break;
+	}
+	if (type == seL4_Fault_UserException && number == SIM_EXCEPTION_PD_LOST) {
+		if (!t->pd->dead)
+			core_log("core: PD '%s' lost: its process ended (status %#lx)\n",
+				 pd_label(t), code);
+		t->pd->dead = true;
+		t->state = THREAD_DEAD;
+	} else {
+		core_log("core: %s in pd='%s' thread='%s' ip=%#lx number=%lu code=%#lx\n", what,
+			 pd_label(t), t->name, ip, number, code);
+		t->state = THREAD_FAULTED;
+		t->fault_ip = ip;
+		t->exception = number;
+	}
+	notify(t, 0);
+	return false; /* no reply: the thread stays stopped */
+}
+
+bool pager_fault(struct cpu_thread *t, seL4_MessageInfo_t info)
+{
+	seL4_Word type = seL4_MessageInfo_get_label(info);
+	if (type == seL4_Fault_VMFault)
+		return page_fault(t);
+	return exception(t, type);
+}
+
+void pager_forget(struct cpu_thread *t)
+{
+	for (struct cpu_thread **p = &blocked; *p; p = &(*p)->next_blocked)
+		if (*p == t) {
+			*p = t->next_blocked;
+			break;
+		}
+}
+
+void pager_retry(void)
+{
+	struct cpu_thread *list = blocked;
+	blocked = 0;
+	while (list) {
+		struct cpu_thread *t = list;
+		list = t->next_blocked;
+		struct rm_resolution res = {0};
+		if (t->state != THREAD_FAULTED || t->exception || !t->blocked_reply ||
+		    !resolve(t, t->fault_addr, t->fault_type == RM_FAULT_WRITE, &res)) {
+			t->next_blocked = blocked;
+			blocked = t;
+			continue;
+		}
+		t->state = THREAD_RUNNING;
+		seL4_Send(t->blocked_reply, seL4_MessageInfo_new(0, 0, 0, 0));
+		cspace_release(t->blocked_reply);
+		t->blocked_reply = 0;
+	}
+}

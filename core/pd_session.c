@@ -1,0 +1,309 @@
+/* The PD service. */
+#include "pd_session.h"
+#include "core.h"
+#include "cpu_session.h"
+#include <base/string.h>
+#include <genode/layout.h>
+#include <genode/pd_session.h>
+#include <sim/layout.h>
+
+/* What a PD costs: PML4, CSpace CNode, VM CNode, and bookkeeping. */
+#define VM_CNODE_BITS 12
+#define PD_RAM_COST                                                                                \
+	(seL4_PageSize + (1ul << (GENODE_PD_CNODE_BITS + seL4_SlotBits)) +                         \
+	 (1ul << (VM_CNODE_BITS + seL4_SlotBits)) + 4 * seL4_PageSize)
+
+struct pd_session *all_pds;
+
+static int pd_create(struct core_session *s, const char *args);
+static void pd_destroy(struct core_session *s);
+
+RPC_SERVER(pd_session_interface, PD_SESSION_RPC);
+
+const struct core_service pd_service = {
+    .name = "PD",
+    .ram_cost = PD_RAM_COST,
+    .cap_cost = 4,
+    .create = pd_create,
+    .destroy = pd_destroy,
+    .iface = &pd_session_interface,
+    .size = sizeof(struct pd_session),
+};
+
+struct pd_session *pd_of_session(struct core_session *s)
+{
+	return s && s->service == &pd_service ? (struct pd_session *)s : 0;
+}
+
+seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4_Word badge)
+{
+	seL4_CNode_Delete(pd->cnode, slot, GENODE_PD_CNODE_BITS);
+	if (badge)
+		return seL4_CNode_Mint(pd->cnode, slot, GENODE_PD_CNODE_BITS, core_cspace, cap,
+				       CORE_DEPTH, seL4_AllRights, badge);
+	return seL4_CNode_Copy(pd->cnode, slot, GENODE_PD_CNODE_BITS, core_cspace, cap, CORE_DEPTH,
+			       seL4_AllRights);
+}
+
+static seL4_CPtr new_object(seL4_Word type, unsigned bits, unsigned order, struct ut_block **ut)
+{
+	seL4_CPtr sel = cspace_alloc();
+	*ut = sel ? untyped_alloc(order) : 0;
+	if (!*ut || untyped_retype(*ut, type, bits, sel, 1) != seL4_NoError) {
+		untyped_free(*ut);
+		*ut = 0;
+		cspace_free(sel);
+		return 0;
+	}
+	return sel;
+}
+
+static int pd_create(struct core_session *s, const char *args)
+{
+	(void)args;
+	struct pd_session *pd = (struct pd_session *)s;
+	pd->pml4 = new_object(seL4_X64_PML4Object, 0, seL4_PML4Bits, &pd->pml4_ut);
+	pd->cnode = new_object(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
+			       GENODE_PD_CNODE_BITS + seL4_SlotBits, &pd->cnode_ut);
+	if (!pd->pml4 || !pd->cnode ||
+	    seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pd->pml4) != seL4_NoError)
+		goto fail;
+	if (!vm_space_init(&pd->vs, pd->pml4, VM_CNODE_BITS))
+		goto fail;
+	pd->address_space = rm_create(SIM_USER_TOP, &s->account, false);
+	pd->stack_area = rm_create(GENODE_STACK_AREA_SIZE, &s->account, true);
+	if (!pd->address_space || !pd->stack_area)
+		goto fail;
+	pd->address_space->vs = &pd->vs;
+	unsigned long at;
+	if (rm_attach(pd->address_space, 0, SIM_USER_BASE, 0, true, 0, false, false, &at) ||
+	    rm_attach(pd->address_space, pd->stack_area->ds, 0, 0, true, GENODE_STACK_AREA_BASE,
+		      false, true, &at))
+		goto fail;
+	/* the component's handle on its own CSpace: a slot index resolves with depth 64 */
+	if (pd_install(pd, GENODE_SEL_CNODE, pd->cnode,
+		       seL4_CNode_CapData_new(0, 64 - GENODE_PD_CNODE_BITS).words[0]))
+		goto fail;
+	pd->next = all_pds;
+	all_pds = pd;
+	return RPC_OK;
+fail:
+	pd_destroy(s);
+	return untyped_avail() < PD_RAM_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
+}
+
+static void pd_destroy(struct core_session *s)
+{
+	struct pd_session *pd = (struct pd_session *)s;
+	for (struct pd_session **p = &all_pds; *p; p = &(*p)->next)
+		if (*p == pd) {
+			*p = pd->next;
+			break;
+		}
+	while (pd->threads)
+		cpu_thread_destroy(pd->threads);
+	size_t i = 0;
+	unsigned long badge, sel;
+	while (umap_next(&pd->rpc_caps, &i, &badge, &sel)) {
+		seL4_CNode_Revoke(core_cspace, sel, CORE_DEPTH);
+		cspace_release(sel);
+		account_release(&s->account, 0, 1);
+	}
+	umap_clear(&pd->rpc_caps);
+	while (pd->contexts) {
+		signal_context_destroy(pd->contexts);
+		account_release(&s->account, 0, 1);
+	}
+	while (pd->dataspaces) {
+		struct dataspace *ds = pd->dataspaces;
+		pd->dataspaces = ds->next;
+		ds_destroy(ds);
+	}
+	rm_destroy(pd->stack_area);
+	rm_destroy(pd->address_space);
+	if (pd->vs.cnode)
+		vm_space_destroy(&pd->vs);
+	cspace_release(pd->signal_ntfn);
+	/* deleting the CNode and the PML4 ends the PD's process */
+	if (pd->cnode_ut)
+		untyped_free(pd->cnode_ut), cspace_free(pd->cnode);
+	if (pd->pml4_ut)
+		untyped_free(pd->pml4_ut), cspace_free(pd->pml4);
+}
+
+/* --- RPC interface ------------------------------------------------------ */
+
+int serve_pd_session_alloc(void *obj, const struct pd_alloc_args *in, struct pd_alloc_result *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)cap_in;
+	struct pd_session *pd = obj;
+	int err;
+	struct dataspace *ds = ds_alloc_ram(in->size, &pd->s.account, &err);
+	if (!ds)
+		return err;
+	ds->next = pd->dataspaces;
+	pd->dataspaces = ds;
+	out->size = ds->size;
+	*cap_out = ds->obj.cap;
+	return RPC_OK;
+}
+
+int serve_pd_session_free(void *obj, const struct rpc_none *in, struct rpc_none *out,
+			  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	struct pd_session *pd = obj;
+	struct dataspace *ds = obj_arg(cap_in, &dataspace_interface);
+	for (struct dataspace **p = &pd->dataspaces; ds && *p; p = &(*p)->next)
+		if (*p == ds) {
+			*p = ds->next;
+			ds_destroy(ds);
+			return RPC_OK;
+		}
+	return RPC_INVALID_DATASPACE;
+}
+
+int serve_pd_session_quota(void *obj, const struct rpc_none *in, struct pd_quota_result *out,
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)cap_in, (void)cap_out;
+	struct pd_session *pd = obj;
+	out->ram_quota = pd->s.account.ram_quota;
+	out->ram_used = pd->s.account.ram_used;
+	out->cap_quota = pd->s.account.cap_quota;
+	out->cap_used = pd->s.account.cap_used;
+	return RPC_OK;
+}
+
+int serve_pd_session_transfer_quota(void *obj, const struct pd_transfer_args *in,
+				    struct rpc_none *out, struct rpc_cap_arg *cap_in,
+				    seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_out;
+	struct pd_session *from = obj, *to = obj_arg(cap_in, &pd_session_interface);
+	if (!to)
+		return RPC_INVALID_OBJECT;
+	if (!account_transfer(&from->s.account, &to->s.account, in->ram, in->caps))
+		return in->ram > from->s.account.ram_quota - from->s.account.ram_used
+			   ? RPC_OUT_OF_RAM
+			   : RPC_OUT_OF_CAPS;
+	return RPC_OK;
+}
+
+int serve_pd_session_address_space(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in;
+	*cap_out = ((struct pd_session *)obj)->address_space->obj.cap;
+	return RPC_OK;
+}
+
+int serve_pd_session_stack_area(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in;
+	*cap_out = ((struct pd_session *)obj)->stack_area->obj.cap;
+	return RPC_OK;
+}
+
+int serve_pd_session_assign_parent(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	struct pd_session *pd = obj;
+	if (!cap_in->present)
+		return RPC_INVALID_ARGS;
+	seL4_CPtr cap = cap_in->local
+			    ? obj_lookup(cap_in->badge) ? obj_lookup(cap_in->badge)->cap : 0
+			    : cap_in->sel;
+	if (!cap || pd_install(pd, GENODE_SEL_PARENT, cap, 0) != seL4_NoError)
+		return RPC_INVALID_ARGS;
+	return RPC_OK;
+}
+
+int serve_pd_session_alloc_rpc_cap(void *obj, const struct pd_rpc_cap_args *in,
+				   struct pd_rpc_cap_result *out, struct rpc_cap_arg *cap_in,
+				   seL4_CPtr *cap_out)
+{
+	(void)cap_in;
+	struct pd_session *pd = obj;
+	struct cpu_thread *t = pd->threads;
+	while (t && t->slot != in->thread_slot)
+		t = t->next_in_pd;
+	if (!t)
+		return RPC_INVALID_ARGS;
+	if (!account_charge(&pd->s.account, 0, 1))
+		return RPC_OUT_OF_CAPS;
+	seL4_Word badge = badge_alloc();
+	seL4_CPtr sel = badge ? cspace_alloc() : 0;
+	if (!sel ||
+	    seL4_CNode_Mint(core_cspace, sel, CORE_DEPTH, core_cspace, t->ep, CORE_DEPTH,
+			    seL4_AllRights, badge) != seL4_NoError ||
+	    !umap_put(&pd->rpc_caps, badge, sel)) {
+		cspace_release(sel);
+		account_release(&pd->s.account, 0, 1);
+		return RPC_OUT_OF_METADATA;
+	}
+	out->badge = badge;
+	*cap_out = sel;
+	return RPC_OK;
+}
+
+int serve_pd_session_free_rpc_cap(void *obj, const struct pd_badge_args *in, struct rpc_none *out,
+				  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct pd_session *pd = obj;
+	unsigned long sel;
+	if (!umap_del(&pd->rpc_caps, in->badge, &sel))
+		return RPC_INVALID_ARGS;
+	seL4_CNode_Revoke(core_cspace, sel, CORE_DEPTH);
+	cspace_release(sel);
+	account_release(&pd->s.account, 0, 1);
+	return RPC_OK;
+}
+
+int serve_pd_session_alloc_context(void *obj, const struct pd_context_args *in,
+				   struct rpc_none *out, struct rpc_cap_arg *cap_in,
+				   seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in;
+	struct pd_session *pd = obj;
+	if (!account_charge(&pd->s.account, 0, 1))
+		return RPC_OUT_OF_CAPS;
+	struct signal_context *c = signal_context_create(pd, in->imprint);
+	if (!c) {
+		account_release(&pd->s.account, 0, 1);
+		return RPC_OUT_OF_METADATA;
+	}
+	*cap_out = c->obj.cap;
+	return RPC_OK;
+}
+
+int serve_pd_session_free_context(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	struct pd_session *pd = obj;
+	struct signal_context *c = obj_arg(cap_in, &signal_context_interface);
+	if (!c || c->receiver != pd)
+		return RPC_INVALID_ARGS;
+	signal_context_destroy(c);
+	account_release(&pd->s.account, 0, 1);
+	return RPC_OK;
+}
+
+int serve_pd_session_pending_signal(void *obj, const struct rpc_none *in,
+				    struct pd_signal_result *out, struct rpc_cap_arg *cap_in,
+				    seL4_CPtr *cap_out)
+{
+	(void)in, (void)cap_in, (void)cap_out;
+	unsigned long count;
+	struct signal_context *c = signal_next_pending(obj, &count);
+	if (c) {
+		out->imprint = c->imprint;
+		out->count = count;
+	}
+	return RPC_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * PD sessions: a protection domain (VSpace root, CSpace CNode, vm_space,
+ * address space and stack area region maps) with its RAM and capability
+ * account, the dataspaces allocated from it, the RPC capabilities minted
+ * for its entrypoints and its signal contexts.
+ */
+#pragma once
+
+#include "region_map.h"
+#include "session.h"
+#include "signal.h"
+#include "umap.h"
+
+struct cpu_thread;
+
+struct pd_session {
+	struct core_session s;
+	seL4_CPtr pml4, cnode; /* core's capabilities */
+	struct ut_block *pml4_ut, *cnode_ut;
+	struct vm_space vs;
+	struct region_map *address_space, *stack_area;
+	struct dataspace *dataspaces;
+	struct signal_context *contexts, *pending;
+	seL4_CPtr signal_ntfn; /* badged capability to the signal thread's notification */
+	struct umap rpc_caps;  /* badge -> core slot of the minted capability */
+	struct cpu_thread *threads;
+	unsigned long faults;	 /* page faults resolved */
+	bool dead;		 /* the PD process is gone */
+	struct pd_session *next; /* all PDs */
+};
+
+extern const struct rpc_interface pd_session_interface;
+extern struct pd_session *all_pds;
+
+/* Put a capability of core's into a slot of the PD's CSpace. */
+seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4_Word badge);
+/* A PD session core creates for itself as parent (init's environment). */
+struct pd_session *pd_of_session(struct core_session *s);

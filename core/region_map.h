@@ -1,0 +1,55 @@
+/*
+ * Region maps: which dataspace is attached where. A PD's address space is a
+ * region map bound to its vm_space; a managed dataspace's region map is
+ * attached inside others, and what it maps shows wherever it is attached.
+ * The pager resolves faults by walking these maps.
+ */
+#pragma once
+
+#include "dataspace.h"
+#include "vm_space.h"
+
+struct region {
+	unsigned long base, size, offset;
+	struct dataspace *ds; /* NULL: reserved, never resolves */
+	bool writeable, executable;
+	struct region_map *rm;
+	struct region *next;	/* in rm, sorted by base */
+	struct region *ds_next; /* in ds->attachments */
+};
+
+struct region_map {
+	struct core_obj obj;
+	unsigned long size;
+	struct region *regions;
+	struct vm_space *vs;	 /* set for a PD's address space */
+	struct dataspace *ds;	 /* set for a managed region map */
+	struct account *account; /* pays for the region records */
+	seL4_Word fault_sigh;	 /* signal context badge */
+	unsigned long fault_type, fault_addr;
+	struct region_map *next; /* in the owning session's list */
+};
+
+struct region_map *rm_create(unsigned long size, struct account *account, bool managed);
+void rm_destroy(struct region_map *rm);
+
+/* Attach; returns an rpc_error and the address. ds NULL with use_at reserves the range. */
+int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, unsigned long offset,
+	      bool use_at, unsigned long at, bool executable, bool writeable, unsigned long *addr);
+int rm_detach(struct region_map *rm, unsigned long addr);
+void rm_detach_region(struct region *r);
+
+/* What backs addr in rm: a frame to map at *map_addr (in rm's coordinates). */
+struct rm_resolution {
+	seL4_CPtr frame;
+	unsigned bits;
+	unsigned long map_addr;
+	bool writeable;
+	/* on failure: the region map where resolution failed and the address there */
+	struct region_map *fault_rm;
+	unsigned long fault_addr;
+	const char *reason;
+};
+bool rm_resolve(struct region_map *rm, unsigned long addr, bool write, struct rm_resolution *res);
+
+extern const struct rpc_interface region_map_interface;

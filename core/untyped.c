@@ -1,0 +1,195 @@
+/* The buddy system of untyped blocks behind core's physical-memory allocator. */
+#include "untyped.h"
+#include "core.h"
+#include "cspace.h"
+
+#define MIN_ORDER seL4_PageBits
+#define MAX_ORDER 47
+
+static struct ut_block *free_list[MAX_ORDER + 1];
+static unsigned long avail, in_use;
+
+/* Block records: a static pool at boot, refilled from core's heap later. */
+static struct ut_block boot_pool[4096];
+static unsigned boot_used;
+static struct ut_block *spare;
+static unsigned spare_count;
+static bool refilling;
+
+static struct ut_block *record(void)
+{
+	if (spare_count < 64 && !refilling &&
+	    boot_used == sizeof(boot_pool) / sizeof(boot_pool[0])) {
+		refilling = true;
+		struct ut_block *chunk = core_zalloc(256 * sizeof(*chunk));
+		refilling = false;
+		for (unsigned i = 0; chunk && i < 256; i++) {
+			chunk[i].next = spare;
+			spare = &chunk[i];
+			spare_count++;
+		}
+	}
+	struct ut_block *b;
+	if (spare) {
+		b = spare;
+		spare = b->next;
+		spare_count--;
+	} else if (boot_used < sizeof(boot_pool) / sizeof(boot_pool[0])) {
+		b = &boot_pool[boot_used++];
+	} else {
+		return 0;
+	}
+	*b = (struct ut_block){0};
+	return b;
+}
+
+static void drop_record(struct ut_block *b)
+{
+	b->next = spare;
+	spare = b;
+	spare_count++;
+}
+
+static void push(struct ut_block *b)
+{
+	b->state = UT_FREE;
+	b->prev = 0;
+	b->next = free_list[b->order];
+	if (b->next)
+		b->next->prev = b;
+	free_list[b->order] = b;
+}
+
+static void unlink(struct ut_block *b)
+{
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		free_list[b->order] = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	b->next = b->prev = 0;
+}
+
+void untyped_init(const seL4_BootInfo *bi)
+{
+	seL4_Word n = bi->untyped.end - bi->untyped.start;
+	for (seL4_Word i = 0; i < n; i++) {
+		const seL4_UntypedDesc *d = &bi->untypedList[i];
+		if (d->isDevice || d->sizeBits < MIN_ORDER || d->sizeBits > MAX_ORDER)
+			continue;
+		struct ut_block *b = record();
+		if (!b)
+			break;
+		b->paddr = d->paddr;
+		b->order = d->sizeBits;
+		b->sel = bi->untyped.start + i;
+		push(b);
+		avail += 1ul << d->sizeBits;
+	}
+}
+
+seL4_Error untyped_retype(struct ut_block *b, seL4_Word type, seL4_Word size_bits, seL4_CPtr first,
+			  unsigned count)
+{
+	seL4_Word entry = first >> CORE_NODE_BITS, slot = first & ((1u << CORE_NODE_BITS) - 1);
+	if (!cspace_switched())
+		return seL4_Untyped_Retype(b->sel, type, size_bits, seL4_CapInitThreadCNode, 0, 0,
+					   slot, count);
+	return seL4_Untyped_Retype(b->sel, type, size_bits, core_cspace, entry,
+				   CORE_DEPTH - CORE_NODE_BITS, slot, count);
+}
+
+/* Split b into two halves, the children of b; returns the lower one. */
+static struct ut_block *split(struct ut_block *b)
+{
+	struct ut_block *lo = record(), *hi = record();
+	seL4_CPtr sel = cspace_alloc_range(2);
+	if (!lo || !hi || !sel ||
+	    untyped_retype(b, seL4_UntypedObject, b->order - 1u, sel, 2) != seL4_NoError) {
+		if (lo)
+			drop_record(lo);
+		if (hi)
+			drop_record(hi);
+		if (sel)
+			cspace_free_range(sel, 2);
+		return 0;
+	}
+	b->state = UT_SPLIT;
+	*lo = (struct ut_block){
+	    .paddr = b->paddr, .order = (unsigned char)(b->order - 1), .sel = sel, .parent = b};
+	*hi = *lo;
+	hi->paddr += 1ul << lo->order;
+	hi->sel = sel + 1;
+	push(hi);
+	return lo;
+}
+
+struct ut_block *untyped_alloc(unsigned order)
+{
+	if (order < MIN_ORDER || order > MAX_ORDER)
+		return 0;
+	unsigned o = order;
+	while (o <= MAX_ORDER && !free_list[o])
+		o++;
+	if (o > MAX_ORDER)
+		return 0;
+	struct ut_block *b = free_list[o];
+	unlink(b);
+	while (b->order > order) {
+		struct ut_block *lo = split(b);
+		if (!lo) {
+			push(b);
+			return 0;
+		}
+		b = lo;
+	}
+	b->state = UT_USED;
+	avail -= 1ul << order;
+	in_use += 1ul << order;
+	return b;
+}
+
+/* The other half of b's parent, found on the free list of b's order. */
+static struct ut_block *free_buddy(struct ut_block *b)
+{
+	unsigned long addr = b->paddr ^ (1ul << b->order);
+	for (struct ut_block *f = free_list[b->order]; f; f = f->next)
+		if (f->paddr == addr && f->parent == b->parent)
+			return f;
+	return 0;
+}
+
+void untyped_free(struct ut_block *b)
+{
+	if (!b || b->state != UT_USED)
+		return;
+	seL4_CNode_Revoke(core_cspace, b->sel, CORE_DEPTH);
+	avail += 1ul << b->order;
+	in_use -= 1ul << b->order;
+	for (;;) {
+		struct ut_block *buddy = b->parent ? free_buddy(b) : 0;
+		if (!buddy) {
+			push(b);
+			return;
+		}
+		unlink(buddy);
+		struct ut_block *parent = b->parent;
+		seL4_CPtr first = b->sel < buddy->sel ? b->sel : buddy->sel;
+		seL4_CNode_Revoke(core_cspace, parent->sel, CORE_DEPTH);
+		cspace_free_range(first, 2);
+		drop_record(b);
+		drop_record(buddy);
+		b = parent;
+	}
+}
+
+unsigned long untyped_avail(void)
+{
+	return avail;
+}
+
+unsigned long untyped_in_use(void)
+{
+	return in_use;
+}

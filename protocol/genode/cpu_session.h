@@ -1,0 +1,37 @@
+/* CPU: threads in a PD, created and controlled by whoever holds the session. */
+#pragma once
+
+#include <genode/rpc.h>
+
+#define GENODE_THREAD_NAME_MAX 64
+
+struct cpu_create_thread_args {
+	seL4_Word utcb;	    /* IPC buffer address: GENODE_UTCB_OF(stack-area slot) */
+	seL4_Word priority; /* logical priority within the session, 0..65535, 0 highest */
+	char name[GENODE_THREAD_NAME_MAX];
+};
+
+/* create_thread takes the PD session capability and returns the thread capability. */
+#define CPU_SESSION_RPC(M)                                                                         \
+	M(cpu_session, create_thread, 1, struct cpu_create_thread_args, struct rpc_none)           \
+	M(cpu_session, kill_thread, 2, struct rpc_none, struct rpc_none)                           \
+	M(cpu_session, exception_sigh, 3, struct rpc_none, struct rpc_none)
+
+struct cpu_thread_start_args {
+	seL4_Word ip, sp;
+};
+enum cpu_thread_state_type {
+	THREAD_RUNNING = 0,
+	THREAD_PAUSED = 1,
+	THREAD_FAULTED = 2, /* an unresolved page fault or an exception */
+	THREAD_DEAD = 3	    /* its PD process is gone */
+};
+struct cpu_thread_state {
+	seL4_Word state, ip, sp, fault_addr, fault_type, exception;
+};
+
+#define CPU_THREAD_RPC(M)                                                                          \
+	M(cpu_thread, start, 1, struct cpu_thread_start_args, struct rpc_none)                     \
+	M(cpu_thread, pause, 2, struct rpc_none, struct rpc_none)                                  \
+	M(cpu_thread, resume, 3, struct rpc_none, struct rpc_none)                                 \
+	M(cpu_thread, state, 4, struct rpc_none, struct cpu_thread_state)

@@ -1,0 +1,45 @@
+/*
+ * How core lays out every component it creates: the stack area (one slot
+ * per thread, the IPC buffer at the top of each slot), the slots core fills
+ * in each component's CSpace, and the thread-start convention.
+ */
+#pragma once
+
+/*
+ * Stack area: slot i holds thread i's stack (attached by the component into
+ * the stack-area region map) and, in its last page, the thread's IPC buffer
+ * (mapped by core when the thread is created). Slot 0 is the main thread's;
+ * its stack lives in the binary's bss, only its IPC buffer is used.
+ */
+#define GENODE_STACK_AREA_BASE 0x40000000ul
+#define GENODE_STACK_SLOT_SIZE 0x100000ul
+#define GENODE_MAX_THREADS     256
+#define GENODE_STACK_AREA_SIZE (GENODE_STACK_SLOT_SIZE * GENODE_MAX_THREADS)
+#define GENODE_UTCB_OF(slot)                                                                       \
+	(GENODE_STACK_AREA_BASE + ((unsigned long)(slot) + 1) * GENODE_STACK_SLOT_SIZE - 0x1000ul)
+#define GENODE_MAIN_UTCB GENODE_UTCB_OF(0)
+
+/*
+ * A component's CSpace: one CNode of 2^GENODE_PD_CNODE_BITS slots (guard
+ * 64 - bits, so a CPtr is the slot index). Slots below GENODE_PD_CORE_SLOTS
+ * are filled by core; the rest the component manages itself.
+ */
+#define GENODE_PD_CNODE_BITS 12
+#define GENODE_PD_CORE_SLOTS 1024
+#define GENODE_SEL_CNODE     1 /* the component's own CNode */
+#define GENODE_SEL_PARENT    2 /* the parent capability (assign_parent) */
+#define GENODE_SEL_THREAD0   16
+/* Per thread (by stack-area slot): its endpoint, its notification, its fault endpoint. */
+#define GENODE_SEL_THREAD_EP(slot)    (GENODE_SEL_THREAD0 + 3 * (slot))
+#define GENODE_SEL_THREAD_NTFN(slot)  (GENODE_SEL_THREAD0 + 3 * (slot) + 1)
+#define GENODE_SEL_THREAD_FAULT(slot) (GENODE_SEL_THREAD0 + 3 * (slot) + 2)
+
+/*
+ * A thread's notification is bound to it, so a Recv on its endpoint also
+ * returns when the notification is signalled. Core signals with badges that
+ * have this bit set; RPC badges never have it.
+ */
+#define GENODE_SIGNAL_BADGE (1ul << 62)
+
+/* Badges of RPC objects stay below this bound (core allocates them). */
+#define GENODE_BADGE_LIMIT (1ul << 48)

@@ -1,0 +1,62 @@
+/*
+ * PD: a protection domain, its RAM and capability accounts, its address
+ * space and stack area (region maps), the RPC capabilities and signal
+ * contexts of its objects.
+ */
+#pragma once
+
+#include <genode/rpc.h>
+
+struct pd_alloc_args {
+	seL4_Word size;
+};
+struct pd_alloc_result {
+	seL4_Word size;
+};
+struct pd_quota_result {
+	seL4_Word ram_quota, ram_used, cap_quota, cap_used;
+};
+struct pd_transfer_args {
+	seL4_Word ram, caps; /* to the PD whose session capability is the argument */
+};
+struct pd_rpc_cap_args {
+	seL4_Word thread_slot; /* whose endpoint the capability names */
+};
+struct pd_rpc_cap_result {
+	seL4_Word badge;
+};
+struct pd_badge_args {
+	seL4_Word badge;
+};
+struct pd_context_args {
+	seL4_Word imprint; /* returned with each delivery, the component's handler */
+};
+struct pd_signal_result {
+	seL4_Word imprint, count; /* count 0: nothing pending */
+};
+
+/*
+ * alloc returns a RAM dataspace capability; free, transfer_quota and
+ * assign_parent take a capability argument; address_space, stack_area,
+ * alloc_rpc_cap and alloc_context return one.
+ */
+#define PD_SESSION_RPC(M)                                                                          \
+	M(pd_session, alloc, 1, struct pd_alloc_args, struct pd_alloc_result)                      \
+	M(pd_session, free, 2, struct rpc_none, struct rpc_none)                                   \
+	M(pd_session, quota, 3, struct rpc_none, struct pd_quota_result)                           \
+	M(pd_session, transfer_quota, 4, struct pd_transfer_args, struct rpc_none)                 \
+	M(pd_session, address_space, 5, struct rpc_none, struct rpc_none)                          \
+	M(pd_session, stack_area, 6, struct rpc_none, struct rpc_none)                             \
+	M(pd_session, assign_parent, 7, struct rpc_none, struct rpc_none)                          \
+	M(pd_session, alloc_rpc_cap, 8, struct pd_rpc_cap_args, struct pd_rpc_cap_result)          \
+	M(pd_session, free_rpc_cap, 9, struct pd_badge_args, struct rpc_none)                      \
+	M(pd_session, alloc_context, 10, struct pd_context_args, struct rpc_none)                  \
+	M(pd_session, free_context, 11, struct rpc_none, struct rpc_none)                          \
+	M(pd_session, pending_signal, 12, struct rpc_none, struct pd_signal_result)
+
+/* A signal context: submitting it counts a signal for its receiver. */
+struct signal_submit_args {
+	seL4_Word count;
+};
+#define SIGNAL_CONTEXT_RPC(M)                                                                      \
+	M(signal_context, submit, 1, struct signal_submit_args, struct rpc_none)
