@@ -40,7 +40,7 @@ RUNTIME_BASE   := 0x7e8000000000
 COMPONENT_BASE := 0x1000000
 
 .PHONY: all deps run test bench soak clean format
-all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(COMPONENTS) $(TEST_BINS)
+all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(TEST_BINS)
 
 deps:
 	@scripts/install-deps
@@ -175,13 +175,18 @@ $(eval $(call component,init,$(wildcard components/init/*.c)))
 $(eval $(call component,test-printf,components/test/printf.c))
 $(eval $(call component,test-log,components/test/log.c))
 $(eval $(call component,dummy,$(wildcard components/dummy/*.c)))
-COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy
+$(eval $(call component,test-thread,components/test/thread.c))
+$(eval $(call component,test-rm,components/test/rm.c))
+$(eval $(call component,test-pit,components/test/pit.c))
+COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
+	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit
+all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
 TEST_BINS  := $(BIN)/test-hello $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
 	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
-	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root
+	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root $(BIN)/bench-boot
 
 $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
 	@mkdir -p $(@D) $(OBJ)/unit
@@ -190,6 +195,11 @@ $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
 		-MF $(OBJ)/unit/$*.d -MT $@ -o $@ $< $(filter %.o,$^) $(HOST_LIBS)
 
 $(BIN)/bench-kernel: tests/bench/kernel.c
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+
+$(BIN)/bench-boot: tests/bench/boot.c
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
@@ -204,6 +214,7 @@ test: all
 
 bench: all
 	$(BIN)/bench-kernel
+	$(BIN)/bench-boot
 
 soak: all
 	tests/soak.sh

@@ -95,6 +95,9 @@ fail:
 static void pd_destroy(struct core_session *s)
 {
 	struct pd_session *pd = (struct pd_session *)s;
+	if (core_verbose && pd->pml4)
+		core_log("core: PD '%s' closed: %lu page faults resolved, %lu KiB mapped\n",
+			 s->label, pd->faults, pd->vs.mapped_bytes >> 10);
 	for (struct pd_session **p = &all_pds; *p; p = &(*p)->next)
 		if (*p == pd) {
 			*p = pd->next;

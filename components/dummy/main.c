@@ -13,6 +13,7 @@
 #include <base/string.h>
 #include <base/xml.h>
 #include <component/clients.h>
+#include <component/connection.h>
 #include <component/env.h>
 #include <component/log.h>
 
@@ -104,18 +105,14 @@ static bool run(struct env *env, const struct xml_node *list, int depth)
 
 void component_construct(struct env *env)
 {
-	seL4_CPtr rom, ds;
-	const char *text;
-	struct rom_dataspace_result r = {0};
-	if (env_session(env, "ROM", "label=\"config\", ram_quota=4096, cap_quota=2", &rom, 0) ||
-	    rom_session_dataspace(rom, 0, &r, 0, &ds) ||
-	    env_attach(env, ds, 0, 0, false, (void **)&text)) {
+	struct rom_connection rom;
+	if (rom_connect(env, "config", &rom)) {
 		error("no config");
 		return;
 	}
 	struct xml_node config;
 	struct xml_error e;
-	if (!xml_parse(text, r.size, &config, &e)) {
+	if (!xml_parse(rom.text, rom.size, &config, &e)) {
 		error("config: line %u, column %u: %s", e.line, e.column, e.message);
 		return;
 	}

@@ -39,7 +39,6 @@ struct child {
 
 struct init {
 	struct env *env;
-	seL4_CPtr config_ds;
 	const char *config_text;
 	unsigned long config_size;
 	struct xml_node config;

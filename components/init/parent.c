@@ -159,16 +159,21 @@ int serve_parent_upgrade(void *obj, const struct parent_upgrade_args *in, struct
 	(void)out, (void)cap_in, (void)cap_out;
 	struct child *c = obj;
 	struct child_session *s = *find(c, in->id);
-	if (!s || !s->parent_id)
+	/* environment sessions are init's sessions at its parent, paid by the child */
+	seL4_Word parent_id = in->id == PARENT_ENV_CPU ? c->cpu_id
+			      : in->id == PARENT_ENV_LOG ? c->log_id
+			      : s			 ? s->parent_id
+							 : 0;
+	if (!parent_id)
 		return RPC_INVALID_ARGS;
 	char args[GENODE_SESSION_ARGS_MAX];
 	strlcpy(args, in->args, sizeof(args));
 	struct pd_transfer_args t = {session_arg_ulong(args, "ram_quota", 0),
 				     session_arg_ulong(args, "cap_quota", 0)};
 	int err = pd_session_transfer_quota(c->pd, &t, 0, init.env->pd, 0);
-	if (!err && (err = env_upgrade(init.env, s->parent_id, args)))
+	if (!err && (err = env_upgrade(init.env, parent_id, args)))
 		pd_session_transfer_quota(init.env->pd, &t, 0, c->pd, 0);
-	if (!err) {
+	if (!err && s) {
 		s->ram += t.ram;
 		s->caps += t.caps;
 	}

@@ -443,8 +443,7 @@ struct pd_proc *boot_system(const struct boot_args *a)
 		return NULL;
 
 	struct vspace *vs = thread_vspace(t);
-	/* The root task's process keeps the name the kernel gives it. */
-	vs->named = true;
+	/* "roottask" until the root task names its thread (core calls itself "core"). */
 	strcpy(vs->name, "roottask");
 	vs->proc = pd_proc_create(vs->name);
 	if (!vs->proc)

@@ -20,7 +20,7 @@ hello_run() {
 	pd=$(pd_pids)
 	check "${tag}one_pd_process" test "$(echo "$pd" | wc -w)" = 1
 	check "${tag}pd_confined" confined "$pd"
-	check "${tag}pd_process_name" test "$(ps -o args= -p "$pd")" = "[sim] roottask"
+	check "${tag}pd_process_name" test "$(ps -o args= -p "$pd")" = "[sim] test-hello"
 	check "${tag}thread_named" grep -qx test-hello /proc/"$pd"/task/*/comm
 
 	# Suspended for good: neither the PD nor kernel-sim burns CPU time.

@@ -59,7 +59,7 @@ fi
 
 if attempt execve "touch $TMP/execve/ran" 59; then
 	check execve_nothing_ran test ! -e "$TMP/execve/ran"
-	check execve_same_program test "$(ps -o args= -p "$PD")" = "[sim] roottask"
+	check execve_same_program test "$(ps -o args= -p "$PD")" = "[sim] test-hostile"
 	finish execve
 fi
 

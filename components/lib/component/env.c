@@ -3,6 +3,9 @@
 #include <base/string.h>
 #include <component/clients.h>
 #include <component/env.h>
+#include <component/thread.h>
+
+static struct lock heap_lock;
 
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id)
@@ -80,17 +83,25 @@ unsigned long ds_size(seL4_CPtr ds)
 
 void *malloc(size_t size)
 {
-	return heap_alloc(&genode_env()->heap, size);
+	lock_acquire(&heap_lock);
+	void *p = heap_alloc(&genode_env()->heap, size);
+	lock_release(&heap_lock);
+	return p;
 }
 
 void *calloc(size_t n, size_t size)
 {
 	if (size && n > (size_t)-1 / size)
 		return 0;
-	return heap_zalloc(&genode_env()->heap, n * size);
+	lock_acquire(&heap_lock);
+	void *p = heap_zalloc(&genode_env()->heap, n * size);
+	lock_release(&heap_lock);
+	return p;
 }
 
 void free(void *p)
 {
+	lock_acquire(&heap_lock);
 	heap_free(&genode_env()->heap, p);
+	lock_release(&heap_lock);
 }

@@ -3,6 +3,7 @@
 #include <component/clients.h>
 #include <component/env.h>
 #include <component/log.h>
+#include <component/thread.h>
 #include <stdarg.h>
 
 void log_write(const char *line)
@@ -64,9 +65,14 @@ static void out(char c, void *ctx)
 	}
 }
 
+static struct lock printf_lock;
+
 int vprintf(const char *fmt, va_list ap)
 {
-	return vformat(out, 0, fmt, ap);
+	lock_acquire(&printf_lock);
+	int n = vformat(out, 0, fmt, ap);
+	lock_release(&printf_lock);
+	return n;
 }
 
 int printf(const char *fmt, ...)

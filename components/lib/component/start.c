@@ -8,6 +8,7 @@
 #include <component/entrypoint.h>
 #include <component/env.h>
 #include <component/log.h>
+#include <component/thread.h>
 #include <genode/layout.h>
 
 static struct env env;
@@ -21,8 +22,12 @@ struct env *genode_env(void)
 static unsigned long slot_map[(1u << GENODE_PD_CNODE_BITS) / 64];
 static unsigned slot_hint = GENODE_PD_CORE_SLOTS;
 
+static struct lock slot_lock;
+
 static seL4_CPtr slot_alloc(void)
 {
+	lock_acquire(&slot_lock);
+	seL4_CPtr s = 0;
 	const unsigned n = 1u << GENODE_PD_CNODE_BITS;
 	for (unsigned k = 0; k < n - GENODE_PD_CORE_SLOTS; k++) {
 		unsigned i = slot_hint + k;
@@ -31,16 +36,20 @@ static seL4_CPtr slot_alloc(void)
 		if (!(slot_map[i / 64] >> (i % 64) & 1)) {
 			slot_map[i / 64] |= 1ul << (i % 64);
 			slot_hint = i + 1 < n ? i + 1 : GENODE_PD_CORE_SLOTS;
-			return i;
+			s = i;
+			break;
 		}
 	}
-	return 0;
+	lock_release(&slot_lock);
+	return s;
 }
 
 static void slot_free(seL4_CPtr s)
 {
+	lock_acquire(&slot_lock);
 	if (s >= GENODE_PD_CORE_SLOTS && s < (1u << GENODE_PD_CNODE_BITS))
 		slot_map[s / 64] &= ~(1ul << (s % 64));
+	lock_release(&slot_lock);
 }
 
 static void *heap_more(size_t bytes, void *ctx)

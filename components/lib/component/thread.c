@@ -1,0 +1,123 @@
+/* Component threads: stack-area slots, stacks, CPU-session threads. */
+#include <base/string.h>
+#include <component/clients.h>
+#include <component/thread.h>
+#include <genode/layout.h>
+
+void lock_acquire(struct lock *l)
+{
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
+		seL4_Yield();
+}
+
+void lock_release(struct lock *l)
+{
+	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+}
+
+static struct lock slots_lock;
+static unsigned long slots_used[GENODE_MAX_THREADS / 64] = {1}; /* slot 0: the main thread */
+static seL4_CPtr stack_area;
+
+static unsigned slot_alloc(void)
+{
+	lock_acquire(&slots_lock);
+	unsigned s = 0;
+	for (unsigned i = 1; i < GENODE_MAX_THREADS && !s; i++)
+		if (!(slots_used[i / 64] >> (i % 64) & 1)) {
+			slots_used[i / 64] |= 1ul << (i % 64);
+			s = i;
+		}
+	lock_release(&slots_lock);
+	return s;
+}
+
+static void slot_free(unsigned s)
+{
+	lock_acquire(&slots_lock);
+	slots_used[s / 64] &= ~(1ul << (s % 64));
+	lock_release(&slots_lock);
+}
+
+/* Where a new thread starts: its struct thread lies at the top of its stack. */
+void __thread_trampoline(void);
+__asm__(".text\n"
+	".globl __thread_trampoline\n"
+	"__thread_trampoline:\n"
+	"	mov (%rsp), %rdi\n"
+	"	and $-16, %rsp\n"
+	"	call __thread_entry\n"
+	"	ud2\n");
+
+__attribute__((noreturn, used)) void __thread_entry(struct thread *t)
+{
+	t->entry(t->arg);
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	/* a finished thread waits to be killed by thread_join */
+	for (;;)
+		seL4_Wait(GENODE_SEL_THREAD_NTFN(t->slot), 0);
+}
+
+int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		 void (*entry)(void *), void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	strlcpy(t->name, name, sizeof(t->name));
+	t->entry = entry;
+	t->arg = arg;
+	stack_size = (stack_size + 0xfff) & ~0xffful;
+	if (!stack_size || stack_size > GENODE_STACK_SLOT_SIZE - 0x2000)
+		return RPC_INVALID_ARGS;
+	if (!stack_area && pd_session_stack_area(env->pd, 0, 0, 0, &stack_area))
+		return RPC_UNAVAILABLE;
+	if (!(t->slot = slot_alloc()))
+		return RPC_OUT_OF_METADATA;
+	unsigned long slot_base = (unsigned long)t->slot * GENODE_STACK_SLOT_SIZE;
+	unsigned long utcb = GENODE_UTCB_OF(t->slot);
+	/* the stack ends right below the IPC buffer; below it a guard stays unmapped */
+	int err = env_alloc_ram(env, stack_size, &t->stack_ds);
+	if (!err)
+		err = env_attach_at(env, stack_area, t->stack_ds, stack_size, 0,
+				    slot_base + GENODE_STACK_SLOT_SIZE - 0x1000 - stack_size, false,
+				    true);
+	struct cpu_create_thread_args c = {.utcb = utcb};
+	strlcpy(c.name, name, sizeof(c.name));
+	if (!err)
+		err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);
+	/* the CPU session pays for the thread: upgrade it from our RAM, as Genode does */
+	if (err == RPC_OUT_OF_RAM || err == RPC_OUT_OF_CAPS) {
+		err = env_upgrade(env, PARENT_ENV_CPU, "ram_quota=32768, cap_quota=8");
+		if (!err)
+			err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);
+	}
+	if (!err) {
+		unsigned long sp = utcb - 16;
+		*(struct thread **)sp = t;
+		struct cpu_thread_start_args s = {(seL4_Word)__thread_trampoline, sp};
+		err = cpu_thread_start(t->cap, &s, 0, 0, 0);
+	}
+	if (err)
+		thread_join(env, t);
+	return err;
+}
+
+void thread_join(struct env *env, struct thread *t)
+{
+	while (t->cap && !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+		seL4_Yield();
+	if (t->cap) {
+		cpu_session_kill_thread(env->cpu, 0, 0, t->cap, 0);
+		rpc_cap_release(t->cap);
+		t->cap = 0;
+	}
+	if (t->stack_ds) {
+		struct region_map_addr a = {(unsigned long)t->slot * GENODE_STACK_SLOT_SIZE +
+					    GENODE_STACK_SLOT_SIZE - 0x1000 - 0x1000};
+		region_map_detach(stack_area, &a, 0, 0, 0);
+		env_free_ram(env, t->stack_ds);
+		t->stack_ds = 0;
+	}
+	if (t->slot)
+		slot_free(t->slot);
+	t->slot = 0;
+}
