@@ -160,7 +160,7 @@ int serve_parent_upgrade(void *obj, const struct parent_upgrade_args *in, struct
 	struct child *c = obj;
 	struct child_session *s = *find(c, in->id);
 	/* environment sessions are init's sessions at its parent, paid by the child */
-	seL4_Word parent_id = in->id == PARENT_ENV_CPU ? c->cpu_id
+	seL4_Word parent_id = in->id == PARENT_ENV_CPU	 ? c->cpu_id
 			      : in->id == PARENT_ENV_LOG ? c->log_id
 			      : s			 ? s->parent_id
 							 : 0;

@@ -103,6 +103,20 @@ static seL4_Word debug_kill_pd(struct tcb *t)
 	return 0;
 }
 
+/* SIM_SysDebugPutString: n bytes from the message registers of the IPC buffer. */
+static void debug_put_string(struct tcb *t)
+{
+	seL4_Word n = t->regs.capRegister;
+	seL4_Word *buffer = lookup_ipc_buffer(false, t);
+	if (!buffer || n > seL4_MsgMaxLength * sizeof(seL4_Word)) {
+		user_error("SysDebugPutString: no IPC buffer or too long, ignored");
+		return;
+	}
+	const char *s = (const char *)(buffer + 1);
+	for (seL4_Word i = 0; i < n; i++)
+		console_putchar(s[i]);
+}
+
 static seL4_Word open_fd_count(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -149,6 +163,9 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 	}
 	case SIM_SysDebugKillPD:
 		t->regs.capRegister = debug_kill_pd(t);
+		return;
+	case SIM_SysDebugPutString:
+		debug_put_string(t);
 		return;
 	case SIM_SysDebugHostResources:
 		t->regs.capRegister = open_fd_count();

@@ -31,3 +31,12 @@
  * reaped. Tests compare the two before and after a PD comes and goes.
  */
 #define SIM_SysDebugHostResources (-0x5303l)
+
+/*
+ * SIM_SysDebugPutString: rdi = a length n; the first n bytes of the
+ * message registers in the thread's IPC buffer (from MR0 on, at most
+ * seL4_MsgMaxLength words) go to the console as seL4_DebugPutChar would
+ * print them one by one. One kernel entry per line instead of one per
+ * character: core prints every LOG line of the system.
+ */
+#define SIM_SysDebugPutString (-0x5304l)

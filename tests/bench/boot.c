@@ -144,7 +144,8 @@ int main(int argc, char **argv)
 			total++;
 		char *p = strstr(line, "'init -> test-printf' closed: ");
 		if (p)
-			printf_faults = strtoul(p + strlen("'init -> test-printf' closed: "), 0, 10);
+			printf_faults =
+			    strtoul(p + strlen("'init -> test-printf' closed: "), 0, 10);
 	}
 	if (in)
 		fclose(in);

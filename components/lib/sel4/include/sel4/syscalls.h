@@ -371,6 +371,17 @@ static inline seL4_Word sim_DebugKillPD(seL4_CPtr vspace)
 	return vspace;
 }
 
+/* sel4-sim extension (protocol/sim/debug.h): n bytes to the console in one entry. */
+static inline void sim_DebugPutString(const char *s, seL4_Word n)
+{
+	char *dst = (char *)__sel4_ipc_buffer->msg;
+	if (n > sizeof(__sel4_ipc_buffer->msg))
+		n = sizeof(__sel4_ipc_buffer->msg);
+	for (seL4_Word i = 0; i < n; i++)
+		dst[i] = s[i];
+	sel4_sys_null((seL4_Word)SIM_SysDebugPutString, n);
+}
+
 /* sel4-sim extension: kernel-sim's open fds and unreaped PD processes. */
 static inline void sim_DebugHostResources(seL4_Word *fds, seL4_Word *processes)
 {
