@@ -178,8 +178,10 @@ $(eval $(call component,dummy,$(wildcard components/dummy/*.c)))
 $(eval $(call component,test-thread,components/test/thread.c))
 $(eval $(call component,test-rm,components/test/rm.c))
 $(eval $(call component,test-pit,components/test/pit.c))
+$(eval $(call component,test-iomem,components/test/iomem.c))
 COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
-	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit
+	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit \
+	$(BIN)/test-iomem
 all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------

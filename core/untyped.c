@@ -6,8 +6,17 @@
 #define MIN_ORDER seL4_PageBits
 #define MAX_ORDER 47
 
-static struct ut_block *free_list[MAX_ORDER + 1];
-static unsigned long avail, in_use;
+/* RAM and device memory are separate pools; a block belongs to its root's. */
+struct pool {
+	struct ut_block *free_list[MAX_ORDER + 1];
+	unsigned long avail, in_use;
+};
+static struct pool ram, dev;
+
+static struct pool *pool_of(const struct ut_block *b)
+{
+	return b->device ? &dev : &ram;
+}
 
 /* Block records: a static pool at boot, refilled from core's heap later. */
 static struct ut_block boot_pool[4096];
@@ -52,12 +61,13 @@ static void drop_record(struct ut_block *b)
 
 static void push(struct ut_block *b)
 {
+	struct ut_block **list = &pool_of(b)->free_list[b->order];
 	b->state = UT_FREE;
 	b->prev = 0;
-	b->next = free_list[b->order];
+	b->next = *list;
 	if (b->next)
 		b->next->prev = b;
-	free_list[b->order] = b;
+	*list = b;
 }
 
 static void unlink(struct ut_block *b)
@@ -65,7 +75,7 @@ static void unlink(struct ut_block *b)
 	if (b->prev)
 		b->prev->next = b->next;
 	else
-		free_list[b->order] = b->next;
+		pool_of(b)->free_list[b->order] = b->next;
 	if (b->next)
 		b->next->prev = b->prev;
 	b->next = b->prev = 0;
@@ -76,7 +86,7 @@ void untyped_init(const seL4_BootInfo *bi)
 	seL4_Word n = bi->untyped.end - bi->untyped.start;
 	for (seL4_Word i = 0; i < n; i++) {
 		const seL4_UntypedDesc *d = &bi->untypedList[i];
-		if (d->isDevice || d->sizeBits < MIN_ORDER || d->sizeBits > MAX_ORDER)
+		if (d->sizeBits < MIN_ORDER || d->sizeBits > MAX_ORDER)
 			continue;
 		struct ut_block *b = record();
 		if (!b)
@@ -84,8 +94,9 @@ void untyped_init(const seL4_BootInfo *bi)
 		b->paddr = d->paddr;
 		b->order = d->sizeBits;
 		b->sel = bi->untyped.start + i;
+		b->device = d->isDevice;
 		push(b);
-		avail += 1ul << d->sizeBits;
+		pool_of(b)->avail += 1ul << d->sizeBits;
 	}
 }
 
@@ -100,8 +111,8 @@ seL4_Error untyped_retype(struct ut_block *b, seL4_Word type, seL4_Word size_bit
 				   CORE_DEPTH - CORE_NODE_BITS, slot, count);
 }
 
-/* Split b into two halves, the children of b; returns the lower one. */
-static struct ut_block *split(struct ut_block *b)
+/* Split b into two halves, the children of b: the lower returned, the upper in *upper. */
+static struct ut_block *split(struct ut_block *b, struct ut_block **upper)
 {
 	struct ut_block *lo = record(), *hi = record();
 	seL4_CPtr sel = cspace_alloc_range(2);
@@ -116,45 +127,71 @@ static struct ut_block *split(struct ut_block *b)
 		return 0;
 	}
 	b->state = UT_SPLIT;
-	*lo = (struct ut_block){
-	    .paddr = b->paddr, .order = (unsigned char)(b->order - 1), .sel = sel, .parent = b};
+	*lo = (struct ut_block){.paddr = b->paddr,
+				.order = (unsigned char)(b->order - 1),
+				.sel = sel,
+				.parent = b,
+				.device = b->device};
 	*hi = *lo;
 	hi->paddr += 1ul << lo->order;
 	hi->sel = sel + 1;
-	push(hi);
+	*upper = hi;
 	return lo;
 }
+
+static struct ut_block *carve(struct ut_block *b, unsigned long paddr, unsigned order);
 
 struct ut_block *untyped_alloc(unsigned order)
 {
 	if (order < MIN_ORDER || order > MAX_ORDER)
 		return 0;
 	unsigned o = order;
-	while (o <= MAX_ORDER && !free_list[o])
+	while (o <= MAX_ORDER && !ram.free_list[o])
 		o++;
 	if (o > MAX_ORDER)
 		return 0;
-	struct ut_block *b = free_list[o];
+	struct ut_block *b = ram.free_list[o];
 	unlink(b);
+	return carve(b, b->paddr, order);
+}
+
+/* Split b down to the block of 2^order at paddr, freeing the other halves. */
+static struct ut_block *carve(struct ut_block *b, unsigned long paddr, unsigned order)
+{
 	while (b->order > order) {
-		struct ut_block *lo = split(b);
+		struct ut_block *hi, *lo = split(b, &hi);
 		if (!lo) {
 			push(b);
 			return 0;
 		}
-		b = lo;
+		bool upper = paddr >= hi->paddr;
+		push(upper ? lo : hi);
+		b = upper ? hi : lo;
 	}
 	b->state = UT_USED;
-	avail -= 1ul << order;
-	in_use += 1ul << order;
+	pool_of(b)->avail -= 1ul << order;
+	pool_of(b)->in_use += 1ul << order;
 	return b;
+}
+
+struct ut_block *untyped_alloc_device(unsigned long paddr, unsigned order)
+{
+	if (order < MIN_ORDER || order > MAX_ORDER || paddr & ((1ul << order) - 1))
+		return 0;
+	for (unsigned o = order; o <= MAX_ORDER; o++)
+		for (struct ut_block *b = dev.free_list[o]; b; b = b->next)
+			if (paddr >= b->paddr && paddr - b->paddr < (1ul << b->order)) {
+				unlink(b);
+				return carve(b, paddr, order);
+			}
+	return 0;
 }
 
 /* The other half of b's parent, found on the free list of b's order. */
 static struct ut_block *free_buddy(struct ut_block *b)
 {
 	unsigned long addr = b->paddr ^ (1ul << b->order);
-	for (struct ut_block *f = free_list[b->order]; f; f = f->next)
+	for (struct ut_block *f = pool_of(b)->free_list[b->order]; f; f = f->next)
 		if (f->paddr == addr && f->parent == b->parent)
 			return f;
 	return 0;
@@ -165,8 +202,8 @@ void untyped_free(struct ut_block *b)
 	if (!b || b->state != UT_USED)
 		return;
 	seL4_CNode_Revoke(core_cspace, b->sel, CORE_DEPTH);
-	avail += 1ul << b->order;
-	in_use -= 1ul << b->order;
+	pool_of(b)->avail += 1ul << b->order;
+	pool_of(b)->in_use -= 1ul << b->order;
 	for (;;) {
 		struct ut_block *buddy = b->parent ? free_buddy(b) : 0;
 		if (!buddy) {
@@ -186,10 +223,10 @@ void untyped_free(struct ut_block *b)
 
 unsigned long untyped_avail(void)
 {
-	return avail;
+	return ram.avail;
 }
 
 unsigned long untyped_in_use(void)
 {
-	return in_use;
+	return ram.in_use;
 }

@@ -15,17 +15,21 @@ struct ut_block {
 	unsigned long paddr;
 	unsigned char order;
 	unsigned char state;		       /* UT_FREE, UT_SPLIT, UT_USED */
+	bool device;			       /* I/O memory, not RAM */
 	seL4_CPtr sel;			       /* the untyped capability of this block */
 	struct ut_block *parent, *next, *prev; /* free list */
 };
 
 enum { UT_FREE, UT_SPLIT, UT_USED };
 
-/* Enter the RAM untypeds of the boot info. */
+/* Enter the untypeds of the boot info: RAM and device memory. */
 void untyped_init(const seL4_BootInfo *bi);
 
 /* A block of 2^order bytes (order >= 12), or NULL. */
 struct ut_block *untyped_alloc(unsigned order);
+
+/* The device-memory block of 2^order bytes at paddr (aligned), or NULL if taken. */
+struct ut_block *untyped_alloc_device(unsigned long paddr, unsigned order);
 
 /* Revoke everything created from the block and return it. */
 void untyped_free(struct ut_block *b);

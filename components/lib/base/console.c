@@ -36,15 +36,6 @@ int vprintf(const char *fmt, va_list ap)
 	return n;
 }
 
-int printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vprintf(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 int puts(const char *s)
 {
 	struct line l = {.len = 0};
