@@ -179,9 +179,10 @@ $(eval $(call component,test-thread,components/test/thread.c))
 $(eval $(call component,test-rm,components/test/rm.c))
 $(eval $(call component,test-pit,components/test/pit.c))
 $(eval $(call component,test-iomem,components/test/iomem.c))
+$(eval $(call component,test-rpc-fuzz,components/test/rpc_fuzz.c))
 COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
 	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit \
-	$(BIN)/test-iomem
+	$(BIN)/test-iomem $(BIN)/test-rpc-fuzz
 all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------

@@ -217,9 +217,8 @@ int serve_pd_session_assign_parent(void *obj, const struct rpc_none *in, struct 
 	struct pd_session *pd = obj;
 	if (!cap_in->present)
 		return RPC_INVALID_ARGS;
-	seL4_CPtr cap = cap_in->local
-			    ? obj_lookup(cap_in->badge) ? obj_lookup(cap_in->badge)->cap : 0
-			    : cap_in->sel;
+	/* the parent is another component's object: it arrived as a capability */
+	seL4_CPtr cap = cap_in->local ? 0 : cap_in->sel;
 	if (!cap || pd_install(pd, GENODE_SEL_PARENT, cap, 0) != seL4_NoError)
 		return RPC_INVALID_ARGS;
 	return RPC_OK;

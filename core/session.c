@@ -56,6 +56,7 @@ struct core_session *session_create(const char *service, const char *args, struc
 	account_charge(&s->account, svc->ram_cost, svc->cap_cost);
 	if (!session_arg_string(args, "label", s->label, sizeof(s->label)))
 		s->label[0] = 0;
+	str_sanitize(s->label); /* labels go to logs and process names */
 	*err = obj_register(&s->obj, svc->iface, s) ? svc->create(s, args) : RPC_OUT_OF_METADATA;
 	if (*err != RPC_OK) {
 		obj_unregister(&s->obj);

@@ -80,6 +80,9 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 		return RPC_INVALID_ARGS;
 	if (!session_arg_string(args, "label", label, sizeof(label)))
 		label[0] = 0;
+	/* both end up in logs */
+	str_sanitize(service);
+	str_sanitize(label);
 	struct child_session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return RPC_OUT_OF_METADATA;

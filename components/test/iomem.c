@@ -6,22 +6,21 @@
  */
 #include <base/string.h>
 #include <component/clients.h>
+#include <component/connection.h>
 #include <component/env.h>
 #include <component/log.h>
 
-static seL4_CPtr io_mem(struct env *env, const char *range, int *err)
+static seL4_CPtr io_mem(struct env *env, unsigned long base, unsigned long size, int *err)
 {
-	char args[128];
-	seL4_CPtr session = 0;
-	snprintf(args, sizeof(args), "%s, ram_quota=4096, cap_quota=2", range);
-	*err = env_session(env, "IO_MEM", args, &session, 0);
-	return session;
+	struct connection c;
+	*err = io_mem_connect(env, base, size, &c);
+	return c.cap;
 }
 
 void component_construct(struct env *env)
 {
 	int err;
-	seL4_CPtr vga = io_mem(env, "base=0xb8000, size=0x1000", &err), ds;
+	seL4_CPtr vga = io_mem(env, 0xb8000, 0x1000, &err), ds;
 	char *a, *b;
 	if (err || (err = io_mem_session_dataspace(vga, 0, 0, 0, &ds)) ||
 	    (err = env_attach(env, ds, 0, 0, true, (void **)&a)) ||
@@ -32,11 +31,11 @@ void component_construct(struct env *env)
 	strlcpy(a, "hello, device memory", 32);
 	log("read through the second mapping: %s", b);
 	log("size of the dataspace: %lu", ds_size(ds));
-	io_mem(env, "base=0xb8000, size=0x1000", &err);
+	io_mem(env, 0xb8000, 0x1000, &err);
 	log("the same range again: %s", rpc_error_name(err));
-	io_mem(env, "base=0xb9000, size=0x2000", &err);
+	io_mem(env, 0xb9000, 0x2000, &err);
 	log("the next pages: %s", rpc_error_name(err));
-	io_mem(env, "base=0x200000, size=0x1000", &err);
+	io_mem(env, 0x200000, 0x1000, &err);
 	log("RAM as I/O memory: %s", rpc_error_name(err));
 	log("Test succeeded");
 	env_exit(env, 0);

@@ -7,6 +7,7 @@
  */
 #include <base/string.h>
 #include <component/clients.h>
+#include <component/connection.h>
 #include <component/entrypoint.h>
 #include <component/log.h>
 #include <component/thread.h>
@@ -60,12 +61,13 @@ static void on_done(struct signal_handler *h, unsigned long count)
 
 void component_construct(struct env *env)
 {
-	seL4_CPtr rm_session, managed_ds, ram;
+	seL4_CPtr managed_ds, ram;
+	struct connection rm_session;
 	int err;
-	if ((err = env_session(env, "RM", "ram_quota=16384, cap_quota=8", &rm_session, 0)))
+	if ((err = rm_connect(env, &rm_session)))
 		fail("RM session", err);
 	struct rm_create_args c = {MANAGED_SIZE};
-	if ((err = rm_session_create(rm_session, &c, 0, 0, &managed)))
+	if ((err = rm_session_create(rm_session.cap, &c, 0, 0, &managed)))
 		fail("create region map", err);
 	if ((err = region_map_dataspace(managed, 0, 0, 0, &managed_ds)))
 		fail("managed dataspace", err);

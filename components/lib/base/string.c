@@ -131,3 +131,14 @@ char *strstr(const char *hay, const char *needle)
 			return (char *)hay;
 	return n ? 0 : (char *)hay;
 }
+
+size_t str_sanitize(char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) {
+			*s = '?';
+			n++;
+		}
+	return n;
+}

@@ -34,3 +34,51 @@ void rom_disconnect(struct env *env, struct rom_connection *rc)
 		env_close(env, rc->id, rc->session);
 	*rc = (struct rom_connection){0};
 }
+
+static int connect(struct env *env, const char *service, const char *args, struct connection *c)
+{
+	*c = (struct connection){0};
+	return env_session(env, service, args, &c->cap, &c->id);
+}
+
+int log_connect(struct env *env, const char *label, struct connection *c)
+{
+	char args[GENODE_SESSION_ARGS_MAX];
+	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=4096, cap_quota=2", label);
+	return connect(env, "LOG", args, c);
+}
+
+int rm_connect(struct env *env, struct connection *c)
+{
+	return connect(env, "RM", "ram_quota=16384, cap_quota=8", c);
+}
+
+int io_port_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c)
+{
+	char args[GENODE_SESSION_ARGS_MAX];
+	snprintf(args, sizeof(args),
+		 "io_port_base=%#lx, io_port_size=%#lx, ram_quota=4096, cap_quota=2", base, size);
+	return connect(env, "IO_PORT", args, c);
+}
+
+int irq_connect(struct env *env, unsigned long irq, struct connection *c)
+{
+	char args[GENODE_SESSION_ARGS_MAX];
+	snprintf(args, sizeof(args), "irq_number=%lu, ram_quota=4096, cap_quota=2", irq);
+	return connect(env, "IRQ", args, c);
+}
+
+int io_mem_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c)
+{
+	char args[GENODE_SESSION_ARGS_MAX];
+	snprintf(args, sizeof(args), "base=%#lx, size=%#lx, ram_quota=4096, cap_quota=2", base,
+		 size);
+	return connect(env, "IO_MEM", args, c);
+}
+
+void connection_close(struct env *env, struct connection *c)
+{
+	if (c->id)
+		env_close(env, c->id, c->cap);
+	*c = (struct connection){0};
+}

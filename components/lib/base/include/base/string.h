@@ -15,5 +15,9 @@ char *strchr(const char *s, int c);
 char *strstr(const char *hay, const char *needle);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
+/* Replace control and non-ASCII characters (names from other components go to logs); returns how
+ * many. */
+size_t str_sanitize(char *s);
+
 /* Parse an unsigned number (decimal, or hex with 0x); returns chars used. */
 size_t parse_ulong(const char *s, unsigned long *out);

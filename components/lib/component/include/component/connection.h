@@ -15,3 +15,19 @@ struct rom_connection {
 
 int rom_connect(struct env *env, const char *label, struct rom_connection *rc);
 void rom_disconnect(struct env *env, struct rom_connection *rc);
+
+/*
+ * A session of a core service, opened at the parent with the quota the
+ * service needs; close it with connection_close.
+ */
+struct connection {
+	seL4_Word id;
+	seL4_CPtr cap;
+};
+
+int log_connect(struct env *env, const char *label, struct connection *c);
+int rm_connect(struct env *env, struct connection *c);
+int io_port_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c);
+int irq_connect(struct env *env, unsigned long irq, struct connection *c);
+int io_mem_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c);
+void connection_close(struct env *env, struct connection *c);
