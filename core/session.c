@@ -1,6 +1,8 @@
 /* Session creation, quota donation and closing for core's services. */
 #include "session.h"
 #include "core.h"
+#include "cspace.h"
+#include "untyped.h"
 #include <base/session_args.h>
 #include <base/string.h>
 
@@ -57,6 +59,9 @@ struct core_session *session_create(const char *service, const char *args, struc
 	if (!session_arg_string(args, "label", s->label, sizeof(s->label)))
 		s->label[0] = 0;
 	str_sanitize(s->label); /* labels go to logs and process names */
+	if (core_verbose)
+		core_log("core: opening %s session '%s': %lu KiB RAM free, %lu objects, %lu slots\n",
+			 svc->name, s->label, untyped_avail() >> 10, obj_count(), cspace_used());
 	*err = obj_register(&s->obj, svc->iface, s) ? svc->create(s, args) : RPC_OUT_OF_METADATA;
 	if (*err != RPC_OK) {
 		obj_unregister(&s->obj);
@@ -77,6 +82,10 @@ void session_close(struct core_session *s)
 	/* everything the session spent is freed now; what it holds goes back */
 	s->payer->ram_quota += s->account.ram_quota;
 	s->payer->cap_quota += s->account.cap_quota;
+	if (core_verbose)
+		core_log("core: closed %s session '%s': %lu KiB RAM free, %lu objects, %lu slots\n",
+			 s->service->name, s->label, untyped_avail() >> 10, obj_count(),
+			 cspace_used());
 	if (s->account.ram_used || s->account.cap_used)
 		core_log("core: session \"%s\" of %s closed with %lu bytes and %lu caps in use\n",
 			 s->label, s->service->name, s->account.ram_used, s->account.cap_used);
