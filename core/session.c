@@ -60,8 +60,9 @@ struct core_session *session_create(const char *service, const char *args, struc
 		s->label[0] = 0;
 	str_sanitize(s->label); /* labels go to logs and process names */
 	if (core_verbose)
-		core_log("core: opening %s session '%s': %lu KiB RAM free, %lu objects, %lu slots\n",
-			 svc->name, s->label, untyped_avail() >> 10, obj_count(), cspace_used());
+		core_log(
+		    "core: opening %s session '%s': %lu KiB RAM free, %lu objects, %lu slots\n",
+		    svc->name, s->label, untyped_avail() >> 10, obj_count(), cspace_used());
 	*err = obj_register(&s->obj, svc->iface, s) ? svc->create(s, args) : RPC_OUT_OF_METADATA;
 	if (*err != RPC_OK) {
 		obj_unregister(&s->obj);

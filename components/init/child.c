@@ -151,13 +151,20 @@ static void read_start(struct child *c)
 {
 	unsigned long caps = 0, quantum = 0;
 	struct xml_node def, res, bin;
-	if (xml_first_sub(&init.config, "default", &def))
+	/* <default caps ram>, then the start node's attributes, then <resource> nodes */
+	if (xml_first_sub(&init.config, "default", &def)) {
 		xml_attr_ulong(&def, "caps", &caps);
+		xml_attr_ulong(&def, "ram", &quantum);
+	}
 	xml_attr_ulong(&c->start, "caps", &caps);
+	xml_attr_ulong(&c->start, "ram", &quantum);
 	for (bool ok = xml_first_sub(&c->start, "resource", &res); ok;
-	     ok = xml_next_sub(&c->start, "resource", &res))
+	     ok = xml_next_sub(&c->start, "resource", &res)) {
 		if (xml_attr_equals(&res, "name", "RAM"))
 			xml_attr_ulong(&res, "quantum", &quantum);
+		if (xml_attr_equals(&res, "name", "CAP"))
+			xml_attr_ulong(&res, "quantum", &caps);
+	}
 	c->ram = quantum;
 	c->caps = caps;
 	strlcpy(c->binary, c->name, sizeof(c->binary));
