@@ -180,9 +180,11 @@ $(eval $(call component,test-rm,components/test/rm.c))
 $(eval $(call component,test-pit,components/test/pit.c))
 $(eval $(call component,test-iomem,components/test/iomem.c))
 $(eval $(call component,test-rpc-fuzz,components/test/rpc_fuzz.c))
+$(eval $(call component,test-hello-server,components/test/hello_server.c))
+$(eval $(call component,test-hello-client,components/test/hello_client.c))
 COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
 	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit \
-	$(BIN)/test-iomem $(BIN)/test-rpc-fuzz
+	$(BIN)/test-iomem $(BIN)/test-rpc-fuzz $(BIN)/test-hello-server $(BIN)/test-hello-client
 all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------

@@ -7,6 +7,8 @@
  *   <alloc_ram bytes="N"/>           allocate N bytes of RAM and touch every page
  *   <fault address="0x..."/>         read that address
  *   <session service="S" label="L"/> open a session (ram_quota/cap_quota attributes optional)
+ *   <close_sessions/>                close every session opened so far
+ *   <quota/>                         log the PD's RAM and capability quota and use
  *   <loop count="N"> ... </loop>     repeat the nested nodes N times
  * Each failure is logged and the next node follows.
  */
@@ -18,6 +20,21 @@
 #include <component/log.h>
 
 static bool run(struct env *env, const struct xml_node *list, int depth);
+
+/* Sessions opened by <session>, closed by <close_sessions>. */
+static struct opened {
+	seL4_Word id;
+	seL4_CPtr cap;
+} opened[32];
+static unsigned opened_count;
+
+static void quota(struct env *env)
+{
+	struct pd_quota_result q = {0};
+	pd_session_quota(env->pd, 0, &q, 0, 0);
+	log("quota: ram %lu of %lu used, caps %lu of %lu used", q.ram_used, q.ram_quota, q.cap_used,
+	    q.cap_quota);
+}
 
 static void alloc_ram(struct env *env, const struct xml_node *n)
 {
@@ -48,7 +65,10 @@ static void session(struct env *env, const struct xml_node *n)
 	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label, ram,
 		 caps);
 	seL4_CPtr cap;
-	int err = env_session(env, service, args, &cap, 0);
+	seL4_Word id;
+	int err = env_session(env, service, args, &cap, &id);
+	if (!err && opened_count < sizeof(opened) / sizeof(opened[0]))
+		opened[opened_count++] = (struct opened){id, cap};
 	if (err)
 		error("session \"%s\" (label \"%s\") failed: %s", service, label,
 		      rpc_error_name(err));
@@ -78,6 +98,14 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 		(void)*(volatile char *)v;
 	} else if (xml_has_type(n, "session")) {
 		session(env, n);
+	} else if (xml_has_type(n, "close_sessions")) {
+		while (opened_count) {
+			opened_count--;
+			env_close(env, opened[opened_count].id, opened[opened_count].cap);
+		}
+		log("sessions closed");
+	} else if (xml_has_type(n, "quota")) {
+		quota(env);
 	} else if (xml_has_type(n, "loop")) {
 		xml_attr_ulong(n, "count", &v);
 		for (unsigned long i = 0; i < v; i++)

@@ -25,7 +25,7 @@ static unsigned long page_up(unsigned long a)
 }
 
 /* An environment session of the child, paid by moving quota from the child's PD to init's. */
-static int env_session_for(struct child *c, const char *service, const char *label,
+static int env_session_for(struct child *c, const char *service, const char *extra,
 			   unsigned long ram, unsigned long caps, seL4_CPtr *cap, seL4_Word *id)
 {
 	struct env *env = init.env;
@@ -36,8 +36,8 @@ static int env_session_for(struct child *c, const char *service, const char *lab
 			return err;
 	}
 	char args[GENODE_SESSION_ARGS_MAX];
-	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label, ram,
-		 caps);
+	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu%s", c->name, ram,
+		 caps, extra);
 	int err = env_session(env, service, args, cap, id);
 	if (err && c->pd) {
 		struct pd_transfer_args t = {ram, caps};
@@ -170,6 +170,32 @@ static void read_start(struct child *c)
 	strlcpy(c->binary, c->name, sizeof(c->binary));
 	if (xml_first_sub(&c->start, "binary", &bin))
 		xml_attr_string(&bin, "name", c->binary, sizeof(c->binary));
+	/* a priority can only lower a child below init, within init's levels */
+	long prio = 0;
+	xml_attr_long(&c->start, "priority", &prio);
+	if (prio > 0 || prio <= -(long)init.prio_levels) {
+		warning("child \"%s\": priority %ld is outside [%ld, 0], using %ld", c->name, prio,
+			1 - (long)init.prio_levels, prio > 0 ? 0l : 1 - (long)init.prio_levels);
+		prio = prio > 0 ? 0 : 1 - (long)init.prio_levels;
+	}
+	c->priority = prio;
+}
+
+unsigned long child_priority(const struct child *c, unsigned long requested)
+{
+	/* Genode's harmonic subdivision: init's policy in the most significant bits */
+	if (requested > 0xffff)
+		requested = 0xffff;
+	return (requested >> init.prio_shift) |
+	       (unsigned long)(-c->priority) * (0x10000ul >> init.prio_shift);
+}
+
+struct child *child_by_name(const char *name)
+{
+	for (struct child *c = init.children; c; c = c->next)
+		if (!strcmp(c->name, name))
+			return c;
+	return 0;
 }
 
 bool child_start(struct xml_node *start)
@@ -189,8 +215,10 @@ bool child_start(struct xml_node *start)
 		return false;
 	}
 	read_start(c);
-	c->next = init.children;
-	init.children = c;
+	struct child **tail = &init.children;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = c;
 	int err;
 	char args[GENODE_SESSION_ARGS_MAX];
 	/* the binary first: a missing one is reported by name */
@@ -212,9 +240,11 @@ bool child_start(struct xml_node *start)
 		c->pd = 0;
 		goto fail;
 	}
-	if ((err = env_session_for(c, "CPU", c->name, CPU_SESSION_RAM, CPU_SESSION_CAPS, &c->cpu,
+	char prio[48];
+	snprintf(prio, sizeof(prio), ", priority=%lu", child_priority(c, 0));
+	if ((err = env_session_for(c, "CPU", prio, CPU_SESSION_RAM, CPU_SESSION_CAPS, &c->cpu,
 				   &c->cpu_id)) ||
-	    (err = env_session_for(c, "LOG", c->name, ENV_SESSION_RAM, ENV_SESSION_CAPS, &c->log,
+	    (err = env_session_for(c, "LOG", "", ENV_SESSION_RAM, ENV_SESSION_CAPS, &c->log,
 				   &c->log_id))) {
 		error("child \"%s\": cannot create its environment: %s", c->name,
 		      rpc_error_name(err));
@@ -259,31 +289,40 @@ static void close_env(seL4_Word *id, seL4_CPtr *cap)
 void child_destroy(struct child *c)
 {
 	struct env *env = init.env;
-	for (struct child **p = &init.children; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
+	/* clients of this child lose their server: their sessions stay until they close them */
+	for (struct child *o = init.children; o; o = o->next)
+		for (struct child_session *s = o->sessions; s; s = s->next)
+			if (s->server == c)
+				s->server = 0;
+	services_forget(c);
 	while (c->sessions) {
 		struct child_session *s = c->sessions;
 		c->sessions = s->next;
-		if (s->parent_id)
-			env_close(env, s->parent_id, s->cap);
-		else
-			ep_dissolve(env, &s->local);
+		session_close(s);
 		free(s);
 	}
 	/* threads first, then the rest; closing the PD frees everything it holds */
 	rpc_cap_release(c->thread);
+	c->thread = 0;
 	close_env(&c->cpu_id, &c->cpu);
 	close_env(&c->log_id, &c->log);
 	rpc_cap_release(c->config_ds);
+	c->config_ds = 0;
 	close_env(&c->pd_id, &c->pd);
 	rpc_cap_release(c->rom_ds);
+	c->rom_ds = 0;
 	close_env(&c->rom_id, &c->rom);
 	if (c->parent.cap)
 		ep_dissolve(env, &c->parent);
 	if (c->fault.cap)
 		signal_handler_dissolve(env, &c->fault);
+	/* an exited child stays in the state report */
+	if (c->state == CHILD_EXITED)
+		return;
+	for (struct child **p = &init.children; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
 	free(c);
 }

@@ -1,6 +1,7 @@
 /*
  * init: starts the children its config describes, routes their session
- * requests and accounts for their quotas, as Genode's init does.
+ * requests (to its parent or to other children that announced a service)
+ * and accounts for their quotas, as Genode's init does.
  */
 #pragma once
 
@@ -9,23 +10,45 @@
 #include <component/env.h>
 #include <genode/parent.h>
 
-#define NAME_MAX_LEN 64
+#define NAME_MAX_LEN  64
+#define LABEL_MAX_LEN 160
 
-/* A session a child opened through init. */
+struct child;
+
+/* A service a child announced. */
+struct service {
+	char name[GENODE_SERVICE_NAME_MAX];
+	struct child *server;
+	seL4_CPtr root;
+	struct service *next;
+};
+
+enum session_state { SESSION_PENDING, SESSION_OPEN };
+
+/* A session a child opened (or waits for) through init. */
 struct child_session {
-	seL4_Word id;	     /* the child's id */
-	seL4_Word parent_id; /* init's id at its own parent; 0 for a local session */
+	seL4_Word id; /* the child's id */
+	enum session_state state;
+	seL4_Word parent_id;  /* init's id at its own parent, if routed there */
+	struct child *server; /* the serving child, if routed to one */
+	bool local;	      /* the config ROM init serves itself */
 	seL4_CPtr cap;
-	unsigned long ram, caps;
-	struct rpc_object local; /* the config ROM init serves itself */
+	unsigned long ram, caps; /* the donation, moved on to parent or server */
+	struct rpc_object rom;	 /* the local config ROM's object */
+	seL4_CPtr reply;	 /* pending: the client's saved reply */
+	char service[GENODE_SERVICE_NAME_MAX];
+	char args[GENODE_SESSION_ARGS_MAX]; /* pending: the request, relabelled */
 	struct child *child;
 	struct child_session *next;
 };
+
+enum child_state { CHILD_ALIVE, CHILD_EXITED };
 
 struct child {
 	struct rpc_object parent; /* the child's parent capability */
 	char name[NAME_MAX_LEN], binary[NAME_MAX_LEN];
 	unsigned long ram, caps;
+	long priority; /* from -prio_levels + 1 to 0 */
 	struct xml_node start;
 	seL4_CPtr pd, cpu, log, rom, rom_ds, thread;
 	seL4_Word pd_id, cpu_id, log_id, rom_id;
@@ -33,7 +56,8 @@ struct child {
 	unsigned long config_size;
 	struct child_session *sessions;
 	struct signal_handler fault;
-	bool exited;
+	enum child_state state;
+	long exit_value;
 	struct child *next;
 };
 
@@ -43,14 +67,52 @@ struct init {
 	unsigned long config_size;
 	struct xml_node config;
 	struct child *children;
+	struct service *services;
+	unsigned long prio_levels, prio_shift; /* levels = 1 << shift */
+	unsigned long preserve;		       /* RAM init keeps for itself */
+	bool verbose;
+	struct signal_handler retry; /* retries requests waiting for a server */
 };
 
 extern struct init init;
 
 /* Start the child a <start> node describes; false (with an error logged) if it cannot. */
 bool child_start(struct xml_node *start);
+/* Close the child's sessions, free its PD and everything in it; keep the record if it exited. */
 void child_destroy(struct child *c);
+struct child *child_by_name(const char *name);
+
+/* Routing: where a session request of child c goes. */
+enum route_kind { ROUTE_NONE, ROUTE_PARENT, ROUTE_CHILD, ROUTE_PENDING };
+struct route {
+	enum route_kind kind;
+	struct child *server;	   /* ROUTE_CHILD, ROUTE_PENDING */
+	struct service *service;   /* ROUTE_CHILD */
+	char label[LABEL_MAX_LEN]; /* the label the target sees */
+	char reason[128];	   /* ROUTE_NONE */
+};
+void route_session(struct child *c, const char *service, const char *label, struct route *r);
+/* The label a session request of c carries onward: "c" or "c -> label". */
+void child_label(const struct child *c, const char *label, char *out, size_t size);
+
+/* A child announced a service: record it, serve requests that waited for it. */
+int service_announce(struct child *c, const char *name, seL4_CPtr root);
+void services_forget(struct child *c);
+void sessions_retry_pending(void);
+
+/* Open a routed session (parent or child) for s; an rpc_error. */
+int session_open(struct child_session *s, const struct route *r);
+void session_close(struct child_session *s);
+
+/* The state report, if the config asks for one. */
+void report_state(void);
+
+/* The priority argument a CPU-session request of child c carries onward. */
+unsigned long child_priority(const struct child *c, unsigned long requested);
 
 /* The parent interface init serves to each child. */
 extern const struct rpc_interface parent_interface;
 extern const struct rpc_interface rom_session_interface;
+
+/* Config checking: the number of problems reported. */
+unsigned config_validate(const struct xml_node *config);

@@ -1,8 +1,8 @@
 /*
  * The parent interface init serves to each child: environment sessions,
- * session requests routed by the config (to init's own parent, with the
- * child's name prepended to the label and the donated quota taken from the
- * child's PD), the child's "config" ROM, and exit.
+ * session requests (routed to init's parent or to a serving child, the
+ * donated quota moved along), the child's "config" ROM, service
+ * announcements, resource requests and exit.
  */
 #include "init.h"
 #include <base/session_args.h>
@@ -13,40 +13,6 @@
 RPC_SERVER(parent_interface, PARENT_RPC);
 RPC_SERVER(rom_session_interface, ROM_SESSION_RPC);
 
-static bool provided_by_parent(const char *service)
-{
-	struct xml_node pp, s;
-	if (!xml_first_sub(&init.config, "parent-provides", &pp))
-		return false;
-	for (bool ok = xml_first_sub(&pp, "service", &s); ok; ok = xml_next_sub(&pp, "service", &s))
-		if (xml_attr_equals(&s, "name", service))
-			return true;
-	return false;
-}
-
-/* The target of the first matching rule of a <route> node, or false. */
-static bool match_route(const struct xml_node *route, const char *service, struct xml_node *target)
-{
-	struct xml_node rule;
-	for (bool ok = xml_first_sub(route, 0, &rule); ok; ok = xml_next_sub(route, 0, &rule)) {
-		bool any = xml_has_type(&rule, "any-service");
-		if (!any &&
-		    !(xml_has_type(&rule, "service") && xml_attr_equals(&rule, "name", service)))
-			continue;
-		return xml_first_sub(&rule, 0, target);
-	}
-	return false;
-}
-
-/* A start node's <route> replaces the <default-route>, as in Genode's init. */
-static bool route(struct child *c, const char *service, struct xml_node *target)
-{
-	struct xml_node r;
-	if (xml_first_sub(&c->start, "route", &r))
-		return match_route(&r, service, target);
-	return xml_first_sub(&init.config, "default-route", &r) && match_route(&r, service, target);
-}
-
 static struct child_session **find(struct child *c, seL4_Word id)
 {
 	struct child_session **p = &c->sessions;
@@ -55,15 +21,16 @@ static struct child_session **find(struct child *c, seL4_Word id)
 	return p;
 }
 
-static int local_config_rom(struct child *c, struct child_session *s, seL4_CPtr *cap_out)
+static int local_config_rom(struct child_session *s, seL4_CPtr *cap_out)
 {
-	int err = ep_manage(init.env, &s->local, &rom_session_interface, s);
+	int err = ep_manage(init.env, &s->rom, &rom_session_interface, s);
 	if (err)
 		return err;
-	s->cap = s->local.cap;
+	s->local = true;
+	s->state = SESSION_OPEN;
+	s->cap = s->rom.cap;
 	*cap_out = s->cap;
 	return RPC_OK;
-	(void)c;
 }
 
 int serve_parent_session(void *obj, const struct parent_session_args *in, struct rpc_none *out,
@@ -71,56 +38,47 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 {
 	(void)out, (void)cap_in;
 	struct child *c = obj;
-	struct env *env = init.env;
-	char service[GENODE_SERVICE_NAME_MAX], args[GENODE_SESSION_ARGS_MAX], label[160],
-	    chain[200];
-	strlcpy(service, in->service, sizeof(service));
-	strlcpy(args, in->args, sizeof(args));
 	if (in->id < PARENT_ENV_IDS || *find(c, in->id))
 		return RPC_INVALID_ARGS;
-	if (!session_arg_string(args, "label", label, sizeof(label)))
-		label[0] = 0;
-	/* both end up in logs */
-	str_sanitize(service);
-	str_sanitize(label);
 	struct child_session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return RPC_OUT_OF_METADATA;
 	s->id = in->id;
 	s->child = c;
+	strlcpy(s->service, in->service, sizeof(s->service));
+	strlcpy(s->args, in->args, sizeof(s->args));
+	char label[LABEL_MAX_LEN] = "";
+	session_arg_string(s->args, "label", label, sizeof(label));
+	/* both end up in logs */
+	str_sanitize(s->service);
+	str_sanitize(label);
+	s->ram = session_arg_ulong(s->args, "ram_quota", 0);
+	s->caps = session_arg_ulong(s->args, "cap_quota", 0);
 	int err;
-	struct xml_node target;
-	if (!strcmp(service, "ROM") && !strcmp(label, "config") && c->config_ds) {
-		err = local_config_rom(c, s, cap_out);
-	} else if (!route(c, service, &target)) {
-		error("%s: no route to service \"%s\" (label=\"%s\")", c->name, service, label);
-		err = RPC_DENIED;
-	} else if (!xml_has_type(&target, "parent")) {
-		char type[32];
-		xml_type(&target, type, sizeof(type));
-		error("%s: route to <%s> for service \"%s\" is not supported", c->name, type,
-		      service);
-		err = RPC_DENIED;
-	} else if (!provided_by_parent(service)) {
-		error("%s: service \"%s\" is not among the <parent-provides>", c->name, service);
-		err = RPC_DENIED;
+	struct route r;
+	if (!strcmp(s->service, "ROM") && !strcmp(label, "config") && c->config_ds) {
+		err = local_config_rom(s, cap_out);
 	} else {
-		/* the child's donation moves to init, which donates it to the parent */
-		s->ram = session_arg_ulong(args, "ram_quota", 0);
-		s->caps = session_arg_ulong(args, "cap_quota", 0);
-		struct pd_transfer_args t = {s->ram, s->caps};
-		err = pd_session_transfer_quota(c->pd, &t, 0, env->pd, 0);
-		if (!err) {
-			if (label[0])
-				snprintf(chain, sizeof(chain), "%s -> %s", c->name, label);
-			else
-				strlcpy(chain, c->name, sizeof(chain));
-			session_arg_set_label(args, sizeof(args), chain);
-			err = env_session(env, service, args, &s->cap, &s->parent_id);
-			if (err)
-				pd_session_transfer_quota(env->pd, &t, 0, c->pd, 0);
-			else
-				*cap_out = s->cap;
+		route_session(c, s->service, label, &r);
+		if (r.kind == ROUTE_NONE) {
+			error("%s: %s", c->name, r.reason);
+			err = RPC_DENIED;
+		} else if (r.kind == ROUTE_PENDING) {
+			/* the server has not announced yet: answer when it does */
+			err = rpc_defer(&s->reply);
+			if (!err) {
+				s->state = SESSION_PENDING;
+				s->next = c->sessions;
+				c->sessions = s;
+				return RPC_OK;
+			}
+		} else {
+			if (r.kind == ROUTE_PARENT && !strcmp(s->service, "CPU"))
+				session_arg_set_ulong(
+				    s->args, sizeof(s->args), "priority",
+				    child_priority(c, session_arg_ulong(s->args, "priority", 0)));
+			err = session_open(s, &r);
+			*cap_out = s->cap;
 		}
 	}
 	if (err) {
@@ -162,21 +120,32 @@ int serve_parent_upgrade(void *obj, const struct parent_upgrade_args *in, struct
 	(void)out, (void)cap_in, (void)cap_out;
 	struct child *c = obj;
 	struct child_session *s = *find(c, in->id);
+	char args[GENODE_SESSION_ARGS_MAX];
+	strlcpy(args, in->args, sizeof(args));
+	struct pd_transfer_args t = {session_arg_ulong(args, "ram_quota", 0),
+				     session_arg_ulong(args, "cap_quota", 0)};
 	/* environment sessions are init's sessions at its parent, paid by the child */
 	seL4_Word parent_id = in->id == PARENT_ENV_CPU	 ? c->cpu_id
 			      : in->id == PARENT_ENV_LOG ? c->log_id
 			      : s			 ? s->parent_id
 							 : 0;
-	if (!parent_id)
+	if (!parent_id && !(s && s->server && s->state == SESSION_OPEN))
 		return RPC_INVALID_ARGS;
-	char args[GENODE_SESSION_ARGS_MAX];
-	strlcpy(args, in->args, sizeof(args));
-	struct pd_transfer_args t = {session_arg_ulong(args, "ram_quota", 0),
-				     session_arg_ulong(args, "cap_quota", 0)};
-	int err = pd_session_transfer_quota(c->pd, &t, 0, init.env->pd, 0);
-	if (!err && (err = env_upgrade(init.env, parent_id, args)))
-		pd_session_transfer_quota(init.env->pd, &t, 0, c->pd, 0);
-	if (!err && s) {
+	seL4_CPtr payee = parent_id ? init.env->pd : s->server->pd;
+	int err = pd_session_transfer_quota(c->pd, &t, 0, payee, 0);
+	if (!err && parent_id)
+		err = env_upgrade(init.env, parent_id, args);
+	if (!err && !parent_id) {
+		struct service *v = init.services;
+		while (v && !(v->server == s->server && !strcmp(v->name, s->service)))
+			v = v->next;
+		struct root_session_args a;
+		strlcpy(a.args, args, sizeof(a.args));
+		err = v ? root_upgrade(v->root, &a, 0, s->cap, 0) : RPC_UNAVAILABLE;
+	}
+	if (err)
+		pd_session_transfer_quota(payee, &t, 0, c->pd, 0);
+	else if (s) {
 		s->ram += t.ram;
 		s->caps += t.caps;
 	}
@@ -192,14 +161,7 @@ int serve_parent_close(void *obj, const struct parent_id_args *in, struct rpc_no
 	if (!s)
 		return RPC_INVALID_ARGS;
 	*p = s->next;
-	if (s->parent_id) {
-		env_close(init.env, s->parent_id, s->cap);
-		/* the parent refunded init; init refunds the child */
-		struct pd_transfer_args t = {s->ram, s->caps};
-		pd_session_transfer_quota(init.env->pd, &t, 0, c->pd, 0);
-	} else {
-		ep_dissolve(init.env, &s->local);
-	}
+	session_close(s);
 	free(s);
 	return RPC_OK;
 }
@@ -210,27 +172,59 @@ int serve_parent_exit(void *obj, const struct parent_exit_args *in, struct rpc_n
 	(void)out, (void)cap_in, (void)cap_out;
 	struct child *c = obj;
 	log("child \"%s\" exited with exit value %ld", c->name, in->exit_value);
+	c->state = CHILD_EXITED;
+	c->exit_value = in->exit_value;
 	child_destroy(c);
+	report_state();
 	return RPC_OK;
 }
 
 int serve_parent_announce(void *obj, const struct parent_announce_args *in, struct rpc_none *out,
 			  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
-	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	(void)out, (void)cap_out;
 	struct child *c = obj;
-	warning("%s: announcing services is not supported yet", c->name);
-	return RPC_DENIED;
+	char name[GENODE_SERVICE_NAME_MAX];
+	strlcpy(name, in->service, sizeof(name));
+	str_sanitize(name);
+	if (!cap_in->present || cap_in->local)
+		return RPC_INVALID_ARGS;
+	int err = service_announce(c, name, cap_in->sel);
+	if (!err)
+		cap_in->taken = true;
+	return err;
 }
 
 int serve_parent_resource_request(void *obj, const struct parent_resource_args *in,
 				  struct rpc_none *out, struct rpc_cap_arg *cap_in,
 				  seL4_CPtr *cap_out)
 {
-	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	(void)out, (void)cap_in, (void)cap_out;
 	struct child *c = obj;
-	warning("%s: resource request denied", c->name);
-	return RPC_DENIED;
+	char args[GENODE_SESSION_ARGS_MAX];
+	strlcpy(args, in->args, sizeof(args));
+	unsigned long ram = session_arg_ulong(args, "ram_quota", 0);
+	unsigned long caps = session_arg_ulong(args, "cap_quota", 0);
+	if (!ram && !caps)
+		return RPC_INVALID_ARGS;
+	struct pd_quota_result q = {0};
+	pd_session_quota(init.env->pd, 0, &q, 0, 0);
+	unsigned long avail = q.ram_quota - q.ram_used, cavail = q.cap_quota - q.cap_used;
+	/* init answers from what it holds beyond its preserved reserve */
+	if (ram + init.preserve > avail || caps > cavail) {
+		warning("child \"%s\" requests %lu bytes and %lu caps: denied (init has %lu bytes "
+			"beyond its reserve)",
+			c->name, ram, caps, avail > init.preserve ? avail - init.preserve : 0);
+		return RPC_DENIED;
+	}
+	struct pd_transfer_args t = {ram, caps};
+	int err = pd_session_transfer_quota(init.env->pd, &t, 0, c->pd, 0);
+	if (!err) {
+		log("child \"%s\" requests %lu bytes and %lu caps: granted", c->name, ram, caps);
+		c->ram += ram;
+		c->caps += caps;
+	}
+	return err;
 }
 
 /* --- the child's config ROM --------------------------------------------- */

@@ -104,6 +104,32 @@ void signal_submit(seL4_CPtr context, unsigned long count)
 	signal_context_submit(context, &a, 0, 0, 0);
 }
 
+static bool deferred;
+
+int rpc_defer(seL4_CPtr *reply)
+{
+	*reply = rpc_cspace.alloc();
+	if (!*reply ||
+	    seL4_CNode_SaveCaller(rpc_cspace.cnode, *reply, (seL4_Uint8)rpc_cspace.depth)) {
+		if (*reply)
+			rpc_cspace.free(*reply);
+		*reply = 0;
+		return RPC_OUT_OF_METADATA;
+	}
+	deferred = true;
+	return RPC_OK;
+}
+
+void rpc_reply_deferred(seL4_CPtr reply, int err, seL4_CPtr cap)
+{
+	if (!reply)
+		return;
+	if (!err && cap)
+		seL4_SetCap(0, cap);
+	seL4_Send(reply, seL4_MessageInfo_new((seL4_Word)err, 0, !err && cap ? 1 : 0, 0));
+	rpc_cap_release(reply);
+}
+
 static void dispatch_signals(struct env *env)
 {
 	for (;;) {
@@ -147,6 +173,7 @@ __attribute__((noreturn)) void ep_serve(struct env *env)
 		}
 		if (received)
 			seL4_CNode_Delete(rpc_cspace.cnode, slot, (seL4_Uint8)rpc_cspace.depth);
-		answer = true;
+		answer = !deferred;
+		deferred = false;
 	}
 }

@@ -1,5 +1,6 @@
 /* Sessions at the parent, the address space and RAM, and the heap. */
 #include <base/session_args.h>
+#include <base/format.h>
 #include <base/string.h>
 #include <component/clients.h>
 #include <component/env.h>
@@ -65,6 +66,18 @@ int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds)
 {
 	struct pd_alloc_args a = {size};
 	struct pd_alloc_result r;
+	int err = pd_session_alloc(env->pd, &a, &r, 0, ds);
+	if (err != RPC_OUT_OF_RAM)
+		return err;
+	/* out of quota: ask the parent for more, as Genode's PD connection does, and retry */
+	struct pd_quota_result q = {0};
+	pd_session_quota(env->pd, 0, &q, 0, 0);
+	unsigned long need = size + 4 * 4096;
+	unsigned long avail = q.ram_quota - q.ram_used;
+	struct parent_resource_args ra;
+	snprintf(ra.args, sizeof(ra.args), "ram_quota=%lu", need > avail ? need - avail : need);
+	if (parent_resource_request(env->parent, &ra, 0, 0, 0))
+		return RPC_OUT_OF_RAM;
 	return pd_session_alloc(env->pd, &a, &r, 0, ds);
 }
 

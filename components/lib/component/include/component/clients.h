@@ -2,6 +2,7 @@
 #pragma once
 
 #include <base/rpc.h>
+#include <component/env.h>
 #include <genode/cpu_session.h>
 #include <genode/dataspace.h>
 #include <genode/io_session.h>
@@ -10,6 +11,8 @@
 #include <genode/pd_session.h>
 #include <genode/rm_session.h>
 #include <genode/rom_session.h>
+#include <genode/root.h>
+#include <genode/hello_session.h>
 
 RPC_CLIENT_STUBS(PARENT_RPC)
 RPC_CLIENT_STUBS(LOG_SESSION_RPC)
@@ -24,3 +27,5 @@ RPC_CLIENT_STUBS(CPU_THREAD_RPC)
 RPC_CLIENT_STUBS(IO_PORT_SESSION_RPC)
 RPC_CLIENT_STUBS(IRQ_SESSION_RPC)
 RPC_CLIENT_STUBS(IO_MEM_SESSION_RPC)
+RPC_CLIENT_STUBS(ROOT_RPC)
+RPC_CLIENT_STUBS(HELLO_SESSION_RPC)

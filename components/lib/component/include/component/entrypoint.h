@@ -29,5 +29,14 @@ void signal_handler_dissolve(struct env *env, struct signal_handler *h);
 /* Submit a signal to a context capability. */
 void signal_submit(seL4_CPtr context, unsigned long count);
 
+/*
+ * Answer later: called by a handler, it keeps the caller's reply
+ * capability in *reply and tells the entrypoint not to answer now. The
+ * handler's return value is then ignored; rpc_reply_deferred answers.
+ */
+int rpc_defer(seL4_CPtr *reply);
+/* The answer to a deferred call: an rpc_error and at most one capability. */
+void rpc_reply_deferred(seL4_CPtr reply, int err, seL4_CPtr cap);
+
 /* Serve RPCs and signals forever. */
 __attribute__((noreturn)) void ep_serve(struct env *env);
