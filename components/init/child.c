@@ -295,6 +295,7 @@ void child_destroy(struct child *c)
 			if (s->server == c)
 				s->server = 0;
 	services_forget(c);
+	reexports_forget(c);
 	while (c->sessions) {
 		struct child_session *s = c->sessions;
 		c->sessions = s->next;

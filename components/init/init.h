@@ -31,6 +31,7 @@ struct child_session {
 	enum session_state state;
 	seL4_Word parent_id;  /* init's id at its own parent, if routed there */
 	struct child *server; /* the serving child, if routed to one */
+	seL4_Word server_id;  /* the server's id of the session */
 	bool local;	      /* the config ROM init serves itself */
 	seL4_CPtr cap;
 	unsigned long ram, caps; /* the donation, moved on to parent or server */
@@ -99,6 +100,11 @@ void child_label(const struct child *c, const char *label, char *out, size_t siz
 int service_announce(struct child *c, const char *name, seL4_CPtr root);
 void services_forget(struct child *c);
 void sessions_retry_pending(void);
+
+/* Re-exported services (top-level <service> nodes): announce those now served. */
+void reexports_update(void);
+void reexports_forget(struct child *c);
+bool label_matches(const struct xml_node *n, const char *label);
 
 /* Open a routed session (parent or child) for s; an rpc_error. */
 int session_open(struct child_session *s, const struct route *r);

@@ -65,6 +65,7 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 {
 	(void)h, (void)count;
 	sessions_retry_pending();
+	reexports_update();
 }
 
 void component_construct(struct env *env)

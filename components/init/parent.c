@@ -139,9 +139,9 @@ int serve_parent_upgrade(void *obj, const struct parent_upgrade_args *in, struct
 		struct service *v = init.services;
 		while (v && !(v->server == s->server && !strcmp(v->name, s->service)))
 			v = v->next;
-		struct root_session_args a;
+		struct root_upgrade_args a = {.id = s->server_id};
 		strlcpy(a.args, args, sizeof(a.args));
-		err = v ? root_upgrade(v->root, &a, 0, s->cap, 0) : RPC_UNAVAILABLE;
+		err = v ? root_upgrade(v->root, &a, 0, 0, 0) : RPC_UNAVAILABLE;
 	}
 	if (err)
 		pd_session_transfer_quota(payee, &t, 0, c->pd, 0);

@@ -53,7 +53,8 @@ void report_state(void)
 	struct xml_node r;
 	if (!xml_first_sub(&init.config, "report", &r))
 		return;
-	bool ram = xml_attr_bool(&r, "child_ram", false), caps = xml_attr_bool(&r, "child_caps", false);
+	bool ram = xml_attr_bool(&r, "child_ram", false),
+	     caps = xml_attr_bool(&r, "child_caps", false);
 	static char buf[16384];
 	struct xml_gen g;
 	xml_gen_init(&g, buf, sizeof(buf));

@@ -126,7 +126,8 @@ static bool try_targets(const struct xml_node *rule, struct child *client, const
 			}
 			/* a child that lists it in <provides> will announce it */
 			for (struct child *c = init.children; c; c = c->next)
-				if (c != client && c->state == CHILD_ALIVE && declares(c, service)) {
+				if (c != client && c->state == CHILD_ALIVE &&
+				    declares(c, service)) {
 					r->kind = ROUTE_PENDING;
 					r->server = c;
 					return true;
@@ -140,17 +141,18 @@ static bool try_targets(const struct xml_node *rule, struct child *client, const
 void route_session(struct child *c, const char *service, const char *label, struct route *r)
 {
 	*r = (struct route){.kind = ROUTE_NONE};
-	snprintf(r->reason, sizeof(r->reason), "no route to service \"%s\" (label=\"%s\")",
-		 service, label);
+	snprintf(r->reason, sizeof(r->reason), "no route to service \"%s\" (label=\"%s\")", service,
+		 label);
 	struct xml_node routes, rule;
 	/* a start node's <route> replaces the <default-route>, as in Genode's init */
 	if (!xml_first_sub(&c->start, "route", &routes) &&
 	    !xml_first_sub(&init.config, "default-route", &routes))
 		return;
 	for (bool ok = xml_first_sub(&routes, 0, &rule); ok; ok = xml_next_sub(&routes, 0, &rule)) {
-		bool match = xml_has_type(&rule, "any-service") ||
-			     (xml_has_type(&rule, "service") &&
-			      xml_attr_equals(&rule, "name", service) && label_matches(&rule, label));
+		bool match =
+		    xml_has_type(&rule, "any-service") ||
+		    (xml_has_type(&rule, "service") && xml_attr_equals(&rule, "name", service) &&
+		     label_matches(&rule, label));
 		if (match)
 			return (void)try_targets(&rule, c, service, label, r);
 	}
@@ -217,9 +219,11 @@ int session_open(struct child_session *s, const struct route *r)
 		err = env_session(env, s->service, s->args, &s->cap, &s->parent_id);
 	} else {
 		struct root_session_args a;
+		struct root_session_result res = {0};
 		strlcpy(a.args, s->args, sizeof(a.args));
-		err = root_session(r->service->root, &a, 0, 0, &s->cap);
+		err = root_session(r->service->root, &a, &res, 0, &s->cap);
 		s->server = r->server;
+		s->server_id = res.id;
 	}
 	if (err) {
 		pd_session_transfer_quota(payee, &t, 0, c->pd, 0);
@@ -254,8 +258,9 @@ void session_close(struct child_session *s)
 	for (struct service *v = init.services; v; v = v->next)
 		if (v->server == s->server && !strcmp(v->name, s->service))
 			svc = v;
+	struct root_close_args a = {s->server_id};
 	if (svc)
-		root_close(svc->root, 0, 0, s->cap, 0);
+		root_close(svc->root, &a, 0, 0, 0);
 	rpc_cap_release(s->cap);
 	/* the server freed what the session held: its donation goes back */
 	if (s->server && s->server->pd && s->child->pd &&

@@ -16,24 +16,27 @@ struct schema {
 };
 
 #define SUBS(...) ((const struct schema *const[]){__VA_ARGS__, 0})
-#define NODE(n, a, s) {.node = n, .attrs = a, .subs = s}
+#define NODE(n, a, s)                                                                              \
+	{                                                                                          \
+		.node = n, .attrs = a, .subs = s                                                   \
+	}
 
 static const struct schema s_parent = NODE("parent", "label", 0);
 static const struct schema s_child = NODE("child", "name label", 0);
 static const struct schema s_any_child = NODE("any-child", "", 0);
-static const struct schema s_route_service = NODE(
-    "service", "name label label_prefix label_suffix label_last",
-    SUBS(&s_parent, &s_child, &s_any_child));
-static const struct schema s_any_service = NODE("any-service", "",
-					    SUBS(&s_parent, &s_child, &s_any_child));
+static const struct schema s_route_service =
+    NODE("service", "name label label_prefix label_suffix label_last",
+	 SUBS(&s_parent, &s_child, &s_any_child));
+static const struct schema s_any_service =
+    NODE("any-service", "", SUBS(&s_parent, &s_child, &s_any_child));
 static const struct schema s_route = NODE("route", "", SUBS(&s_route_service, &s_any_service));
-static const struct schema s_default_route = NODE("default-route", "",
-					      SUBS(&s_route_service, &s_any_service));
+static const struct schema s_default_route =
+    NODE("default-route", "", SUBS(&s_route_service, &s_any_service));
 static const struct schema s_pp_service = NODE("service", "name", 0);
 static const struct schema s_parent_provides = NODE("parent-provides", "", SUBS(&s_pp_service));
 static const struct schema s_default = NODE("default", "caps ram", 0);
-static const struct schema s_policy = NODE("policy", "label label_prefix label_suffix label_last",
-				       SUBS(&s_child));
+static const struct schema s_policy =
+    NODE("policy", "label label_prefix label_suffix label_last", SUBS(&s_child));
 static const struct schema s_default_policy = NODE("default-policy", "", SUBS(&s_child));
 static const struct schema s_service = NODE("service", "name", SUBS(&s_policy, &s_default_policy));
 static const struct schema s_binary = NODE("binary", "name", 0);
@@ -41,17 +44,17 @@ static const struct schema s_resource = NODE("resource", "name quantum", 0);
 static const struct schema s_provided = NODE("service", "name", 0);
 static const struct schema s_provides = NODE("provides", "", SUBS(&s_provided));
 static const struct schema s_child_config = {.node = "config", .attrs = "", .open = true};
-static const struct schema s_start = NODE(
-    "start", "name caps ram priority version",
-    SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config));
+static const struct schema s_start =
+    NODE("start", "name caps ram priority version",
+	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config));
 static const struct schema s_report = NODE(
-    "report", "ids requested provided session_args child_ram child_caps init_ram init_caps delay_ms buffer",
+    "report",
+    "ids requested provided session_args child_ram child_caps init_ram init_caps delay_ms buffer",
     0);
 static const struct schema s_init_resource = NODE("resource", "name preserve", 0);
-static const struct schema s_config = NODE(
-    "config", "verbose prio_levels",
-    SUBS(&s_parent_provides, &s_default_route, &s_default, &s_service, &s_start, &s_report,
-	 &s_init_resource));
+static const struct schema s_config = NODE("config", "verbose prio_levels",
+					   SUBS(&s_parent_provides, &s_default_route, &s_default,
+						&s_service, &s_start, &s_report, &s_init_resource));
 
 static bool listed(const char *list, const char *name, size_t len)
 {
@@ -119,9 +122,9 @@ static unsigned check_numbers(const struct xml_node *config)
 	static const struct {
 		const char *node, *attr;
 		bool is_signed;
-	} numbers[] = {{"start", "caps", false},	{"start", "ram", false},
-		       {"start", "priority", true},	{"default", "caps", false},
-		       {"default", "ram", false},	{"config", "prio_levels", false}};
+	} numbers[] = {{"start", "caps", false},    {"start", "ram", false},
+		       {"start", "priority", true}, {"default", "caps", false},
+		       {"default", "ram", false},   {"config", "prio_levels", false}};
 	unsigned problems = 0;
 	struct xml_node n;
 	char msg[128];

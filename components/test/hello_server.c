@@ -41,7 +41,7 @@ int serve_hello_session_add(void *obj, const struct hello_add_args *in,
 	return RPC_OK;
 }
 
-static int create(struct root *r, const char *args, seL4_CPtr *cap)
+static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *id)
 {
 	(void)r;
 	if (session_arg_ulong(args, "ram_quota", 0) < 4096)
@@ -58,15 +58,16 @@ static int create(struct root *r, const char *args, seL4_CPtr *cap)
 	h->next = sessions;
 	sessions = h;
 	*cap = h->obj.cap;
+	*id = h->obj.badge; /* the session's id for the parent: its badge */
 	log("session opened for \"%s\"", h->label);
 	return RPC_OK;
 }
 
-static void destroy(struct root *r, seL4_Word badge)
+static void destroy(struct root *r, seL4_Word id)
 {
 	(void)r;
 	for (struct hello **p = &sessions; *p; p = &(*p)->next)
-		if ((*p)->obj.badge == badge) {
+		if ((*p)->obj.badge == id) {
 			struct hello *h = *p;
 			*p = h->next;
 			log("session closed for \"%s\"", h->label);

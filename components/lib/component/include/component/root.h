@@ -9,12 +9,12 @@
 
 struct root {
 	struct rpc_object obj;
-	/* A session for args (label, quota, ...): its capability, or an rpc_error. */
-	int (*create)(struct root *r, const char *args, seL4_CPtr *session);
-	/* The session with this badge is closed by the parent. */
-	void (*destroy)(struct root *r, seL4_Word badge);
+	/* A session for args (label, quota, ...): its capability and id, or an rpc_error. */
+	int (*create)(struct root *r, const char *args, seL4_CPtr *session, seL4_Word *id);
+	/* The session with this id is closed by the parent. */
+	void (*destroy)(struct root *r, seL4_Word id);
 	/* More quota for a session (may be NULL: accepted and ignored). */
-	int (*upgrade)(struct root *r, seL4_Word badge, const char *args);
+	int (*upgrade)(struct root *r, seL4_Word id, const char *args);
 };
 
 int root_announce(struct env *env, const char *service, struct root *r);
