@@ -43,29 +43,6 @@ static unsigned long page_up(unsigned long a)
 	return (a + PAGE - 1) & ~(PAGE - 1);
 }
 
-/* Write bytes into a RAM dataspace through a temporary local mapping. */
-static bool ds_write(struct dataspace *ds, unsigned long offset, const void *src, unsigned long len)
-{
-	while (len) {
-		seL4_CPtr frame;
-		unsigned bits;
-		unsigned long foff;
-		if (!ds_frame_at(ds, offset, &frame, &bits, &foff))
-			return false;
-		char *p = core_map_local(&frame, 1, bits == seL4_LargePageBits);
-		if (!p)
-			return false;
-		unsigned long in = offset - foff, n = (1ul << bits) - in;
-		if (n > len)
-			n = len;
-		memcpy(p + in, src, n);
-		core_unmap_local(p, 1, bits == seL4_LargePageBits);
-		offset += n, len -= n;
-		src = (const char *)src + n;
-	}
-	return true;
-}
-
 /* Text and read-only data from the ROM dataspace, data and bss into fresh RAM. */
 static bool load_elf(struct pd_session *pd, const struct rom_module *m, struct dataspace *rom,
 		     unsigned long *entry)

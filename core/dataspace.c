@@ -3,6 +3,7 @@
 #include "core.h"
 #include "cspace.h"
 #include "region_map.h"
+#include <base/string.h>
 #include <genode/dataspace.h>
 
 #define LARGE (1ul << seL4_LargePageBits)
@@ -169,4 +170,27 @@ bool ds_frame_at(const struct dataspace *ds, unsigned long offset, seL4_CPtr *fr
 		*frame_offset = offset & ~(PAGE - 1);
 	}
 	return *frame != 0;
+}
+
+/* Write bytes into a RAM dataspace through a temporary local mapping. */
+bool ds_write(struct dataspace *ds, unsigned long offset, const void *src, unsigned long len)
+{
+	while (len) {
+		seL4_CPtr frame;
+		unsigned bits;
+		unsigned long foff;
+		if (!ds_frame_at(ds, offset, &frame, &bits, &foff))
+			return false;
+		char *p = core_map_local(&frame, 1, bits == seL4_LargePageBits);
+		if (!p)
+			return false;
+		unsigned long in = offset - foff, n = (1ul << bits) - in;
+		if (n > len)
+			n = len;
+		memcpy(p + in, src, n);
+		core_unmap_local(p, 1, bits == seL4_LargePageBits);
+		offset += n, len -= n;
+		src = (const char *)src + n;
+	}
+	return true;
 }

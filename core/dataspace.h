@@ -43,4 +43,7 @@ void ds_destroy(struct dataspace *ds);
 bool ds_frame_at(const struct dataspace *ds, unsigned long offset, seL4_CPtr *frame, unsigned *bits,
 		 unsigned long *frame_offset);
 
+/* Write bytes into a RAM dataspace through a temporary local mapping of core's. */
+bool ds_write(struct dataspace *ds, unsigned long offset, const void *src, unsigned long len);
+
 extern const struct rpc_interface dataspace_interface;

@@ -4,6 +4,8 @@
  * IO_MEM. Each port and each interrupt is handed out once.
  */
 #include "core.h"
+#include "rom.h"
+#include <sim/rom_update.h>
 #include "dataspace.h"
 #include "untyped.h"
 #include "io.h"
@@ -16,12 +18,59 @@
 static struct range port_ranges[64];
 static struct range_alloc ports;
 static struct irq_session *irqs[CORE_IRQS];
+static unsigned long irq_reserved; /* IRQs core keeps for itself */
 seL4_CPtr core_irq_ntfn;
+
+/* --- the ROM-update device: core's own, never handed out ------------------ */
+
+static seL4_CPtr rom_ports, rom_irq;
+
+static void rom_update_init(void)
+{
+	seL4_CPtr ntfn = cspace_alloc();
+	rom_ports = cspace_alloc();
+	rom_irq = cspace_alloc();
+	range_alloc_alloc_addr(&ports, SIM_ROM_UPDATE_BASE, SIM_ROM_UPDATE_PORTS);
+	if (!ntfn || !rom_ports || !rom_irq ||
+	    seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, SIM_ROM_UPDATE_BASE,
+					 SIM_ROM_UPDATE_BASE + SIM_ROM_UPDATE_PORTS - 1,
+					 core_cspace, rom_ports, CORE_DEPTH) ||
+	    seL4_IRQControl_Get(seL4_CapIRQControl, SIM_ROM_UPDATE_IRQ, core_cspace, rom_irq,
+				CORE_DEPTH) ||
+	    seL4_CNode_Mint(core_cspace, ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn, CORE_DEPTH,
+			    seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << SIM_ROM_UPDATE_IRQ) ||
+	    seL4_IRQHandler_SetNotification(rom_irq, ntfn))
+		core_log("core: no ROM updates from the host\n");
+	irq_reserved = 1ul << SIM_ROM_UPDATE_IRQ;
+}
+
+/* Read every changed module from the device and hand it to the ROM service. */
+static void rom_update_irq(void)
+{
+	while (seL4_X86_IOPort_In8(rom_ports, SIM_ROM_UPDATE_PENDING).result) {
+		seL4_X86_IOPort_Out8(rom_ports, SIM_ROM_UPDATE_CMD, SIM_ROM_UPDATE_NEXT);
+		uint32_t index = seL4_X86_IOPort_In32(rom_ports, SIM_ROM_UPDATE_INDEX).result;
+		uint32_t size = seL4_X86_IOPort_In32(rom_ports, SIM_ROM_UPDATE_SIZE).result;
+		if (index == ~0u)
+			continue;
+		uint32_t *buf = core_alloc(((size_t)size + 4) & ~3ul);
+		if (!buf) {
+			core_log("core: no memory to read a ROM update of %u bytes\n", size);
+			continue;
+		}
+		for (uint32_t i = 0; i < (size + 3) / 4; i++)
+			buf[i] = seL4_X86_IOPort_In32(rom_ports, SIM_ROM_UPDATE_DATA).result;
+		rom_module_updated((int)index, buf, size);
+		core_free(buf);
+	}
+	seL4_IRQHandler_Ack(rom_irq);
+}
 
 void io_init(void)
 {
 	range_alloc_init(&ports, port_ranges, sizeof(port_ranges) / sizeof(port_ranges[0]));
 	range_alloc_add(&ports, 0, 0x10000);
+	rom_update_init();
 }
 
 /* --- IO_PORT ------------------------------------------------------------ */
@@ -127,7 +176,7 @@ static int irq_create(struct core_session *s, const char *args)
 {
 	struct irq_session *q = (struct irq_session *)s;
 	q->irq = session_arg_ulong(args, "irq_number", ~0ul);
-	if (q->irq >= CORE_IRQS || irqs[q->irq]) {
+	if (q->irq >= CORE_IRQS || irqs[q->irq] || irq_reserved >> q->irq & 1) {
 		core_log("core: IRQ %ld is not available\n", (long)q->irq);
 		q->irq = ~0ul;
 		return RPC_DENIED;
@@ -172,6 +221,8 @@ const struct core_service irq_service = {
 
 void irq_dispatch(seL4_Word bits)
 {
+	if (bits & irq_reserved)
+		rom_update_irq();
 	for (unsigned i = 0; i < CORE_IRQS; i++)
 		if (bits & (1ul << i) && irqs[i])
 			signal_submit_badge(irqs[i]->sigh, 1);

@@ -29,15 +29,77 @@ const struct rom_module *rom_lookup(const char *name)
 	return &m;
 }
 
+/*
+ * A module's content in one version. Version 0 is the boot module's frames;
+ * each update from the host (the ROM-update device) makes a new version in
+ * RAM of core's own. A session keeps the version it last fetched and the
+ * one before, so a client can switch over without losing what it reads.
+ */
+struct rom_version {
+	struct dataspace *ds;
+	unsigned long size;
+	unsigned refs;
+};
+
+#define MAX_MODULES 64
+static struct rom_version *latest[MAX_MODULES];
+
 struct rom_session {
 	struct core_session s;
-	struct dataspace *ds;
+	int module;
+	struct rom_version *cur, *prev;
 	seL4_Word sigh;
+	struct rom_session *next;
 };
+
+static struct rom_session *sessions;
+
+static void release(struct rom_version *v)
+{
+	if (v && --v->refs == 0) {
+		ds_destroy(v->ds);
+		core_free(v);
+	}
+}
+
+static int module_index(const char *name)
+{
+	for (seL4_Word i = 0; modules && i < modules->count && i < MAX_MODULES; i++)
+		if (!strcmp(modules->module[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* The newest version of module i, made from the boot frames on first use. */
+static struct rom_version *newest(int i)
+{
+	if (latest[i])
+		return latest[i];
+	const sim_BootModule *b = &modules->module[i];
+	unsigned long count = b->frames.end - b->frames.start;
+	seL4_CPtr *frames = core_alloc((count + 1) * sizeof(seL4_CPtr));
+	struct rom_version *v = core_zalloc(sizeof(*v));
+	if (!frames || !v) {
+		core_free(frames);
+		core_free(v);
+		return 0;
+	}
+	for (unsigned long k = 0; k < count; k++)
+		frames[k] = b->frames.start + k;
+	v->ds = ds_from_frames(DS_ROM, frames, count, count * seL4_PageSize, false);
+	core_free(frames);
+	if (!v->ds) {
+		core_free(v);
+		return 0;
+	}
+	v->size = b->size;
+	v->refs = 1; /* the module table's */
+	return latest[i] = v;
+}
 
 struct dataspace *rom_session_ds(struct core_session *s)
 {
-	return ((struct rom_session *)s)->ds;
+	return ((struct rom_session *)s)->cur->ds;
 }
 
 static int rom_create(struct core_session *s, const char *args)
@@ -46,33 +108,32 @@ static int rom_create(struct core_session *s, const char *args)
 	struct rom_session *r = (struct rom_session *)s;
 	/* the module is named by the last element of the label */
 	const char *name = s->label, *p;
-	while ((p = strchr(name, '>')) && p > name && p[-1] == '-' && p[1] == ' ')
-		name = p + 2;
-	const struct rom_module *m = rom_lookup(name);
-	if (!m) {
+	while ((p = strstr(name, " -> ")))
+		name = p + 4;
+	r->module = module_index(name);
+	if (r->module < 0) {
 		core_log("core: ROM module \"%s\" not found (label \"%s\")\n", name, s->label);
 		return RPC_DENIED;
 	}
-	seL4_CPtr frames[1024];
-	unsigned long count = m->frames.end - m->frames.start;
-	const seL4_CPtr *list = frames;
-	seL4_CPtr *many = 0;
-	if (count > 1024) {
-		many = core_alloc(count * sizeof(seL4_CPtr));
-		if (!many)
-			return RPC_OUT_OF_METADATA;
-		list = many;
-	}
-	for (unsigned long i = 0; i < count; i++)
-		(many ? many : frames)[i] = m->frames.start + i;
-	r->ds = ds_from_frames(DS_ROM, list, count, count * seL4_PageSize, false);
-	core_free(many);
-	return r->ds ? RPC_OK : RPC_OUT_OF_METADATA;
+	r->cur = newest(r->module);
+	if (!r->cur)
+		return RPC_OUT_OF_METADATA;
+	r->cur->refs++;
+	r->next = sessions;
+	sessions = r;
+	return RPC_OK;
 }
 
 static void rom_destroy(struct core_session *s)
 {
-	ds_destroy(((struct rom_session *)s)->ds);
+	struct rom_session *r = (struct rom_session *)s;
+	for (struct rom_session **p = &sessions; *p; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			break;
+		}
+	release(r->cur);
+	release(r->prev);
 }
 
 RPC_SERVER(rom_session_interface, ROM_SESSION_RPC);
@@ -93,12 +154,8 @@ int serve_rom_session_dataspace(void *obj, const struct rpc_none *in,
 {
 	(void)in, (void)cap_in;
 	struct rom_session *r = obj;
-	const char *name = r->s.label, *p;
-	while ((p = strchr(name, '>')) && p > name && p[-1] == '-' && p[1] == ' ')
-		name = p + 2;
-	const struct rom_module *m = rom_lookup(name);
-	out->size = m ? m->size : r->ds->size;
-	*cap_out = r->ds->obj.cap;
+	out->size = r->cur->size;
+	*cap_out = r->cur->ds->obj.cap;
 	return RPC_OK;
 }
 
@@ -110,9 +167,46 @@ int serve_rom_session_sigh(void *obj, const struct rpc_none *in, struct rpc_none
 	return RPC_OK;
 }
 
+/* Switch to the newest version; the one before stays valid until the next switch. */
 int serve_rom_session_update(void *obj, const struct rpc_none *in, struct rpc_none *out,
 			     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
-	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	struct rom_session *r = obj;
+	struct rom_version *v = latest[r->module];
+	if (v && v != r->cur) {
+		release(r->prev);
+		r->prev = r->cur;
+		r->cur = v;
+		v->refs++;
+	}
 	return RPC_OK;
+}
+
+/* New content for module i from the host: a new version, and a signal to every session. */
+void rom_module_updated(int i, const void *data, unsigned long size)
+{
+	if (i < 0 || i >= MAX_MODULES || !modules || (seL4_Word)i >= modules->count)
+		return;
+	static struct account core_rom_account = {.ram_quota = ~0ul / 2, .cap_quota = ~0ul / 2};
+	int err;
+	struct dataspace *ds = ds_alloc_ram(size ? size : 1, &core_rom_account, &err);
+	struct rom_version *v = ds ? core_zalloc(sizeof(*v)) : 0;
+	if (!v || !ds_write(ds, 0, data, size)) {
+		core_log("core: no memory for the new version of ROM \"%s\"\n",
+			 modules->module[i].name);
+		ds_destroy(ds);
+		core_free(v);
+		return;
+	}
+	v->ds = ds;
+	v->size = size;
+	v->refs = 1;
+	release(latest[i]);
+	latest[i] = v;
+	if (core_verbose)
+		core_log("core: ROM \"%s\" updated (%lu bytes)\n", modules->module[i].name, size);
+	for (struct rom_session *r = sessions; r; r = r->next)
+		if (r->module == i)
+			signal_submit_badge(r->sigh, 1);
 }

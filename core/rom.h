@@ -17,3 +17,6 @@ struct core_session;
 struct dataspace;
 /* The dataspace of a ROM session. */
 struct dataspace *rom_session_ds(struct core_session *s);
+
+/* The host changed module i (boot-info order): its new content. */
+void rom_module_updated(int i, const void *data, unsigned long size);

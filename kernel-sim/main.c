@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	if (rom_update_init(args.modules, args.module_count) != 0)
+		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
 	thread_trap_handler = handle_trap;
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {

@@ -144,7 +144,40 @@ static bool provide_config(struct child *c)
 	memcpy(local, text, len);
 	env_detach(init.env, local);
 	c->config_size = len;
+	free(c->config_copy);
+	c->config_copy = malloc(len + 1);
+	if (c->config_copy) {
+		memcpy(c->config_copy, text, len);
+		c->config_copy[len] = 0;
+	}
 	return true;
+}
+
+void child_update_config(struct child *c, const struct xml_node *start)
+{
+	struct xml_node cfg;
+	const char *text;
+	size_t len;
+	if (c->state != CHILD_ALIVE || !c->config_ds || !xml_first_sub(start, "config", &cfg))
+		return;
+	xml_text(&cfg, &text, &len);
+	if (c->config_copy && strlen(c->config_copy) == len && !memcmp(c->config_copy, text, len))
+		return;
+	/* the version before stays valid until the next change, as core's ROMs do */
+	rpc_cap_release(c->config_prev);
+	c->config_prev = c->config_ds;
+	c->config_ds = 0;
+	c->start = *start;
+	if (!provide_config(c)) {
+		c->config_ds = c->config_prev;
+		c->config_prev = 0;
+		return;
+	}
+	if (init.verbose)
+		log("child \"%s\": config changed", c->name);
+	for (struct child_session *s = c->sessions; s; s = s->next)
+		if (s->local && s->sigh)
+			signal_submit(s->sigh, 1);
 }
 
 static void read_start(struct child *c)
@@ -308,7 +341,8 @@ void child_destroy(struct child *c)
 	close_env(&c->cpu_id, &c->cpu);
 	close_env(&c->log_id, &c->log);
 	rpc_cap_release(c->config_ds);
-	c->config_ds = 0;
+	rpc_cap_release(c->config_prev);
+	c->config_ds = c->config_prev = 0;
 	close_env(&c->pd_id, &c->pd);
 	rpc_cap_release(c->rom_ds);
 	c->rom_ds = 0;
@@ -325,5 +359,12 @@ void child_destroy(struct child *c)
 			*p = c->next;
 			break;
 		}
+	free(c->config_copy);
 	free(c);
+}
+
+void child_remove(struct child *c)
+{
+	c->state = CHILD_ALIVE; /* so that child_destroy drops the record too */
+	child_destroy(c);
 }

@@ -36,6 +36,7 @@ struct child_session {
 	seL4_CPtr cap;
 	unsigned long ram, caps; /* the donation, moved on to parent or server */
 	struct rpc_object rom;	 /* the local config ROM's object */
+	seL4_CPtr sigh;		 /* its update signal */
 	seL4_CPtr reply;	 /* pending: the client's saved reply */
 	char service[GENODE_SERVICE_NAME_MAX];
 	char args[GENODE_SESSION_ARGS_MAX]; /* pending: the request, relabelled */
@@ -53,7 +54,9 @@ struct child {
 	struct xml_node start;
 	seL4_CPtr pd, cpu, log, rom, rom_ds, thread;
 	seL4_Word pd_id, cpu_id, log_id, rom_id;
-	seL4_CPtr config_ds; /* the nested <config>, if any */
+	seL4_CPtr config_ds;   /* the nested <config>, if any */
+	seL4_CPtr config_prev; /* the version before, valid until the next change */
+	char *config_copy;     /* its text, to notice changes */
 	unsigned long config_size;
 	struct child_session *sessions;
 	struct signal_handler fault;
@@ -72,7 +75,9 @@ struct init {
 	unsigned long prio_levels, prio_shift; /* levels = 1 << shift */
 	unsigned long preserve;		       /* RAM init keeps for itself */
 	bool verbose;
-	struct signal_handler retry; /* retries requests waiting for a server */
+	struct signal_handler retry;	   /* retries requests waiting for a server */
+	struct signal_handler config_sigh; /* the config ROM changed */
+	char *config_copy;		   /* init's copy of the config text in use */
 };
 
 extern struct init init;
@@ -81,6 +86,10 @@ extern struct init init;
 bool child_start(struct xml_node *start);
 /* Close the child's sessions, free its PD and everything in it; keep the record if it exited. */
 void child_destroy(struct child *c);
+/* Destroy the child and drop its record, exited or not. */
+void child_remove(struct child *c);
+/* Give the child its new nested <config> (from the new start node), signalling its ROM. */
+void child_update_config(struct child *c, const struct xml_node *start);
 struct child *child_by_name(const char *name);
 
 /* Routing: where a session request of child c goes. */
@@ -122,3 +131,8 @@ extern const struct rpc_interface rom_session_interface;
 
 /* Config checking: the number of problems reported. */
 unsigned config_validate(const struct xml_node *config);
+
+/* Apply a changed config: remove, restart and start children. */
+void reconfigure(void);
+/* <config verbose prio_levels> and <resource name="RAM" preserve>. */
+void read_settings(void);

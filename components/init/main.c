@@ -1,36 +1,37 @@
-/* init: read and check the config, start every <start> node, report. */
+/* init: read and check the config, start every <start> node, report, follow changes. */
 #include "init.h"
 #include <base/string.h>
 #include <component/connection.h>
 #include <component/log.h>
 
 struct init init;
+static struct rom_connection config_rom;
 
-static bool read_config(struct env *env)
+/* Parse the config ROM's current text into a copy of init's; false if it is unusable. */
+static bool parse_config(struct xml_node *out, char **copy)
 {
-	static struct rom_connection rom;
-	int err = rom_connect(env, "config", &rom);
-	if (err) {
-		error("no config ROM: %s", rpc_error_name(err));
+	*copy = malloc(config_rom.size + 1);
+	if (!*copy) {
+		error("no memory for the config");
 		return false;
 	}
-	init.config_text = rom.text;
-	init.config_size = rom.size;
+	memcpy(*copy, config_rom.text, config_rom.size);
+	(*copy)[config_rom.size] = 0;
 	struct xml_error e;
-	if (!xml_parse(init.config_text, init.config_size, &init.config, &e)) {
+	if (!xml_parse(*copy, config_rom.size, out, &e)) {
 		error("config is malformed: line %u, column %u: %s", e.line, e.column, e.message);
-		return false;
-	}
-	if (!xml_has_type(&init.config, "config")) {
+	} else if (!xml_has_type(out, "config")) {
 		error("config: the root node must be <config>");
-		return false;
+	} else {
+		config_validate(out);
+		return true;
 	}
-	config_validate(&init.config);
-	return true;
+	free(*copy);
+	*copy = 0;
+	return false;
 }
 
-/* <config verbose prio_levels> and <resource name="RAM" preserve>. */
-static void read_settings(void)
+void read_settings(void)
 {
 	init.verbose = xml_attr_bool(&init.config, "verbose", false);
 	unsigned long levels = 1;
@@ -42,6 +43,7 @@ static void read_settings(void)
 	}
 	init.prio_levels = levels;
 	init.prio_shift = (unsigned long)__builtin_ctzl(levels);
+	init.preserve = 0;
 	struct xml_node res;
 	for (bool ok = xml_first_sub(&init.config, "resource", &res); ok;
 	     ok = xml_next_sub(&init.config, "resource", &res))
@@ -49,16 +51,32 @@ static void read_settings(void)
 			xml_attr_ulong(&res, "preserve", &init.preserve);
 }
 
+/* Whether the node still needs a child: not one of a running child, not a second of a name. */
 static bool unique_name(const struct xml_node *start)
 {
 	char name[NAME_MAX_LEN];
-	if (!xml_attr_string(start, "name", name, sizeof(name)) || !child_by_name(name))
+	struct child *c;
+	if (!xml_attr_string(start, "name", name, sizeof(name)) || !(c = child_by_name(name)))
 		return true;
+	if (c->start.base == start->base)
+		return false; /* the child of this very node */
 	unsigned line, col;
 	xml_position(start, start->base, &line, &col);
 	error("config: a second <start name=\"%s\"> at line %u, column %u is ignored", name, line,
 	      col);
 	return false;
+}
+
+/* Start every <start> node that has no child yet. */
+static void start_new_children(void)
+{
+	struct xml_node start;
+	for (bool ok = xml_first_sub(&init.config, "start", &start); ok;
+	     ok = xml_next_sub(&init.config, "start", &start)) {
+		struct xml_node copy = start;
+		if (unique_name(&copy))
+			child_start(&copy);
+	}
 }
 
 static void retry_pending(struct signal_handler *h, unsigned long count)
@@ -68,20 +86,125 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 	reexports_update();
 }
 
+static void config_changed(struct signal_handler *h, unsigned long count)
+{
+	(void)h, (void)count;
+	int err = rom_refresh(init.env, &config_rom);
+	if (err) {
+		error("cannot read the changed config: %s", rpc_error_name(err));
+		return;
+	}
+	reconfigure();
+}
+
+/* The start node of that name in a config, if any. */
+static bool find_start(const struct xml_node *config, const char *name, struct xml_node *out)
+{
+	for (bool ok = xml_first_sub(config, "start", out); ok;
+	     ok = xml_next_sub(config, "start", out))
+		if (xml_attr_equals(out, "name", name))
+			return true;
+	return false;
+}
+
+/* Whether two nodes (or their absence) have the same text. */
+static bool same_sub(const struct xml_node *a, const struct xml_node *b, const char *type)
+{
+	struct xml_node x, y;
+	bool hx = xml_first_sub(a, type, &x), hy = xml_first_sub(b, type, &y);
+	if (hx != hy)
+		return false;
+	if (!hx)
+		return true;
+	const char *tx, *ty;
+	size_t lx, ly;
+	xml_text(&x, &tx, &lx);
+	xml_text(&y, &ty, &ly);
+	return lx == ly && !memcmp(tx, ty, lx);
+}
+
+static bool same_attr(const struct xml_node *a, const struct xml_node *b, const char *name)
+{
+	char x[64] = "", y[64] = "";
+	bool hx = xml_attr_string(a, name, x, sizeof(x)),
+	     hy = xml_attr_string(b, name, y, sizeof(y));
+	return hx == hy && !strcmp(x, y);
+}
+
+/*
+ * What makes init restart a child: a changed version (as in Genode), route,
+ * binary, or resources (caps, ram, priority, <resource> nodes).
+ */
+static const char *restart_reason(const struct xml_node *old, const struct xml_node *now)
+{
+	if (!same_attr(old, now, "version"))
+		return "version";
+	if (!same_sub(old, now, "route"))
+		return "route";
+	if (!same_sub(old, now, "binary"))
+		return "binary";
+	if (!same_attr(old, now, "caps") || !same_attr(old, now, "ram") ||
+	    !same_attr(old, now, "priority") || !same_sub(old, now, "resource"))
+		return "resources";
+	return 0;
+}
+
+void reconfigure(void)
+{
+	struct xml_node config;
+	char *copy;
+	if (!parse_config(&config, &copy)) {
+		error("keeping the config in use");
+		return;
+	}
+	/* children removed from the config or changed so that they restart */
+	for (struct child *c = init.children, *next; c; c = next) {
+		next = c->next;
+		struct xml_node start;
+		if (!find_start(&config, c->name, &start)) {
+			if (init.verbose)
+				log("child \"%s\" removed from the config", c->name);
+			child_remove(c);
+			continue;
+		}
+		const char *why = restart_reason(&c->start, &start);
+		if (why) {
+			log("child \"%s\" restarts: its %s changed", c->name, why);
+			child_remove(c);
+			continue;
+		}
+		child_update_config(c, &start);
+		c->start = start;
+	}
+	char *old = init.config_copy;
+	init.config = config;
+	init.config_copy = copy;
+	init.config_text = copy;
+	init.config_size = config_rom.size;
+	read_settings();
+	start_new_children();
+	reexports_update();
+	report_state();
+	free(old);
+}
+
 void component_construct(struct env *env)
 {
 	init.env = env;
-	if (signal_handler_init(env, &init.retry, retry_pending))
-		warning("no signal context: requests waiting for a server stay waiting");
-	if (!read_config(env))
+	if (signal_handler_init(env, &init.retry, retry_pending) ||
+	    signal_handler_init(env, &init.config_sigh, config_changed))
+		warning("no signal contexts: waiting requests and config changes are not handled");
+	int err = rom_connect(env, "config", &config_rom);
+	if (err) {
+		error("no config ROM: %s", rpc_error_name(err));
 		return;
-	read_settings();
-	struct xml_node start;
-	for (bool ok = xml_first_sub(&init.config, "start", &start); ok;
-	     ok = xml_next_sub(&init.config, "start", &start)) {
-		struct xml_node copy = start;
-		if (unique_name(&copy))
-			child_start(&copy);
 	}
+	rom_sigh(&config_rom, init.config_sigh.cap);
+	if (!parse_config(&init.config, &init.config_copy))
+		return;
+	init.config_text = init.config_copy;
+	init.config_size = config_rom.size;
+	read_settings();
+	start_new_children();
 	report_state();
 }

@@ -243,7 +243,14 @@ int serve_rom_session_dataspace(void *obj, const struct rpc_none *in,
 int serve_rom_session_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
 			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
-	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	(void)in, (void)out, (void)cap_out;
+	struct child_session *s = obj;
+	/* a signal context is core's object: it arrives as a capability to keep */
+	if (!cap_in->present || cap_in->local)
+		return RPC_INVALID_ARGS;
+	rpc_cap_release(s->sigh);
+	s->sigh = cap_in->sel;
+	cap_in->taken = true;
 	return RPC_OK;
 }
 

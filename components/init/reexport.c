@@ -75,8 +75,8 @@ static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *i
 	if (service_node(re->name, &svc) && policy_target(&svc, label, &target))
 		s = child_service(&target, re->name);
 	if (!s) {
-		error("no policy routes \"%s\" (label=\"%s\") to a child that provides it", re->name,
-		      label);
+		error("no policy routes \"%s\" (label=\"%s\") to a child that provides it",
+		      re->name, label);
 		return RPC_DENIED;
 	}
 	struct proxied *p = calloc(1, sizeof(*p));
@@ -189,7 +189,8 @@ void reexports_update(void)
 		r->root.upgrade = upgrade;
 		int err = root_announce(init.env, name, &r->root);
 		if (err) {
-			error("cannot announce \"%s\" to the parent: %s", name, rpc_error_name(err));
+			error("cannot announce \"%s\" to the parent: %s", name,
+			      rpc_error_name(err));
 			free(r);
 			continue;
 		}

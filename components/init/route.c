@@ -245,6 +245,7 @@ void session_close(struct child_session *s)
 	}
 	if (s->local) {
 		ep_dissolve(env, &s->rom);
+		rpc_cap_release(s->sigh);
 		return;
 	}
 	if (s->parent_id) {

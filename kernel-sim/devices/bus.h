@@ -21,3 +21,6 @@ void io_bus_write(uint16_t port, unsigned size, uint32_t value);
 
 /* Create the simulated devices (PIT, UART) and attach them. */
 int devices_init(void);
+
+/* The ROM-update device for the boot modules (protocol/sim/rom_update.h). */
+int rom_update_init(const char *const *modules, int count);

@@ -25,6 +25,35 @@ int rom_connect(struct env *env, const char *label, struct rom_connection *rc)
 	return RPC_OK;
 }
 
+int rom_sigh(struct rom_connection *rc, seL4_CPtr context)
+{
+	return rom_session_sigh(rc->session, 0, 0, context, 0);
+}
+
+int rom_refresh(struct env *env, struct rom_connection *rc)
+{
+	struct rom_dataspace_result r = {0};
+	seL4_CPtr ds;
+	const char *text;
+	int err = rom_session_update(rc->session, 0, 0, 0, 0);
+	if (!err)
+		err = rom_session_dataspace(rc->session, 0, &r, 0, &ds);
+	if (err)
+		return err;
+	if ((err = env_attach(env, ds, 0, 0, false, (void **)&text))) {
+		rpc_cap_release(ds);
+		return err;
+	}
+	env_detach(env, (void *)rc->text);
+	rpc_cap_release(rc->ds);
+	rc->ds = ds;
+	rc->text = text;
+	rc->size = r.size;
+	while (rc->size && !rc->text[rc->size - 1])
+		rc->size--;
+	return RPC_OK;
+}
+
 void rom_disconnect(struct env *env, struct rom_connection *rc)
 {
 	if (rc->text)

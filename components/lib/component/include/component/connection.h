@@ -14,6 +14,10 @@ struct rom_connection {
 };
 
 int rom_connect(struct env *env, const char *label, struct rom_connection *rc);
+/* Be told (signal) when the ROM changes. */
+int rom_sigh(struct rom_connection *rc, seL4_CPtr context);
+/* Switch to the ROM's newest content: text and size change, the old mapping goes. */
+int rom_refresh(struct env *env, struct rom_connection *rc);
 void rom_disconnect(struct env *env, struct rom_connection *rc);
 
 /*

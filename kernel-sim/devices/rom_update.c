@@ -1,0 +1,154 @@
+/*
+ * The ROM-update device (protocol/sim/rom_update.h): inotify on the
+ * directories of the boot modules, a queue of changed modules, I/O ports
+ * through which the root task reads the new content, and IRQ 5.
+ */
+#include "bus.h"
+#include "../host/loop.h"
+#include "../kernel/log.h"
+#include "../object/interrupt.h"
+#include <errno.h>
+#include <limits.h>
+#include <sim/rom_update.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#define MAX_MODULES 64
+
+static struct {
+	const char *path[MAX_MODULES];
+	const char *name[MAX_MODULES];
+	int wd[MAX_MODULES];
+	bool queued[MAX_MODULES];
+	int count;
+	uint32_t index, size, cursor; /* the latched module */
+	uint8_t *data;
+} r = {.index = ~0u};
+
+static struct event_source watch = {.fd = -1};
+
+static unsigned pending(void)
+{
+	unsigned n = 0;
+	for (int i = 0; i < r.count; i++)
+		n += r.queued[i];
+	return n;
+}
+
+/* Latch the next queued module: read its file now. */
+static void latch_next(void)
+{
+	free(r.data);
+	r.data = 0;
+	r.index = ~0u;
+	r.size = r.cursor = 0;
+	for (int i = 0; i < r.count; i++) {
+		if (!r.queued[i])
+			continue;
+		r.queued[i] = false;
+		FILE *f = fopen(r.path[i], "rb");
+		if (!f) {
+			kprintf("kernel-sim: ROM update: cannot read %s: %s\n", r.path[i],
+				strerror(errno));
+			continue;
+		}
+		uint8_t *buf = malloc(SIM_ROM_UPDATE_MAX);
+		size_t n = buf ? fread(buf, 1, SIM_ROM_UPDATE_MAX, f) : 0;
+		bool too_long = buf && n == SIM_ROM_UPDATE_MAX && fgetc(f) != EOF;
+		fclose(f);
+		if (!buf || too_long) {
+			kprintf("kernel-sim: ROM update: %s is longer than %u bytes\n", r.path[i],
+				SIM_ROM_UPDATE_MAX);
+			free(buf);
+			continue;
+		}
+		r.data = buf;
+		r.index = (uint32_t)i;
+		r.size = (uint32_t)n;
+		return;
+	}
+}
+
+static uint8_t reg_byte(uint32_t v, uint16_t port, uint16_t base)
+{
+	return (uint8_t)(v >> (8 * (port - base)));
+}
+
+static uint8_t rom_read(struct io_device *d, uint16_t port)
+{
+	(void)d;
+	if (port == SIM_ROM_UPDATE_PENDING) {
+		unsigned n = pending();
+		return n > 255 ? 255 : (uint8_t)n;
+	}
+	if (port >= SIM_ROM_UPDATE_INDEX && port < SIM_ROM_UPDATE_INDEX + 4)
+		return reg_byte(r.index, port, SIM_ROM_UPDATE_INDEX);
+	if (port >= SIM_ROM_UPDATE_SIZE && port < SIM_ROM_UPDATE_SIZE + 4)
+		return reg_byte(r.size, port, SIM_ROM_UPDATE_SIZE);
+	if (port >= SIM_ROM_UPDATE_DATA && port < SIM_ROM_UPDATE_DATA + 4) {
+		uint32_t at = r.cursor + (uint32_t)(port - SIM_ROM_UPDATE_DATA);
+		uint8_t b = r.data && at < r.size ? r.data[at] : 0;
+		if (port == SIM_ROM_UPDATE_DATA + 3)
+			r.cursor += 4;
+		return b;
+	}
+	return 0xff;
+}
+
+static void rom_write(struct io_device *d, uint16_t port, uint8_t v)
+{
+	(void)d;
+	if (port == SIM_ROM_UPDATE_CMD && v == SIM_ROM_UPDATE_NEXT)
+		latch_next();
+}
+
+static struct io_device device = {"ROM update", SIM_ROM_UPDATE_BASE,
+				  SIM_ROM_UPDATE_BASE + SIM_ROM_UPDATE_PORTS - 1, rom_read,
+				  rom_write, 0};
+
+static void on_change(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(s->fd, buf, sizeof(buf));
+	bool was_idle = pending() == 0, any = false;
+	for (char *p = buf; n > 0 && p < buf + n;) {
+		struct inotify_event *e = (struct inotify_event *)p;
+		for (int i = 0; e->len && i < r.count; i++)
+			if (r.wd[i] == e->wd && !strcmp(r.name[i], e->name) && !r.queued[i])
+				r.queued[i] = any = true;
+		p += sizeof(*e) + e->len;
+	}
+	if (any && was_idle)
+		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+}
+
+int rom_update_init(const char *const *modules, int count)
+{
+	io_bus_attach(&device);
+	watch.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (watch.fd < 0)
+		return -1;
+	for (int i = 0; i < count && i < MAX_MODULES; i++) {
+		/* the directory is watched: editors replace files by renaming */
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", modules[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		else
+			strcpy(dir, ".");
+		r.path[i] = modules[i];
+		r.name[i] = slash ? modules[i] + (slash - dir) + 1 : modules[i];
+		r.wd[i] = inotify_add_watch(watch.fd, slash && !dir[0] ? "/" : dir,
+					    IN_CLOSE_WRITE | IN_MOVED_TO);
+		r.count = i + 1;
+	}
+	watch.ready = on_change;
+	return loop_add(&watch, EPOLLIN);
+}
