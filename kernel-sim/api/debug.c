@@ -72,6 +72,10 @@ static void debug_name_thread(struct tcb *t)
 	struct tcb *target = lu.cap.thread.tcb;
 	memcpy(target->name, name, len);
 	target->name[len] = 0;
+	/* sel4-sim: the host sees each named thread's priority (kill -USR1 shows all later) */
+	if (kernel_verbose)
+		kprintf("kernel-sim: thread \"%s\" has priority %u\n", target->name,
+			(unsigned)target->priority);
 	target->host.name_dirty = true;
 	struct vspace *vs = thread_vspace(target);
 	if (vs)
