@@ -177,13 +177,14 @@ $(eval $(call component,test-log,components/test/log.c))
 $(eval $(call component,dummy,$(wildcard components/dummy/*.c)))
 $(eval $(call component,test-thread,components/test/thread.c))
 $(eval $(call component,test-rm,components/test/rm.c))
-$(eval $(call component,test-pit,components/test/pit.c))
+$(eval $(call component,test-timer,components/test/timer.c))
+$(eval $(call component,test-uart,components/test/uart.c))
 $(eval $(call component,test-iomem,components/test/iomem.c))
 $(eval $(call component,test-rpc-fuzz,components/test/rpc_fuzz.c))
 $(eval $(call component,test-hello-server,components/test/hello_server.c))
 $(eval $(call component,test-hello-client,components/test/hello_client.c))
 COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
-	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-pit \
+	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-timer $(BIN)/test-uart \
 	$(BIN)/test-iomem $(BIN)/test-rpc-fuzz $(BIN)/test-hello-server $(BIN)/test-hello-client
 all: $(COMPONENTS)
 

@@ -66,11 +66,19 @@ static void rom_update_irq(void)
 	seL4_IRQHandler_Ack(rom_irq);
 }
 
-void io_init(void)
+void io_init(const seL4_BootInfo *bi)
 {
 	range_alloc_init(&ports, port_ranges, sizeof(port_ranges) / sizeof(port_ranges[0]));
 	range_alloc_add(&ports, 0, 0x10000);
 	rom_update_init();
+	/* the PIT drives core's Timer service */
+	seL4_CPtr ntfn = cspace_alloc();
+	range_alloc_alloc_addr(&ports, 0x40, 4);
+	irq_reserved |= 1ul << 0;
+	if (!ntfn || seL4_CNode_Mint(core_cspace, ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn,
+				     CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << 0))
+		ntfn = 0;
+	timer_init(bi, ntfn);
 }
 
 /* --- IO_PORT ------------------------------------------------------------ */
@@ -221,8 +229,11 @@ const struct core_service irq_service = {
 
 void irq_dispatch(seL4_Word bits)
 {
-	if (bits & irq_reserved)
+	if (bits & 1ul << SIM_ROM_UPDATE_IRQ)
 		rom_update_irq();
+	if (bits & 1ul << 0)
+		timer_irq();
+	bits &= ~irq_reserved;
 	for (unsigned i = 0; i < CORE_IRQS; i++)
 		if (bits & (1ul << i) && irqs[i])
 			signal_submit_badge(irqs[i]->sigh, 1);

@@ -9,5 +9,9 @@
 /* Bound to core's thread: interrupts wake its entrypoint with badge bits. */
 extern seL4_CPtr core_irq_ntfn;
 
-void io_init(void);
+void io_init(const seL4_BootInfo *bi);
 void irq_dispatch(seL4_Word badge_bits);
+
+/* The Timer service's PIT (core keeps it and IRQ 0) and its interrupt. */
+void timer_init(const seL4_BootInfo *bi, seL4_CPtr ntfn);
+void timer_irq(void);

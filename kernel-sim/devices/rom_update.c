@@ -107,9 +107,9 @@ static void rom_write(struct io_device *d, uint16_t port, uint8_t v)
 		latch_next();
 }
 
-static struct io_device device = {"ROM update", SIM_ROM_UPDATE_BASE,
-				  SIM_ROM_UPDATE_BASE + SIM_ROM_UPDATE_PORTS - 1, rom_read,
-				  rom_write, 0};
+static struct io_device device = {
+    "ROM update", SIM_ROM_UPDATE_BASE, SIM_ROM_UPDATE_BASE + SIM_ROM_UPDATE_PORTS - 1,
+    rom_read,	  rom_write,	       0};
 
 static void on_change(struct event_source *s, uint32_t events)
 {

@@ -13,6 +13,7 @@
 #include <genode/rom_session.h>
 #include <genode/root.h>
 #include <genode/hello_session.h>
+#include <genode/timer_session.h>
 
 RPC_CLIENT_STUBS(PARENT_RPC)
 RPC_CLIENT_STUBS(LOG_SESSION_RPC)
@@ -29,3 +30,4 @@ RPC_CLIENT_STUBS(IRQ_SESSION_RPC)
 RPC_CLIENT_STUBS(IO_MEM_SESSION_RPC)
 RPC_CLIENT_STUBS(ROOT_RPC)
 RPC_CLIENT_STUBS(HELLO_SESSION_RPC)
+RPC_CLIENT_STUBS(TIMER_SESSION_RPC)
