@@ -263,5 +263,6 @@ int serve_cpu_thread_state(void *obj, const struct rpc_none *in, struct cpu_thre
 	out->fault_addr = t->fault_addr;
 	out->fault_type = t->fault_type;
 	out->exception = t->exception;
+	out->code = t->code;
 	return RPC_OK;
 }

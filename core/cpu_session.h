@@ -22,7 +22,7 @@ struct cpu_thread {
 	char name[GENODE_THREAD_NAME_MAX];
 	unsigned kernel_priority;
 	unsigned state; /* enum cpu_thread_state_type */
-	seL4_Word fault_ip, fault_addr, fault_type, exception;
+	seL4_Word fault_ip, fault_addr, fault_type, exception, code;
 	seL4_CPtr blocked_reply; /* saved reply of an unresolved fault */
 	bool started;
 	struct cpu_thread *next_in_pd, *next_in_cpu, *next_blocked;

@@ -89,6 +89,29 @@ static bool page_fault(struct cpu_thread *t)
 	return false;
 }
 
+/*
+ * A system call on a capability that is not there (a server that died, a
+ * session that was closed): the call returns with RPC_IPC_ERROR as its
+ * message label instead of hanging, as a Genode RPC raises Ipc_error. The
+ * thread resumes after its syscall instruction with that message info.
+ */
+static bool ipc_error(struct cpu_thread *t)
+{
+	seL4_Word ip = seL4_GetMR(seL4_CapFault_IP), addr = seL4_GetMR(seL4_CapFault_Addr);
+	seL4_UserContext regs;
+	if (seL4_TCB_ReadRegisters(t->tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)
+		return false;
+	regs.rip = ip + 2; /* past the syscall instruction */
+	regs.rsi = seL4_MessageInfo_new(RPC_IPC_ERROR, 0, 0, 0).words[0];
+	regs.rdi = 0;
+	if (core_verbose)
+		core_log("core: pd='%s' thread='%s' invoked an invalid capability %#lx at ip=%#lx: "
+			 "IPC error\n",
+			 t->pd->s.label, t->name, addr, ip);
+	seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs);
+	return true;
+}
+
 /* Any other fault: the thread cannot go on. */
 static bool exception(struct cpu_thread *t, seL4_Word type)
 {
@@ -118,6 +141,7 @@ static bool exception(struct cpu_thread *t, seL4_Word type)
 				 pd_label(t), code);
 		t->pd->dead = true;
 		t->state = THREAD_DEAD;
+		t->code = code;
 	} else {
 		core_log("core: %s in pd='%s' thread='%s' ip=%#lx number=%lu code=%#lx\n", what,
 			 pd_label(t), t->name, ip, number, code);
@@ -134,6 +158,8 @@ bool pager_fault(struct cpu_thread *t, seL4_MessageInfo_t info)
 	seL4_Word type = seL4_MessageInfo_get_label(info);
 	if (type == seL4_Fault_VMFault)
 		return page_fault(t);
+	if (type == seL4_Fault_CapFault && ipc_error(t))
+		return false; /* resumed by WriteRegisters, no reply */
 	return exception(t, type);
 }
 

@@ -112,16 +112,41 @@ out:
 	return ok;
 }
 
+/* Why the child's thread stopped, for the log. */
+static bool crash_reason(struct child *c, char *out, size_t size)
+{
+	struct cpu_thread_state s = {0};
+	cpu_thread_state(c->thread, 0, &s, 0, 0);
+	if (s.state == THREAD_DEAD) {
+		unsigned status = (unsigned)s.code;
+		if ((status & 0x7f) && (status & 0x7f) != 0x7f)
+			snprintf(out, size, "its process was killed by signal %u", status & 0x7f);
+		else
+			snprintf(out, size, "its process exited with status %u",
+				 (status >> 8) & 0xff);
+	} else if (s.state == THREAD_FAULTED && s.exception) {
+		snprintf(out, size, "exception %lu at ip=%#lx", s.exception, s.ip);
+	} else if (s.state == THREAD_FAULTED) {
+		snprintf(out, size, "unresolvable %s fault at %#lx (ip=%#lx)",
+			 s.fault_type == RM_FAULT_WRITE ? "write" : "read", s.fault_addr, s.ip);
+	} else {
+		return false; /* another thread faulted; the main thread goes on */
+	}
+	return true;
+}
+
 static void fault_signal(struct signal_handler *h, unsigned long count)
 {
 	(void)count;
 	struct child *c = (struct child *)((char *)h - __builtin_offsetof(struct child, fault));
-	struct cpu_thread_state s = {0};
-	cpu_thread_state(c->thread, 0, &s, 0, 0);
-	if (s.state == THREAD_DEAD)
-		error("child \"%s\" died: its process ended", c->name);
-	else
-		error("child \"%s\" faulted: ip=%#lx address=%#lx", c->name, s.ip, s.fault_addr);
+	if (c->state != CHILD_ALIVE)
+		return;
+	if (!crash_reason(c, c->reason, sizeof(c->reason))) {
+		warning("child \"%s\": one of its threads faulted", c->name);
+		return;
+	}
+	error("child \"%s\" crashed: %s", c->name, c->reason);
+	child_ended(c, true);
 }
 
 /* The nested <config> becomes the child's "config" ROM: a RAM dataspace of the child. */
@@ -212,6 +237,18 @@ static void read_start(struct child *c)
 		prio = prio > 0 ? 0 : 1 - (long)init.prio_levels;
 	}
 	c->priority = prio;
+	/* the restart policy, an init extension (MINIX 3's reincarnation server is the model) */
+	c->restart = xml_attr_equals(&c->start, "restart", "always")	   ? RESTART_ALWAYS
+		     : xml_attr_equals(&c->start, "restart", "on-failure") ? RESTART_ON_FAILURE
+									   : RESTART_NEVER;
+	char policy[16];
+	if (xml_attr_string(&c->start, "restart", policy, sizeof(policy)) &&
+	    strcmp(policy, "never") && c->restart == RESTART_NEVER)
+		warning("child \"%s\": unknown restart policy \"%s\", using \"never\"", c->name,
+			policy);
+	c->restart_delay_ms = 100;
+	xml_attr_ulong(&c->start, "restart_delay_ms", &c->restart_delay_ms);
+	xml_attr_ulong(&c->start, "restart_max", &c->restart_max);
 }
 
 unsigned long child_priority(const struct child *c, unsigned long requested)
@@ -231,13 +268,13 @@ struct child *child_by_name(const char *name)
 	return 0;
 }
 
-bool child_start(struct xml_node *start)
+struct child *child_start(struct xml_node *start)
 {
 	struct env *env = init.env;
 	struct child *c = calloc(1, sizeof(*c));
 	if (!c) {
 		error("out of memory for a child");
-		return false;
+		return 0;
 	}
 	c->start = *start;
 	if (!xml_attr_string(start, "name", c->name, sizeof(c->name)) || !c->name[0]) {
@@ -245,7 +282,7 @@ bool child_start(struct xml_node *start)
 		xml_position(start, start->base, &line, &col);
 		error("config: <start> at line %u, column %u has no name", line, col);
 		free(c);
-		return false;
+		return 0;
 	}
 	read_start(c);
 	struct child **tail = &init.children;
@@ -303,10 +340,12 @@ bool child_start(struct xml_node *start)
 		      rpc_error_name(err));
 		goto fail;
 	}
-	return true;
+	if (c->restart != RESTART_NEVER)
+		c->started_us = init_now_us();
+	return c;
 fail:
 	child_destroy(c);
-	return false;
+	return 0;
 }
 
 static void close_env(seL4_Word *id, seL4_CPtr *cap)
@@ -351,8 +390,8 @@ void child_destroy(struct child *c)
 		ep_dissolve(env, &c->parent);
 	if (c->fault.cap)
 		signal_handler_dissolve(env, &c->fault);
-	/* an exited child stays in the state report */
-	if (c->state == CHILD_EXITED)
+	/* an ended child stays in the state report (and may restart) */
+	if (c->state != CHILD_ALIVE)
 		return;
 	for (struct child **p = &init.children; *p; p = &(*p)->next)
 		if (*p == c) {

@@ -44,7 +44,14 @@ struct child_session {
 	struct child_session *next;
 };
 
-enum child_state { CHILD_ALIVE, CHILD_EXITED };
+enum child_state {
+	CHILD_ALIVE,
+	CHILD_EXITED,	 /* ended, not restarted */
+	CHILD_CRASHED,	 /* failed, not restarted */
+	CHILD_RESTARTING /* failed or ended, restarts at restart_at_us */
+};
+
+enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
 
 struct child {
 	struct rpc_object parent; /* the child's parent capability */
@@ -62,6 +69,13 @@ struct child {
 	struct signal_handler fault;
 	enum child_state state;
 	long exit_value;
+	enum restart_policy restart;
+	unsigned long restart_delay_ms, restart_max;
+	unsigned long restarts;	     /* how often it was restarted */
+	unsigned long failures;	     /* failures in a row (for the back-off) */
+	unsigned long started_us;    /* when it was last started */
+	unsigned long restart_at_us; /* CHILD_RESTARTING: when */
+	char reason[96];	     /* why it crashed */
 	struct child *next;
 };
 
@@ -77,13 +91,16 @@ struct init {
 	bool verbose;
 	struct signal_handler retry;	   /* retries requests waiting for a server */
 	struct signal_handler config_sigh; /* the config ROM changed */
-	char *config_copy;		   /* init's copy of the config text in use */
+	struct signal_handler timeout;	   /* a restart is due */
+	seL4_CPtr timer;		   /* Timer session at the parent, opened on demand */
+	bool no_timer;
+	char *config_copy; /* init's copy of the config text in use */
 };
 
 extern struct init init;
 
-/* Start the child a <start> node describes; false (with an error logged) if it cannot. */
-bool child_start(struct xml_node *start);
+/* Start the child a <start> node describes; NULL (with an error logged) if it cannot. */
+struct child *child_start(struct xml_node *start);
 /* Close the child's sessions, free its PD and everything in it; keep the record if it exited. */
 void child_destroy(struct child *c);
 /* Destroy the child and drop its record, exited or not. */
@@ -118,6 +135,16 @@ bool label_matches(const struct xml_node *n, const char *label);
 /* Open a routed session (parent or child) for s; an rpc_error. */
 int session_open(struct child_session *s, const struct route *r);
 void session_close(struct child_session *s);
+
+/*
+ * The end of a child: it crashed (failure, with a reason) or exited. Its
+ * resources are freed at once; the restart policy decides what follows.
+ */
+void child_ended(struct child *c, bool failure);
+/* Microseconds since boot (core's Timer), 0 without a timer. */
+unsigned long init_now_us(void);
+/* Restart the children whose time has come. */
+void restarts_due(void);
 
 /* The state report, if the config asks for one. */
 void report_state(void);

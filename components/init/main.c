@@ -86,6 +86,12 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 	reexports_update();
 }
 
+static void timeout(struct signal_handler *h, unsigned long count)
+{
+	(void)h, (void)count;
+	restarts_due();
+}
+
 static void config_changed(struct signal_handler *h, unsigned long count)
 {
 	(void)h, (void)count;
@@ -192,7 +198,8 @@ void component_construct(struct env *env)
 {
 	init.env = env;
 	if (signal_handler_init(env, &init.retry, retry_pending) ||
-	    signal_handler_init(env, &init.config_sigh, config_changed))
+	    signal_handler_init(env, &init.config_sigh, config_changed) ||
+	    signal_handler_init(env, &init.timeout, timeout))
 		warning("no signal contexts: waiting requests and config changes are not handled");
 	int err = rom_connect(env, "config", &config_rom);
 	if (err) {

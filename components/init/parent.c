@@ -172,10 +172,9 @@ int serve_parent_exit(void *obj, const struct parent_exit_args *in, struct rpc_n
 	(void)out, (void)cap_in, (void)cap_out;
 	struct child *c = obj;
 	log("child \"%s\" exited with exit value %ld", c->name, in->exit_value);
-	c->state = CHILD_EXITED;
 	c->exit_value = in->exit_value;
-	child_destroy(c);
-	report_state();
+	snprintf(c->reason, sizeof(c->reason), "exit value %ld", in->exit_value);
+	child_ended(c, in->exit_value != 0);
 	return RPC_OK;
 }
 

@@ -19,9 +19,12 @@ static void child_node(struct xml_gen *g, const struct child *c, bool ram, bool 
 	xml_gen_open(g, "child");
 	xml_gen_attr(g, "name", c->name);
 	xml_gen_attr(g, "binary", c->binary);
-	xml_gen_attr(g, "state", c->state == CHILD_EXITED ? "exited" : "alive");
+	static const char *const states[] = {"alive", "exited", "crashed", "restarting"};
+	xml_gen_attr(g, "state", states[c->state]);
 	if (c->state == CHILD_EXITED)
 		xml_gen_attr_long(g, "exit_value", c->exit_value);
+	if (c->restarts)
+		xml_gen_attr_ulong(g, "restarts", c->restarts);
 	xml_gen_attr_long(g, "priority", c->priority);
 	struct pd_quota_result q = {0};
 	bool live = c->state == CHILD_ALIVE && c->pd && !pd_session_quota(c->pd, 0, &q, 0, 0);

@@ -109,7 +109,10 @@ static bool try_targets(const struct xml_node *rule, struct child *client, const
 				r->service = s;
 				return true;
 			}
-			if (server && server->state == CHILD_ALIVE && declares(server, service)) {
+			/* it will announce it: it is starting, or restarting after a failure */
+			if (server &&
+			    (server->state == CHILD_ALIVE || server->state == CHILD_RESTARTING) &&
+			    declares(server, service)) {
 				r->kind = ROUTE_PENDING;
 				r->server = server;
 				return true;
@@ -263,11 +266,14 @@ void session_close(struct child_session *s)
 	if (svc)
 		root_close(svc->root, &a, 0, 0, 0);
 	rpc_cap_release(s->cap);
-	/* the server freed what the session held: its donation goes back */
-	if (s->server && s->server->pd && s->child->pd &&
-	    pd_session_transfer_quota(s->server->pd, &t, 0, s->child->pd, 0))
-		warning("%s: cannot refund %lu bytes of a closed \"%s\" session from \"%s\"",
-			s->child->name, s->ram, s->service, s->server->name);
+	/*
+	 * A server that died gave everything back to init when its PD was
+	 * closed, this donation included: init refunds the client.
+	 */
+	seL4_CPtr from = s->server ? s->server->pd : env->pd;
+	if (from && s->child->pd && pd_session_transfer_quota(from, &t, 0, s->child->pd, 0))
+		warning("%s: cannot refund %lu bytes of a closed \"%s\" session", s->child->name,
+			s->ram, s->service);
 }
 
 void sessions_retry_pending(void)

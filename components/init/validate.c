@@ -45,7 +45,7 @@ static const struct schema s_provided = NODE("service", "name", 0);
 static const struct schema s_provides = NODE("provides", "", SUBS(&s_provided));
 static const struct schema s_child_config = {.node = "config", .attrs = "", .open = true};
 static const struct schema s_start =
-    NODE("start", "name caps ram priority version",
+    NODE("start", "name caps ram priority version restart restart_delay_ms restart_max",
 	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config));
 static const struct schema s_report = NODE(
     "report",

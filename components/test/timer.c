@@ -8,7 +8,7 @@
 #include <component/entrypoint.h>
 #include <component/log.h>
 
-#define ROUNDS 5
+#define ROUNDS	  5
 #define PERIOD_US 20000ul
 
 static struct connection timer;
@@ -54,8 +54,8 @@ static void on_tick(struct signal_handler *h, unsigned long count)
 void component_construct(struct env *env)
 {
 	int err;
-	if ((err = env_session(env, "Timer", "ram_quota=4096, cap_quota=2", &timer.cap,
-			       &timer.id)) ||
+	if ((err =
+		 env_session(env, "Timer", "ram_quota=4096, cap_quota=2", &timer.cap, &timer.id)) ||
 	    (err = signal_handler_init(env, &tick, on_tick)) ||
 	    (err = timer_session_sigh(timer.cap, 0, 0, tick.cap, 0))) {
 		error("timer: %s", rpc_error_name(err));

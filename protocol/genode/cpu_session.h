@@ -28,6 +28,7 @@ enum cpu_thread_state_type {
 };
 struct cpu_thread_state {
 	seL4_Word state, ip, sp, fault_addr, fault_type, exception;
+	seL4_Word code; /* THREAD_DEAD: the host wait status of the PD's process */
 };
 
 #define CPU_THREAD_RPC(M)                                                                          \

@@ -33,6 +33,14 @@ enum rpc_error {
 	RPC_ERROR_COUNT
 };
 
+/*
+ * Every server reply carries this bit in its label, beside the rpc_error.
+ * A reply without it comes from the kernel: a Call on a capability that is
+ * gone (a dead server, a closed session) is answered by seL4 with
+ * seL4_InvalidCapability, which the client sees as RPC_IPC_ERROR.
+ */
+#define RPC_REPLY_MARK (1ul << 40)
+
 /* Longest argument or result struct: seL4's 120 message registers. */
 #define RPC_MAX_MSG_BYTES (120 * 8)
 

@@ -41,7 +41,9 @@ int rpc_call(seL4_CPtr obj, seL4_Word op, const void *in, size_t in_len, void *o
 	seL4_MessageInfo_t info =
 	    seL4_MessageInfo_new(op, 0, cap_in ? 1 : 0, (seL4_Word)words(in_len));
 	seL4_MessageInfo_t r = seL4_Call(obj, info);
-	int err = (int)seL4_MessageInfo_get_label(r);
+	seL4_Word label = seL4_MessageInfo_get_label(r);
+	/* no mark: the kernel answered, the object is gone */
+	int err = label & RPC_REPLY_MARK ? (int)(label & ~RPC_REPLY_MARK) : RPC_IPC_ERROR;
 	/* A call that never reached a server comes back as a kernel error, not as a reply. */
 	if (err == RPC_OK &&
 	    seL4_MessageInfo_get_length(r) * sizeof(seL4_Word) <
@@ -65,7 +67,7 @@ int rpc_call(seL4_CPtr obj, seL4_Word op, const void *in, size_t in_len, void *o
 
 seL4_MessageInfo_t rpc_error_reply(int error)
 {
-	return seL4_MessageInfo_new((seL4_Word)error, 0, 0, 0);
+	return seL4_MessageInfo_new((seL4_Word)error | RPC_REPLY_MARK, 0, 0, 0);
 }
 
 seL4_MessageInfo_t rpc_dispatch(const struct rpc_interface *iface, void *obj,
@@ -105,5 +107,6 @@ seL4_MessageInfo_t rpc_dispatch(const struct rpc_interface *iface, void *obj,
 	memcpy(b->msg, out, o->out_len);
 	if (cap_out)
 		seL4_SetCap(0, cap_out);
-	return seL4_MessageInfo_new(RPC_OK, 0, cap_out ? 1 : 0, (seL4_Word)words(o->out_len));
+	return seL4_MessageInfo_new(RPC_OK | RPC_REPLY_MARK, 0, cap_out ? 1 : 0,
+				    (seL4_Word)words(o->out_len));
 }

@@ -126,7 +126,8 @@ void rpc_reply_deferred(seL4_CPtr reply, int err, seL4_CPtr cap)
 		return;
 	if (!err && cap)
 		seL4_SetCap(0, cap);
-	seL4_Send(reply, seL4_MessageInfo_new((seL4_Word)err, 0, !err && cap ? 1 : 0, 0));
+	seL4_Send(reply,
+		  seL4_MessageInfo_new((seL4_Word)err | RPC_REPLY_MARK, 0, !err && cap ? 1 : 0, 0));
 	rpc_cap_release(reply);
 }
 
