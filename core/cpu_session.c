@@ -266,3 +266,23 @@ int serve_cpu_thread_state(void *obj, const struct rpc_none *in, struct cpu_thre
 	out->code = t->code;
 	return RPC_OK;
 }
+
+int serve_cpu_thread_cancel_blocking(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_in, (void)cap_out;
+	struct cpu_thread *t = obj;
+	seL4_Word state = sim_DebugThreadState(t->tcb);
+	/* seL4's thread states: 4 blocked on send, 5 blocked on reply */
+	if (t->pd->dead || (state != 4 && state != 5))
+		return RPC_OK;
+	seL4_UserContext regs;
+	if (seL4_TCB_ReadRegisters(t->tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)
+		return RPC_OK;
+	/* a blocked thread stands at its syscall instruction: continue after it, with an error */
+	regs.rip += 2;
+	regs.rsi = seL4_MessageInfo_new(RPC_IPC_ERROR, 0, 0, 0).words[0];
+	regs.rdi = 0;
+	seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs);
+	return RPC_OK;
+}

@@ -4,7 +4,10 @@
  * IO_MEM. Each port and each interrupt is handed out once.
  */
 #include "core.h"
+#include "cpu_session.h"
+#include "pd_session.h"
 #include "rom.h"
+#include "untyped.h"
 #include <sim/rom_update.h>
 #include "dataspace.h"
 #include "untyped.h"
@@ -22,6 +25,25 @@ static unsigned long irq_reserved; /* IRQs core keeps for itself */
 seL4_CPtr core_irq_ntfn;
 
 /* --- the ROM-update device: core's own, never handed out ------------------ */
+
+/* The host asked (kill -USR2 on kernel-sim): core's totals and every PD's accounts. */
+static void report_totals(void)
+{
+	unsigned long pds = 0;
+	for (struct pd_session *pd = all_pds; pd; pd = pd->next)
+		pds++;
+	core_log("core: totals: %lu KiB RAM free, %lu KiB in use, %lu objects, %lu slots, %lu PDs\n",
+		 untyped_avail() >> 10, untyped_in_use() >> 10, obj_count(), cspace_used(), pds);
+	for (struct pd_session *pd = all_pds; pd; pd = pd->next) {
+		unsigned long threads = 0;
+		for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)
+			threads++;
+		core_log("core:   PD '%s': RAM %lu of %lu used, caps %lu of %lu used, %lu threads%s\n",
+			 pd->s.label, pd->s.account.ram_used, pd->s.account.ram_quota,
+			 pd->s.account.cap_used, pd->s.account.cap_quota, threads,
+			 pd->dead ? ", dead" : "");
+	}
+}
 
 static seL4_CPtr rom_ports, rom_irq;
 
@@ -47,6 +69,8 @@ static void rom_update_init(void)
 /* Read every changed module from the device and hand it to the ROM service. */
 static void rom_update_irq(void)
 {
+	if (seL4_X86_IOPort_In8(rom_ports, SIM_ROM_UPDATE_REPORT).result)
+		report_totals();
 	while (seL4_X86_IOPort_In8(rom_ports, SIM_ROM_UPDATE_PENDING).result) {
 		seL4_X86_IOPort_Out8(rom_ports, SIM_ROM_UPDATE_CMD, SIM_ROM_UPDATE_NEXT);
 		uint32_t index = seL4_X86_IOPort_In32(rom_ports, SIM_ROM_UPDATE_INDEX).result;

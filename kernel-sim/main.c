@@ -13,6 +13,7 @@
 #include "kernel/log.h"
 #include "kernel/thread.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -49,7 +50,8 @@ static void usage(FILE *f)
 		   "\n"
 		   "kernel-sim runs until the root task halts the system (its status becomes\n"
 		   "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
-		   "SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler.\n");
+		   "SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler;\n"
+		   "SIGUSR2 prints kernel-sim's totals and asks the root task for its own.\n");
 }
 
 /* Parse 64M, 1G, 512K or bytes. */
@@ -109,6 +111,30 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* SIGUSR2: kernel-sim's totals, and a request to the root task for its own. */
+static void report_totals(void)
+{
+	unsigned long threads = 0, fds = 0, memfds = 0;
+	for (struct tcb *t = tcb_first(); t; t = t->all_next)
+		threads++;
+	DIR *d = opendir("/proc/self/fd");
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300], target[256];
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = 0;
+		fds++;
+		memfds += !strncmp(target, "/memfd:", 7);
+	}
+	if (d)
+		closedir(d);
+	kprintf("kernel-sim: totals: %u PD processes, %lu threads, %lu fds (%lu memfds)\n",
+		pd_proc_count(), threads, fds ? fds - 1 : 0, memfds);
+	rom_update_request_report();
+}
+
 static void on_signal(struct event_source *s, uint32_t events)
 {
 	(void)events;
@@ -118,6 +144,8 @@ static void on_signal(struct event_source *s, uint32_t events)
 			stop_requested = true;
 		else if (si.ssi_signo == SIGUSR1)
 			dump_scheduler(true);
+		else if (si.ssi_signo == SIGUSR2)
+			report_totals();
 }
 
 static void root_task_died(struct pd_proc *p, int wstatus)
@@ -206,6 +234,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGUSR1);
+	sigaddset(&stop, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	struct event_source sig = {.ready = on_signal};
 	sig.fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);

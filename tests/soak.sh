@@ -4,6 +4,8 @@
 # single run in `make test` is unlikely to hit. A run that does not finish
 # within a minute gets SIGUSR1 (kernel-sim prints every thread and where it
 # runs on the host) and its output is kept. ROUNDS=N sets the number of rounds.
+# Then the teardown test with 1000 kills under IPC load (KILLS=N), whose
+# totals must come back as in make test.
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
@@ -43,5 +45,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	run_one "$(dirname "$BIN")/asan/kernel-sim" "round$r-asan" || failed=$((failed + 1))
 	wait "$a" || failed=$((failed + 1))
 done
-echo "$((2 * ROUNDS - failed)) passed, $failed failed"
+# 1000 kill -9 from the host (a third each of server and two clients)
+kills=${KILLS:-1000}
+teardown=$(TEARDOWN_ROUNDS=$(((kills + 2) / 3)) bash tests/system/teardown.sh)
+echo "$teardown" | sed 's/^/teardown-soak-/'
+t_failed=$(echo "$teardown" | grep -c FAILED)
+failed=$((failed + t_failed))
+passed=$((2 * ROUNDS - (failed - t_failed) + $(echo "$teardown" | grep -c ': ok$')))
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -361,11 +361,18 @@ static void close_env(seL4_Word *id, seL4_CPtr *cap)
 void child_destroy(struct child *c)
 {
 	struct env *env = init.env;
-	/* clients of this child lose their server: their sessions stay until they close them */
+	/*
+	 * Clients of this child lose their server: their sessions stay until
+	 * they close them, and a client waiting in a call (for a reply that will
+	 * not come) is woken with an IPC error.
+	 */
 	for (struct child *o = init.children; o; o = o->next)
 		for (struct child_session *s = o->sessions; s; s = s->next)
-			if (s->server == c)
+			if (s->server == c) {
 				s->server = 0;
+				if (o->thread && o->state == CHILD_ALIVE)
+					cpu_thread_cancel_blocking(o->thread, 0, 0, 0, 0);
+			}
 	services_forget(c);
 	reexports_forget(c);
 	while (c->sessions) {

@@ -24,3 +24,5 @@ int devices_init(void);
 
 /* The ROM-update device for the boot modules (protocol/sim/rom_update.h). */
 int rom_update_init(const char *const *modules, int count);
+/* The host asks the root task for its totals (SIGUSR2). */
+void rom_update_request_report(void);

@@ -28,6 +28,7 @@ static struct {
 	int count;
 	uint32_t index, size, cursor; /* the latched module */
 	uint8_t *data;
+	bool report; /* the host asked for the root task's totals */
 } r = {.index = ~0u};
 
 static struct event_source watch = {.fd = -1};
@@ -82,6 +83,11 @@ static uint8_t reg_byte(uint32_t v, uint16_t port, uint16_t base)
 static uint8_t rom_read(struct io_device *d, uint16_t port)
 {
 	(void)d;
+	if (port == SIM_ROM_UPDATE_REPORT) {
+		bool asked = r.report;
+		r.report = false;
+		return asked;
+	}
 	if (port == SIM_ROM_UPDATE_PENDING) {
 		unsigned n = pending();
 		return n > 255 ? 255 : (uint8_t)n;
@@ -124,7 +130,15 @@ static void on_change(struct event_source *s, uint32_t events)
 				r.queued[i] = any = true;
 		p += sizeof(*e) + e->len;
 	}
-	if (any && was_idle)
+	if (any && was_idle && !r.report)
+		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+}
+
+void rom_update_request_report(void)
+{
+	bool idle = pending() == 0 && !r.report;
+	r.report = true;
+	if (idle)
 		handle_interrupt(SIM_ROM_UPDATE_IRQ);
 }
 

@@ -31,8 +31,16 @@ struct cpu_thread_state {
 	seL4_Word code; /* THREAD_DEAD: the host wait status of the PD's process */
 };
 
+/*
+ * cancel_blocking (Genode's Cpu_thread::cancel_blocking): a thread blocked
+ * in a call (sending, or waiting for the reply) returns from it with
+ * RPC_IPC_ERROR, without the call being made again. A parent uses it for
+ * the clients of a server that died, which seL4 would leave waiting for a
+ * reply forever.
+ */
 #define CPU_THREAD_RPC(M)                                                                          \
 	M(cpu_thread, start, 1, struct cpu_thread_start_args, struct rpc_none)                     \
 	M(cpu_thread, pause, 2, struct rpc_none, struct rpc_none)                                  \
 	M(cpu_thread, resume, 3, struct rpc_none, struct rpc_none)                                 \
-	M(cpu_thread, state, 4, struct rpc_none, struct cpu_thread_state)
+	M(cpu_thread, state, 4, struct rpc_none, struct cpu_thread_state)                          \
+	M(cpu_thread, cancel_blocking, 5, struct rpc_none, struct rpc_none)

@@ -13,6 +13,11 @@
  *
  * The content is read from the file when the module is latched. A module
  * that changes again before it is latched is queued once.
+ *
+ * The same device carries the host's request for a report of the root
+ * task's totals (kill -USR2 on kernel-sim): it raises the interrupt, and
+ *
+ *   read  SIM_ROM_UPDATE_REPORT  (8 bit)             1 once per request, then 0
  */
 #pragma once
 
@@ -23,6 +28,7 @@
 #define SIM_ROM_UPDATE_INDEX   0x5e4
 #define SIM_ROM_UPDATE_SIZE    0x5e8
 #define SIM_ROM_UPDATE_DATA    0x5ec
+#define SIM_ROM_UPDATE_REPORT  0x5e1
 #define SIM_ROM_UPDATE_NEXT    1
 #define SIM_ROM_UPDATE_IRQ     5
 #define SIM_ROM_UPDATE_MAX     (16u << 20) /* longest module content it carries */

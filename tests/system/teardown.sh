@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# teardown: kill -9 from the host, restart, and nothing is lost. A server
+# and two clients (which call it every 30 ms and reconnect when it dies)
+# run under restart policies. After one warm-up kill of each, the totals of
+# kernel-sim and core (kill -USR2) are recorded; then each component is
+# killed and restarted 20 times; then every total must be what it was, and
+# no zombie or stray process may exist.
+cd "$(dirname "$0")/../.."
+source tests/system/lib.sh
+export RUN_NO_BUILD=1 RUN_QUIET=1 RUN_DIR=build/run/test-teardown RUN_ROOT_DIR=$PWD
+export ROUNDS=${TEARDOWN_ROUNDS:-20}
+
+scenario=$(mktemp)
+trap 'rm -f "$scenario"' EXIT
+cat >"$scenario" <<'SCENARIO'
+source "$RUN_ROOT_DIR/scripts/run.sh"
+create_boot_directory
+install_config <<'EOF'
+<config>
+	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="Timer"/> </parent-provides>
+	<default-route> <any-service> <parent/> </any-service> </default-route>
+	<default caps="100" ram="1M"/>
+	<start name="server" restart="on-failure" restart_delay_ms="5">
+		<binary name="test-hello-server"/>
+		<provides> <service name="Hello"/> </provides>
+	</start>
+	<start name="client1" restart="on-failure" restart_delay_ms="5">
+		<binary name="test-hello-client"/>
+		<config calls="100000000" period_ms="30"/>
+		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> </any-service> </route>
+	</start>
+	<start name="client2" restart="on-failure" restart_delay_ms="5">
+		<binary name="test-hello-client"/>
+		<config calls="100000000" period_ms="30"/>
+		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> </any-service> </route>
+	</start>
+</config>
+EOF
+build_boot_image core init test-hello-server test-hello-client
+run_until --keep 'session opened.*session opened|session opened' 10
+ks=$(kernel_sim_pid)
+log=$(log_file)
+
+count() { grep -ac -- "$1" "$log"; }
+# wait until PATTERN has appeared N times in all
+wait_count() {
+	for _ in $(seq 200); do
+		[ "$(count "$1")" -ge "$2" ] && return 0
+		sleep 0.025
+	done
+	echo "teardown: waited in vain for $2 x '$1'"
+	kill_system
+	exit 1
+}
+pid_of() { ps -o pid=,args= --ppid "$ks" | awk -v n="[sim] init -> $1" '{ p = $1; $1 = ""; sub(/^ /, "") } $0 == n { print p }'; }
+opened=2 closed=0
+wait_count 'session opened' $opened
+# kill one component and wait until the system is whole again
+cycle() {
+	local pid
+	pid=$(pid_of "$1")
+	[ -n "$pid" ] || { echo "teardown: no process for $1"; kill_system; exit 1; }
+	kill -9 "$pid"
+	case $1 in
+	server) opened=$((opened + 2)) ;;
+	*) opened=$((opened + 1)) closed=$((closed + 1)) ;;
+	esac
+	wait_count 'session opened' $opened
+	# a killed client's session at the server is closed there
+	wait_count 'session closed' $closed
+}
+totals() {
+	local before
+	before=$(count 'core: totals:')
+	kill -USR2 "$ks"
+	wait_count 'core: totals:' $((before + 1))
+	sleep 0.2 # the per-PD lines follow
+	{
+		grep -a 'kernel-sim: totals:' "$log" | tail -n 1
+		grep -a 'core: totals:' "$log" | tail -n 1
+		grep -aA3 'core: totals:' "$log" | tail -n 3 | sed -E 's/RAM [0-9]+ of/RAM of/' | sort
+	} >"$1"
+}
+for c in server client1 client2; do cycle "$c"; done
+sleep 0.3
+totals "$(boot_dir)/before"
+for _ in $(seq "$ROUNDS"); do
+	for c in server client1 client2; do cycle "$c"; done
+done
+sleep 0.3
+totals "$(boot_dir)/after"
+zombies=$(ps -o stat= --ppid "$ks" | grep -c Z || true)
+procs=$(ps -o pid= --ppid "$ks" | wc -l)
+kill_system
+echo "$zombies $procs" >"$(boot_dir)/processes"
+SCENARIO
+
+if bash "$scenario" >build/run/test-teardown.out 2>&1; then
+	ok teardown_cycles_completed
+else
+	fail teardown_cycles_completed "$(tail -n 3 build/run/test-teardown.out | tr '\n' ' ')"
+	exit 0
+fi
+dir=build/run/test-teardown
+if diff -u "$dir/before" "$dir/after" >"$dir/totals.diff"; then
+	ok teardown_totals_return
+else
+	fail teardown_totals_return "$(tail -n +3 "$dir/totals.diff" | tr '\n' ' ')"
+fi
+read -r zombies procs <"$dir/processes"
+check teardown_no_zombies test "$zombies" = 0
+check teardown_four_pd_processes_left test "$procs" = 5
+check teardown_killed_each_component test "$(grep -ac 'crashed: its process was killed by signal 9' "$dir/log")" = $((3 * (ROUNDS + 1)))
