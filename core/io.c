@@ -32,16 +32,18 @@ static void report_totals(void)
 	unsigned long pds = 0;
 	for (struct pd_session *pd = all_pds; pd; pd = pd->next)
 		pds++;
-	core_log("core: totals: %lu KiB RAM free, %lu KiB in use, %lu objects, %lu slots, %lu PDs\n",
-		 untyped_avail() >> 10, untyped_in_use() >> 10, obj_count(), cspace_used(), pds);
+	core_log(
+	    "core: totals: %lu KiB RAM free, %lu KiB in use, %lu objects, %lu slots, %lu PDs\n",
+	    untyped_avail() >> 10, untyped_in_use() >> 10, obj_count(), cspace_used(), pds);
 	for (struct pd_session *pd = all_pds; pd; pd = pd->next) {
 		unsigned long threads = 0;
 		for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)
 			threads++;
-		core_log("core:   PD '%s': RAM %lu of %lu used, caps %lu of %lu used, %lu threads%s\n",
-			 pd->s.label, pd->s.account.ram_used, pd->s.account.ram_quota,
-			 pd->s.account.cap_used, pd->s.account.cap_quota, threads,
-			 pd->dead ? ", dead" : "");
+		core_log(
+		    "core:   PD '%s': RAM %lu of %lu used, caps %lu of %lu used, %lu threads%s\n",
+		    pd->s.label, pd->s.account.ram_used, pd->s.account.ram_quota,
+		    pd->s.account.cap_used, pd->s.account.cap_quota, threads,
+		    pd->dead ? ", dead" : "");
 	}
 }
 

@@ -9,6 +9,7 @@
  *   <session service="S" label="L"/> open a session (ram_quota/cap_quota attributes optional)
  *   <close_sessions/>                close every session opened so far
  *   <quota/>                         log the PD's RAM and capability quota and use
+ *   <alloc_caps count="N"/>          allocate N capabilities (signal contexts) of its PD
  *   <loop count="N"> ... </loop>     repeat the nested nodes N times
  * Each failure is logged and the next node follows.
  */
@@ -17,6 +18,7 @@
 #include <component/clients.h>
 #include <component/connection.h>
 #include <component/env.h>
+#include <component/entrypoint.h>
 #include <component/log.h>
 
 static bool run(struct env *env, const struct xml_node *list, int depth);
@@ -104,6 +106,15 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 			env_close(env, opened[opened_count].id, opened[opened_count].cap);
 		}
 		log("sessions closed");
+	} else if (xml_has_type(n, "alloc_caps")) {
+		xml_attr_ulong(n, "count", &v);
+		unsigned long got = 0;
+		for (; got < v; got++) {
+			struct signal_handler *h = calloc(1, sizeof(*h));
+			if (!h || signal_handler_init(env, h, 0))
+				break;
+		}
+		log("allocated %lu capabilities", got);
 	} else if (xml_has_type(n, "quota")) {
 		quota(env);
 	} else if (xml_has_type(n, "loop")) {

@@ -15,16 +15,16 @@
 #include <component/clients.h>
 #include <component/log.h>
 
-#define MAX_DELAY_US	 60000000ul
-#define STABLE_US	 10000000ul
-#define MAX_DOUBLINGS	 6
+#define MAX_DELAY_US  60000000ul
+#define STABLE_US     10000000ul
+#define MAX_DOUBLINGS 6
 
 unsigned long init_now_us(void)
 {
 	struct timer_elapsed_result r = {0};
 	if (!init.timer && !init.no_timer) {
-		int err = env_session(init.env, "Timer", "ram_quota=4096, cap_quota=2", &init.timer,
-				      0);
+		int err =
+		    env_session(init.env, "Timer", "ram_quota=4096, cap_quota=2", &init.timer, 0);
 		if (err || timer_session_sigh(init.timer, 0, 0, init.timeout.cap, 0)) {
 			warning("no Timer session (%s): children restart without delay",
 				rpc_error_name(err));
@@ -70,7 +70,8 @@ void restarts_due(void)
 	while (again) {
 		again = false;
 		for (struct child *c = init.children; c; c = c->next)
-			if (c->state == CHILD_RESTARTING && (init.no_timer || c->restart_at_us <= now)) {
+			if (c->state == CHILD_RESTARTING &&
+			    (init.no_timer || c->restart_at_us <= now)) {
 				restart(c);
 				again = true; /* the list changed */
 				break;
