@@ -40,7 +40,7 @@ RUNTIME_BASE   := 0x7e8000000000
 COMPONENT_BASE := 0x1000000
 
 .PHONY: all deps run test bench soak clean format
-all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(TEST_BINS)
+all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(BIN)/sim $(TEST_BINS)
 
 deps:
 	@scripts/install-deps
@@ -201,6 +201,11 @@ $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
 		-MF $(OBJ)/unit/$*.d -MT $@ -o $@ $< $(filter %.o,$^) $(HOST_LIBS)
 
 $(BIN)/bench-kernel: tests/bench/kernel.c
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+
+$(BIN)/sim: tools/sim.c
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^

@@ -8,6 +8,7 @@
 #include "boot/boot.h"
 #include "devices/bus.h"
 #include "host/loop.h"
+#include "host/control.h"
 #include "host/pd.h"
 #include "kernel/delete.h"
 #include "kernel/log.h"
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 		   "Options:\n"
 		   "  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
 		   "  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
+		   "      --control PATH the control socket for the sim tool (default sim.sock\n"
+		   "                     in the working directory)\n"
+		   "      --no-control   no control socket\n"
 		   "  -h, --help         show this help\n"
 		   "      --version      show the version\n"
 		   "\n"
@@ -181,11 +185,14 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"memory", required_argument, 0, 'm'},
 	    {"verbose", no_argument, 0, 'v'},
+	    {"control", required_argument, 0, 'c'},
+	    {"no-control", no_argument, 0, 'n'},
 	    {"help", no_argument, 0, 'h'},
 	    {"version", no_argument, 0, 'V'},
 	    {0, 0, 0, 0},
 	};
 	struct boot_args args = {.memory = DEFAULT_MEMORY};
+	const char *control_path = "sim.sock";
 	int c;
 	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -199,6 +206,12 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			kernel_verbose = true;
+			break;
+		case 'c':
+			control_path = optarg;
+			break;
+		case 'n':
+			control_path = NULL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -248,6 +261,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	control_init(control_path);
 	if (rom_update_init(args.modules, args.module_count) != 0)
 		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
 	thread_trap_handler = handle_trap;
@@ -271,5 +285,6 @@ int main(int argc, char **argv)
 	}
 	console_flush();
 	pd_proc_kill_all();
+	control_shutdown();
 	return system_halted ? system_exit_status : exit_status;
 }

@@ -341,6 +341,11 @@ void pd_proc_destroy(struct pd_proc *p)
 	free(p);
 }
 
+struct pd_proc *pd_proc_first(void)
+{
+	return all_procs;
+}
+
 unsigned pd_proc_count(void)
 {
 	unsigned n = 0;

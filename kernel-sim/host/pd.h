@@ -70,6 +70,8 @@ int pd_proc_kill(struct pd_proc *p);
 
 /* PD processes not yet reaped. */
 unsigned pd_proc_count(void);
+/* All PD processes (follow ->next). */
+struct pd_proc *pd_proc_first(void);
 
 /* End every PD process and reap it (shutdown). */
 void pd_proc_kill_all(void);

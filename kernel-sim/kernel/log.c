@@ -1,4 +1,5 @@
 #include "log.h"
+#include "../host/control.h"
 #include "object.h"
 #include "state.h"
 
@@ -15,6 +16,7 @@ static size_t console_len;
 
 void console_flush(void)
 {
+	control_output(console_line, console_len);
 	size_t off = 0;
 	while (off < console_len) {
 		ssize_t n = write(STDOUT_FILENO, console_line + off, console_len - off);
@@ -35,10 +37,16 @@ void console_putchar(char c)
 void kprintf(const char *fmt, ...)
 {
 	console_flush();
+	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	control_output(buf, len);
+	fwrite(buf, 1, len, stderr);
 	fflush(stderr);
 }
 
