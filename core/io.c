@@ -86,7 +86,12 @@ static void rom_update_irq(void)
 		}
 		for (uint32_t i = 0; i < (size + 3) / 4; i++)
 			buf[i] = seL4_X86_IOPort_In32(rom_ports, SIM_ROM_UPDATE_DATA).result;
-		rom_module_updated((int)index, buf, size);
+		if (index == SIM_ROM_UPDATE_REQUEST) {
+			((char *)buf)[size < 255 ? size : 255] = 0;
+			rom_control_request((const char *)buf);
+		} else {
+			rom_module_updated((int)index, buf, size);
+		}
 		core_free(buf);
 	}
 	seL4_IRQHandler_Ack(rom_irq);

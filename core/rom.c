@@ -44,9 +44,15 @@ struct rom_version {
 #define MAX_MODULES 64
 static struct rom_version *latest[MAX_MODULES];
 
+/* The synthetic ROM "sim_control": the host's requests for the PD that asks. */
+#define SIM_CONTROL  (-2)
+#define CONTROL_KEEP 16
+static char control_requests[CONTROL_KEEP][256]; /* the last requests, by id % CONTROL_KEEP */
+static unsigned long control_id;
+
 struct rom_session {
 	struct core_session s;
-	int module;
+	int module; /* or SIM_CONTROL */
 	struct rom_version *cur, *prev;
 	seL4_Word sigh;
 	struct rom_session *next;
@@ -102,6 +108,64 @@ struct dataspace *rom_session_ds(struct core_session *s)
 	return ((struct rom_session *)s)->cur->ds;
 }
 
+/*
+ * The content of a session's sim_control ROM: the last host requests that
+ * name a direct child of the PD that opened the session (whose label is the
+ * session label without its last element), relative to it:
+ * <requests last="N"> <request id="K" restart="CHILD"/> ... </requests>
+ */
+static bool rom_control_refresh(struct rom_session *r)
+{
+	char prefix[SESSION_LABEL_MAX], text[4096];
+	strlcpy(prefix, r->s.label, sizeof(prefix));
+	char *last = prefix, *p;
+	while ((p = strstr(last, " -> ")))
+		last = p + 4;
+	if (last > prefix)
+		last[-4] = 0;
+	else
+		prefix[0] = 0;
+	size_t plen = strlen(prefix);
+	int n = snprintf(text, sizeof(text), "<requests last=\"%lu\">", control_id);
+	unsigned long first = control_id > CONTROL_KEEP ? control_id - CONTROL_KEEP + 1 : 1;
+	for (unsigned long id = first; id <= control_id && n < (int)sizeof(text) - 400; id++) {
+		const char *req = control_requests[id % CONTROL_KEEP];
+		if (strncmp(req, "restart ", 8) || strncmp(req + 8, prefix, plen) ||
+		    strncmp(req + 8 + plen, " -> ", 4) || strstr(req + 8 + plen + 4, " -> "))
+			continue;
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      " <request id=\"%lu\" restart=\"%s\"/>", id, req + 8 + plen + 4);
+	}
+	n += snprintf(text + n, sizeof(text) - (size_t)n, " </requests>");
+	static struct account control_account = {.ram_quota = ~0ul / 2, .cap_quota = ~0ul / 2};
+	int err;
+	struct dataspace *ds = ds_alloc_ram(sizeof(text), &control_account, &err);
+	struct rom_version *v = ds ? core_zalloc(sizeof(*v)) : 0;
+	if (!v || !ds_write(ds, 0, text, (unsigned long)n)) {
+		ds_destroy(ds);
+		core_free(v);
+		return false;
+	}
+	v->ds = ds;
+	v->size = (unsigned long)n;
+	v->refs = 1;
+	release(r->prev);
+	r->prev = r->cur;
+	r->cur = v;
+	return true;
+}
+
+void rom_control_request(const char *text)
+{
+	control_id++;
+	strlcpy(control_requests[control_id % CONTROL_KEEP], text, sizeof(control_requests[0]));
+	if (core_verbose)
+		core_log("core: host request: %s\n", text);
+	for (struct rom_session *r = sessions; r; r = r->next)
+		if (r->module == SIM_CONTROL)
+			signal_submit_badge(r->sigh, 1);
+}
+
 static int rom_create(struct core_session *s, const char *args)
 {
 	(void)args;
@@ -110,7 +174,12 @@ static int rom_create(struct core_session *s, const char *args)
 	const char *name = s->label, *p;
 	while ((p = strstr(name, " -> ")))
 		name = p + 4;
-	r->module = module_index(name);
+	r->module = strcmp(name, "sim_control") ? module_index(name) : SIM_CONTROL;
+	if (r->module == SIM_CONTROL) {
+		r->next = sessions;
+		sessions = r;
+		return rom_control_refresh(r) ? RPC_OK : RPC_OUT_OF_METADATA;
+	}
 	if (r->module < 0) {
 		core_log("core: ROM module \"%s\" not found (label \"%s\")\n", name, s->label);
 		return RPC_DENIED;
@@ -173,6 +242,8 @@ int serve_rom_session_update(void *obj, const struct rpc_none *in, struct rpc_no
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct rom_session *r = obj;
+	if (r->module == SIM_CONTROL)
+		return rom_control_refresh(r) ? RPC_OK : RPC_OUT_OF_METADATA;
 	struct rom_version *v = latest[r->module];
 	if (v && v != r->cur) {
 		release(r->prev);

@@ -20,3 +20,6 @@ struct dataspace *rom_session_ds(struct core_session *s);
 
 /* The host changed module i (boot-info order): its new content. */
 void rom_module_updated(int i, const void *data, unsigned long size);
+
+/* A control request from the host ("restart LABEL"), offered as the ROM "sim_control". */
+void rom_control_request(const char *text);

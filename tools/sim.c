@@ -4,6 +4,7 @@
  *   sim [--system DIR|SOCKET] ps            the PD tree: pid, state, threads, priority,
  *                                           label chain, RAM and capability accounts
  *   sim [--system ...] kill LABEL           kill -9 the PD process of that label
+ *   sim [--system ...] restart LABEL        have its init restart it (no crash)
  *   sim [--system ...] log [-f]             the system's output (and follow it)
  *   sim [--system ...] report               ask core for its totals (printed in the log)
  *
@@ -62,7 +63,8 @@ static int find_system(const char *system, char *path, size_t size)
 			if (live++ == 0)
 				snprintf(path, size, "%s", g.gl_pathv[i]);
 			else
-				fprintf(stderr, "%s%s\n", live == 2 ? "sim: several systems run:\n  " : "  ",
+				fprintf(stderr, "%s%s\n",
+					live == 2 ? "sim: several systems run:\n  " : "  ",
 					g.gl_pathv[i]);
 		}
 		globfree(&g);
@@ -107,7 +109,8 @@ static int request(const char *path, const char *line)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sim [--system RUN_DIR|SOCKET] ps | kill LABEL | log [-f] | report\n");
+	fprintf(stderr, "usage: sim [--system RUN_DIR|SOCKET] ps | kill LABEL | restart LABEL | "
+			"log [-f] | report\n");
 }
 
 int main(int argc, char **argv)
@@ -128,7 +131,10 @@ int main(int argc, char **argv)
 		snprintf(line, sizeof(line), "ps");
 	} else if (!strcmp(cmd, "kill") && i + 2 == argc) {
 		snprintf(line, sizeof(line), "kill %s", argv[i + 1]);
-	} else if (!strcmp(cmd, "log") && (i + 1 == argc || (i + 2 == argc && !strcmp(argv[i + 1], "-f")))) {
+	} else if (!strcmp(cmd, "restart") && i + 2 == argc) {
+		snprintf(line, sizeof(line), "restart %s", argv[i + 1]);
+	} else if (!strcmp(cmd, "log") &&
+		   (i + 1 == argc || (i + 2 == argc && !strcmp(argv[i + 1], "-f")))) {
 		snprintf(line, sizeof(line), i + 1 == argc ? "log" : "log -f");
 	} else if (!strcmp(cmd, "report") && i + 1 == argc) {
 		snprintf(line, sizeof(line), "report");

@@ -92,6 +92,7 @@ struct init {
 	struct signal_handler retry;	   /* retries requests waiting for a server */
 	struct signal_handler config_sigh; /* the config ROM changed */
 	struct signal_handler timeout;	   /* a restart is due */
+	struct signal_handler control;	   /* a request from the host (sim restart) */
 	seL4_CPtr timer;		   /* Timer session at the parent, opened on demand */
 	bool no_timer;
 	char *config_copy; /* init's copy of the config text in use */

@@ -5,7 +5,7 @@
 #include <component/log.h>
 
 struct init init;
-static struct rom_connection config_rom;
+static struct rom_connection config_rom, control_rom;
 
 /* Parse the config ROM's current text into a copy of init's; false if it is unusable. */
 static bool parse_config(struct xml_node *out, char **copy)
@@ -84,6 +84,41 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 	(void)h, (void)count;
 	sessions_retry_pending();
 	reexports_update();
+}
+
+/*
+ * `sim restart LABEL` from the host reaches the init whose child it names
+ * through core's ROM "sim_control": <request id="N" restart="CHILD"/>.
+ */
+static unsigned long requests_done; /* the last request id acted upon */
+
+static void control_request(struct signal_handler *h, unsigned long count)
+{
+	(void)h, (void)count;
+	unsigned long done = requests_done;
+	struct xml_node reqs, req;
+	if (rom_refresh(init.env, &control_rom) ||
+	    !xml_parse(control_rom.text, control_rom.size, &reqs, 0))
+		return;
+	for (bool ok = xml_first_sub(&reqs, "request", &req); ok;
+	     ok = xml_next_sub(&reqs, "request", &req)) {
+		unsigned long id = 0;
+		char name[NAME_MAX_LEN];
+		if (!xml_attr_ulong(&req, "id", &id) || id <= done ||
+		    !xml_attr_string(&req, "restart", name, sizeof(name)))
+			continue;
+		done = requests_done = id;
+		struct child *c = child_by_name(name);
+		if (!c) {
+			warning("restart requested for \"%s\", which is not a child", name);
+			continue;
+		}
+		log("child \"%s\" restarts on request", name);
+		struct xml_node start = c->start;
+		child_remove(c);
+		child_start(&start);
+	}
+	report_state();
 }
 
 static void timeout(struct signal_handler *h, unsigned long count)
@@ -199,7 +234,8 @@ void component_construct(struct env *env)
 	init.env = env;
 	if (signal_handler_init(env, &init.retry, retry_pending) ||
 	    signal_handler_init(env, &init.config_sigh, config_changed) ||
-	    signal_handler_init(env, &init.timeout, timeout))
+	    signal_handler_init(env, &init.timeout, timeout) ||
+	    signal_handler_init(env, &init.control, control_request))
 		warning("no signal contexts: waiting requests and config changes are not handled");
 	int err = rom_connect(env, "config", &config_rom);
 	if (err) {
@@ -207,6 +243,14 @@ void component_construct(struct env *env)
 		return;
 	}
 	rom_sigh(&config_rom, init.config_sigh.cap);
+	/* host requests, where the parent offers them (core does) */
+	if (!rom_connect(env, "sim_control", &control_rom)) {
+		/* requests from before this init started are not its to act on */
+		struct xml_node reqs;
+		if (xml_parse(control_rom.text, control_rom.size, &reqs, 0))
+			xml_attr_ulong(&reqs, "last", &requests_done);
+		rom_sigh(&control_rom, init.control.cap);
+	}
 	if (!parse_config(&init.config, &init.config_copy))
 		return;
 	init.config_text = init.config_copy;

@@ -26,3 +26,5 @@ int devices_init(void);
 int rom_update_init(const char *const *modules, int count);
 /* The host asks the root task for its totals (SIGUSR2). */
 void rom_update_request_report(void);
+/* A control request for the root task ("restart LABEL"); -1 if the queue is full. */
+int rom_update_request(const char *text);

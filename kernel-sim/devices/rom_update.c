@@ -28,14 +28,16 @@ static struct {
 	int count;
 	uint32_t index, size, cursor; /* the latched module */
 	uint8_t *data;
-	bool report; /* the host asked for the root task's totals */
+	bool report;	    /* the host asked for the root task's totals */
+	char *requests[16]; /* control requests not yet latched, oldest first */
+	unsigned request_count;
 } r = {.index = ~0u};
 
 static struct event_source watch = {.fd = -1};
 
 static unsigned pending(void)
 {
-	unsigned n = 0;
+	unsigned n = r.request_count;
 	for (int i = 0; i < r.count; i++)
 		n += r.queued[i];
 	return n;
@@ -48,6 +50,13 @@ static void latch_next(void)
 	r.data = 0;
 	r.index = ~0u;
 	r.size = r.cursor = 0;
+	if (r.request_count) {
+		r.data = (uint8_t *)r.requests[0];
+		r.size = (uint32_t)strlen(r.requests[0]);
+		r.index = SIM_ROM_UPDATE_REQUEST;
+		memmove(r.requests, r.requests + 1, --r.request_count * sizeof(r.requests[0]));
+		return;
+	}
 	for (int i = 0; i < r.count; i++) {
 		if (!r.queued[i])
 			continue;
@@ -132,6 +141,20 @@ static void on_change(struct event_source *s, uint32_t events)
 	}
 	if (any && was_idle && !r.report)
 		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+}
+
+int rom_update_request(const char *text)
+{
+	if (r.request_count == sizeof(r.requests) / sizeof(r.requests[0]))
+		return -1;
+	char *copy = strdup(text);
+	if (!copy)
+		return -1;
+	bool idle = pending() == 0 && !r.report;
+	r.requests[r.request_count++] = copy;
+	if (idle)
+		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+	return 0;
 }
 
 void rom_update_request_report(void)

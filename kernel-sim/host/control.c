@@ -193,11 +193,20 @@ static bool serve(int fd)
 	} else if (!strcmp(line, "log -f")) {
 		cmd_log(fd, true);
 		return follower_count && followers[follower_count - 1] == fd;
+	} else if (!strncmp(line, "restart ", 8) && line[8]) {
+		char req[512];
+		snprintf(req, sizeof(req), "restart %s", line + 8);
+		if (rom_update_request(req) == 0)
+			say(fd, "requested a restart of \"%s\"\n", line + 8);
+		else
+			say(fd, "error: too many requests pending\n");
 	} else if (!strcmp(line, "report")) {
 		rom_update_request_report();
 		say(fd, "requested\n");
 	} else {
-		say(fd, "error: unknown request \"%.64s\" (ps, kill LABEL, log [-f], report)\n",
+		say(fd,
+		    "error: unknown request \"%.64s\" (ps, kill LABEL, restart LABEL, log [-f], "
+		    "report)\n",
 		    line);
 	}
 	return false;

@@ -18,6 +18,10 @@
  * task's totals (kill -USR2 on kernel-sim): it raises the interrupt, and
  *
  *   read  SIM_ROM_UPDATE_REPORT  (8 bit)             1 once per request, then 0
+ *
+ * and the host's control requests (`sim restart LABEL`): they queue like a
+ * changed module whose index is SIM_ROM_UPDATE_REQUEST and whose content
+ * is the request's text ("restart LABEL").
  */
 #pragma once
 
@@ -29,6 +33,7 @@
 #define SIM_ROM_UPDATE_SIZE    0x5e8
 #define SIM_ROM_UPDATE_DATA    0x5ec
 #define SIM_ROM_UPDATE_REPORT  0x5e1
+#define SIM_ROM_UPDATE_REQUEST 0xfffffffeu /* INDEX of a host control request */
 #define SIM_ROM_UPDATE_NEXT    1
 #define SIM_ROM_UPDATE_IRQ     5
 #define SIM_ROM_UPDATE_MAX     (16u << 20) /* longest module content it carries */

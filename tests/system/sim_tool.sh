@@ -67,6 +67,15 @@ check sim_kill_restarted test "$(grep -c 'alpha up' "$A/log")" = 2
 new=$("$SIM" --system "$A" ps | awk '/init -> alpha/ { print $1 }')
 check sim_restarted_is_a_new_process test -n "$new" -a "$new" != "$old"
 check sim_log_shows_output grep -q '\[init -> alpha\] alpha up' <<<"$("$SIM" --system "$A" log)"
+# an init-level restart: no crash, a fresh process
+"$SIM" --system "$A" restart "init -> alpha" >/dev/null
+for _ in $(seq 100); do
+	[ "$(grep -c 'alpha up' "$A/log")" -ge 3 ] && break
+	sleep 0.05
+done
+check sim_restart_by_init grep -q 'child "alpha" restarts on request' "$A/log"
+check sim_restart_no_crash test "$(grep -c 'crashed' "$A/log")" = 1
+check sim_restart_new_process test "$("$SIM" --system "$A" ps | awk '/init -> alpha/ { print $1 }')" != "$new"
 check sim_kill_unknown_label_fails test "$("$SIM" --system "$A" kill nobody >/dev/null 2>&1; echo $?)" = 1
 check sim_no_system_fails test "$("$SIM" --system /nonexistent ps >/dev/null 2>&1; echo $?)" = 1
 stop alpha
