@@ -240,6 +240,12 @@ int session_open(struct child_session *s, const struct route *r)
 void session_close(struct child_session *s)
 {
 	struct env *env = init.env;
+	if (init.verbose && s->state == SESSION_OPEN)
+		log("%s: closing its \"%s\" session%s%s", s->child->name, s->service,
+		    s->server	   ? " at "
+		    : s->parent_id ? " at the parent"
+				   : "",
+		    s->server ? s->server->name : "");
 	struct pd_transfer_args t = {s->ram, s->caps};
 	if (s->state == SESSION_PENDING) {
 		rpc_reply_deferred(s->reply, RPC_UNAVAILABLE, 0);

@@ -3,7 +3,9 @@
  * server), calls it, closes it, exits. With <config calls="N"
  * period_ms="M"/> it calls N times, M ms apart (core's Timer), and when a
  * call fails (the server died: an IPC error) it closes the session and
- * opens it again, which waits until the server is back.
+ * opens it again, which waits until the server is back. With
+ * crash_on_error="yes" it crashes instead (an unresolvable fault), for
+ * its init to restart it.
  */
 #include <base/xml.h>
 #include <component/clients.h>
@@ -14,6 +16,7 @@
 static seL4_CPtr hello, timer;
 static seL4_Word hello_id;
 static unsigned long calls = 1, period_ms, done;
+static bool crash_on_error;
 static struct signal_handler tick;
 
 static int open_session(struct env *env)
@@ -58,6 +61,11 @@ static void on_tick(struct signal_handler *h, unsigned long count)
 	struct env *env = genode_env();
 	if (call()) {
 		done++;
+	} else if (crash_on_error) {
+		log("crashing on purpose");
+		/* an address no region covers: core cannot resolve the fault */
+		volatile unsigned long bad = 0x10;
+		(void)*(volatile char *)bad;
 	} else {
 		/* the server is gone: a fresh session waits for its restart */
 		env_close(env, hello_id, hello);
@@ -78,6 +86,7 @@ void component_construct(struct env *env)
 	if (!rom_connect(env, "config", &rom) && xml_parse(rom.text, rom.size, &config, 0)) {
 		xml_attr_ulong(&config, "calls", &calls);
 		xml_attr_ulong(&config, "period_ms", &period_ms);
+		crash_on_error = xml_attr_bool(&config, "crash_on_error", false);
 	}
 	if (open_session(env))
 		env_exit(env, 1);

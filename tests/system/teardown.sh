@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# teardown: kill -9 from the host, restart, and nothing is lost. A server
-# and two clients (which call it every 30 ms and reconnect when it dies)
-# run under restart policies. After one warm-up kill of each, the totals of
-# kernel-sim and core (kill -USR2) are recorded; then each component is
-# killed and restarted 20 times; then every total must be what it was, and
-# no zombie or stray process may exist.
+# teardown: kill -9 from the host, crashes from inside, restarts, and
+# nothing is lost. A server and two clients (which call it every 30 ms)
+# run under restart policies; client1 reconnects when the server dies,
+# client2 crashes (an unresolvable fault) and is restarted. After one
+# warm-up kill of each, the totals of kernel-sim and core (kill -USR2) are
+# recorded; then each component is killed and restarted 20 times (and
+# client2 crashes from inside each time the server dies); then every total
+# must be what it was, and no zombie or stray process may exist.
 cd "$(dirname "$0")/../.."
 source tests/system/lib.sh
 export RUN_NO_BUILD=1 RUN_QUIET=1 RUN_DIR=build/run/test-teardown RUN_ROOT_DIR=$PWD
@@ -31,7 +33,7 @@ install_config <<'EOF'
 	</start>
 	<start name="client2" restart="on-failure" restart_delay_ms="5">
 		<binary name="test-hello-client"/>
-		<config calls="100000000" period_ms="30"/>
+		<config calls="100000000" period_ms="30" crash_on_error="yes"/>
 		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> </any-service> </route>
 	</start>
 </config>
@@ -111,3 +113,4 @@ read -r zombies procs <"$dir/processes"
 check teardown_no_zombies test "$zombies" = 0
 check teardown_four_pd_processes_left test "$procs" = 5
 check teardown_killed_each_component test "$(grep -ac 'crashed: its process was killed by signal 9' "$dir/log")" = $((3 * (ROUNDS + 1)))
+check teardown_crashes_from_inside test "$(grep -ac 'child "client2" crashed: unresolvable' "$dir/log")" = $((ROUNDS + 1))
