@@ -14,6 +14,20 @@
 #include <component/clients.h>
 #include <component/log.h>
 
+/* <ram ...> or <caps ...>: what was assigned and, for a live child, its account. */
+static void account_node(struct xml_gen *g, const char *type, unsigned long assigned, bool live,
+			 unsigned long quota, unsigned long used)
+{
+	xml_gen_open(g, type);
+	xml_gen_attr_ulong(g, "assigned", assigned);
+	if (live) {
+		xml_gen_attr_ulong(g, "quota", quota);
+		xml_gen_attr_ulong(g, "used", used);
+		xml_gen_attr_ulong(g, "avail", quota - used);
+	}
+	xml_gen_close(g);
+}
+
 static void child_node(struct xml_gen *g, const struct child *c, bool ram, bool caps)
 {
 	xml_gen_open(g, "child");
@@ -28,26 +42,10 @@ static void child_node(struct xml_gen *g, const struct child *c, bool ram, bool 
 	xml_gen_attr_long(g, "priority", c->priority);
 	struct pd_quota_result q = {0};
 	bool live = c->state == CHILD_ALIVE && c->pd && !pd_session_quota(c->pd, 0, &q, 0, 0);
-	if (ram) {
-		xml_gen_open(g, "ram");
-		xml_gen_attr_ulong(g, "assigned", c->ram);
-		if (live) {
-			xml_gen_attr_ulong(g, "quota", q.ram_quota);
-			xml_gen_attr_ulong(g, "used", q.ram_used);
-			xml_gen_attr_ulong(g, "avail", q.ram_quota - q.ram_used);
-		}
-		xml_gen_close(g);
-	}
-	if (caps) {
-		xml_gen_open(g, "caps");
-		xml_gen_attr_ulong(g, "assigned", c->caps);
-		if (live) {
-			xml_gen_attr_ulong(g, "quota", q.cap_quota);
-			xml_gen_attr_ulong(g, "used", q.cap_used);
-			xml_gen_attr_ulong(g, "avail", q.cap_quota - q.cap_used);
-		}
-		xml_gen_close(g);
-	}
+	if (ram)
+		account_node(g, "ram", c->ram, live, q.ram_quota, q.ram_used);
+	if (caps)
+		account_node(g, "caps", c->caps, live, q.cap_quota, q.cap_used);
 	xml_gen_close(g);
 }
 

@@ -189,22 +189,33 @@ static bool write_config(const char *dir, const char *name, const char *text)
 	"name=\"Timer\"/> </parent-provides> <default-route> <any-service> <parent/> "             \
 	"</any-service> </default-route>"
 
+/* The command line of a system of core, init and dummy with the config in DIR/NAME. */
+struct boot {
+	char ks[1200], core[1200], init[1200], dummy[1200], config[1200], core_config[1200];
+};
+
+static void boot_paths(struct boot *b, const char *bin, const char *dir, const char *name)
+{
+	snprintf(b->ks, sizeof(b->ks), "%s/kernel-sim", bin);
+	snprintf(b->core, sizeof(b->core), "%s/core", dir);
+	snprintf(b->init, sizeof(b->init), "%s/init", dir);
+	snprintf(b->dummy, sizeof(b->dummy), "%s/dummy", dir);
+	snprintf(b->config, sizeof(b->config), "%s/%s/config", dir, name);
+	snprintf(b->core_config, sizeof(b->core_config), "%s/core.config", dir);
+}
+
 /* kill -9 until the restarted child's first line, ROUNDS times; the median or -1. */
 static double restart_us(const char *bin, const char *dir)
 {
-	char ks[1200], core[1200], init[1200], dummy[1200], config[1200];
-	snprintf(ks, sizeof(ks), "%s/kernel-sim", bin);
-	snprintf(core, sizeof(core), "%s/core", dir);
-	snprintf(init, sizeof(init), "%s/init", dir);
-	snprintf(dummy, sizeof(dummy), "%s/dummy", dir);
-	snprintf(config, sizeof(config), "%s/restart/config", dir);
+	struct boot b;
+	boot_paths(&b, bin, dir, "restart");
 	if (!write_config(dir, "restart",
 			  "<config>" PROVIDES "<start name=\"victim\" caps=\"100\" ram=\"1M\" "
 			  "restart=\"on-failure\" restart_delay_ms=\"0\"> <binary name=\"dummy\"/> "
 			  "<config> <log string=\"victim up\"/> <block/> </config> </start> "
 			  "</config>\n"))
 		return -1;
-	char *argv[] = {ks, core, init, dummy, config, 0};
+	char *argv[] = {b.ks, b.core, b.init, b.dummy, b.config, 0};
 	struct sys s;
 	if (!sys_start(&s, argv) || !sys_wait(&s, "victim up"))
 		return -1;
@@ -227,13 +238,8 @@ static double restart_us(const char *bin, const char *dir)
 /* kill -9 of a PD holding 64 MiB and 1000 capabilities until core closed it. */
 static double teardown_us(const char *bin, const char *dir)
 {
-	char ks[1200], core[1200], init[1200], dummy[1200], config[1200], cc[1200];
-	snprintf(ks, sizeof(ks), "%s/kernel-sim", bin);
-	snprintf(core, sizeof(core), "%s/core", dir);
-	snprintf(init, sizeof(init), "%s/init", dir);
-	snprintf(dummy, sizeof(dummy), "%s/dummy", dir);
-	snprintf(config, sizeof(config), "%s/hog/config", dir);
-	snprintf(cc, sizeof(cc), "%s/core.config", dir);
+	struct boot b;
+	boot_paths(&b, bin, dir, "hog");
 	if (!write_config(dir, "hog",
 			  "<config>" PROVIDES "<start name=\"hog\" caps=\"1100\" ram=\"80M\"> "
 			  "<binary name=\"dummy\"/> <config> <alloc_ram bytes=\"64M\"/> "
@@ -243,7 +249,7 @@ static double teardown_us(const char *bin, const char *dir)
 	double t[ROUNDS / 2];
 	int n = 0;
 	for (; n < ROUNDS / 2; n++) {
-		char *argv[] = {ks, core, init, dummy, config, cc, 0};
+		char *argv[] = {b.ks, b.core, b.init, b.dummy, b.config, b.core_config, 0};
 		struct sys s;
 		if (!sys_start(&s, argv) || !sys_wait(&s, "hog ready"))
 			break;
