@@ -13,6 +13,7 @@
 #include "kernel/delete.h"
 #include "kernel/log.h"
 #include "kernel/thread.h"
+#include "object/objecttype.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -134,8 +135,11 @@ static void report_totals(void)
 	}
 	if (d)
 		closedir(d);
+	char objects[512];
+	object_totals(objects, sizeof(objects));
 	kprintf("kernel-sim: totals: %u PD processes, %lu threads, %lu fds (%lu memfds)\n",
 		pd_proc_count(), threads, fds ? fds - 1 : 0, memfds);
+	kprintf("kernel-sim: objects: %s\n", objects);
 	rom_update_request_report();
 }
 

@@ -210,9 +210,49 @@ static struct cap create_frame(uint64_t paddr, uint8_t bits, bool device)
 	return c;
 }
 
+/* Live kernel objects by type, for kernel-sim's totals (SIGUSR2). */
+static unsigned long live_objects[seL4_ObjectTypeCount];
+
+static void count_object(seL4_Word type, long delta)
+{
+	if (type < seL4_ObjectTypeCount)
+		live_objects[type] += (unsigned long)delta;
+}
+
+static seL4_Word frame_type(unsigned size_bits)
+{
+	return size_bits == seL4_PageBits	 ? seL4_X86_4K
+	       : size_bits == seL4_LargePageBits ? seL4_X86_LargePageObject
+						 : seL4_X64_HugePageObject;
+}
+
+void object_totals(char *buf, size_t size)
+{
+	static const char *const names[seL4_ObjectTypeCount] = {
+	    [seL4_TCBObject] = "TCBs",
+	    [seL4_EndpointObject] = "endpoints",
+	    [seL4_NotificationObject] = "notifications",
+	    [seL4_CapTableObject] = "CNodes",
+	    [seL4_X86_PDPTObject] = "PDPTs",
+	    [seL4_X64_PML4Object] = "PML4s",
+	    [seL4_X64_HugePageObject] = "1G frames",
+	    [seL4_X86_4K] = "4K frames",
+	    [seL4_X86_LargePageObject] = "2M frames",
+	    [seL4_X86_PageTableObject] = "page tables",
+	    [seL4_X86_PageDirectoryObject] = "page directories"};
+	size_t n = 0;
+	buf[0] = 0;
+	for (unsigned t = 0; t < seL4_ObjectTypeCount && n < size; t++)
+		if (names[t])
+			n += (size_t)snprintf(buf + n, size - n, "%s%lu %s", n ? ", " : "",
+					      live_objects[t], names[t]);
+}
+
 struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool device)
 {
 	struct cap c = {.type = cap_null_cap};
+	if (t != seL4_UntypedObject)
+		count_object(t, 1);
 	switch (t) {
 	case seL4_UntypedObject:
 		c.type = cap_untyped_cap;
@@ -295,12 +335,14 @@ void finalise_cap(struct cap cap, bool final)
 	switch (cap.type) {
 	case cap_endpoint_cap:
 		if (final) {
+			count_object(seL4_EndpointObject, -1);
 			cancel_all_ipc(cap.endpoint.ep);
 			release_later(cap.endpoint.ep, free);
 		}
 		return;
 	case cap_notification_cap:
 		if (final) {
+			count_object(seL4_NotificationObject, -1);
 			unbind_maybe_notification(cap.notification.ntfn);
 			cancel_all_signals(cap.notification.ntfn);
 			release_later(cap.notification.ntfn, free);
@@ -308,26 +350,36 @@ void finalise_cap(struct cap cap, bool final)
 		return;
 	case cap_cnode_cap:
 		if (final) {
+			count_object(seL4_CapTableObject, -1);
 			struct cnode *cn = cap.cnode.cnode;
 			delete_slots_later(cn->slots, (size_t)1 << cn->radix);
 			release_later(cn, free);
 		}
 		return;
 	case cap_thread_cap:
-		if (final)
+		if (final) {
+			count_object(seL4_TCBObject, -1);
 			tcb_finalise(cap.thread.tcb);
+		}
 		return;
 	case cap_frame_cap:
 		if (cap.frame.mapped_asid)
 			vspace_unmap_frame(cap.frame.mapped_asid, cap.frame.frame,
 					   cap.frame.mapped_addr);
-		if (final)
+		if (final) {
+			count_object(frame_type(cap.frame.frame->obj.size_bits), -1);
 			release_later(cap.frame.frame, release_frame);
+		}
 		return;
 	case cap_page_table_cap:
 	case cap_page_directory_cap:
 	case cap_pdpt_cap:
 		if (final) {
+			count_object(cap.type == cap_page_table_cap ? seL4_X86_PageTableObject
+				     : cap.type == cap_page_directory_cap
+					 ? seL4_X86_PageDirectoryObject
+					 : seL4_X86_PDPTObject,
+				     -1);
 			if (cap.paging.mapped_asid)
 				vspace_unmap_table(cap.paging.mapped_asid, cap.paging.table,
 						   cap.paging.mapped_addr);
@@ -335,8 +387,10 @@ void finalise_cap(struct cap cap, bool final)
 		}
 		return;
 	case cap_pml4_cap:
-		if (final)
+		if (final) {
+			count_object(seL4_X64_PML4Object, -1);
 			release_later(cap.pml4.vspace, release_vspace);
+		}
 		return;
 	case cap_asid_pool_cap:
 		if (final) {

@@ -39,3 +39,6 @@ void finalise_cap(struct cap cap, bool final);
 enum exception decode_invocation(struct tcb *t, seL4_Word label, seL4_Word length, seL4_CPtr cptr,
 				 struct cte *slot, struct cap cap, bool is_blocking, bool is_call,
 				 seL4_Word *buffer);
+
+/* "N TCBs, N endpoints, ...": the live kernel objects by type. */
+void object_totals(char *buf, size_t size);

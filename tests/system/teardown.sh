@@ -79,6 +79,7 @@ totals() {
 	sleep 0.2 # the per-PD lines follow
 	{
 		grep -a 'kernel-sim: totals:' "$log" | tail -n 1
+		grep -a 'kernel-sim: objects:' "$log" | tail -n 1
 		grep -a 'core: totals:' "$log" | tail -n 1
 		grep -aA3 'core: totals:' "$log" | tail -n 3 | sed -E 's/RAM [0-9]+ of/RAM of/' | sort
 	} >"$1"
