@@ -177,7 +177,7 @@ static void cmd_log(int fd, bool follow)
 static bool serve(int fd)
 {
 	char line[512];
-	struct timeval tv = {1, 0};
+	struct timeval tv = {0, 200 * 1000}; /* a slow client must not hold up the kernel */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ssize_t n = recv(fd, line, sizeof(line) - 1, 0);
 	if (n <= 0)
