@@ -9,7 +9,7 @@
 # must be what it was, and no zombie or stray process may exist.
 cd "$(dirname "$0")/../.."
 source tests/system/lib.sh
-export RUN_NO_BUILD=1 RUN_QUIET=1 RUN_DIR=build/run/test-teardown RUN_ROOT_DIR=$PWD
+export RUN_NO_BUILD=1 RUN_QUIET=1 RUN_ROOT_DIR=$PWD
 export ROUNDS=${TEARDOWN_ROUNDS:-20}
 
 scenario=$(mktemp)
@@ -98,20 +98,28 @@ kill_system
 echo "$zombies $procs" >"$(boot_dir)/processes"
 SCENARIO
 
-if bash "$scenario" >build/run/test-teardown.out 2>&1; then
-	ok teardown_cycles_completed
-else
-	fail teardown_cycles_completed "$(tail -n 3 build/run/test-teardown.out | tr '\n' ' ')"
-	exit 0
-fi
-dir=build/run/test-teardown
-if diff -u "$dir/before" "$dir/after" >"$dir/totals.diff"; then
-	ok teardown_totals_return
-else
-	fail teardown_totals_return "$(tail -n +3 "$dir/totals.diff" | tr '\n' ' ')"
-fi
-read -r zombies procs <"$dir/processes"
-check teardown_no_zombies test "$zombies" = 0
-check teardown_four_pd_processes_left test "$procs" = 5
-check teardown_killed_each_component test "$(grep -ac 'crashed: its process was killed by signal 9' "$dir/log")" = $((3 * (ROUNDS + 1)))
-check teardown_crashes_from_inside test "$(grep -ac 'child "client2" crashed: unresolvable' "$dir/log")" = $((ROUNDS + 1))
+# one run per kernel-sim: the plain one, and the one with ASan and UBSan
+one_run() {
+	local tag=$1
+	export KERNEL_SIM=$2 RUN_DIR=build/run/$1
+	if bash "$scenario" >build/run/$tag.out 2>&1; then
+		ok ${tag}_cycles_completed
+	else
+		fail ${tag}_cycles_completed "$(tail -n 3 build/run/$tag.out | tr '\n' ' ')"
+		return
+	fi
+	dir=build/run/$tag
+	if diff -u "$dir/before" "$dir/after" >"$dir/totals.diff"; then
+		ok ${tag}_totals_return
+	else
+		fail ${tag}_totals_return "$(tail -n +3 "$dir/totals.diff" | tr '\n' ' ')"
+	fi
+	read -r zombies procs <"$dir/processes"
+	check ${tag}_no_zombies test "$zombies" = 0
+	check ${tag}_five_pd_processes_left test "$procs" = 5
+	check ${tag}_killed_each_component test "$(grep -ac 'crashed: its process was killed by signal 9' "$dir/log")" = $((3 * (ROUNDS + 1)))
+	check ${tag}_crashes_from_inside test "$(grep -ac 'child "client2" crashed: unresolvable' "$dir/log")" = $((ROUNDS + 1))
+}
+
+one_run teardown "$PWD/build/bin/kernel-sim"
+one_run asan_teardown "$PWD/build/asan/kernel-sim"
