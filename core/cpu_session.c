@@ -272,9 +272,13 @@ int serve_cpu_thread_cancel_blocking(void *obj, const struct rpc_none *in, struc
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
-	seL4_Word state = sim_DebugThreadState(t->tcb);
-	/* seL4's thread states: 4 blocked on send, 5 blocked on reply */
-	if (t->pd->dead || (state != 4 && state != 5))
+	/*
+	 * Only a thread waiting for a reply (seL4's state 5): one still queued to
+	 * send is restarted by the kernel when the endpoint goes, and then gets
+	 * seL4's invalid-capability error by itself, while its call may as well
+	 * be queued at a server that is alive (core, for one).
+	 */
+	if (t->pd->dead || sim_DebugThreadState(t->tcb) != 5)
 		return RPC_OK;
 	seL4_UserContext regs;
 	if (seL4_TCB_ReadRegisters(t->tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)

@@ -366,13 +366,19 @@ void child_destroy(struct child *c)
 	 * they close them, and a client waiting in a call (for a reply that will
 	 * not come) is woken with an IPC error.
 	 */
-	for (struct child *o = init.children; o; o = o->next)
-		for (struct child_session *s = o->sessions; s; s = s->next)
+	for (struct child *o = init.children; o; o = o->next) {
+		bool client = false, waits_for_init = false;
+		for (struct child_session *s = o->sessions; s; s = s->next) {
+			waits_for_init |= s->state == SESSION_PENDING;
 			if (s->server == c) {
 				s->server = 0;
-				if (o->thread && o->state == CHILD_ALIVE)
-					cpu_thread_cancel_blocking(o->thread, 0, 0, 0, 0);
+				client = true;
 			}
+		}
+		/* a client waiting for init itself is not waiting for the dead server */
+		if (client && !waits_for_init && o->thread && o->state == CHILD_ALIVE)
+			cpu_thread_cancel_blocking(o->thread, 0, 0, 0, 0);
+	}
 	services_forget(c);
 	reexports_forget(c);
 	while (c->sessions) {

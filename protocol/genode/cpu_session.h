@@ -32,9 +32,9 @@ struct cpu_thread_state {
 };
 
 /*
- * cancel_blocking (Genode's Cpu_thread::cancel_blocking): a thread blocked
- * in a call (sending, or waiting for the reply) returns from it with
- * RPC_IPC_ERROR, without the call being made again. A parent uses it for
+ * cancel_blocking (Genode's Cpu_thread::cancel_blocking): a thread waiting
+ * for the reply to a call returns from it with RPC_IPC_ERROR, without the
+ * call being made again. A parent uses it for
  * the clients of a server that died, which seL4 would leave waiting for a
  * reply forever.
  */

@@ -50,7 +50,9 @@ wait_count() {
 		[ "$(count "$1")" -ge "$2" ] && return 0
 		sleep 0.025
 	done
-	echo "teardown: waited in vain for $2 x '$1'"
+	echo "teardown: waited in vain for $2 x '$1' (thread dump in the log)"
+	kill -USR1 "$ks"
+	sleep 0.3
 	kill_system
 	exit 1
 }
