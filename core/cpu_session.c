@@ -46,27 +46,6 @@ static unsigned kernel_priority(unsigned long logical)
 	return (unsigned)(((0xffff - logical) * 256) / 0x10000);
 }
 
-static seL4_CPtr make(seL4_Word type, unsigned bits, struct ut_block **ut)
-{
-	seL4_CPtr sel = cspace_alloc();
-	*ut = sel ? untyped_alloc(seL4_PageBits) : 0;
-	if (!*ut || untyped_retype(*ut, type, bits, sel, 1) != seL4_NoError) {
-		untyped_free(*ut);
-		*ut = 0;
-		cspace_free(sel);
-		return 0;
-	}
-	return sel;
-}
-
-static void release(seL4_CPtr sel, struct ut_block *ut)
-{
-	if (ut)
-		untyped_free(ut); /* revokes the object with every copy */
-	if (sel)
-		cspace_free(sel);
-}
-
 void cpu_thread_destroy(struct cpu_thread *t)
 {
 	pager_forget(t);
@@ -92,10 +71,11 @@ void cpu_thread_destroy(struct cpu_thread *t)
 	if (t->ipc_frame)
 		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
 	seL4_CNode_Delete(t->pd->cnode, GENODE_SEL_THREAD_FAULT(t->slot), GENODE_PD_CNODE_BITS);
-	release(t->tcb, t->tcb_ut);
-	release(t->ep, t->ep_ut);
-	release(t->ntfn, t->ntfn_ut);
-	release(t->ipc_frame, t->ipc_ut);
+	/* revoking each block deletes the object with every copy */
+	kobj_destroy(t->tcb, t->tcb_ut);
+	kobj_destroy(t->ep, t->ep_ut);
+	kobj_destroy(t->ntfn, t->ntfn_ut);
+	kobj_destroy(t->ipc_frame, t->ipc_ut);
 	account_release(&t->cpu->s.account, THREAD_RAM_COST, 4);
 	core_free(t);
 }
@@ -103,10 +83,10 @@ void cpu_thread_destroy(struct cpu_thread *t)
 static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_args *in)
 {
 	struct pd_session *pd = t->pd;
-	t->tcb = make(seL4_TCBObject, 0, &t->tcb_ut);
-	t->ep = make(seL4_EndpointObject, 0, &t->ep_ut);
-	t->ntfn = make(seL4_NotificationObject, 0, &t->ntfn_ut);
-	t->ipc_frame = make(seL4_X86_4K, 0, &t->ipc_ut);
+	t->tcb = kobj_create(seL4_TCBObject, 0, seL4_PageBits, &t->tcb_ut);
+	t->ep = kobj_create(seL4_EndpointObject, 0, seL4_PageBits, &t->ep_ut);
+	t->ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->ntfn_ut);
+	t->ipc_frame = kobj_create(seL4_X86_4K, 0, seL4_PageBits, &t->ipc_ut);
 	if (!t->tcb || !t->ep || !t->ntfn || !t->ipc_frame)
 		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
 	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !obj_register(&t->pager, 0, t))

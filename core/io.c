@@ -24,6 +24,38 @@ static struct irq_session *irqs[CORE_IRQS];
 static unsigned long irq_reserved; /* IRQs core keeps for itself */
 seL4_CPtr core_irq_ntfn;
 
+/*
+ * An interrupt: its handler capability and a copy of core's interrupt
+ * notification badged with the IRQ's bit; false (nothing kept) if it fails.
+ */
+static bool irq_claim(unsigned long irq, seL4_CPtr *handler, seL4_CPtr *ntfn)
+{
+	*handler = cspace_alloc();
+	*ntfn = cspace_alloc();
+	if (*handler && *ntfn &&
+	    !seL4_IRQControl_Get(seL4_CapIRQControl, irq, core_cspace, *handler, CORE_DEPTH) &&
+	    !seL4_CNode_Mint(core_cspace, *ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn, CORE_DEPTH,
+			     seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << irq) &&
+	    !seL4_IRQHandler_SetNotification(*handler, *ntfn))
+		return true;
+	cspace_release(*handler);
+	cspace_release(*ntfn);
+	*handler = *ntfn = 0;
+	return false;
+}
+
+/* I/O ports [first, first + count) for core itself, taken off the allocator; 0 on failure. */
+static seL4_CPtr ports_claim(unsigned long first, unsigned long count)
+{
+	seL4_CPtr cap = cspace_alloc();
+	range_alloc_alloc_addr(&ports, first, count);
+	if (cap && !seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, first + count - 1,
+						 core_cspace, cap, CORE_DEPTH))
+		return cap;
+	cspace_free(cap);
+	return 0;
+}
+
 /* --- the ROM-update device: core's own, never handed out ------------------ */
 
 /* The host asked (kill -USR2 on kernel-sim): core's totals and every PD's accounts. */
@@ -51,21 +83,11 @@ static seL4_CPtr rom_ports, rom_irq;
 
 static void rom_update_init(void)
 {
-	seL4_CPtr ntfn = cspace_alloc();
-	rom_ports = cspace_alloc();
-	rom_irq = cspace_alloc();
-	range_alloc_alloc_addr(&ports, SIM_ROM_UPDATE_BASE, SIM_ROM_UPDATE_PORTS);
-	if (!ntfn || !rom_ports || !rom_irq ||
-	    seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, SIM_ROM_UPDATE_BASE,
-					 SIM_ROM_UPDATE_BASE + SIM_ROM_UPDATE_PORTS - 1,
-					 core_cspace, rom_ports, CORE_DEPTH) ||
-	    seL4_IRQControl_Get(seL4_CapIRQControl, SIM_ROM_UPDATE_IRQ, core_cspace, rom_irq,
-				CORE_DEPTH) ||
-	    seL4_CNode_Mint(core_cspace, ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn, CORE_DEPTH,
-			    seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << SIM_ROM_UPDATE_IRQ) ||
-	    seL4_IRQHandler_SetNotification(rom_irq, ntfn))
+	seL4_CPtr ntfn;
+	rom_ports = ports_claim(SIM_ROM_UPDATE_BASE, SIM_ROM_UPDATE_PORTS);
+	if (!rom_ports || !irq_claim(SIM_ROM_UPDATE_IRQ, &rom_irq, &ntfn))
 		core_log("core: no ROM updates from the host\n");
-	irq_reserved = 1ul << SIM_ROM_UPDATE_IRQ;
+	irq_reserved |= 1ul << SIM_ROM_UPDATE_IRQ;
 }
 
 /* Read every changed module from the device and hand it to the ROM service. */
@@ -103,13 +125,11 @@ void io_init(const seL4_BootInfo *bi)
 	range_alloc_add(&ports, 0, 0x10000);
 	rom_update_init();
 	/* the PIT drives core's Timer service */
-	seL4_CPtr ntfn = cspace_alloc();
-	range_alloc_alloc_addr(&ports, 0x40, 4);
+	seL4_CPtr pit_ports = ports_claim(0x40, 4), pit_irq = 0, ntfn;
 	irq_reserved |= 1ul << 0;
-	if (!ntfn || seL4_CNode_Mint(core_cspace, ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn,
-				     CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << 0))
-		ntfn = 0;
-	timer_init(bi, ntfn);
+	if (pit_ports && !irq_claim(0, &pit_irq, &ntfn))
+		pit_irq = 0;
+	timer_init(bi, pit_ports, pit_irq);
 }
 
 /* --- IO_PORT ------------------------------------------------------------ */
@@ -220,16 +240,7 @@ static int irq_create(struct core_session *s, const char *args)
 		q->irq = ~0ul;
 		return RPC_DENIED;
 	}
-	q->handler = cspace_alloc();
-	q->ntfn = cspace_alloc();
-	if (!q->handler || !q->ntfn ||
-	    seL4_IRQControl_Get(seL4_CapIRQControl, q->irq, core_cspace, q->handler, CORE_DEPTH) ||
-	    seL4_CNode_Mint(core_cspace, q->ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn,
-			    CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << q->irq) ||
-	    seL4_IRQHandler_SetNotification(q->handler, q->ntfn)) {
-		cspace_release(q->handler);
-		cspace_release(q->ntfn);
-		q->handler = q->ntfn = 0;
+	if (!irq_claim(q->irq, &q->handler, &q->ntfn)) {
 		q->irq = ~0ul;
 		return RPC_DENIED;
 	}

@@ -12,6 +12,6 @@ extern seL4_CPtr core_irq_ntfn;
 void io_init(const seL4_BootInfo *bi);
 void irq_dispatch(seL4_Word badge_bits);
 
-/* The Timer service's PIT (core keeps it and IRQ 0) and its interrupt. */
-void timer_init(const seL4_BootInfo *bi, seL4_CPtr ntfn);
+/* The Timer service's PIT (core keeps its ports and IRQ 0; 0: unavailable) and its interrupt. */
+void timer_init(const seL4_BootInfo *bi, seL4_CPtr ports, seL4_CPtr irq);
 void timer_irq(void);

@@ -35,13 +35,10 @@ static void print_boot(const seL4_BootInfo *bi)
 /* Make the endpoint core serves and the notification interrupts arrive on. */
 static bool create_entrypoint(void)
 {
-	struct ut_block *ep_ut = untyped_alloc(seL4_PageBits);
-	struct ut_block *nt_ut = untyped_alloc(seL4_PageBits);
-	core_ep = cspace_alloc();
-	core_irq_ntfn = cspace_alloc();
-	return ep_ut && nt_ut && core_ep && core_irq_ntfn &&
-	       !untyped_retype(ep_ut, seL4_EndpointObject, 0, core_ep, 1) &&
-	       !untyped_retype(nt_ut, seL4_NotificationObject, 0, core_irq_ntfn, 1) &&
+	struct ut_block *ep_ut, *nt_ut;
+	core_ep = kobj_create(seL4_EndpointObject, 0, seL4_PageBits, &ep_ut);
+	core_irq_ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &nt_ut);
+	return core_ep && core_irq_ntfn &&
 	       !seL4_TCB_BindNotification(seL4_CapInitThreadTCB, core_irq_ntfn);
 }
 

@@ -13,22 +13,28 @@ static const char *pd_label(const struct cpu_thread *t)
 	return t->pd->s.label;
 }
 
-/* Map what backs addr for t; false with the reason when nothing does. */
-static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct rm_resolution *res)
+/* The IPC buffer page of one of pd's threads at addr: core's own mapping, outside the region maps.
+ */
+static bool ipc_buffer_at(struct pd_session *pd, unsigned long addr, struct rm_resolution *res)
 {
-	struct pd_session *pd = t->pd;
-	/* IPC buffers are core's mappings, outside the region maps */
 	for (struct cpu_thread *o = pd->threads; o; o = o->next_in_pd)
 		if ((addr & ~(seL4_PageSize - 1)) == GENODE_UTCB_OF(o->slot)) {
 			res->frame = o->ipc_frame;
 			res->bits = seL4_PageBits;
 			res->map_addr = GENODE_UTCB_OF(o->slot);
 			res->writeable = true;
-			goto map;
+			return true;
 		}
-	if (!rm_resolve(pd->address_space, addr, write, res))
+	return false;
+}
+
+/* Map what backs addr for t; false with the reason when nothing does. */
+static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct rm_resolution *res)
+{
+	struct pd_session *pd = t->pd;
+	/* region maps first: IPC buffers fault only after a flush of the VM CNode */
+	if (!rm_resolve(pd->address_space, addr, write, res) && !ipc_buffer_at(pd, addr, res))
 		return false;
-map:
 	if (vm_space_map(&pd->vs, res->frame, res->bits, res->map_addr, res->writeable) !=
 	    seL4_NoError) {
 		res->reason = "out of memory for page tables";

@@ -45,26 +45,13 @@ seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4
 			       seL4_AllRights);
 }
 
-static seL4_CPtr new_object(seL4_Word type, unsigned bits, unsigned order, struct ut_block **ut)
-{
-	seL4_CPtr sel = cspace_alloc();
-	*ut = sel ? untyped_alloc(order) : 0;
-	if (!*ut || untyped_retype(*ut, type, bits, sel, 1) != seL4_NoError) {
-		untyped_free(*ut);
-		*ut = 0;
-		cspace_free(sel);
-		return 0;
-	}
-	return sel;
-}
-
 static int pd_create(struct core_session *s, const char *args)
 {
 	(void)args;
 	struct pd_session *pd = (struct pd_session *)s;
-	pd->pml4 = new_object(seL4_X64_PML4Object, 0, seL4_PML4Bits, &pd->pml4_ut);
-	pd->cnode = new_object(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
-			       GENODE_PD_CNODE_BITS + seL4_SlotBits, &pd->cnode_ut);
+	pd->pml4 = kobj_create(seL4_X64_PML4Object, 0, seL4_PML4Bits, &pd->pml4_ut);
+	pd->cnode = kobj_create(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
+				GENODE_PD_CNODE_BITS + seL4_SlotBits, &pd->cnode_ut);
 	if (!pd->pml4 || !pd->cnode ||
 	    seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pd->pml4) != seL4_NoError)
 		goto fail;
@@ -129,9 +116,9 @@ static void pd_destroy(struct core_session *s)
 	cspace_release(pd->signal_ntfn);
 	/* deleting the CNode and the PML4 ends the PD's process */
 	if (pd->cnode_ut)
-		untyped_free(pd->cnode_ut), cspace_free(pd->cnode);
+		kobj_destroy(pd->cnode, pd->cnode_ut);
 	if (pd->pml4_ut)
-		untyped_free(pd->pml4_ut), cspace_free(pd->pml4);
+		kobj_destroy(pd->pml4, pd->pml4_ut);
 }
 
 /* --- RPC interface ------------------------------------------------------ */

@@ -13,7 +13,6 @@
 #include <genode/timer_session.h>
 
 #define PIT_HZ	      1193182ul
-#define PIT_IRQ	      0
 #define PIT_MAX_TICKS 0xffffu
 
 struct timer_session {
@@ -66,17 +65,12 @@ void timer_irq(void)
 	arm();
 }
 
-void timer_init(const seL4_BootInfo *bi, seL4_CPtr ntfn)
+void timer_init(const seL4_BootInfo *bi, seL4_CPtr ports, seL4_CPtr irq)
 {
 	tsc_mhz = sim_tsc_mhz(bi);
-	pit_ports = cspace_alloc();
-	pit_irq = cspace_alloc();
-	pit_ok =
-	    tsc_mhz && pit_ports && pit_irq &&
-	    !seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x40, 0x43, core_cspace, pit_ports,
-					  CORE_DEPTH) &&
-	    !seL4_IRQControl_Get(seL4_CapIRQControl, PIT_IRQ, core_cspace, pit_irq, CORE_DEPTH) &&
-	    !seL4_IRQHandler_SetNotification(pit_irq, ntfn);
+	pit_ports = ports;
+	pit_irq = irq;
+	pit_ok = tsc_mhz && pit_ports && pit_irq;
 	if (!pit_ok)
 		core_log("core: no Timer service (PIT or TSC frequency unavailable)\n");
 }

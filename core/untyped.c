@@ -221,6 +221,25 @@ void untyped_free(struct ut_block *b)
 	}
 }
 
+seL4_CPtr kobj_create(seL4_Word type, seL4_Word size_bits, unsigned order, struct ut_block **ut)
+{
+	seL4_CPtr sel = cspace_alloc();
+	*ut = sel ? untyped_alloc(order) : 0;
+	if (!*ut || untyped_retype(*ut, type, size_bits, sel, 1) != seL4_NoError) {
+		untyped_free(*ut);
+		*ut = 0;
+		cspace_free(sel);
+		return 0;
+	}
+	return sel;
+}
+
+void kobj_destroy(seL4_CPtr sel, struct ut_block *ut)
+{
+	untyped_free(ut);
+	cspace_free(sel);
+}
+
 unsigned long untyped_avail(void)
 {
 	return ram.avail;

@@ -38,6 +38,15 @@ void untyped_free(struct ut_block *b);
 seL4_Error untyped_retype(struct ut_block *b, seL4_Word type, seL4_Word size_bits, seL4_CPtr first,
 			  unsigned count);
 
+/*
+ * A kernel object of 2^order bytes of untyped memory (size_bits as
+ * Untyped_Retype takes it) in a fresh core slot; 0 on failure. The block
+ * is returned in *ut: kobj_destroy revokes it (the object and every copy)
+ * and frees the slot.
+ */
+seL4_CPtr kobj_create(seL4_Word type, seL4_Word size_bits, unsigned order, struct ut_block **ut);
+void kobj_destroy(seL4_CPtr sel, struct ut_block *ut);
+
 /* Free RAM in bytes, and RAM handed out. */
 unsigned long untyped_avail(void);
 unsigned long untyped_in_use(void);

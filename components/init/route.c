@@ -43,15 +43,22 @@ bool label_matches(const struct xml_node *n, const char *label)
 	return true;
 }
 
-static bool parent_provides(const char *service)
+/* Whether the node (<parent-provides>, <provides>) of that type under n lists the service. */
+static bool lists_service(const struct xml_node *n, const char *type, const char *service)
 {
-	struct xml_node pp, s;
-	if (!xml_first_sub(&init.config, "parent-provides", &pp))
+	struct xml_node list, s;
+	if (!xml_first_sub(n, type, &list))
 		return false;
-	for (bool ok = xml_first_sub(&pp, "service", &s); ok; ok = xml_next_sub(&pp, "service", &s))
+	for (bool ok = xml_first_sub(&list, "service", &s); ok;
+	     ok = xml_next_sub(&list, "service", &s))
 		if (xml_attr_equals(&s, "name", service))
 			return true;
 	return false;
+}
+
+static bool parent_provides(const char *service)
+{
+	return lists_service(&init.config, "parent-provides", service);
 }
 
 static struct service *announced(const struct child *server, const char *name)
@@ -64,13 +71,7 @@ static struct service *announced(const struct child *server, const char *name)
 
 static bool declares(const struct child *c, const char *service)
 {
-	struct xml_node p, s;
-	if (!xml_first_sub(&c->start, "provides", &p))
-		return false;
-	for (bool ok = xml_first_sub(&p, "service", &s); ok; ok = xml_next_sub(&p, "service", &s))
-		if (xml_attr_equals(&s, "name", service))
-			return true;
-	return false;
+	return lists_service(&c->start, "provides", service);
 }
 
 /* The label the target sees: the client's, unless the target node rewrites it. */

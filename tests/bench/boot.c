@@ -43,57 +43,11 @@ static double floor_us(void)
 	return now_us() - start;
 }
 
-/* Boot the system and read its output until the pattern; returns the time or -1. */
-static double boot_us(char *const argv[], const char *pattern, FILE *copy)
-{
-	int fds[2];
-	if (pipe(fds))
-		return -1;
-	double start = now_us();
-	pid_t p = fork();
-	if (p == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *in = fdopen(fds[0], "r");
-	char line[512];
-	double t = -1;
-	while (fgets(line, sizeof(line), in)) {
-		if (copy)
-			fputs(line, copy);
-		if (strstr(line, pattern)) {
-			t = now_us() - start;
-			break;
-		}
-	}
-	kill(p, SIGTERM);
-	int status;
-	waitpid(p, &status, 0);
-	fclose(in);
-	return t;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
-
 /* A running system whose output is read line by line. */
 struct sys {
 	pid_t pid;
 	FILE *out;
+	FILE *copy; /* where the lines read go too, if set */
 };
 
 static bool sys_start(struct sys *s, char *const argv[])
@@ -111,6 +65,7 @@ static bool sys_start(struct sys *s, char *const argv[])
 		_exit(127);
 	}
 	close(fds[1]);
+	s->copy = 0;
 	s->out = fdopen(fds[0], "r");
 	return s->out != 0;
 }
@@ -119,9 +74,12 @@ static bool sys_start(struct sys *s, char *const argv[])
 static bool sys_wait(struct sys *s, const char *pattern)
 {
 	char line[512];
-	while (fgets(line, sizeof(line), s->out))
+	while (fgets(line, sizeof(line), s->out)) {
+		if (s->copy)
+			fputs(line, s->copy);
 		if (strstr(line, pattern))
 			return true;
+	}
 	return false;
 }
 
@@ -131,6 +89,31 @@ static void sys_stop(struct sys *s)
 	int status;
 	waitpid(s->pid, &status, 0);
 	fclose(s->out);
+}
+
+/* Boot the system and read its output until the pattern; returns the time or -1. */
+static double boot_us(char *const argv[], const char *pattern, FILE *copy)
+{
+	struct sys s;
+	double start = now_us();
+	if (!sys_start(&s, argv))
+		return -1;
+	s.copy = copy;
+	double t = sys_wait(&s, pattern) ? now_us() - start : -1;
+	sys_stop(&s);
+	return t;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp);
+	return v[n / 2];
 }
 
 /* The pid of the PD process named "[sim] NAME" among kernel-sim's children. */
@@ -194,7 +177,8 @@ struct boot {
 	char ks[1200], core[1200], init[1200], dummy[1200], config[1200], core_config[1200];
 };
 
-static void boot_paths(struct boot *b, const char *bin, const char *dir, const char *name)
+static bool boot_prepare(struct boot *b, const char *bin, const char *dir, const char *name,
+			 const char *config)
 {
 	snprintf(b->ks, sizeof(b->ks), "%s/kernel-sim", bin);
 	snprintf(b->core, sizeof(b->core), "%s/core", dir);
@@ -202,14 +186,14 @@ static void boot_paths(struct boot *b, const char *bin, const char *dir, const c
 	snprintf(b->dummy, sizeof(b->dummy), "%s/dummy", dir);
 	snprintf(b->config, sizeof(b->config), "%s/%s/config", dir, name);
 	snprintf(b->core_config, sizeof(b->core_config), "%s/core.config", dir);
+	return write_config(dir, name, config);
 }
 
 /* kill -9 until the restarted child's first line, ROUNDS times; the median or -1. */
 static double restart_us(const char *bin, const char *dir)
 {
 	struct boot b;
-	boot_paths(&b, bin, dir, "restart");
-	if (!write_config(dir, "restart",
+	if (!boot_prepare(&b, bin, dir, "restart",
 			  "<config>" PROVIDES "<start name=\"victim\" caps=\"100\" ram=\"1M\" "
 			  "restart=\"on-failure\" restart_delay_ms=\"0\"> <binary name=\"dummy\"/> "
 			  "<config> <log string=\"victim up\"/> <block/> </config> </start> "
@@ -239,8 +223,7 @@ static double restart_us(const char *bin, const char *dir)
 static double teardown_us(const char *bin, const char *dir)
 {
 	struct boot b;
-	boot_paths(&b, bin, dir, "hog");
-	if (!write_config(dir, "hog",
+	if (!boot_prepare(&b, bin, dir, "hog",
 			  "<config>" PROVIDES "<start name=\"hog\" caps=\"1100\" ram=\"80M\"> "
 			  "<binary name=\"dummy\"/> <config> <alloc_ram bytes=\"64M\"/> "
 			  "<alloc_caps count=\"1000\"/> <log string=\"hog ready\"/> <block/> "
