@@ -171,21 +171,17 @@ $(BIN)/$(1): $(patsubst %.c,$(OBJ)/comp/%.o,$(2)) $(COMP_LIB_OBJS)
 	$(Q)$(CC) $(COMP_CFLAGS) $(PD_LDFLAGS) -Wl,-Ttext-segment=$(COMPONENT_BASE) -o $$@ $$^
 endef
 
-$(eval $(call component,init,$(wildcard components/init/*.c)))
-$(eval $(call component,test-printf,components/test/printf.c))
-$(eval $(call component,test-log,components/test/log.c))
-$(eval $(call component,dummy,$(wildcard components/dummy/*.c)))
-$(eval $(call component,test-thread,components/test/thread.c))
-$(eval $(call component,test-rm,components/test/rm.c))
-$(eval $(call component,test-timer,components/test/timer.c))
-$(eval $(call component,test-uart,components/test/uart.c))
-$(eval $(call component,test-iomem,components/test/iomem.c))
-$(eval $(call component,test-rpc-fuzz,components/test/rpc_fuzz.c))
-$(eval $(call component,test-hello-server,components/test/hello_server.c))
-$(eval $(call component,test-hello-client,components/test/hello_client.c))
-COMPONENTS := $(BIN)/init $(BIN)/test-printf $(BIN)/test-log $(BIN)/dummy \
-	$(BIN)/test-thread $(BIN)/test-rm $(BIN)/test-timer $(BIN)/test-uart \
-	$(BIN)/test-iomem $(BIN)/test-rpc-fuzz $(BIN)/test-hello-server $(BIN)/test-hello-client
+# Every directory under components/ but lib/ and test/ is a component of
+# its own *.c files (components/init -> init); every components/test/NAME.c
+# is the component test-NAME (underscores become dashes). A new component
+# needs no line here.
+COMPONENT_DIRS := $(filter-out lib test,$(notdir $(patsubst %/,%,$(wildcard components/*/))))
+TEST_COMPONENT_SRCS := $(wildcard components/test/*.c)
+test_component_name = test-$(subst _,-,$(basename $(notdir $(1))))
+$(foreach d,$(COMPONENT_DIRS),$(eval $(call component,$(d),$(wildcard components/$(d)/*.c))))
+$(foreach s,$(TEST_COMPONENT_SRCS),$(eval $(call component,$(call test_component_name,$(s)),$(s))))
+COMPONENTS := $(addprefix $(BIN)/,$(COMPONENT_DIRS)) \
+	$(foreach s,$(TEST_COMPONENT_SRCS),$(BIN)/$(call test_component_name,$(s)))
 all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------

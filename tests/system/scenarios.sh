@@ -4,7 +4,13 @@
 cd "$(dirname "$0")/../.."
 export RUN_NO_BUILD=1 RUN_QUIET=1
 
-SCENARIOS="printf log nested bad_config bad_xml thread rm pit uart iomem pf_log rpc_fuzz hello priorities okl4_nested quota reexport reconfig restart dead_server deaths"
+# Every run/*.run but the demo (make run) and scenarios that declare
+# themselves soak-only with a line "# soak-only" (make soak runs them).
+SCENARIOS=$(for f in run/*.run; do
+	grep -q '^# soak-only' "$f" && continue
+	n=$(basename "$f" .run)
+	[ "$n" = demo ] || echo "$n"
+done)
 
 for kernel in build/bin/kernel-sim build/asan/kernel-sim; do
 	tag=$([ "$kernel" = build/bin/kernel-sim ] && echo scenario || echo asan_scenario)
