@@ -25,7 +25,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-#define MAX_TESTS 256
+#define MAX_TESTS 1024
 
 /* Cases run in the order of their names, as sel4test lists them. */
 static int sorted_cases(const struct test_case **out)
