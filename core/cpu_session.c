@@ -5,8 +5,9 @@
 #include <base/string.h>
 #include <genode/layout.h>
 
-/* TCB, endpoint, notification, IPC buffer: one 4 KiB block each. */
-#define THREAD_RAM_COST (4 * seL4_PageSize + 512)
+/* TCB, endpoint, notification, lock notification, IPC buffer: one 4 KiB block each. */
+#define THREAD_RAM_COST (5 * seL4_PageSize + 512)
+#define THREAD_CAP_COST 5
 
 static int cpu_create(struct core_session *s, const char *args);
 static void cpu_destroy(struct core_session *s);
@@ -75,8 +76,9 @@ void cpu_thread_destroy(struct cpu_thread *t)
 	kobj_destroy(t->tcb, t->tcb_ut);
 	kobj_destroy(t->ep, t->ep_ut);
 	kobj_destroy(t->ntfn, t->ntfn_ut);
+	kobj_destroy(t->lock_ntfn, t->lock_ntfn_ut);
 	kobj_destroy(t->ipc_frame, t->ipc_ut);
-	account_release(&t->cpu->s.account, THREAD_RAM_COST, 4);
+	account_release(&t->cpu->s.account, THREAD_RAM_COST, THREAD_CAP_COST);
 	core_free(t);
 }
 
@@ -86,14 +88,16 @@ static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_arg
 	t->tcb = kobj_create(seL4_TCBObject, 0, seL4_PageBits, &t->tcb_ut);
 	t->ep = kobj_create(seL4_EndpointObject, 0, seL4_PageBits, &t->ep_ut);
 	t->ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->ntfn_ut);
+	t->lock_ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->lock_ntfn_ut);
 	t->ipc_frame = kobj_create(seL4_X86_4K, 0, seL4_PageBits, &t->ipc_ut);
-	if (!t->tcb || !t->ep || !t->ntfn || !t->ipc_frame)
+	if (!t->tcb || !t->ep || !t->ntfn || !t->lock_ntfn || !t->ipc_frame)
 		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
 	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !obj_register(&t->pager, 0, t))
 		return RPC_OUT_OF_METADATA;
 	seL4_Word utcb = GENODE_UTCB_OF(t->slot);
 	if (pd_install(pd, GENODE_SEL_THREAD_EP(t->slot), t->ep, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_NTFN(t->slot), t->ntfn, 0) ||
+	    pd_install(pd, GENODE_SEL_THREAD_LOCK(t->slot), t->lock_ntfn, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.badge) ||
 	    vm_space_map(&pd->vs, t->ipc_frame, seL4_PageBits, utcb, true) ||
 	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), pd->cnode,
@@ -128,11 +132,11 @@ int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
 	for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)
 		if (t->slot == slot)
 			return RPC_INVALID_ARGS;
-	if (!account_charge(&cpu->s.account, THREAD_RAM_COST, 4))
+	if (!account_charge(&cpu->s.account, THREAD_RAM_COST, THREAD_CAP_COST))
 		return RPC_OUT_OF_RAM;
 	struct cpu_thread *t = core_zalloc(sizeof(*t));
 	if (!t) {
-		account_release(&cpu->s.account, THREAD_RAM_COST, 4);
+		account_release(&cpu->s.account, THREAD_RAM_COST, THREAD_CAP_COST);
 		return RPC_OUT_OF_METADATA;
 	}
 	t->cpu = cpu;

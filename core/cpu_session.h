@@ -17,8 +17,8 @@ struct cpu_thread {
 	struct cpu_session *cpu;
 	struct pd_session *pd;
 	unsigned slot;
-	seL4_CPtr tcb, ep, ntfn, ipc_frame;
-	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *ipc_ut;
+	seL4_CPtr tcb, ep, ntfn, lock_ntfn, ipc_frame;
+	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *lock_ntfn_ut, *ipc_ut;
 	char name[GENODE_THREAD_NAME_MAX];
 	unsigned kernel_priority;
 	unsigned state; /* enum cpu_thread_state_type */

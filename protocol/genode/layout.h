@@ -25,14 +25,19 @@
  * are filled by core; the rest the component manages itself.
  */
 #define GENODE_PD_CNODE_BITS 12
-#define GENODE_PD_CORE_SLOTS 1024
+#define GENODE_PD_CORE_SLOTS 1280
 #define GENODE_SEL_CNODE     1 /* the component's own CNode */
 #define GENODE_SEL_PARENT    2 /* the parent capability (assign_parent) */
 #define GENODE_SEL_THREAD0   16
-/* Per thread (by stack-area slot): its endpoint, its notification, its fault endpoint. */
-#define GENODE_SEL_THREAD_EP(slot)    (GENODE_SEL_THREAD0 + 3 * (slot))
-#define GENODE_SEL_THREAD_NTFN(slot)  (GENODE_SEL_THREAD0 + 3 * (slot) + 1)
-#define GENODE_SEL_THREAD_FAULT(slot) (GENODE_SEL_THREAD0 + 3 * (slot) + 2)
+/*
+ * Per thread (by stack-area slot): its endpoint, its notification, its fault
+ * endpoint, and the notification it blocks on when a lock is contended (as
+ * Genode on seL4's lock_sel: one kernel object per thread, none per lock).
+ */
+#define GENODE_SEL_THREAD_EP(slot)    (GENODE_SEL_THREAD0 + 4 * (slot))
+#define GENODE_SEL_THREAD_NTFN(slot)  (GENODE_SEL_THREAD0 + 4 * (slot) + 1)
+#define GENODE_SEL_THREAD_FAULT(slot) (GENODE_SEL_THREAD0 + 4 * (slot) + 2)
+#define GENODE_SEL_THREAD_LOCK(slot)  (GENODE_SEL_THREAD0 + 4 * (slot) + 3)
 
 /*
  * A thread's notification is bound to it, so a Recv on its endpoint also

@@ -71,8 +71,9 @@ static void early_fail(const char *what)
 	seL4_DebugPutString("component: ");
 	seL4_DebugPutString(what);
 	seL4_DebugPutString("\n");
+	/* block for good: a yielding loop would starve lower priorities */
 	for (;;)
-		seL4_Yield();
+		seL4_Wait(GENODE_SEL_THREAD_LOCK(0), 0);
 }
 
 __attribute__((noreturn)) void __component_start(void)

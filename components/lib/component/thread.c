@@ -4,15 +4,47 @@
 #include <component/thread.h>
 #include <genode/layout.h>
 
+unsigned thread_slot_self(void)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0) - GENODE_STACK_AREA_BASE;
+	return sp < GENODE_STACK_AREA_SIZE ? (unsigned)(sp / GENODE_STACK_SLOT_SIZE) : 0;
+}
+
+/* Block until *word equals value; whoever changes it signals our lock notification. */
+static void block_until(unsigned *word, unsigned value, unsigned self)
+{
+	while (__atomic_load_n(word, __ATOMIC_SEQ_CST) != value)
+		seL4_Wait(GENODE_SEL_THREAD_LOCK(self), 0);
+}
+
+/*
+ * A waiter registers under its ticket, then looks at serving again; the
+ * releaser advances serving, then takes the registration. Both orders are
+ * sequentially consistent, so either the waiter sees its turn or the
+ * releaser sees the waiter and signals it. A signal that comes after the
+ * waiter saw its turn stays pending and makes a later wait look once more.
+ */
 void lock_acquire(struct lock *l)
 {
-	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
-		seL4_Yield();
+	unsigned ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&l->serving, __ATOMIC_SEQ_CST) == ticket)
+		return;
+	unsigned self = thread_slot_self();
+	unsigned short *w = &l->waiter[ticket % GENODE_MAX_THREADS];
+	__atomic_store_n(w, (unsigned short)(self + 1), __ATOMIC_SEQ_CST);
+	block_until(&l->serving, ticket, self);
+	unsigned short mine = (unsigned short)(self + 1);
+	__atomic_compare_exchange_n(w, &mine, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 void lock_release(struct lock *l)
 {
-	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+	unsigned next = __atomic_load_n(&l->serving, __ATOMIC_RELAXED) + 1;
+	__atomic_store_n(&l->serving, next, __ATOMIC_SEQ_CST);
+	unsigned short w =
+	    __atomic_exchange_n(&l->waiter[next % GENODE_MAX_THREADS], 0, __ATOMIC_SEQ_CST);
+	if (w)
+		seL4_Signal(GENODE_SEL_THREAD_LOCK(w - 1u));
 }
 
 static struct lock slots_lock;
@@ -52,11 +84,16 @@ __asm__(".text\n"
 __attribute__((noreturn, used)) void __thread_entry(struct thread *t)
 {
 	t->entry(t->arg);
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
+	unsigned joiner = __atomic_load_n(&t->joiner, __ATOMIC_SEQ_CST);
+	if (joiner)
+		seL4_Signal(GENODE_SEL_THREAD_LOCK(joiner - 1));
 	/* a finished thread waits to be killed by thread_join */
 	for (;;)
 		seL4_Wait(GENODE_SEL_THREAD_NTFN(t->slot), 0);
 }
+
+static void thread_free(struct env *env, struct thread *t);
 
 int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		 void (*entry)(void *), void *arg)
@@ -97,14 +134,24 @@ int thread_start(struct env *env, struct thread *t, const char *name, unsigned l
 		err = cpu_thread_start(t->cap, &s, 0, 0, 0);
 	}
 	if (err)
-		thread_join(env, t);
+		thread_free(env, t);
 	return err;
 }
 
 void thread_join(struct env *env, struct thread *t)
 {
-	while (t->cap && !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
-		seL4_Yield();
+	if (t->cap) {
+		/* as lock_acquire: either we see done or the thread sees us */
+		unsigned self = thread_slot_self();
+		__atomic_store_n(&t->joiner, self + 1, __ATOMIC_SEQ_CST);
+		block_until(&t->done, 1, self);
+	}
+	thread_free(env, t);
+}
+
+/* Kill the thread (if it was created) and give back its stack and slot. */
+static void thread_free(struct env *env, struct thread *t)
+{
 	if (t->cap) {
 		cpu_session_kill_thread(env->cpu, 0, 0, t->cap, 0);
 		rpc_cap_release(t->cap);
