@@ -119,17 +119,11 @@ static void rom_update_irq(void)
 	seL4_IRQHandler_Ack(rom_irq);
 }
 
-void io_init(const seL4_BootInfo *bi)
+void io_init(void)
 {
 	range_alloc_init(&ports, port_ranges, sizeof(port_ranges) / sizeof(port_ranges[0]));
 	range_alloc_add(&ports, 0, 0x10000);
 	rom_update_init();
-	/* the PIT drives core's Timer service */
-	seL4_CPtr pit_ports = ports_claim(0x40, 4), pit_irq = 0, ntfn;
-	irq_reserved |= 1ul << 0;
-	if (pit_ports && !irq_claim(0, &pit_irq, &ntfn))
-		pit_irq = 0;
-	timer_init(bi, pit_ports, pit_irq);
 }
 
 /* --- IO_PORT ------------------------------------------------------------ */
@@ -273,8 +267,6 @@ void irq_dispatch(seL4_Word bits)
 {
 	if (bits & 1ul << SIM_ROM_UPDATE_IRQ)
 		rom_update_irq();
-	if (bits & 1ul << 0)
-		timer_irq();
 	bits &= ~irq_reserved;
 	for (unsigned i = 0; i < CORE_IRQS; i++)
 		if (bits & (1ul << i) && irqs[i])

@@ -9,9 +9,5 @@
 /* Bound to core's thread: interrupts wake its entrypoint with badge bits. */
 extern seL4_CPtr core_irq_ntfn;
 
-void io_init(const seL4_BootInfo *bi);
+void io_init(void);
 void irq_dispatch(seL4_Word badge_bits);
-
-/* The Timer service's PIT (core keeps its ports and IRQ 0; 0: unavailable) and its interrupt. */
-void timer_init(const seL4_BootInfo *bi, seL4_CPtr ports, seL4_CPtr irq);
-void timer_irq(void);

@@ -107,7 +107,7 @@ int root_main(const seL4_BootInfo *bi)
 		core_log("core: initialization failed\n");
 		return 1;
 	}
-	io_init(bi);
+	io_init();
 	core_log("core: %lu KiB free after core's setup\n", untyped_avail() >> 10);
 	if (!child_start_init())
 		return 1;

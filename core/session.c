@@ -7,11 +7,11 @@
 #include <base/string.h>
 
 extern const struct core_service pd_service, cpu_service, rm_service, rom_service, log_service,
-    io_port_service, irq_service, io_mem_service, timer_service;
+    io_port_service, irq_service, io_mem_service;
 
 static const struct core_service *const services[] = {
-    &pd_service,      &cpu_service, &rm_service,     &rom_service,  &log_service,
-    &io_port_service, &irq_service, &io_mem_service, &timer_service};
+    &pd_service,  &cpu_service,	    &rm_service,  &rom_service,
+    &log_service, &io_port_service, &irq_service, &io_mem_service};
 
 const struct core_service *service_lookup(const char *name)
 {

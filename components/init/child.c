@@ -381,6 +381,7 @@ void child_destroy(struct child *c)
 	}
 	services_forget(c);
 	reexports_forget(c);
+	own_sessions_forget(c);
 	while (c->sessions) {
 		struct child_session *s = c->sessions;
 		c->sessions = s->next;

@@ -79,6 +79,30 @@ struct child {
 	struct child *next;
 };
 
+/* A session init opens for itself (own.c). */
+struct own_session {
+	char service[GENODE_SERVICE_NAME_MAX];
+	seL4_CPtr cap;
+	seL4_Word parent_id;	 /* opened at the parent */
+	struct child *server;	 /* or at this child, */
+	seL4_Word server_id;	 /* which knows it by this id */
+	struct child *pending;	 /* RPC_UNAVAILABLE: this child will provide it */
+	unsigned long ram, caps; /* the donation */
+};
+
+/*
+ * Open one at the parent or else by the <default-route>: RPC_OK,
+ * RPC_UNAVAILABLE while the serving child has not announced the service
+ * yet, or the error.
+ */
+int own_session_open(struct own_session *s, const char *service, const char *label,
+		     unsigned long ram, unsigned long caps);
+void own_session_close(struct own_session *s);
+/* The child that served init's own sessions is gone. */
+void own_sessions_forget(struct child *server);
+
+enum timer_state { TIMER_UNTRIED, TIMER_OPEN, TIMER_WAITING, TIMER_ABSENT };
+
 struct init {
 	struct env *env;
 	const char *config_text;
@@ -93,8 +117,8 @@ struct init {
 	struct signal_handler config_sigh; /* the config ROM changed */
 	struct signal_handler timeout;	   /* a restart is due */
 	struct signal_handler control;	   /* a request from the host (sim restart) */
-	seL4_CPtr timer;		   /* Timer session at the parent, opened on demand */
-	bool no_timer;
+	struct own_session timer;	   /* for restart delays, opened on demand */
+	enum timer_state timer_state;
 	char *config_copy; /* init's copy of the config text in use */
 };
 
@@ -142,10 +166,12 @@ void session_close(struct child_session *s);
  * resources are freed at once; the restart policy decides what follows.
  */
 void child_ended(struct child *c, bool failure);
-/* Microseconds since boot (core's Timer), 0 without a timer. */
+/* Microseconds on init's Timer session, 0 without one. */
 unsigned long init_now_us(void);
 /* Restart the children whose time has come. */
 void restarts_due(void);
+/* The Timer session init used is gone (its server died). */
+void timer_lost(void);
 
 /* The state report, if the config asks for one. */
 void report_state(void);

@@ -84,6 +84,11 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 	(void)h, (void)count;
 	sessions_retry_pending();
 	reexports_update();
+	/* the Timer init waited for may be there now */
+	if (init.timer_state == TIMER_WAITING) {
+		init.timer_state = TIMER_UNTRIED;
+		restarts_due();
+	}
 }
 
 /*
@@ -223,6 +228,8 @@ void reconfigure(void)
 	init.config_text = copy;
 	init.config_size = config_rom.size;
 	read_settings();
+	if (init.timer_state == TIMER_ABSENT)
+		init.timer_state = TIMER_UNTRIED; /* the new config may route to a Timer */
 	start_new_children();
 	reexports_update();
 	report_state();

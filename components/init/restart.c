@@ -7,8 +7,14 @@
  * to 64 times restart_delay_ms and at most a minute, and falls back to
  * restart_delay_ms once the child ran for ten seconds. restart_max limits
  * the restarts (0: no limit). A restarted child is a fresh PD with its
- * original quota and config under the same name. Delays use core's Timer;
- * without one, children restart at once.
+ * original quota and config under the same name.
+ *
+ * Delays take their time from a Timer session like any component's
+ * (own.c: at init's parent, else routed by the <default-route> to a child
+ * such as "timer"): there is one timer driver in the system, and core
+ * keeps no device of its own for it. A restart waits while the Timer is
+ * still starting; without any Timer route, and for the timer itself (which
+ * cannot time its own restart), children restart at once.
  */
 #include "init.h"
 #include <base/string.h>
@@ -19,22 +25,56 @@
 #define STABLE_US     10000000ul
 #define MAX_DOUBLINGS 6
 
+/* Open init's Timer session if there is none yet; the state says what came of it. */
+static void timer_open(void)
+{
+	if (init.timer_state == TIMER_OPEN || init.timer_state == TIMER_ABSENT)
+		return;
+	int err = own_session_open(&init.timer, "Timer", "", 4096, 2);
+	if (err == RPC_UNAVAILABLE) {
+		init.timer_state = TIMER_WAITING;
+		return;
+	}
+	if (!err && !(err = timer_session_sigh(init.timer.cap, 0, 0, init.timeout.cap, 0))) {
+		init.timer_state = TIMER_OPEN;
+		return;
+	}
+	if (!err)
+		own_session_close(&init.timer);
+	warning("no Timer session (%s): children restart without delay", rpc_error_name(err));
+	init.timer_state = TIMER_ABSENT;
+}
+
 unsigned long init_now_us(void)
 {
 	struct timer_elapsed_result r = {0};
-	if (!init.timer && !init.no_timer) {
-		int err =
-		    env_session(init.env, "Timer", "ram_quota=4096, cap_quota=2", &init.timer, 0);
-		if (err || timer_session_sigh(init.timer, 0, 0, init.timeout.cap, 0)) {
-			warning("no Timer session (%s): children restart without delay",
-				rpc_error_name(err));
-			init.no_timer = true;
-			init.timer = 0;
-		}
+	timer_open();
+	if (init.timer_state == TIMER_OPEN)
+		timer_session_elapsed_us(init.timer.cap, 0, &r, 0, 0);
+	return r.value;
+}
+
+void timer_lost(void)
+{
+	init.timer_state = TIMER_UNTRIED;
+	/* the time base is gone with it: pending restarts are due when a Timer is back */
+	for (struct child *c = init.children; c; c = c->next)
+		if (c->state == CHILD_RESTARTING)
+			c->restart_at_us = 0;
+}
+
+/* Whether a restart may happen now: its time came, or there is no Timer to wait for. */
+static bool due(const struct child *c, unsigned long now)
+{
+	switch (init.timer_state) {
+	case TIMER_OPEN:
+		return c->restart_at_us <= now;
+	case TIMER_WAITING:
+		/* the Timer's own server restarts at once; the others wait for it */
+		return init.timer.pending == c;
+	default:
+		return true;
 	}
-	if (init.timer)
-		timer_session_elapsed(init.timer, 0, &r, 0, 0);
-	return r.us;
 }
 
 /* Arm the timer for the next due restart. */
@@ -44,10 +84,10 @@ static void arm(void)
 	for (struct child *c = init.children; c; c = c->next)
 		if (c->state == CHILD_RESTARTING && (!next || c->restart_at_us < next))
 			next = c->restart_at_us;
-	if (!next || !init.timer)
+	if (!next || init.timer_state != TIMER_OPEN)
 		return;
-	struct timer_trigger_args a = {next > now ? next - now : 1};
-	timer_session_trigger_once(init.timer, &a, 0, 0, 0);
+	struct timer_us_args a = {next > now ? next - now : 1};
+	timer_session_trigger_once(init.timer.cap, &a, 0, 0, 0);
 }
 
 static void restart(struct child *old)
@@ -70,8 +110,7 @@ void restarts_due(void)
 	while (again) {
 		again = false;
 		for (struct child *c = init.children; c; c = c->next)
-			if (c->state == CHILD_RESTARTING &&
-			    (init.no_timer || c->restart_at_us <= now)) {
+			if (c->state == CHILD_RESTARTING && due(c, now)) {
 				restart(c);
 				again = true; /* the list changed */
 				break;
@@ -110,7 +149,7 @@ void child_ended(struct child *c, bool failure)
 		c->state = CHILD_RESTARTING;
 		c->restart_at_us = now + delay;
 		log("child \"%s\" restarts in %lu ms", c->name, delay / 1000);
-		if (init.no_timer || !delay) {
+		if (!delay || due(c, now)) {
 			restarts_due();
 			return;
 		}

@@ -81,8 +81,10 @@ static void target_label(const struct xml_node *t, const struct child *client, c
 	char rewritten[LABEL_MAX_LEN];
 	if (xml_attr_string(t, "label", rewritten, sizeof(rewritten)))
 		strlcpy(out, rewritten, size);
-	else
+	else if (client)
 		child_label(client, label, out, size);
+	else
+		strlcpy(out, label, size); /* init's own session */
 }
 
 /* Try the targets of one matching rule. */
@@ -149,7 +151,7 @@ void route_session(struct child *c, const char *service, const char *label, stru
 		 label);
 	struct xml_node routes, rule;
 	/* a start node's <route> replaces the <default-route>, as in Genode's init */
-	if (!xml_first_sub(&c->start, "route", &routes) &&
+	if ((!c || !xml_first_sub(&c->start, "route", &routes)) &&
 	    !xml_first_sub(&init.config, "default-route", &routes))
 		return;
 	for (bool ok = xml_first_sub(&routes, 0, &rule); ok; ok = xml_next_sub(&routes, 0, &rule)) {

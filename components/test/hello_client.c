@@ -1,7 +1,7 @@
 /*
  * test-hello-client: opens a "Hello" session (routed by init to the
  * server), calls it, closes it, exits. With <config calls="N"
- * period_ms="M"/> it calls N times, M ms apart (core's Timer), and when a
+ * period_ms="M"/> it calls N times, M ms apart (a Timer session), and when a
  * call fails (the server died: an IPC error) it closes the session and
  * opens it again, which waits until the server is back. With
  * crash_on_error="yes" it crashes instead (an unresolvable fault), for
@@ -75,7 +75,7 @@ static void on_tick(struct signal_handler *h, unsigned long count)
 	}
 	if (done >= calls)
 		finish(env);
-	struct timer_trigger_args a = {period_ms * 1000};
+	struct timer_us_args a = {period_ms * 1000};
 	timer_session_trigger_once(timer, &a, 0, 0, 0);
 }
 

@@ -15,15 +15,16 @@ source "$RUN_ROOT_DIR/scripts/run.sh"
 create_boot_directory
 install_config <<EOF
 <config>
-	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="Timer"/> </parent-provides>
-	<default-route> <any-service> <parent/> </any-service> </default-route>
+	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="IO_PORT"/> <service name="IRQ"/> </parent-provides>
+	<default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>
 	<default caps="100" ram="1M"/>
+	<start name="timer" ram="1M"> <provides> <service name="Timer"/> </provides> </start>
 	<start name="$NAME" restart="on-failure" restart_delay_ms="10">
 		<binary name="dummy"/> <config> <log string="$NAME up"/> <block/> </config>
 	</start>
 </config>
 EOF
-build_boot_image core init dummy
+build_boot_image core init timer dummy
 run_until --keep "$NAME up" 10
 # hand over to the test, stop when it says so
 echo ready >"$(boot_dir)/ready"

@@ -19,9 +19,10 @@ source "$RUN_ROOT_DIR/scripts/run.sh"
 create_boot_directory
 install_config <<'EOF'
 <config>
-	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="Timer"/> </parent-provides>
-	<default-route> <any-service> <parent/> </any-service> </default-route>
+	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="IO_PORT"/> <service name="IRQ"/> </parent-provides>
+	<default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>
 	<default caps="100" ram="1M"/>
+	<start name="timer" ram="1M"> <provides> <service name="Timer"/> </provides> </start>
 	<start name="server" restart="on-failure" restart_delay_ms="5">
 		<binary name="test-hello-server"/>
 		<provides> <service name="Hello"/> </provides>
@@ -29,16 +30,16 @@ install_config <<'EOF'
 	<start name="client1" restart="on-failure" restart_delay_ms="5">
 		<binary name="test-hello-client"/>
 		<config calls="100000000" period_ms="30"/>
-		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> </any-service> </route>
+		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> <any-child/> </any-service> </route>
 	</start>
 	<start name="client2" restart="on-failure" restart_delay_ms="5">
 		<binary name="test-hello-client"/>
 		<config calls="100000000" period_ms="30" crash_on_error="yes"/>
-		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> </any-service> </route>
+		<route> <service name="Hello"> <child name="server"/> </service> <any-service> <parent/> <any-child/> </any-service> </route>
 	</start>
 </config>
 EOF
-build_boot_image core init test-hello-server test-hello-client
+build_boot_image core init timer test-hello-server test-hello-client
 run_until --keep 'session opened.*session opened|session opened' 10
 ks=$(kernel_sim_pid)
 log=$(log_file)
@@ -118,7 +119,7 @@ one_run() {
 	fi
 	read -r zombies procs <"$dir/processes"
 	check ${tag}_no_zombies test "$zombies" = 0
-	check ${tag}_five_pd_processes_left test "$procs" = 5
+	check ${tag}_six_pd_processes_left test "$procs" = 6
 	check ${tag}_killed_each_component test "$(grep -ac 'crashed: its process was killed by signal 9' "$dir/log")" = $((3 * (ROUNDS + 1)))
 	check ${tag}_crashes_from_inside test "$(grep -ac 'child "client2" crashed: unresolvable' "$dir/log")" = $((ROUNDS + 1))
 }

@@ -1,7 +1,7 @@
 /*
- * test-timer: core's Timer service (the PIT, driven by core). Five
- * timeouts of 20 ms in a row arrive as signals, none before its time;
- * the PIT's ports and IRQ 0 are refused to components.
+ * test-pit: the Timer service of the timer component, the PIT's driver.
+ * Five timeouts of 20 ms in a row arrive as signals, none before its
+ * time; the PIT's ports and IRQ 0 are the timer's, refused to others.
  */
 #include <component/clients.h>
 #include <component/connection.h>
@@ -19,13 +19,13 @@ static bool early;
 static unsigned long now_us(void)
 {
 	struct timer_elapsed_result r = {0};
-	timer_session_elapsed(timer.cap, 0, &r, 0, 0);
-	return r.us;
+	timer_session_elapsed_us(timer.cap, 0, &r, 0, 0);
+	return r.value;
 }
 
 static void arm(void)
 {
-	struct timer_trigger_args a = {PERIOD_US};
+	struct timer_us_args a = {PERIOD_US};
 	armed_us = now_us();
 	timer_session_trigger_once(timer.cap, &a, 0, 0, 0);
 }
