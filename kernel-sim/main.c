@@ -13,6 +13,7 @@
 #include "kernel/delete.h"
 #include "kernel/log.h"
 #include "kernel/thread.h"
+#include "kernel/trace.h"
 #include "object/objecttype.h"
 
 #include <dirent.h>
@@ -40,23 +41,26 @@ static int exit_status;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: kernel-sim [options] ROOT_TASK [MODULE...]\n"
-		   "Boot ROOT_TASK (a static x86_64 ELF) as seL4's initial thread. Each MODULE\n"
-		   "file is placed after the image and listed in the boot info by its base name.\n"
-		   "\n"
-		   "Options:\n"
-		   "  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
-		   "  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
-		   "      --control PATH the control socket for the sim tool (default sim.sock\n"
-		   "                     in the working directory)\n"
-		   "      --no-control   no control socket\n"
-		   "  -h, --help         show this help\n"
-		   "      --version      show the version\n"
-		   "\n"
-		   "kernel-sim runs until the root task halts the system (its status becomes\n"
-		   "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
-		   "SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler;\n"
-		   "SIGUSR2 prints kernel-sim's totals and asks the root task for its own.\n");
+	fprintf(f,
+		"Usage: kernel-sim [options] ROOT_TASK [MODULE...]\n"
+		"Boot ROOT_TASK (a static x86_64 ELF) as seL4's initial thread. Each MODULE\n"
+		"file is placed after the image and listed in the boot info by its base name.\n"
+		"\n"
+		"Options:\n"
+		"  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
+		"  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
+		"      --control PATH the control socket for the sim tool (default sim.sock\n"
+		"                     in the working directory)\n"
+		"      --no-control   no control socket\n"
+		"      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
+		"                     trace-event file, any other name one text line per event\n"
+		"  -h, --help         show this help\n"
+		"      --version      show the version\n"
+		"\n"
+		"kernel-sim runs until the root task halts the system (its status becomes\n"
+		"kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
+		"SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler;\n"
+		"SIGUSR2 prints kernel-sim's totals and asks the root task for its own.\n");
 }
 
 /* Parse 64M, 1G, 512K or bytes. */
@@ -187,16 +191,13 @@ static int find_runtime(char *path, size_t len)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"memory", required_argument, 0, 'm'},
-	    {"verbose", no_argument, 0, 'v'},
-	    {"control", required_argument, 0, 'c'},
-	    {"no-control", no_argument, 0, 'n'},
-	    {"help", no_argument, 0, 'h'},
-	    {"version", no_argument, 0, 'V'},
-	    {0, 0, 0, 0},
+	    {"memory", required_argument, 0, 'm'},  {"verbose", no_argument, 0, 'v'},
+	    {"control", required_argument, 0, 'c'}, {"no-control", no_argument, 0, 'n'},
+	    {"trace", required_argument, 0, 't'},   {"help", no_argument, 0, 'h'},
+	    {"version", no_argument, 0, 'V'},	    {0, 0, 0, 0},
 	};
 	struct boot_args args = {.memory = DEFAULT_MEMORY};
-	const char *control_path = "sim.sock";
+	const char *control_path = "sim.sock", *trace_path = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -216,6 +217,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			control_path = NULL;
+			break;
+		case 't':
+			trace_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -242,6 +246,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pd_set_runtime_path(runtime);
+	if (trace_path && trace_open(trace_path) != 0) {
+		fprintf(stderr, "kernel-sim: cannot write the trace %s: %s\n", trace_path,
+			strerror(errno));
+		return 1;
+	}
 	args.tsc_mhz = measure_tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
@@ -281,6 +290,7 @@ int main(int argc, char **argv)
 		thread_flush_resumes();
 		reap_released_objects();
 		console_flush();
+		trace_flush();
 		if (loop_run_once(-1) < 0) {
 			kprintf("kernel-sim: event loop failed: %s\n", strerror(errno));
 			exit_status = 1;
@@ -289,6 +299,7 @@ int main(int argc, char **argv)
 	}
 	console_flush();
 	pd_proc_kill_all();
+	trace_close();
 	control_shutdown();
 	return system_halted ? system_exit_status : exit_status;
 }

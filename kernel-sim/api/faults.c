@@ -3,6 +3,7 @@
 #include "../kernel/cspace.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../object/endpoint.h"
 #include "../object/vspace.h"
 #include <sel4/faults.h>
@@ -243,6 +244,7 @@ static enum exception send_fault_ipc(struct tcb *t)
 
 void handle_fault(struct tcb *t)
 {
+	trace_fault(t, &current_fault);
 	struct fault original = current_fault;
 	if (send_fault_ipc(t) != EXCEPTION_NONE)
 		handle_double_fault(t, &original);

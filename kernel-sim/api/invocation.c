@@ -4,6 +4,7 @@
 #include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../kernel/transfer.h"
 #include "../object/endpoint.h"
 #include "../object/notification.h"
@@ -61,6 +62,7 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 			handle_fault(t);
 		return;
 	}
+	trace_invoke(t, &lu.cap);
 
 	seL4_Word *buffer = lookup_ipc_buffer(false, t);
 	if (lookup_extra_caps(t, buffer, info) != EXCEPTION_NONE) {
@@ -110,6 +112,7 @@ void handle_recv(struct tcb *t, bool is_blocking)
 		handle_fault(t);
 		return;
 	}
+	trace_invoke(t, &lu.cap);
 	switch (lu.cap.type) {
 	case cap_endpoint_cap:
 		if (!(lu.cap.endpoint.rights & RIGHT_READ)) {

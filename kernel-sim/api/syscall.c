@@ -8,6 +8,7 @@
 #include "invocation.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../object/vspace.h"
 #include <sel4/faults.h>
 #include <sel4/syscall.h>
@@ -114,6 +115,7 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 	}
 
 	save_trap_registers(t, trap);
+	trace_trap_begin(t, trap);
 	if (trap->kind != SIM_TRAP_VM_FAULT)
 		t->host.last_fill = NO_FILL;
 	switch (trap->kind) {
@@ -156,4 +158,5 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 	}
 	if (is_runnable(t))
 		set_thread_state(t, t->state);
+	trace_trap_end(t);
 }

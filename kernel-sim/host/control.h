@@ -13,5 +13,10 @@
 void control_init(const char *path);
 /* Every line kernel-sim prints passes here: kept for `log`, sent to followers. */
 void control_output(const char *text, size_t len);
+/*
+ * A line of the kernel trace for live readers (`sim trace -f [LABEL]`):
+ * label is the PD the event belongs to, peer the other PD involved ("" if none).
+ */
+void control_trace(const char *line, size_t len, const char *label, const char *peer);
 /* Remove the socket file. */
 void control_shutdown(void);

@@ -278,6 +278,15 @@ struct fault {
 	};
 };
 
+/* What the kernel trace keeps of a thread (kernel/trace.c). */
+struct trace_thread {
+	uint32_t id;	/* its track */
+	uint32_t flow;	/* the flow of the message it waits to send */
+	uint32_t names; /* a hash of the names its track was given */
+	int pid;	/* the host process it last ran in */
+	uint64_t since; /* blocked since (ns), for its state slice */
+};
+
 struct tcb {
 	struct kobj obj;
 	struct cte ctes[tcbCNodeEntries];
@@ -302,6 +311,7 @@ struct tcb {
 	struct lookup_fault lookup_failure; /* behind a cap fault */
 	bool dead;			    /* finalised; memory freed at the end of the event */
 	struct host_thread host;
+	struct trace_thread trace;
 	struct tcb *all_next; /* every TCB, for debug dumps and accounting */
 	struct tcb *all_prev;
 	char name[TCB_NAME_MAX];

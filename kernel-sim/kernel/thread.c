@@ -4,6 +4,7 @@
 #include "delete.h"
 #include "log.h"
 #include "state.h"
+#include "trace.h"
 #include "../host/channel.h"
 #include "../host/pd.h"
 #include "../object/endpoint.h"
@@ -188,6 +189,7 @@ static void queue_unrunnable(struct tcb *t)
 
 void set_thread_state(struct tcb *t, enum thread_state s)
 {
+	trace_thread_state(t, s);
 	t->state = s;
 	if (is_runnable(t)) {
 		if (!t->host.proc && thread_activate(t) != 0)

@@ -3,6 +3,7 @@
 #include "cspace.h"
 #include "delete.h"
 #include "thread.h"
+#include "trace.h"
 #include "../api/faults.h"
 #include "../object/objecttype.h"
 #include <sel4/message_info.h>
@@ -127,6 +128,10 @@ void do_ipc_transfer(struct tcb *sender, struct endpoint *ep, seL4_Word badge, b
 				   receiver, receive_buffer);
 	else
 		do_fault_transfer(badge, sender, receiver, receive_buffer);
+	trace_ipc(sender, receiver, badge,
+		  sender->fault.type ? TRACE_IPC_FAULT
+		  : ep		     ? TRACE_IPC_SEND
+				     : TRACE_IPC_REPLY);
 }
 
 void do_reply_transfer(struct tcb *sender, struct tcb *receiver, struct cte *slot, bool grant)
@@ -145,6 +150,7 @@ void do_reply_transfer(struct tcb *sender, struct tcb *receiver, struct cte *slo
 	cte_delete_one(slot);
 	bool restart = handle_fault_reply(receiver, sender);
 	receiver->fault.type = seL4_Fault_NullFault;
+	trace_ipc(sender, receiver, restart, TRACE_IPC_FAULT_REPLY);
 	set_thread_state(receiver, restart ? ThreadState_Restart : ThreadState_Inactive);
 }
 

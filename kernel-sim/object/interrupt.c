@@ -6,6 +6,7 @@
 #include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
 
@@ -62,6 +63,7 @@ enum exception decode_irq_control_invocation(struct tcb *t, seL4_Word label, seL
 /* Signal the IRQ's notification and mask the line until it is acknowledged. */
 static void deliver(unsigned irq)
 {
+	trace_irq(irq, TRACE_IRQ_DELIVERED);
 	struct cap c = irq_node[irq].cap;
 	if (c.type == cap_notification_cap && (c.notification.rights & RIGHT_WRITE))
 		send_signal(c.notification.ntfn, c.notification.badge);
@@ -114,10 +116,13 @@ void irq_handler_deleted(uint16_t irq)
 
 void handle_interrupt(unsigned irq)
 {
-	if (irq >= IRQ_COUNT || irq_state[irq] != IRQSignal)
+	if (irq >= IRQ_COUNT || irq_state[irq] != IRQSignal) {
+		trace_irq(irq, TRACE_IRQ_DROPPED);
 		return;
-	if (irq_masked[irq])
+	}
+	if (irq_masked[irq]) {
+		trace_irq(irq, TRACE_IRQ_RAISED);
 		irq_pending[irq] = true;
-	else
+	} else
 		deliver(irq);
 }

@@ -1,6 +1,7 @@
 #include "notification.h"
 #include "endpoint.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../kernel/transfer.h"
 
 static void set_active(struct notification *n, seL4_Word badge)
@@ -11,6 +12,7 @@ static void set_active(struct notification *n, seL4_Word badge)
 
 void send_signal(struct notification *n, seL4_Word badge)
 {
+	trace_signal(n, badge);
 	switch (n->state) {
 	case NtfnState_Idle: {
 		struct tcb *t = n->bound_tcb;

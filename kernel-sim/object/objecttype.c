@@ -14,6 +14,7 @@
 #include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include "../kernel/transfer.h"
 
 #include <stdio.h>
@@ -213,10 +214,11 @@ static struct cap create_frame(uint64_t paddr, uint8_t bits, bool device)
 /* Live kernel objects by type, for kernel-sim's totals (SIGUSR2). */
 static unsigned long live_objects[seL4_ObjectTypeCount];
 
-static void count_object(seL4_Word type, long delta)
+static void count_object(seL4_Word type, long delta, uint64_t paddr)
 {
 	if (type < seL4_ObjectTypeCount)
 		live_objects[type] += (unsigned long)delta;
+	trace_object(type, paddr, delta > 0);
 }
 
 static seL4_Word frame_type(unsigned size_bits)
@@ -252,7 +254,7 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 {
 	struct cap c = {.type = cap_null_cap};
 	if (t != seL4_UntypedObject)
-		count_object(t, 1);
+		count_object(t, 1, paddr);
 	switch (t) {
 	case seL4_UntypedObject:
 		c.type = cap_untyped_cap;
@@ -335,14 +337,14 @@ void finalise_cap(struct cap cap, bool final)
 	switch (cap.type) {
 	case cap_endpoint_cap:
 		if (final) {
-			count_object(seL4_EndpointObject, -1);
+			count_object(seL4_EndpointObject, -1, cap.endpoint.ep->obj.paddr);
 			cancel_all_ipc(cap.endpoint.ep);
 			release_later(cap.endpoint.ep, free);
 		}
 		return;
 	case cap_notification_cap:
 		if (final) {
-			count_object(seL4_NotificationObject, -1);
+			count_object(seL4_NotificationObject, -1, cap.notification.ntfn->obj.paddr);
 			unbind_maybe_notification(cap.notification.ntfn);
 			cancel_all_signals(cap.notification.ntfn);
 			release_later(cap.notification.ntfn, free);
@@ -350,7 +352,7 @@ void finalise_cap(struct cap cap, bool final)
 		return;
 	case cap_cnode_cap:
 		if (final) {
-			count_object(seL4_CapTableObject, -1);
+			count_object(seL4_CapTableObject, -1, cap.cnode.cnode->obj.paddr);
 			struct cnode *cn = cap.cnode.cnode;
 			delete_slots_later(cn->slots, (size_t)1 << cn->radix);
 			release_later(cn, free);
@@ -358,7 +360,7 @@ void finalise_cap(struct cap cap, bool final)
 		return;
 	case cap_thread_cap:
 		if (final) {
-			count_object(seL4_TCBObject, -1);
+			count_object(seL4_TCBObject, -1, cap.thread.tcb->obj.paddr);
 			tcb_finalise(cap.thread.tcb);
 		}
 		return;
@@ -367,7 +369,8 @@ void finalise_cap(struct cap cap, bool final)
 			vspace_unmap_frame(cap.frame.mapped_asid, cap.frame.frame,
 					   cap.frame.mapped_addr);
 		if (final) {
-			count_object(frame_type(cap.frame.frame->obj.size_bits), -1);
+			count_object(frame_type(cap.frame.frame->obj.size_bits), -1,
+				     cap.frame.frame->obj.paddr);
 			release_later(cap.frame.frame, release_frame);
 		}
 		return;
@@ -379,7 +382,7 @@ void finalise_cap(struct cap cap, bool final)
 				     : cap.type == cap_page_directory_cap
 					 ? seL4_X86_PageDirectoryObject
 					 : seL4_X86_PDPTObject,
-				     -1);
+				     -1, cap.paging.table->obj.paddr);
 			if (cap.paging.mapped_asid)
 				vspace_unmap_table(cap.paging.mapped_asid, cap.paging.table,
 						   cap.paging.mapped_addr);
@@ -388,7 +391,7 @@ void finalise_cap(struct cap cap, bool final)
 		return;
 	case cap_pml4_cap:
 		if (final) {
-			count_object(seL4_X64_PML4Object, -1);
+			count_object(seL4_X64_PML4Object, -1, cap.pml4.vspace->root.obj.paddr);
 			release_later(cap.pml4.vspace, release_vspace);
 		}
 		return;

@@ -4,6 +4,7 @@
 #include "../kernel/asid.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
+#include "../kernel/trace.h"
 #include <sim/layout.h>
 
 #include <stdio.h>
@@ -111,6 +112,7 @@ int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f,
 	e->table = NULL;
 	e->frame = f;
 	e->vm_rights = vm_rights;
+	trace_map(vs, vaddr, f, vm_rights);
 	int status = host_map(vs, f, vaddr, vm_rights);
 	/*
 	 * A new mapping may land after the invocation returns (a touch before
@@ -168,6 +170,7 @@ void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
 		return;
 	e->frame = NULL;
 	e->vm_rights = 0;
+	trace_map(vs, vaddr, f, 0);
 	host_unmap(vs, vaddr, frame_size(f));
 }
 
@@ -195,6 +198,7 @@ static void vspace_process_died(struct pd_proc *p, int wstatus)
 	else
 		kprintf("kernel-sim: PD process %d (%s) exited with status %d\n", (int)p->pid,
 			vs->name, WEXITSTATUS(wstatus));
+	trace_pd(p, TRACE_PD_LOST, wstatus);
 	vs->lost = true;
 	vs->lost_status = wstatus;
 	vs->proc = NULL;
@@ -213,6 +217,7 @@ struct pd_proc *vspace_process(struct vspace *vs)
 		return NULL;
 	vs->proc->owner = vs;
 	vs->proc->on_exit = vspace_process_died;
+	trace_pd(vs->proc, TRACE_PD_START, 0);
 	if (vspace_replay(vs) != 0) {
 		kprintf("kernel-sim: cannot map a VSpace into its PD process\n");
 		thread_forget_process(vs->proc);
@@ -226,6 +231,7 @@ void vspace_invalidate_asid(struct vspace *vs)
 {
 	vs->asid = 0;
 	if (vs->proc) {
+		trace_pd(vs->proc, TRACE_PD_END, 0);
 		thread_forget_process(vs->proc);
 		pd_proc_destroy(vs->proc);
 		vs->proc = NULL;
