@@ -63,7 +63,10 @@ static int pd_create(struct core_session *s, const char *args)
 		goto fail;
 	pd->address_space->vs = &pd->vs;
 	unsigned long at;
+	/* The parts of the window the host keeps (sim/layout.h) are never attached. */
 	if (rm_attach(pd->address_space, 0, SIM_USER_BASE, 0, true, 0, false, false, &at) ||
+	    rm_attach(pd->address_space, 0, SIM_RUNTIME_SIZE, 0, true, SIM_RUNTIME_BASE, false,
+		      false, &at) ||
 	    rm_attach(pd->address_space, pd->stack_area->ds, 0, 0, true, GENODE_STACK_AREA_BASE,
 		      false, true, &at))
 		goto fail;

@@ -309,8 +309,8 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	size_t extra_len = modules_len + sizeof(seL4_BootInfoHeader) + sizeof(uint32_t);
 	uint64_t extra_vaddr = bi_vaddr + PAGE;
 	uint64_t it_end = extra_vaddr + page_up(extra_len);
-	if (it_end > SIM_USER_TOP || it_end < img->hi) {
-		kprintf("kernel-sim: root task and modules do not fit below %#lx\n", SIM_USER_TOP);
+	if (!sim_user_range(img->hi, it_end - img->hi)) {
+		kprintf("kernel-sim: root task and modules do not fit in the user window\n");
 		return NULL;
 	}
 

@@ -88,8 +88,7 @@ int elf_load(const char *path, struct elf_image *img, char *err, size_t errlen)
 		else if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > img->size ||
 			 ph[i].p_filesz > img->size - ph[i].p_offset)
 			rc = fail(err, errlen, "segment outside the file");
-		else if (ph[i].p_vaddr < SIM_USER_BASE || ph[i].p_vaddr >= SIM_USER_TOP ||
-			 ph[i].p_memsz > SIM_USER_TOP - ph[i].p_vaddr)
+		else if (!sim_user_range(ph[i].p_vaddr, ph[i].p_memsz))
 			rc = fail(err, errlen, "segment outside the user window");
 		if (rc != 0) {
 			elf_free(img);

@@ -21,6 +21,40 @@
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 
+/* Sizes of what the runtime maps (frames) and unmaps (frames, table spans). */
+static const uint64_t block_sizes[] = {1ul << 12, 1ul << 21, 1ul << 30, 1ul << 39};
+#define MAP_BLOCK_SIZES 3 /* frames: 4 KiB, 2 MiB, 1 GiB */
+
+/*
+ * mmap and munmap only of the component window, never of the runtime's own
+ * window: below it a range of one of these sizes that ends below it; above
+ * it any range. A mapping is shared and fixed (a frame's memfd).
+ */
+static int add_window_policy(scmp_filter_ctx ctx)
+{
+	const scmp_datum_t flag_mask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
+	const scmp_datum_t flags = MAP_SHARED | MAP_FIXED;
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(block_sizes) / sizeof(block_sizes[0]); i++) {
+		uint64_t size = block_sizes[i];
+		struct scmp_arg_cmp below[] = {SCMP_A0(SCMP_CMP_LE, SIM_RUNTIME_BASE - size),
+					       SCMP_A1(SCMP_CMP_EQ, size),
+					       SCMP_A3(SCMP_CMP_MASKED_EQ, flag_mask, flags)};
+		struct scmp_arg_cmp above[] = {SCMP_A0(SCMP_CMP_GE, SIM_RUNTIME_TOP),
+					       SCMP_A1(SCMP_CMP_EQ, size),
+					       SCMP_A3(SCMP_CMP_MASKED_EQ, flag_mask, flags)};
+		rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2, below);
+		if (i < MAP_BLOCK_SIZES) {
+			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, below);
+			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, above);
+		}
+	}
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
+			       SCMP_A0(SCMP_CMP_GE, SIM_RUNTIME_TOP),
+			       SCMP_A1(SCMP_CMP_LE, SIM_USER_TOP - SIM_RUNTIME_TOP));
+	return rc;
+}
+
 /* What the runtime may ask of Linux, and nothing more. */
 static int add_runtime_policy(scmp_filter_ctx ctx, pid_t pid)
 {
@@ -33,13 +67,7 @@ static int add_runtime_policy(scmp_filter_ctx ctx, pid_t pid)
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0);
 
-	/* Shared fixed mappings of a frame inside the component window only. */
-	rc |= seccomp_rule_add(
-	    ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2, SCMP_A0(SCMP_CMP_LT, SIM_USER_TOP),
-	    SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS,
-		    MAP_SHARED | MAP_FIXED));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 1,
-			       SCMP_A0(SCMP_CMP_LT, SIM_USER_TOP));
+	rc |= add_window_policy(ctx);
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_EQ, RUNTIME_THREAD_FLAGS));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,

@@ -146,9 +146,9 @@ static int handshake(struct pd_proc *p)
 	ssize_t n = chan_recv_timeout(p->ctrl, &m, sizeof(m), 0, CTRL_TIMEOUT_MS);
 	if (n != (ssize_t)sizeof(m) || m.op != SIM_CTRL_HELLO || m.prot != SIM_CTRL_VERSION)
 		return -1;
-	if (m.vaddr < SIM_USER_TOP) {
-		kprintf("kernel-sim: PD runtime reports its syscall site at %#lx, inside the "
-			"component window\n",
+	if (m.vaddr < SIM_RUNTIME_BASE || m.vaddr >= SIM_RUNTIME_TOP) {
+		kprintf("kernel-sim: PD runtime reports its syscall site at %#lx, outside the "
+			"runtime's window\n",
 			(unsigned long)m.vaddr);
 		return -1;
 	}
@@ -192,11 +192,7 @@ struct pd_proc *pd_proc_create(const char *name)
 	}
 	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
 
-	/* Room in argv for a longer name later: the runtime rewrites it. */
-	char pad[SIM_NAME_MAX];
-	memset(pad, ' ', sizeof(pad) - 1);
-	pad[sizeof(pad) - 1] = 0;
-	char *argv[] = {p->name, pad, NULL};
+	char *argv[] = {p->name, NULL};
 
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -257,10 +253,20 @@ int pd_proc_sync(struct pd_proc *p)
 	return p->lost ? -EPIPE : ctrl_drain(p);
 }
 
+static int unmap_range(struct pd_proc *p, uint64_t start, uint64_t end)
+{
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_UNMAP, .vaddr = start, .size = end - start};
+	return start < end ? ctrl_command(p, &m, 0, 0, -1) : 0;
+}
+
+/* The span of a table may cover the runtime's window: that part stays. */
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
 {
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_UNMAP, .vaddr = vaddr, .size = size};
-	return ctrl_command(p, &m, 0, 0, -1);
+	uint64_t end = vaddr + size;
+	if (end <= SIM_RUNTIME_BASE || vaddr >= SIM_RUNTIME_TOP)
+		return unmap_range(p, vaddr, end);
+	int status = unmap_range(p, vaddr, SIM_RUNTIME_BASE);
+	return status ? status : unmap_range(p, SIM_RUNTIME_TOP, end);
 }
 
 /*

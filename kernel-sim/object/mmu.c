@@ -83,6 +83,12 @@ static enum exception decode_frame_map(struct tcb *t, seL4_Word length, struct c
 			user_error("X86Frame: Mapping address too high.");
 			return invalid_argument(0);
 		}
+		/* sel4-sim: the host's part of the window (sim/layout.h) */
+		if (!sim_user_range(vaddr, vtop - vaddr)) {
+			user_error("X86Frame: Mapping address 0x%lx is taken by the host.",
+				   (unsigned long)vaddr);
+			return invalid_argument(0);
+		}
 	}
 	struct vspace *vs;
 	enum exception e = vspace_of(vspace_cap, &vs);

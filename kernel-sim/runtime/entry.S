@@ -6,13 +6,24 @@
  */
 	.text
 
+/*
+ * The control thread leaves the host's initial stack at once for one of its
+ * own: rt_main removes every host mapping outside the runtime.
+ */
 	.globl _start
 _start:
 	xor	%ebp, %ebp
 	mov	%rsp, %rdi		/* argc, argv, envp, auxv */
-	and	$-16, %rsp
+	lea	rt_boot_stack_top(%rip), %rsp
 	call	rt_main
 	ud2
+
+	.bss
+	.balign	16
+	.space	0x4000
+	.globl	rt_boot_stack_top
+rt_boot_stack_top:
+	.text
 
 /* long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) */
 	.globl rt_syscall

@@ -44,6 +44,8 @@
 #define K_CLONE_CHILD_CLEARTID 0x00200000
 
 #define K_PR_SET_NAME	     15
+#define K_PR_SET_MM	     35
+#define K_PR_SET_MM_MAP	     14
 #define K_PR_SET_PTRACER     0x59616d61
 #define K_PR_SET_PTRACER_ANY ((unsigned long)-1)
 
@@ -115,6 +117,15 @@ struct k_cmsghdr {
 	size_t len;
 	int level;
 	int type;
+};
+
+struct k_prctl_mm_map {
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t *auxv;
+	uint32_t auxv_size;
+	uint32_t exe_fd;
 };
 
 struct k_sock_fprog {

@@ -5,24 +5,60 @@
 #include "runtime.h"
 #include <sim/ctrl.h>
 
-/* The process title lives in the argv strings the host kernel shows as cmdline. */
-static char *title_start, *title_end;
-
 /*
- * Show name in /proc/PID/cmdline. The last byte of the argv area stays
- * non-zero, which tells the host kernel to end the title at the first NUL.
+ * The process title the host shows as cmdline: a page of the runtime's own
+ * anonymous memory, named to the host kernel with PR_SET_MM_MAP. Its last
+ * byte stays non-zero, which tells the host kernel to end the title at the
+ * first NUL.
  */
+static char title[4096] __attribute__((aligned(4096)));
+
 static void set_title(const char *name)
 {
-	if (!title_start || title_end - title_start < 2)
-		return;
-	size_t room = (size_t)(title_end - title_start) - 1;
 	size_t n = rt_strlen(name);
-	if (n > room - 1)
-		n = room - 1;
-	memcpy(title_start, name, n);
-	memset(title_start + n, 0, room - n);
-	title_end[-1] = ' ';
+	if (n > sizeof(title) - 2)
+		n = sizeof(title) - 2;
+	memcpy(title, name, n);
+	memset(title + n, 0, sizeof(title) - n);
+	title[sizeof(title) - 1] = ' ';
+}
+
+extern char __executable_start[], etext[], _end[], rt_boot_stack_top[];
+
+/*
+ * Point the host's idea of this process (argument area, stack) into the
+ * runtime. Without PR_SET_MM_MAP (a kernel without checkpoint/restore) the
+ * host shows only the thread names.
+ */
+static void move_title(void)
+{
+	struct k_prctl_mm_map mm;
+	memset(&mm, 0, sizeof(mm));
+	mm.start_code = (uint64_t)__executable_start;
+	mm.end_code = (uint64_t)etext;
+	mm.start_data = (uint64_t)etext;
+	mm.end_data = (uint64_t)_end;
+	mm.start_brk = mm.brk = (uint64_t)rt_sys1(__NR_brk, 0);
+	mm.start_stack = (uint64_t)rt_boot_stack_top;
+	mm.arg_start = (uint64_t)title;
+	mm.arg_end = mm.env_start = mm.env_end = (uint64_t)title + sizeof(title);
+	mm.exe_fd = ~0u;
+	rt_sys5(__NR_prctl, K_PR_SET_MM, K_PR_SET_MM_MAP, &mm, sizeof(mm), 0);
+}
+
+/*
+ * Leave nothing of the host in the component window: the initial stack,
+ * the vDSO and vvar go, wherever address randomisation put them, and only
+ * the runtime's own image remains.
+ */
+static void release_host_mappings(void)
+{
+	uint64_t image_end = ((uint64_t)_end + 0xfff) & ~0xffful;
+	if ((uint64_t)__executable_start != SIM_RUNTIME_BASE || image_end > SIM_RUNTIME_TOP)
+		rt_die("runtime image outside its window");
+	if (rt_sys2(__NR_munmap, 0, SIM_RUNTIME_BASE) != 0 ||
+	    rt_sys2(__NR_munmap, image_end, SIM_USER_TOP - image_end) != 0)
+		rt_die("cannot remove the host's mappings");
 }
 
 /* Host thread name of the control thread: the short form of the PD name. */
@@ -144,12 +180,10 @@ __attribute__((noreturn)) void rt_main(uint64_t *sp)
 {
 	long argc = (long)sp[0];
 	char **argv = (char **)(sp + 1);
-	if (argc > 0) {
-		title_start = argv[0];
-		title_end = argv[argc - 1] + rt_strlen(argv[argc - 1]) + 1;
-		set_title(argv[0]);
-		set_comm(argv[0]);
-	}
+	set_title(argc > 0 ? argv[0] : "[sim]");
+	set_comm(title);
+	move_title();
+	release_host_mappings();
 
 	rt_pid = rt_sys0(__NR_getpid);
 

@@ -36,6 +36,10 @@
 
 #define seL4_PageSize ((seL4_Word)1 << seL4_PageBits)
 
+/* The end of user virtual memory on x86_64. */
+#define seL4_UserTop	   0x00007ffffffff000ul
+#define seL4_UserVSpaceTop (seL4_UserTop - 1)
+
 /* The root CNode of the initial thread has 2^12 slots (seL4's default). */
 #define seL4_RootCNodeSizeBits 12
 

@@ -5,15 +5,31 @@
 #pragma once
 
 /*
- * Component window of every VSpace: seL4's x86_64 user space cut down to
- * what a Linux process can give. The bottom is vm.mmap_min_addr; the top
- * leaves room above for the PD runtime, its stacks and the host's vDSO.
+ * The user window of every VSpace is seL4's on x86_64, [0, seL4_UserTop),
+ * which is also all that Linux gives a process with 4-level paging. Two
+ * parts of it stay taken, and a Page_Map there is an InvalidArgument:
+ * - [0, SIM_USER_BASE): Linux's vm.mmap_min_addr (64 KiB on most hosts);
+ * - [SIM_RUNTIME_BASE, SIM_RUNTIME_TOP): pd-host, the PD runtime, with its
+ *   thread blocks and stacks. Nothing else of the host stays mapped: the
+ *   runtime removes the host's stack, vDSO and vvar before it says hello.
+ * The runtime's gigabyte lies where no seL4 allocator reaches: seL4_libs
+ * hand out addresses first-fit upward from 0x10000000 and keep their
+ * bookkeeping in [0x7effffffe000, seL4_UserTop); ELF images load at their
+ * link addresses, 0x400000 by default; Genode allocates from the bottom.
  */
-#define SIM_USER_BASE 0x10000ul
-#define SIM_USER_TOP  0x7e0000000000ul
-
-/* Where pd-host, the PD runtime, is linked (above the component window). */
+#define SIM_USER_BASE	 0x10000ul
+#define SIM_USER_TOP	 0x7ffffffff000ul
 #define SIM_RUNTIME_BASE 0x7e8000000000ul
+#define SIM_RUNTIME_SIZE 0x40000000ul
+#define SIM_RUNTIME_TOP	 (SIM_RUNTIME_BASE + SIM_RUNTIME_SIZE)
+
+/* Can [vaddr, vaddr + size) hold a component's mappings? */
+static inline int sim_user_range(unsigned long vaddr, unsigned long size)
+{
+	unsigned long end = vaddr + size;
+	return end > vaddr && vaddr >= SIM_USER_BASE && end <= SIM_USER_TOP &&
+	       (end <= SIM_RUNTIME_BASE || vaddr >= SIM_RUNTIME_TOP);
+}
 
 /* Default link address of components and root tasks. */
 #define SIM_COMPONENT_BASE 0x01000000ul

@@ -286,7 +286,7 @@ static void test_map_alignment_and_range(void)
 	test_eq(seL4_X86_Page_Map(large, v.pml4, SPARE_VADDR + (1ul << 21), seL4_AllRights, 0),
 		seL4_NoError);
 	/* Nothing maps at or across the top of user space. */
-	test_eq(seL4_X86_Page_Map(frame, v.pml4, SIM_USER_TOP, seL4_AllRights, 0),
+	test_eq(seL4_X86_Page_Map(frame, v.pml4, seL4_UserTop, seL4_AllRights, 0),
 		seL4_InvalidArgument);
 	test_eq(seL4_GetMR(0), 0);
 	release_slot(large);
@@ -402,3 +402,81 @@ static void test_replace_mapping(void)
 	child_pd_destroy(pd);
 }
 DEFINE_TEST(VSPACE0105, "a frame mapped over another replaces it", test_replace_mapping);
+
+/* Paging structures of the root task's VSpace over vaddr, a frame at it; 0 on failure. */
+static seL4_CPtr map_root_page(seL4_Word vaddr, seL4_CPtr tables[3])
+{
+	static const seL4_Word types[3] = {seL4_X86_PDPTObject, seL4_X86_PageDirectoryObject,
+					   seL4_X86_PageTableObject};
+	for (int i = 0; i < 3; i++) {
+		tables[i] = alloc_object(types[i], 0);
+		if (!tables[i])
+			return 0;
+	}
+	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0);
+	if (!frame || seL4_X86_PDPT_Map(tables[0], ROOT_VSPACE, vaddr, 0) != seL4_NoError ||
+	    seL4_X86_PageDirectory_Map(tables[1], ROOT_VSPACE, vaddr, 0) != seL4_NoError ||
+	    seL4_X86_PageTable_Map(tables[2], ROOT_VSPACE, vaddr, 0) != seL4_NoError ||
+	    seL4_X86_Page_Map(frame, ROOT_VSPACE, vaddr, seL4_ReadWrite, 0) != seL4_NoError)
+		return 0;
+	return frame;
+}
+
+/*
+ * The whole of seL4's window up to seL4_UserTop holds mappings: the last
+ * page below it, and the start of seL4_libs' bookkeeping range.
+ */
+static void test_top_of_window(void)
+{
+	static const seL4_Word addrs[] = {seL4_UserTop - seL4_PageSize, 0x7effffffe000ul};
+	for (unsigned i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		seL4_CPtr tables[3] = {0};
+		seL4_CPtr frame = map_root_page(addrs[i], tables);
+		test_assert(frame);
+		volatile seL4_Word *p = (volatile seL4_Word *)addrs[i];
+		p[0] = 0x70b + i;
+		p[seL4_PageSize / sizeof(seL4_Word) - 1] = 0xe2d;
+		test_eq(p[0], 0x70b + i);
+		test_eq(p[seL4_PageSize / sizeof(seL4_Word) - 1], 0xe2d);
+		test_eq(seL4_X86_Page_Unmap(frame), seL4_NoError);
+		release_slot(frame);
+		for (int j = 2; j >= 0; j--)
+			release_slot(tables[j]);
+	}
+	/* 2 MiB below the top is the last large page; the one above crosses it. */
+	struct small_vspace v;
+	seL4_Word top_large = (seL4_UserTop & ~((1ul << 21) - 1)) - (1ul << 21);
+	test_assert(small_vspace_create(&v, seL4_CapInitThreadASIDPool, SPARE_VADDR));
+	seL4_CPtr pdpt = alloc_object(seL4_X86_PDPTObject, 0);
+	seL4_CPtr pd = alloc_object(seL4_X86_PageDirectoryObject, 0);
+	seL4_CPtr large = alloc_object(seL4_X86_LargePageObject, 0);
+	test_eq(seL4_X86_PDPT_Map(pdpt, v.pml4, top_large, 0), seL4_NoError);
+	test_eq(seL4_X86_PageDirectory_Map(pd, v.pml4, top_large, 0), seL4_NoError);
+	test_eq(seL4_X86_Page_Map(large, v.pml4, top_large + (1ul << 21), seL4_AllRights, 0),
+		seL4_InvalidArgument);
+	test_eq(seL4_X86_Page_Map(large, v.pml4, top_large, seL4_AllRights, 0), seL4_NoError);
+	release_slot(large);
+	release_slot(pd);
+	release_slot(pdpt);
+	small_vspace_destroy(&v);
+}
+DEFINE_TEST(VSPACE0110, "mappings up to seL4_UserTop", test_top_of_window);
+
+/* sel4-sim: the runtime's gigabyte and Linux's lowest pages take no frame. */
+static void test_host_window(void)
+{
+	struct small_vspace v;
+	test_assert(small_vspace_create(&v, seL4_CapInitThreadASIDPool, SIM_RUNTIME_BASE));
+	seL4_CPtr frame = alloc_object(seL4_X86_4K, 0);
+	test_eq(seL4_X86_Page_Map(frame, v.pml4, SIM_RUNTIME_BASE, seL4_AllRights, 0),
+		seL4_InvalidArgument);
+	test_eq(seL4_GetMR(0), 0);
+	small_vspace_destroy(&v);
+	test_assert(small_vspace_create(&v, seL4_CapInitThreadASIDPool, 0));
+	test_eq(seL4_X86_Page_Map(frame, v.pml4, SIM_USER_BASE - seL4_PageSize, seL4_AllRights, 0),
+		seL4_InvalidArgument);
+	test_eq(seL4_X86_Page_Map(frame, v.pml4, SIM_USER_BASE, seL4_AllRights, 0), seL4_NoError);
+	release_slot(frame);
+	small_vspace_destroy(&v);
+}
+DEFINE_TEST(VSPACE0111, "the host's part of the window is an InvalidArgument", test_host_window);
