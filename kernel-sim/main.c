@@ -10,10 +10,13 @@
 #include "host/loop.h"
 #include "host/control.h"
 #include "host/pd.h"
+#include "host/frame_store.h"
+#include "host/resources.h"
 #include "kernel/delete.h"
 #include "kernel/log.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
+#include "object/frame.h"
 #include "object/objecttype.h"
 
 #include <dirent.h>
@@ -54,6 +57,8 @@ static void usage(FILE *f)
 		"      --no-control   no control socket\n"
 		"      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
 		"                     trace-event file, any other name one text line per event\n"
+		"      --memfd-frames one memfd per frame instead of the private tmpfs\n"
+		"                     (what kernel-sim falls back to where it cannot mount one)\n"
 		"  -h, --help         show this help\n"
 		"      --version      show the version\n"
 		"\n"
@@ -123,27 +128,27 @@ static void raise_fd_limit(void)
 /* SIGUSR2: kernel-sim's totals, and a request to the root task for its own. */
 static void report_totals(void)
 {
-	unsigned long threads = 0, fds = 0, memfds = 0;
+	unsigned long threads = 0, fds = 0;
 	for (struct tcb *t = tcb_first(); t; t = t->all_next)
 		threads++;
 	DIR *d = opendir("/proc/self/fd");
 	for (struct dirent *e; d && (e = readdir(d));) {
 		if (e->d_name[0] == '.')
 			continue;
-		char path[300], target[256];
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		ssize_t n = readlink(path, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = 0;
 		fds++;
-		memfds += !strncmp(target, "/memfd:", 7);
 	}
 	if (d)
 		closedir(d);
-	char objects[512];
+	char objects[512], failures[256];
 	object_totals(objects, sizeof(objects));
-	kprintf("kernel-sim: totals: %u PD processes, %lu threads, %lu fds (%lu memfds)\n",
-		pd_proc_count(), threads, fds ? fds - 1 : 0, memfds);
+	host_resource_totals(failures, sizeof(failures));
+	kprintf("kernel-sim: totals: %u PD processes, %lu threads, %lu fds, %lu frame files (%s)\n",
+		pd_proc_count(), threads, fds ? fds - 1 : 0, frame_store_files(),
+		frame_store_kind());
 	kprintf("kernel-sim: objects: %s\n", objects);
+	kprintf("kernel-sim: frames recalled from PD processes: %lu; host resources that ran "
+		"out: %s\n",
+		frame_recall_count(), failures);
 	rom_update_request_report();
 }
 
@@ -191,13 +196,19 @@ static int find_runtime(char *path, size_t len)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"memory", required_argument, 0, 'm'},  {"verbose", no_argument, 0, 'v'},
-	    {"control", required_argument, 0, 'c'}, {"no-control", no_argument, 0, 'n'},
-	    {"trace", required_argument, 0, 't'},   {"help", no_argument, 0, 'h'},
-	    {"version", no_argument, 0, 'V'},	    {0, 0, 0, 0},
+	    {"memory", required_argument, 0, 'm'},
+	    {"verbose", no_argument, 0, 'v'},
+	    {"control", required_argument, 0, 'c'},
+	    {"no-control", no_argument, 0, 'n'},
+	    {"trace", required_argument, 0, 't'},
+	    {"memfd-frames", no_argument, 0, 'F'},
+	    {"help", no_argument, 0, 'h'},
+	    {"version", no_argument, 0, 'V'},
+	    {0, 0, 0, 0},
 	};
 	struct boot_args args = {.memory = DEFAULT_MEMORY};
 	const char *control_path = "sim.sock", *trace_path = NULL;
+	bool memfd_frames = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -220,6 +231,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			trace_path = optarg;
+			break;
+		case 'F':
+			memfd_frames = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -251,6 +265,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	frame_store_init(memfd_frames);
 	args.tsc_mhz = measure_tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
@@ -287,8 +302,10 @@ int main(int argc, char **argv)
 
 	while (!system_halted && !stop_requested) {
 		thread_deliver_pending_faults();
-		thread_flush_resumes();
+		/* before any thread continues: what was unmapped or deleted is gone */
+		frame_recall_pending();
 		reap_released_objects();
+		thread_flush_resumes();
 		console_flush();
 		trace_flush();
 		if (loop_run_once(-1) < 0) {

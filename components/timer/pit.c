@@ -10,7 +10,7 @@
 static struct connection ports, irq;
 static struct signal_handler irq_handler;
 static void (*wakeup)(void);
-static unsigned long now_us;   /* time counted so far */
+static unsigned long now_us;	/* time counted so far */
 static unsigned long last_read; /* counter value at the last read (or programming) */
 static bool wrap_handled;	/* the wrap since programming is counted */
 
@@ -44,8 +44,8 @@ static void advance(void)
 	unsigned long lo = inb(PIT_DATA_PORT_0), hi = inb(PIT_DATA_PORT_0);
 	unsigned long count = hi << 8 | lo;
 	bool wrapped = (status & PIT_STAT_INT_LINE) && !wrap_handled;
-	unsigned long diff = !wrapped && last_read >= count ? last_read - count
-							    : PIT_MAX_COUNT - count + last_read;
+	unsigned long diff =
+	    !wrapped && last_read >= count ? last_read - count : PIT_MAX_COUNT - count + last_read;
 	now_us += ticks_to_us(diff);
 	last_read = count;
 	if (status & PIT_STAT_INT_LINE)

@@ -58,9 +58,11 @@ static int provide_cap(struct boot_state *b, struct cap cap, seL4_SlotPos *slot)
 	return 0;
 }
 
+/* The cap of a frame the boot mapped: it counts as a mapping of the frame. */
 static struct cap frame_cap(struct frame *f, struct vspace *vs, uint64_t vaddr)
 {
 	struct cap c = {.type = cap_frame_cap};
+	frame_cap_mapped(f);
 	c.frame.frame = f;
 	c.frame.vm_rights = VM_READ_WRITE;
 	c.frame.mapped_asid = vs->asid;
@@ -255,6 +257,7 @@ static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, u
 		   &t->ctes[tcbVTable]);
 	cte_insert(slots[seL4_CapInitThreadIPCBuffer].cap, &slots[seL4_CapInitThreadIPCBuffer],
 		   &t->ctes[tcbBuffer]);
+	frame_cap_mapped(t->ctes[tcbBuffer].cap.frame.frame);
 	t->ipc_buffer = ipcbuf;
 	t->priority = seL4_MaxPrio;
 	t->mcp = seL4_MaxPrio;

@@ -226,26 +226,11 @@ struct pd_proc *pd_proc_create(const char *name)
 	return p;
 }
 
-/*
- * A read-only mapping gets a read-only file description, so the host
- * enforces it whatever the runtime does.
- */
-int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable)
+int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable)
 {
-	int fd = memfd;
-	if (!writable) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-	}
 	struct sim_ctrl_msg m = {.op = SIM_CTRL_MAP, .vaddr = vaddr, .size = size};
 	m.prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
-	int status = ctrl_command_pipelined(p, &m, fd);
-	if (fd != memfd)
-		close(fd);
-	return status;
+	return ctrl_command_pipelined(p, &m, fd);
 }
 
 int pd_proc_sync(struct pd_proc *p)

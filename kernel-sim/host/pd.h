@@ -34,12 +34,14 @@ void pd_set_runtime_path(const char *path);
 struct pd_proc *pd_proc_create(const char *name);
 
 /*
- * Map [vaddr, vaddr+size) of a frame's memfd, read-only unless writable.
+ * Map [vaddr, vaddr+size) of the file fd (a frame's; the caller keeps and
+ * closes fd), read-only unless writable; a read-only mapping comes with a
+ * read-only fd, so the host enforces it whatever the runtime does.
  * Maps are pipelined: the answer is collected with the next command's. A
  * thread that touches the page before the runtime mapped it takes a fault
  * that kernel-sim fills from its shadow tables, so nobody can tell.
  */
-int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int memfd, bool writable);
+int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable);
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
 
 /* Wait until the runtime has carried out every command sent so far. */

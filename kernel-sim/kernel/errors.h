@@ -41,3 +41,13 @@ static inline enum exception failed_lookup(bool was_source)
 						       .failed_lookup_was_source = was_source};
 	return EXCEPTION_SYSCALL_ERROR;
 }
+
+/*
+ * The host has run out of what the invocation needs (a descriptor, memory,
+ * a process): seL4's NotEnoughMemory, with no memory left to report.
+ */
+static inline enum exception host_not_enough_memory(void)
+{
+	current_syscall_error = (struct syscall_error){.type = seL4_NotEnoughMemory};
+	return EXCEPTION_SYSCALL_ERROR;
+}

@@ -178,8 +178,13 @@ const char *fault_name(seL4_Word type)
 const char *tcb_state_name(unsigned state)
 {
 	static const char *const names[] = {
-	    "Inactive",		 "Running",		  "Restart",	     "BlockedOnReceive",
-	    "BlockedOnSend",	 "BlockedOnReply",	  "BlockedOnNotification",
+	    "Inactive",
+	    "Running",
+	    "Restart",
+	    "BlockedOnReceive",
+	    "BlockedOnSend",
+	    "BlockedOnReply",
+	    "BlockedOnNotification",
 	    "IdleThreadState",
 	};
 	return NAME(names, state);

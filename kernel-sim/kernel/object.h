@@ -14,6 +14,7 @@
 #include <sel4/user_context.h>
 #include <sel4/faults.h>
 #include <sel4/message_info.h>
+#include "../host/frame_store.h"
 #include "../host/loop.h"
 #include <sim/layout.h>
 
@@ -318,14 +319,22 @@ struct tcb {
 };
 
 /*
- * Frames are memfds, created when first needed. kaddr is kernel-sim's own
- * mapping, made when kernel-sim must read or write the frame.
+ * A frame's memory is a file of the frame store (host/frame_store.h),
+ * created when first needed. kaddr is kernel-sim's own mapping, made when
+ * kernel-sim must read or write the frame. mapped_caps counts the frame's
+ * capabilities that hold a mapping; exposed says that the file went to a
+ * PD process (see frame_recall in object/frame.h).
  */
 struct frame {
 	struct kobj obj;
 	bool is_device;
-	int memfd;
+	bool exposed;
+	bool dying;
+	bool recall_queued;
+	unsigned mapped_caps;
+	struct backing backing;
 	void *kaddr;
+	struct frame *recall_next;
 };
 
 /* Shadow paging structure: one level of x86_64 page tables. */

@@ -52,7 +52,7 @@ static struct record {
 	bool kernel_object; /* an invocation of a kernel object, answered by the kernel */
 	bool receives;	    /* a receive phase: its result is the message that arrived */
 	bool faulted;
-	bool quiet; /* a page fault filled from the shadow tables: not a seL4 event */
+	bool quiet;  /* a page fault filled from the shadow tables: not a seL4 event */
 	int putchar; /* the character of a DebugPutChar, or -1 */
 	uint32_t flow_out;
 } cur;
@@ -167,8 +167,9 @@ static void flush_chars(void)
 		return;
 	char line[512];
 	int n = snprintf(line, sizeof(line), "%6lu.%06lu %s DebugPutChar \"%.*s\" (%zu calls)\n",
-			 (unsigned long)(chars.ts / 1000000000), (unsigned long)(chars.ts / 1000 % 1000000),
-			 chars.pre, (int)chars.len, chars.text, chars.len);
+			 (unsigned long)(chars.ts / 1000000000),
+			 (unsigned long)(chars.ts / 1000 % 1000000), chars.pre, (int)chars.len,
+			 chars.text, chars.len);
 	chars.t = NULL;
 	emit_text(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1, chars.pd, "");
 }
@@ -292,7 +293,7 @@ static void put_string_text(struct tcb *t)
 		return;
 	if (n > sizeof(cur.text) - 1)
 		n = sizeof(cur.text) - 1;
-	if (n > (seL4_MsgMaxLength)*sizeof(seL4_Word))
+	if (n > (seL4_MsgMaxLength) * sizeof(seL4_Word))
 		n = seL4_MsgMaxLength * sizeof(seL4_Word);
 	char s[sizeof(cur.text)];
 	memcpy(s, buffer + 1, n);
@@ -311,15 +312,16 @@ static void syscall_record(struct tcb *t)
 		detail("rdx=%#lx rax=%lu", (unsigned long)sysno, (unsigned long)t->regs.rax);
 		return;
 	}
-	cur.receives = sysno == seL4_SysRecv || sysno == seL4_SysNBRecv ||
-		       sysno == seL4_SysReplyRecv;
+	cur.receives =
+	    sysno == seL4_SysRecv || sysno == seL4_SysNBRecv || sysno == seL4_SysReplyRecv;
 	if (sysno == seL4_SysDebugPutChar)
 		cur.putchar = (unsigned char)t->regs.capRegister;
 	else if (sysno == SIM_SysDebugPutString) {
 		put_string_text(t);
 	} else if (sysno == seL4_SysReply || sysno == seL4_SysReplyRecv) {
 		seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
-		detail("reply_label=%#lx reply_len=%lu ", (unsigned long)seL4_MessageInfo_get_label(info),
+		detail("reply_label=%#lx reply_len=%lu ",
+		       (unsigned long)seL4_MessageInfo_get_label(info),
 		       (unsigned long)seL4_MessageInfo_get_length(info));
 	}
 }
@@ -338,7 +340,8 @@ void trace_trap_begin_(struct tcb *t, const struct sim_trap *trap)
 		break;
 	default:
 		cur.name = "Exception";
-		detail("vector=%lu ip=%#lx", (unsigned long)trap->trapno, (unsigned long)t->regs.rip);
+		detail("vector=%lu ip=%#lx", (unsigned long)trap->trapno,
+		       (unsigned long)t->regs.rip);
 		break;
 	}
 }
@@ -448,8 +451,8 @@ static uint32_t flow_from(struct tcb *sender)
 }
 
 /* The arriving end of a flow on the receiver's track (and its start, if it has none). */
-static void arrive(const struct who *from, const struct who *to, const char *name,
-		   const char *cat, const char *detail, uint32_t flow)
+static void arrive(const struct who *from, const struct who *to, const char *name, const char *cat,
+		   const char *detail, uint32_t flow)
 {
 	if (!out_json)
 		return;
@@ -461,8 +464,7 @@ static void arrive(const struct who *from, const struct who *to, const char *nam
 	tick();
 }
 
-void trace_ipc_(struct tcb *sender, struct tcb *receiver, seL4_Word badge,
-		enum trace_ipc_kind kind)
+void trace_ipc_(struct tcb *sender, struct tcb *receiver, seL4_Word badge, enum trace_ipc_kind kind)
 {
 	static const char *const names[] = {"IPC", "Reply", "Fault", "FaultReply"};
 	static const char *const arrivals[] = {"IPC in", "Reply in", "Fault in", "FaultReply in"};
@@ -523,12 +525,14 @@ static void fault_detail(char *d, size_t size, struct tcb *t, const struct fault
 			 f->cap.in_receive_phase ? "receive" : "send", (unsigned long)t->regs.rip);
 		break;
 	case seL4_Fault_UnknownSyscall:
-		snprintf(d, size, "number=%#lx ip=%#lx", (unsigned long)f->unknown_syscall.syscall_number,
+		snprintf(d, size, "number=%#lx ip=%#lx",
+			 (unsigned long)f->unknown_syscall.syscall_number,
 			 (unsigned long)t->regs.rip);
 		break;
 	case seL4_Fault_UserException:
 		if (f->user_exception.number == SIM_EXCEPTION_PD_LOST)
-			snprintf(d, size, "PD_lost status=%#lx", (unsigned long)f->user_exception.code);
+			snprintf(d, size, "PD_lost status=%#lx",
+				 (unsigned long)f->user_exception.code);
 		else
 			snprintf(d, size, "number=%lu code=%#lx ip=%#lx",
 				 (unsigned long)f->user_exception.number,
@@ -617,7 +621,8 @@ void trace_map_(struct vspace *vs, uint64_t vaddr, const struct frame *f, uint8_
 	clean(label, sizeof(label), vs->name[0] ? vs->name : "-");
 	unsigned long kib = (1ul << f->obj.size_bits) >> 10;
 	snprintf(d, sizeof(d), "vaddr=%#lx frame=%#lx size=%lu%s%s", (unsigned long)vaddr,
-		 (unsigned long)f->obj.paddr, kib >= 1024 ? kib >> 10 : kib, kib >= 1024 ? "M" : "K",
+		 (unsigned long)f->obj.paddr, kib >= 1024 ? kib >> 10 : kib,
+		 kib >= 1024 ? "M" : "K",
 		 vm_rights == VM_READ_WRITE  ? " rights=RW"
 		 : vm_rights == VM_READ_ONLY ? " rights=R"
 		 : vm_rights		     ? " rights=none"
@@ -636,7 +641,8 @@ void trace_pd_(struct pd_proc *p, enum trace_pd_event e, int status)
 	snprintf(kv, sizeof(kv), "status=%#x", (unsigned)status);
 	static const char *const what[] = {"started", "lost", "ended"};
 	if (e == TRACE_PD_LOST)
-		snprintf(d, sizeof(d), " (%s %d)", (status & 0x7f) ? "killed by signal" : "exit status",
+		snprintf(d, sizeof(d), " (%s %d)",
+			 (status & 0x7f) ? "killed by signal" : "exit status",
 			 (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff);
 	else
 		d[0] = 0;

@@ -1,18 +1,15 @@
 #include "frame.h"
+#include "../host/resources.h"
 #include "../kernel/log.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010u
-#endif
-
-static unsigned long memfds_open;
+static struct frame *recall_head;
+static unsigned long recalls;
 
 struct frame *frame_create(uint64_t paddr, uint8_t size_bits, bool is_device)
 {
@@ -22,46 +19,39 @@ struct frame *frame_create(uint64_t paddr, uint8_t size_bits, bool is_device)
 	f->obj.paddr = paddr;
 	f->obj.size_bits = size_bits;
 	f->is_device = is_device;
-	f->memfd = -1;
+	f->backing = BACKING_NONE;
 	return f;
 }
 
 void frame_destroy(struct frame *f)
 {
 	frame_kunmap(f);
-	if (f->memfd >= 0) {
-		close(f->memfd);
-		memfds_open--;
-	}
+	backing_free(&f->backing);
 	free(f);
 }
 
-/*
- * A fresh memfd reads as zeros, which is what seL4 guarantees of a newly
- * retyped frame; untouched pages cost the host nothing. Components execute
- * from frames, so the memfd is created executable where the host asks.
- */
-int frame_memfd(struct frame *f)
+/* The frame's file, made on first use: until then the frame reads as zeros at no cost. */
+static int frame_backing(struct frame *f, const char *what)
 {
-	if (f->memfd >= 0)
-		return f->memfd;
-	char name[48];
-	snprintf(name, sizeof(name), "frame@%#lx", (unsigned long)f->obj.paddr);
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create(name, MFD_CLOEXEC);
+	if (backing_exists(&f->backing))
+		return 0;
+	int err = backing_create(&f->backing, frame_size(f));
+	if (err)
+		host_resource_exhausted(host_resource_of(-err), -err, what);
+	return err;
+}
+
+int frame_open_for_pd(struct frame *f, bool writable)
+{
+	int err = frame_backing(f, "making a frame's memory");
+	if (err)
+		return err;
+	int fd = backing_open(&f->backing, writable);
 	if (fd < 0) {
-		kprintf("kernel-sim: memfd_create: %s%s\n", strerror(errno),
-			errno == EMFILE ? " (raise the open-file limit)" : "");
-		return -1;
+		host_resource_exhausted(host_resource_of(-fd), -fd, "mapping a frame");
+		return fd;
 	}
-	if (ftruncate(fd, (off_t)frame_size(f)) != 0) {
-		kprintf("kernel-sim: ftruncate of a frame: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	f->memfd = fd;
-	memfds_open++;
+	f->exposed = true;
 	return fd;
 }
 
@@ -69,12 +59,18 @@ void *frame_kaddr(struct frame *f)
 {
 	if (f->kaddr)
 		return f->kaddr;
-	int fd = frame_memfd(f);
-	if (fd < 0)
+	if (frame_backing(f, "making a frame's memory") != 0)
 		return NULL;
+	int fd = backing_open(&f->backing, true);
+	if (fd < 0) {
+		host_resource_exhausted(host_resource_of(-fd), -fd, "reading a frame");
+		return NULL;
+	}
 	void *p = mmap(NULL, frame_size(f), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int err = errno;
+	close(fd);
 	if (p == MAP_FAILED) {
-		kprintf("kernel-sim: mapping a frame: %s\n", strerror(errno));
+		host_resource_exhausted(HOST_MAPPINGS, err, "reading a frame");
 		return NULL;
 	}
 	f->kaddr = p;
@@ -89,7 +85,61 @@ void frame_kunmap(struct frame *f)
 	}
 }
 
-unsigned long frame_memfd_count(void)
+void frame_cap_mapped(struct frame *f)
 {
-	return memfds_open;
+	f->mapped_caps++;
+}
+
+void frame_cap_unmapped(struct frame *f)
+{
+	if (f->mapped_caps > 0)
+		f->mapped_caps--;
+	if (f->mapped_caps == 0 && f->exposed && !f->recall_queued) {
+		f->recall_queued = true;
+		f->recall_next = recall_head;
+		recall_head = f;
+	}
+}
+
+void frame_finalise(struct frame *f)
+{
+	f->dying = true;
+}
+
+/* Move the contents to a fresh file and truncate the one PD processes saw. */
+static void recall(struct frame *f)
+{
+	struct backing fresh;
+	int err = backing_create(&fresh, frame_size(f));
+	if (!err) {
+		err = backing_copy(&f->backing, &fresh, frame_size(f));
+		if (err)
+			backing_free(&fresh);
+	}
+	if (err) {
+		host_resource_exhausted(host_resource_of(-err), -err,
+					"taking an unmapped frame back from PD processes");
+		return;
+	}
+	frame_kunmap(f);
+	backing_free(&f->backing);
+	f->backing = fresh;
+	f->exposed = false;
+	recalls++;
+}
+
+void frame_recall_pending(void)
+{
+	while (recall_head) {
+		struct frame *f = recall_head;
+		recall_head = f->recall_next;
+		f->recall_queued = false;
+		if (!f->dying && f->mapped_caps == 0 && f->exposed)
+			recall(f);
+	}
+}
+
+unsigned long frame_recall_count(void)
+{
+	return recalls;
 }

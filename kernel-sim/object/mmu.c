@@ -14,6 +14,7 @@
 #include <sim/layout.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The top of the user address space, seL4's USER_TOP on this host. */
 #define USER_TOP (SIM_USER_TOP - 1)
@@ -108,10 +109,18 @@ static enum exception decode_frame_map(struct tcb *t, seL4_Word length, struct c
 		user_error("X86Frame: A paging structure is mapped there.");
 		return syscall_error(seL4_DeleteFirst);
 	}
+	int fd;
+	int err = vspace_frame_fd(vs, f, rights, &fd);
+	if (err) {
+		user_error("X86Frame: The host cannot map the frame (%s).", strerror(-err));
+		return host_not_enough_memory();
+	}
 	set_thread_state(t, ThreadState_Restart);
+	if (!slot->cap.frame.mapped_asid)
+		frame_cap_mapped(f);
 	slot->cap.frame.mapped_asid = asid;
 	slot->cap.frame.mapped_addr = vaddr;
-	if (vspace_set_frame(vs, entry, f, vaddr, rights) != 0)
+	if (vspace_set_frame(vs, entry, f, vaddr, rights, fd) != 0)
 		user_error("X86Frame: the PD process did not take the mapping.");
 	return EXCEPTION_NONE;
 }
@@ -130,6 +139,7 @@ static enum exception decode_frame_invocation(struct tcb *t, seL4_Word label, se
 					   cap.frame.mapped_addr);
 			slot->cap.frame.mapped_asid = 0;
 			slot->cap.frame.mapped_addr = 0;
+			frame_cap_unmapped(cap.frame.frame);
 		}
 		return EXCEPTION_NONE;
 	case X86PageGetAddress:

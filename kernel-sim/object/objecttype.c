@@ -365,12 +365,15 @@ void finalise_cap(struct cap cap, bool final)
 		}
 		return;
 	case cap_frame_cap:
-		if (cap.frame.mapped_asid)
+		if (cap.frame.mapped_asid) {
 			vspace_unmap_frame(cap.frame.mapped_asid, cap.frame.frame,
 					   cap.frame.mapped_addr);
+			frame_cap_unmapped(cap.frame.frame);
+		}
 		if (final) {
 			count_object(frame_type(cap.frame.frame->obj.size_bits), -1,
 				     cap.frame.frame->obj.paddr);
+			frame_finalise(cap.frame.frame);
 			release_later(cap.frame.frame, release_frame);
 		}
 		return;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 struct paging *paging_create(enum paging_level level, uint64_t paddr)
 {
@@ -63,17 +64,51 @@ struct paging_entry *vspace_lookup_slot(struct vspace *vs, uint64_t vaddr, enum 
 	return &t->entry[paging_index(level, vaddr)];
 }
 
-/* The host side of a mapping: only readable or writable mappings exist there. */
-static int host_map(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
+static bool host_rights(uint8_t vm_rights)
 {
-	if (!vs->proc || vs->lost)
+	return vm_rights == VM_READ_ONLY || vm_rights == VM_READ_WRITE;
+}
+
+int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *fd)
+{
+	*fd = -1;
+	if (!vs->proc || vs->lost || !host_rights(vm_rights))
 		return 0;
-	if (vm_rights != VM_READ_ONLY && vm_rights != VM_READ_WRITE)
+	int r = frame_open_for_pd(f, vm_rights == VM_READ_WRITE);
+	if (r < 0)
+		return r;
+	*fd = r;
+	return 0;
+}
+
+/*
+ * The host side of a mapping, with fd from vspace_frame_fd (consumed): only
+ * readable or writable mappings exist there.
+ */
+static int host_map_fd(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights,
+		       int fd)
+{
+	if (!vs->proc || vs->lost) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (!host_rights(vm_rights))
 		return pd_proc_unmap(vs->proc, vaddr, frame_size(f));
-	int fd = frame_memfd(f);
 	if (fd < 0)
 		return -1;
-	return pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
+	int status = pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
+	close(fd);
+	return status;
+}
+
+static int host_map(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
+{
+	int fd;
+	int err = vspace_frame_fd(vs, f, vm_rights, &fd);
+	if (err)
+		return err;
+	return host_map_fd(vs, f, vaddr, vm_rights, fd);
 }
 
 static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
@@ -106,14 +141,14 @@ void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *
 }
 
 int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
-		     uint8_t vm_rights)
+		     uint8_t vm_rights, int fd)
 {
 	bool replaces = e->frame != NULL;
 	e->table = NULL;
 	e->frame = f;
 	e->vm_rights = vm_rights;
 	trace_map(vs, vaddr, f, vm_rights);
-	int status = host_map(vs, f, vaddr, vm_rights);
+	int status = host_map_fd(vs, f, vaddr, vm_rights, fd);
 	/*
 	 * A new mapping may land after the invocation returns (a touch before
 	 * then is filled from the shadow), but fewer rights or another frame
@@ -136,9 +171,10 @@ int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr
 int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
 {
 	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, frame_level(f));
-	if (!e || e->table)
+	int fd;
+	if (!e || e->table || vspace_frame_fd(vs, f, vm_rights, &fd) != 0)
 		return -1;
-	return vspace_set_frame(vs, e, f, vaddr, vm_rights);
+	return vspace_set_frame(vs, e, f, vaddr, vm_rights, fd);
 }
 
 struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *offset,

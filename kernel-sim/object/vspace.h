@@ -36,9 +36,16 @@ struct paging_entry *vspace_lookup_slot(struct vspace *vs, uint64_t vaddr, enum 
 /* Put a table into an entry of its parent (the entry covers vaddr). */
 void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *t, uint64_t vaddr);
 
-/* Map frame f with rights at vaddr through entry e, in shadow and host. */
+/*
+ * What the host needs for a new mapping of f, acquired before the shadow
+ * changes: a descriptor of the frame for the VSpace's process (*fd, -1 if
+ * none is needed). 0, or a negative errno when the host has run out.
+ */
+int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *fd);
+
+/* Map frame f with rights at vaddr through entry e, in shadow and host (fd consumed). */
 int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
-		     uint8_t vm_rights);
+		     uint8_t vm_rights, int fd);
 
 /* The frame mapped at vaddr, and the offset of vaddr in it. */
 struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *offset,

@@ -1,0 +1,31 @@
+/*
+ * Host resources that can run out under kernel-sim: file descriptors,
+ * memory, processes and threads, mappings. Running out is an error of the
+ * invocation that needed the resource (seL4_NotEnoughMemory) or a fault of
+ * the PD, never a livelock; the console says so once per episode, and the
+ * totals (SIGUSR2) count every failure.
+ */
+#pragma once
+
+#include <stddef.h>
+
+enum host_resource {
+	HOST_FDS,
+	HOST_MEMORY,
+	HOST_PROCESSES,
+	HOST_MAPPINGS,
+	HOST_RESOURCE_COUNT,
+};
+
+/* The resource an errno of a failed host call stands for (EMFILE: fds, ...). */
+enum host_resource host_resource_of(int err);
+
+/*
+ * Resource r ran out (err, a positive errno) while kernel-sim was doing
+ * what. Printed the first time and again only after the resource has been
+ * fine for a while, so a flood of failures is one line.
+ */
+void host_resource_exhausted(enum host_resource r, int err, const char *what);
+
+/* Failures so far, for the totals: "fds 3, memory 0, ...". */
+void host_resource_totals(char *buf, size_t size);
