@@ -12,6 +12,7 @@
 #include <sim/debug.h>
 
 #include <dirent.h>
+#include <stddef.h>
 #include <string.h>
 
 static const char *thread_state_name(enum thread_state s)
@@ -83,16 +84,27 @@ static void debug_name_thread(struct tcb *t)
 }
 
 /*
- * seL4_DebugHalt ends the system. sel4-sim extension: rdi carries the exit
- * status kernel-sim returns (libsel4's seL4_DebugHalt passes 0).
+ * seL4_DebugHalt ends the system with exit status 0; real libsel4 leaves
+ * rdi to chance. sel4-sim's SIM_SysDebugHaltStatus carries a status in rdi.
  */
-static void debug_halt(struct tcb *t)
+static void debug_halt(struct tcb *t, int status)
 {
 	kprintf("Debug halt syscall from user thread 0x%lx \"%s\"\n", kernel_pointer(t->obj.paddr),
 		t->name);
 	system_halted = true;
-	system_exit_status = (int)(t->regs.capRegister & 0xff);
+	system_exit_status = status;
 	set_thread_state(t, ThreadState_Inactive);
+}
+
+/*
+ * seL4_SetTLSBase (CONFIG_SET_TLS_BASE_SELF): the calling thread's FS base.
+ * A non-canonical base changes nothing, as in seL4.
+ */
+static void set_tls_base(struct tcb *t)
+{
+	seL4_Word base = t->regs.capRegister;
+	if (sanitise_register(offsetof(seL4_UserContext, fs_base), base) == base)
+		t->regs.fs_base = base;
 }
 
 /* SIM_SysDebugKillPD: SIGKILL to the PD process of an assigned VSpace. */
@@ -144,7 +156,10 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 		dump_scheduler(false);
 		return;
 	case seL4_SysDebugHalt:
-		debug_halt(t);
+		debug_halt(t, 0);
+		return;
+	case SIM_SysDebugHaltStatus:
+		debug_halt(t, (int)(t->regs.capRegister & 0xff));
 		return;
 	case seL4_SysDebugSnapshot:
 		kprintf("Debug snapshot syscall from user thread 0x%lx \"%s\"\n",
@@ -174,6 +189,9 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 	case SIM_SysDebugHostResources:
 		t->regs.capRegister = open_fd_count();
 		t->regs.msgInfoRegister = pd_proc_count();
+		return;
+	case seL4_SysSetTLSBase:
+		set_tls_base(t);
 		return;
 	default:
 		current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,

@@ -18,6 +18,11 @@
 	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
 	 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON	     1
+#endif
+
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 
@@ -56,7 +61,7 @@ static int add_window_policy(scmp_filter_ctx ctx)
 }
 
 /* What the runtime may ask of Linux, and nothing more. */
-static int add_runtime_policy(scmp_filter_ctx ctx, pid_t pid)
+static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip, pid_t pid)
 {
 	static const int plain[] = {
 	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	     SCMP_SYS(close),
@@ -76,6 +81,11 @@ static int add_runtime_policy(scmp_filter_ctx ctx, pid_t pid)
 			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_GS));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 			       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	/* Each component thread turns on syscall user dispatch for itself, around the site only. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 5,
+			       SCMP_A0(SCMP_CMP_EQ, PR_SET_SYSCALL_USER_DISPATCH),
+			       SCMP_A1(SCMP_CMP_EQ, PR_SYS_DISPATCH_ON), SCMP_A2(SCMP_CMP_EQ, syscall_ip),
+			       SCMP_A3(SCMP_CMP_EQ, 1), SCMP_A4(SCMP_CMP_EQ, 0));
 	/* Parking its own threads, with the one signal that means it. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
 			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid),
@@ -122,7 +132,7 @@ int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_
 		return -1;
 	int count = -1;
 	/* The child sets no_new_privs itself before exec. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx, pid) == 0)
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx, syscall_ip, pid) == 0)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);
 	if (count < 0) {

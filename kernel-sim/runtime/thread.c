@@ -103,6 +103,14 @@ __attribute__((noreturn)) void rt_thread_main(void *sp)
 	struct k_stack ss = {(char *)b + RT_ALTSTACK_OFFSET, 0, RT_ALTSTACK_SIZE};
 	if (rt_sys2(__NR_sigaltstack, &ss, 0) != 0)
 		rt_die("sigaltstack");
+	/*
+	 * Syscall user dispatch: every system call of component code raises
+	 * SIGSYS whatever rax holds, ahead of the host's own handling (which
+	 * passes the uprobe calls before seccomp). Real libsel4 leaves rax to
+	 * chance. A host without it (before Linux 5.11) has seccomp alone.
+	 */
+	rt_sys5(__NR_prctl, K_PR_SET_SYSCALL_USER_DISPATCH, K_PR_SYS_DISPATCH_ON,
+		rt_syscall_return, 1, 0);
 
 	struct sim_trap t;
 	struct sim_resume r;

@@ -1,6 +1,9 @@
 /*
  * System-call numbers as libsel4 generates them for a non-MCS debug build
- * without SMP or benchmarks. On x86_64 the number travels in rdx.
+ * without SMP or benchmarks, with CONFIG_SET_TLS_BASE_SELF (the default
+ * x86_64 kernel). The numbers of the calls such a kernel leaves out
+ * (-15 to -29: SMP, code injection, benchmarks, MSRs, VMEnter) are skipped
+ * as libsel4 skips them. On x86_64 the number travels in rdx.
  */
 #pragma once
 
@@ -19,6 +22,7 @@ typedef enum {
 	seL4_SysDebugCapIdentify = -12,
 	seL4_SysDebugSnapshot = -13,
 	seL4_SysDebugNameThread = -14,
+	seL4_SysSetTLSBase = -30, /* CONFIG_SET_TLS_BASE_SELF */
 } seL4_Syscall_ID;
 
 #define seL4_SysAPIMin seL4_SysNBRecv

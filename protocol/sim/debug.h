@@ -40,3 +40,10 @@
  * character: core prints every LOG line of the system.
  */
 #define SIM_SysDebugPutString (-0x5304l)
+
+/*
+ * SIM_SysDebugHaltStatus: rdi = an exit status. Halts the system as
+ * seL4_DebugHalt does (which always ends kernel-sim with status 0), and
+ * kernel-sim exits with the low 8 bits of rdi.
+ */
+#define SIM_SysDebugHaltStatus (-0x5305l)

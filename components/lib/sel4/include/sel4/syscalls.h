@@ -324,12 +324,18 @@ static inline void seL4_DebugSnapshot(void)
 /* sel4-sim extension: halt the system with an exit status for kernel-sim. */
 static inline void sim_DebugHalt(int status)
 {
-	sel4_sys_null((seL4_Word)seL4_SysDebugHalt, (seL4_Word)(unsigned)status);
+	sel4_sys_null((seL4_Word)SIM_SysDebugHaltStatus, (seL4_Word)(unsigned)status);
 }
 
 static inline void seL4_DebugHalt(void)
 {
-	sim_DebugHalt(0);
+	sel4_sys_null((seL4_Word)seL4_SysDebugHalt, 0);
+}
+
+/* The calling thread's TLS base (CONFIG_SET_TLS_BASE_SELF). */
+static inline void seL4_SetTLSBase(seL4_Word tls_base)
+{
+	sel4_sys_null((seL4_Word)seL4_SysSetTLSBase, tls_base);
 }
 
 static inline seL4_Word seL4_DebugCapIdentify(seL4_CPtr cap)
