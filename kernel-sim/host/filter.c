@@ -84,8 +84,9 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip, pid_t pi
 	/* Each component thread turns on syscall user dispatch for itself, around the site only. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 5,
 			       SCMP_A0(SCMP_CMP_EQ, PR_SET_SYSCALL_USER_DISPATCH),
-			       SCMP_A1(SCMP_CMP_EQ, PR_SYS_DISPATCH_ON), SCMP_A2(SCMP_CMP_EQ, syscall_ip),
-			       SCMP_A3(SCMP_CMP_EQ, 1), SCMP_A4(SCMP_CMP_EQ, 0));
+			       SCMP_A1(SCMP_CMP_EQ, PR_SYS_DISPATCH_ON),
+			       SCMP_A2(SCMP_CMP_EQ, syscall_ip), SCMP_A3(SCMP_CMP_EQ, 1),
+			       SCMP_A4(SCMP_CMP_EQ, 0));
 	/* Parking its own threads, with the one signal that means it. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
 			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid),
@@ -132,7 +133,8 @@ int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_
 		return -1;
 	int count = -1;
 	/* The child sets no_new_privs itself before exec. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 && add_runtime_policy(ctx, syscall_ip, pid) == 0)
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 &&
+	    add_runtime_policy(ctx, syscall_ip, pid) == 0)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);
 	if (count < 0) {

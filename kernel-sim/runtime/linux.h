@@ -43,13 +43,13 @@
 #define K_CLONE_PARENT_SETTID  0x00100000
 #define K_CLONE_CHILD_CLEARTID 0x00200000
 
-#define K_PR_SET_NAME	     15
-#define K_PR_SET_MM	     35
+#define K_PR_SET_NAME		       15
+#define K_PR_SET_MM		       35
 #define K_PR_SET_SYSCALL_USER_DISPATCH 59
 #define K_PR_SYS_DISPATCH_ON	       1
-#define K_PR_SET_MM_MAP	     14
-#define K_PR_SET_PTRACER     0x59616d61
-#define K_PR_SET_PTRACER_ANY ((unsigned long)-1)
+#define K_PR_SET_MM_MAP		       14
+#define K_PR_SET_PTRACER	       0x59616d61
+#define K_PR_SET_PTRACER_ANY	       ((unsigned long)-1)
 
 #define K_ARCH_SET_GS 0x1001
 #define K_ARCH_SET_FS 0x1002

@@ -109,8 +109,8 @@ __attribute__((noreturn)) void rt_thread_main(void *sp)
 	 * passes the uprobe calls before seccomp). Real libsel4 leaves rax to
 	 * chance. A host without it (before Linux 5.11) has seccomp alone.
 	 */
-	rt_sys5(__NR_prctl, K_PR_SET_SYSCALL_USER_DISPATCH, K_PR_SYS_DISPATCH_ON,
-		rt_syscall_return, 1, 0);
+	rt_sys5(__NR_prctl, K_PR_SET_SYSCALL_USER_DISPATCH, K_PR_SYS_DISPATCH_ON, rt_syscall_return,
+		1, 0);
 
 	struct sim_trap t;
 	struct sim_resume r;

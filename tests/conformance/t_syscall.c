@@ -16,8 +16,7 @@ static seL4_Word read_fs0(void)
 static seL4_Word probe_a = 0xa11ce, probe_b = 0xb0b;
 
 /* In a helper thread: point fs at each probe in turn, read through it, restore. */
-static long tls_switch(seL4_Word own_base, seL4_Word unused1, seL4_Word unused2,
-		       seL4_Word unused3)
+static long tls_switch(seL4_Word own_base, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
 {
 	(void)unused1, (void)unused2, (void)unused3;
 	seL4_SetTLSBase((seL4_Word)&probe_a);
@@ -44,8 +43,7 @@ static void test_set_tls_base(void)
 	test_eq(regs.fs_base, h.tls);
 	helper_cleanup(&h);
 }
-DEFINE_TEST(SYSCALL0001, "seL4_SetTLSBase sets the calling thread's TLS base",
-	    test_set_tls_base);
+DEFINE_TEST(SYSCALL0001, "seL4_SetTLSBase sets the calling thread's TLS base", test_set_tls_base);
 
 /* seL4_DebugCapIdentify with rax as given: the cap type comes back in rdi. */
 static seL4_Word identify_with_rax(seL4_CPtr cap, seL4_Word rax)
@@ -75,10 +73,9 @@ static void test_any_rax(void)
 	 * before seccomp (uretprobe 335, uprobe 336), x32 and out-of-range
 	 * numbers, and what a compiler might leave behind.
 	 */
-	static const seL4_Word raxes[] = {0,	      15,	  56,	      59,	  60,
-					  231,	      334,	  335,	      336,	  337,
-					  0x40000001, 0x4000000f, 0x7fffffff, 0x80000000, ~0ul,
-					  ~0ul - 1,   0x400000};
+	static const seL4_Word raxes[] = {
+	    0,	 15,	     56,	 59,	     60,	 231,  334,	 335,	  336,
+	    337, 0x40000001, 0x4000000f, 0x7fffffff, 0x80000000, ~0ul, ~0ul - 1, 0x400000};
 	seL4_CPtr ntfn = alloc_notification();
 	seL4_CPtr badged = alloc_slot();
 	test_assert(ntfn && badged);
