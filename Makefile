@@ -177,13 +177,19 @@ endef
 # its own *.c files (components/init -> init); every components/test/NAME.c
 # is the component test-NAME (underscores become dashes). A new component
 # needs no line here.
+# Genode's tests, transcribed, keep Genode's names: components/test/genode/
+# NAME.c is test-NAME with its underscores (test-timer_accuracy).
 COMPONENT_DIRS := $(filter-out lib test,$(notdir $(patsubst %/,%,$(wildcard components/*/))))
 TEST_COMPONENT_SRCS := $(wildcard components/test/*.c)
+GENODE_TEST_SRCS := $(wildcard components/test/genode/*.c)
 test_component_name = test-$(subst _,-,$(basename $(notdir $(1))))
+genode_test_name = test-$(basename $(notdir $(1)))
 $(foreach d,$(COMPONENT_DIRS),$(eval $(call component,$(d),$(wildcard components/$(d)/*.c))))
 $(foreach s,$(TEST_COMPONENT_SRCS),$(eval $(call component,$(call test_component_name,$(s)),$(s))))
+$(foreach s,$(GENODE_TEST_SRCS),$(eval $(call component,$(call genode_test_name,$(s)),$(s))))
 COMPONENTS := $(addprefix $(BIN)/,$(COMPONENT_DIRS)) \
-	$(foreach s,$(TEST_COMPONENT_SRCS),$(BIN)/$(call test_component_name,$(s)))
+	$(foreach s,$(TEST_COMPONENT_SRCS),$(BIN)/$(call test_component_name,$(s))) \
+	$(foreach s,$(GENODE_TEST_SRCS),$(BIN)/$(call genode_test_name,$(s)))
 all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------

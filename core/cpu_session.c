@@ -65,10 +65,7 @@ void cpu_thread_destroy(struct cpu_thread *t)
 	cspace_release(t->blocked_reply);
 	obj_unregister(&t->obj);
 	obj_unregister(&t->pager);
-	if (t->slot == 0 && t->pd->signal_ntfn) {
-		cspace_release(t->pd->signal_ntfn);
-		t->pd->signal_ntfn = 0;
-	}
+	signal_sources_unbind(t->pd, t->slot);
 	if (t->ipc_frame)
 		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
 	seL4_CNode_Delete(t->pd->cnode, GENODE_SEL_THREAD_FAULT(t->slot), GENODE_PD_CNODE_BITS);
@@ -110,14 +107,6 @@ static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_arg
 	char name[SESSION_LABEL_MAX + GENODE_THREAD_NAME_MAX];
 	strlcpy(name, t->slot == 0 ? pd->s.label : in->name, sizeof(name));
 	seL4_DebugNameThread(t->tcb, name);
-	if (t->slot == 0) {
-		/* signals for this PD wake its main thread */
-		pd->signal_ntfn = cspace_alloc();
-		if (!pd->signal_ntfn ||
-		    seL4_CNode_Mint(core_cspace, pd->signal_ntfn, CORE_DEPTH, core_cspace, t->ntfn,
-				    CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE))
-			return RPC_OUT_OF_METADATA;
-	}
 	return RPC_OK;
 }
 

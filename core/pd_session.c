@@ -103,9 +103,9 @@ static void pd_destroy(struct core_session *s)
 		account_release(&s->account, 0, 1);
 	}
 	umap_clear(&pd->rpc_caps);
-	while (pd->contexts) {
-		signal_context_destroy(pd->contexts);
-		account_release(&s->account, 0, 1);
+	while (pd->sources) {
+		unsigned long ram = pd->sources->own ? seL4_PageSize : 0;
+		account_release(&s->account, ram, signal_source_destroy(pd->sources) + 1);
 	}
 	while (pd->dataspaces) {
 		struct dataspace *ds = pd->dataspaces;
@@ -116,7 +116,6 @@ static void pd_destroy(struct core_session *s)
 	rm_destroy(pd->address_space);
 	if (pd->vs.cnode)
 		vm_space_destroy(&pd->vs);
-	cspace_release(pd->signal_ntfn);
 	/* deleting the CNode and the PML4 ends the PD's process */
 	if (pd->cnode_ut)
 		kobj_destroy(pd->cnode, pd->cnode_ut);
@@ -256,15 +255,68 @@ int serve_pd_session_free_rpc_cap(void *obj, const struct pd_badge_args *in, str
 	return RPC_OK;
 }
 
+/* What a source costs: its slot, and a notification if it has one of its own. */
+static unsigned long source_ram(const struct pd_source_args *in)
+{
+	return in->thread_slot == PD_SOURCE_UNBOUND ? seL4_PageSize : 0;
+}
+
+int serve_pd_session_alloc_signal_source(void *obj, const struct pd_source_args *in,
+					 struct pd_source_result *out, struct rpc_cap_arg *cap_in,
+					 seL4_CPtr *cap_out)
+{
+	(void)cap_in;
+	struct pd_session *pd = obj;
+	seL4_CPtr ntfn = 0;
+	if (in->thread_slot != PD_SOURCE_UNBOUND) {
+		struct cpu_thread *t = pd->threads;
+		while (t && t->slot != in->thread_slot)
+			t = t->next_in_pd;
+		if (!t)
+			return RPC_INVALID_ARGS;
+		ntfn = t->ntfn;
+	}
+	if (!account_charge(&pd->s.account, source_ram(in), 1))
+		return source_ram(in) > pd->s.account.ram_quota - pd->s.account.ram_used
+			   ? RPC_OUT_OF_RAM
+			   : RPC_OUT_OF_CAPS;
+	struct signal_source *s = signal_source_create(pd, ntfn, (unsigned)in->thread_slot);
+	if (!s) {
+		account_release(&pd->s.account, source_ram(in), 1);
+		return RPC_OUT_OF_METADATA;
+	}
+	out->source = s->id;
+	*cap_out = s->own;
+	return RPC_OK;
+}
+
+int serve_pd_session_free_signal_source(void *obj, const struct pd_source_id *in,
+					struct rpc_none *out, struct rpc_cap_arg *cap_in,
+					seL4_CPtr *cap_out)
+{
+	(void)out, (void)cap_in, (void)cap_out;
+	struct pd_session *pd = obj;
+	struct signal_source *s = signal_source_lookup(pd, in->source);
+	if (!s)
+		return RPC_INVALID_ARGS;
+	struct pd_source_args a = {s->own ? PD_SOURCE_UNBOUND : 0};
+	unsigned long contexts = signal_source_destroy(s);
+	account_release(&pd->s.account, source_ram(&a), contexts + 1);
+	return RPC_OK;
+}
+
 int serve_pd_session_alloc_context(void *obj, const struct pd_context_args *in,
 				   struct rpc_none *out, struct rpc_cap_arg *cap_in,
 				   seL4_CPtr *cap_out)
 {
 	(void)out, (void)cap_in;
 	struct pd_session *pd = obj;
+	struct signal_source *src = signal_source_lookup(pd, in->source);
+	if (!src)
+		return RPC_INVALID_ARGS;
 	if (!account_charge(&pd->s.account, 0, 1))
 		return RPC_OUT_OF_CAPS;
-	struct signal_context *c = signal_context_create(pd, in->imprint);
+	struct signal_context *c = signal_context_create(src, in->imprint);
 	if (!c) {
 		account_release(&pd->s.account, 0, 1);
 		return RPC_OUT_OF_METADATA;
@@ -279,23 +331,26 @@ int serve_pd_session_free_context(void *obj, const struct rpc_none *in, struct r
 	(void)in, (void)out, (void)cap_out;
 	struct pd_session *pd = obj;
 	struct signal_context *c = obj_arg(cap_in, &signal_context_interface);
-	if (!c || c->receiver != pd)
+	if (!c || c->source->pd != pd)
 		return RPC_INVALID_ARGS;
 	signal_context_destroy(c);
 	account_release(&pd->s.account, 0, 1);
 	return RPC_OK;
 }
 
-int serve_pd_session_pending_signal(void *obj, const struct rpc_none *in,
+int serve_pd_session_pending_signal(void *obj, const struct pd_pending_args *in,
 				    struct pd_signal_result *out, struct rpc_cap_arg *cap_in,
 				    seL4_CPtr *cap_out)
 {
-	(void)in, (void)cap_in, (void)cap_out;
+	(void)cap_in, (void)cap_out;
+	struct signal_source *s = signal_source_lookup(obj, in->source);
 	unsigned long count;
-	struct signal_context *c = signal_next_pending(obj, &count);
-	if (c) {
-		out->imprint = c->imprint;
-		out->count = count;
+	struct signal_context *c;
+	out->n = 0;
+	while (s && out->n < in->max && out->n < PD_SIGNAL_BATCH &&
+	       (c = signal_next_pending(s, &count))) {
+		out->signal[out->n].imprint = c->imprint;
+		out->signal[out->n++].count = count;
 	}
 	return RPC_OK;
 }

@@ -20,9 +20,9 @@ struct pd_session {
 	struct vm_space vs;
 	struct region_map *address_space, *stack_area;
 	struct dataspace *dataspaces;
-	struct signal_context *contexts, *pending;
-	seL4_CPtr signal_ntfn; /* badged capability to the signal thread's notification */
-	struct umap rpc_caps;  /* badge -> core slot of the minted capability */
+	struct signal_source *sources;
+	struct signal_context *contexts;
+	struct umap rpc_caps; /* badge -> core slot of the minted capability */
 	struct cpu_thread *threads;
 	unsigned long faults;	 /* page faults resolved */
 	bool dead;		 /* the PD process is gone */

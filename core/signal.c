@@ -1,22 +1,94 @@
-/* Signal contexts and their delivery to the receiving PD. */
+/* Signal sources and contexts, and the delivery of signals to their PD. */
 #include "signal.h"
 #include "core.h"
+#include "cspace.h"
 #include "pd_session.h"
+#include "untyped.h"
+#include <genode/layout.h>
 #include <genode/pd_session.h>
 
 RPC_SERVER(signal_context_interface, SIGNAL_CONTEXT_RPC);
 
-struct signal_context *signal_context_create(struct pd_session *pd, seL4_Word imprint)
+static seL4_Word next_source_id = 1;
+
+struct signal_source *signal_source_create(struct pd_session *pd, seL4_CPtr ntfn, unsigned slot)
+{
+	struct signal_source *s = core_zalloc(sizeof(*s));
+	if (!s)
+		return 0;
+	if (!ntfn &&
+	    !(ntfn = s->own = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &s->own_ut))) {
+		core_free(s);
+		return 0;
+	}
+	s->ntfn = cspace_alloc();
+	if (!s->ntfn || seL4_CNode_Mint(core_cspace, s->ntfn, CORE_DEPTH, core_cspace, ntfn,
+					CORE_DEPTH, seL4_AllRights, GENODE_SIGNAL_BADGE)) {
+		cspace_release(s->ntfn);
+		if (s->own)
+			kobj_destroy(s->own, s->own_ut);
+		core_free(s);
+		return 0;
+	}
+	s->id = next_source_id++;
+	s->pd = pd;
+	s->bound_slot = s->own ? ~0u : slot;
+	s->next = pd->sources;
+	pd->sources = s;
+	return s;
+}
+
+unsigned long signal_source_destroy(struct signal_source *s)
+{
+	unsigned long n = 0;
+	for (struct signal_context **p = &s->pd->contexts; *p;) {
+		if ((*p)->source != s) {
+			p = &(*p)->next;
+			continue;
+		}
+		signal_context_destroy(*p);
+		n++;
+	}
+	for (struct signal_source **p = &s->pd->sources; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	cspace_release(s->ntfn);
+	if (s->own)
+		kobj_destroy(s->own, s->own_ut);
+	core_free(s);
+	return n;
+}
+
+struct signal_source *signal_source_lookup(struct pd_session *pd, seL4_Word id)
+{
+	struct signal_source *s = pd->sources;
+	while (s && s->id != id)
+		s = s->next;
+	return s;
+}
+
+void signal_sources_unbind(struct pd_session *pd, unsigned slot)
+{
+	for (struct signal_source *s = pd->sources; s; s = s->next)
+		if (!s->own && s->bound_slot == slot && s->ntfn) {
+			cspace_release(s->ntfn);
+			s->ntfn = 0;
+		}
+}
+
+struct signal_context *signal_context_create(struct signal_source *s, seL4_Word imprint)
 {
 	struct signal_context *c = core_zalloc(sizeof(*c));
 	if (!c || !obj_register(&c->obj, &signal_context_interface, c)) {
 		core_free(c);
 		return 0;
 	}
-	c->receiver = pd;
+	c->source = s;
 	c->imprint = imprint;
-	c->next = pd->contexts;
-	pd->contexts = c;
+	c->next = s->pd->contexts;
+	s->pd->contexts = c;
 	return c;
 }
 
@@ -24,7 +96,7 @@ static void unqueue(struct signal_context *c)
 {
 	if (!c->queued)
 		return;
-	for (struct signal_context **p = &c->receiver->pending; *p; p = &(*p)->next_pending)
+	for (struct signal_context **p = &c->source->pending; *p; p = &(*p)->next_pending)
 		if (*p == c) {
 			*p = c->next_pending;
 			break;
@@ -37,7 +109,7 @@ void signal_context_destroy(struct signal_context *c)
 	if (!c)
 		return;
 	unqueue(c);
-	for (struct signal_context **p = &c->receiver->contexts; *p; p = &(*p)->next)
+	for (struct signal_context **p = &c->source->pd->contexts; *p; p = &(*p)->next)
 		if (*p == c) {
 			*p = c->next;
 			break;
@@ -53,23 +125,23 @@ void signal_submit(struct signal_context *c, unsigned long count)
 	c->count += count;
 	if (!c->queued) {
 		/* FIFO: append */
-		struct signal_context **p = &c->receiver->pending;
+		struct signal_context **p = &c->source->pending;
 		while (*p)
 			p = &(*p)->next_pending;
 		c->next_pending = 0;
 		*p = c;
 		c->queued = true;
 	}
-	if (c->receiver->signal_ntfn)
-		seL4_Signal(c->receiver->signal_ntfn);
+	if (c->source->ntfn)
+		seL4_Signal(c->source->ntfn);
 }
 
-struct signal_context *signal_next_pending(struct pd_session *pd, unsigned long *count)
+struct signal_context *signal_next_pending(struct signal_source *s, unsigned long *count)
 {
-	struct signal_context *c = pd->pending;
+	struct signal_context *c = s->pending;
 	if (!c)
 		return 0;
-	pd->pending = c->next_pending;
+	s->pending = c->next_pending;
 	c->queued = false;
 	*count = c->count;
 	c->count = 0;

@@ -282,6 +282,7 @@ create_boot_directory() {
 	rm -rf -- "$_run_boot"
 	mkdir -p -- "$_run_boot" || _run_fail "create_boot_directory: cannot create $_run_boot"
 	_run_modules=()
+	_run_extra_modules=()
 }
 
 # install_config [--unchecked] [TEXT]: init's config, from TEXT or stdin (a
@@ -335,6 +336,9 @@ build_boot_image() {
 				_run_fail "build_boot_image: cannot copy $src"
 		fi
 		_run_modules+=("$_run_boot/$name")
+	done
+	for m in "${_run_extra_modules[@]}"; do
+		[[ " ${_run_modules[*]} " == *" $_run_boot/$m "* ]] || _run_modules+=("$_run_boot/$m")
 	done
 	[ -n "$config" ] && [ -f "$_run_boot/config" ] && _run_modules+=("$_run_boot/config")
 	return 0
@@ -459,6 +463,14 @@ compare_output_to() {
 	exit 1
 }
 
+# full_or_reduced FULL REDUCED: FULL in make soak (RUN_SOAK=1), else
+# REDUCED. A scenario whose full run is too long for make test takes its
+# parameters from here and carries a line "# soak-full": make test runs it
+# reduced, make soak once more in full.
+full_or_reduced() {
+	if [ "${RUN_SOAK:-0}" = 1 ]; then echo "$1"; else echo "$2"; fi
+}
+
 # boot_dir, log_file, kernel_sim_pid: where the boot directory and the log
 # are, and kernel-sim's pid while the system runs (fails otherwise).
 boot_dir() { echo "$_run_boot"; }
@@ -466,4 +478,138 @@ log_file() { echo "$_run_log"; }
 kernel_sim_pid() {
 	[ -n "$_run_pid" ] || return 1
 	echo "$_run_pid"
+}
+
+# ---- Genode's run-script vocabulary -----------------------------------------
+#
+# The names Genode's run tool (tool/run/run) uses for what the functions
+# above do, so that a Genode .run file ports with few changes (see
+# run/README.md, "Porting a Genode .run file"). They take bash arguments
+# where Genode's take Tcl lists.
+
+# The specs of this platform: kernel-sim implements seL4's x86_64 API.
+RUN_SPECS="x86 x86_64 64bit sel4 sim"
+_run_artifacts=()
+
+# build_artifacts: the targets given to 'build' so far, in order (Genode:
+# the binaries the build produced), for 'build_boot_image $(build_artifacts)'.
+build_artifacts() {
+	printf '%s\n' "${_run_artifacts[@]}"
+}
+eval "_run_plain_build() $(declare -f build | sed 1d)"
+build() {
+	local t targets=()
+	for t; do
+		# Genode's targets are directories: test/foo builds test-foo; lib/ld is not needed
+		case $t in
+		lib/*) continue ;;
+		test/*) t=test-${t#test/} ;;
+		*/*) t=${t##*/} ;;
+		esac
+		targets+=("$t")
+	done
+	_run_artifacts+=("${targets[@]}")
+	[ "${#targets[@]}" -eq 0 ] || _run_plain_build "${targets[@]}"
+}
+
+# _run_true WORD: whether a Genode condition is true: 1, true, yes (or a
+# command that succeeds, e.g. "have_spec x86").
+_run_true() {
+	case ${1-} in
+	1 | true | yes) return 0 ;;
+	0 | false | no | '') return 1 ;;
+	*) eval "$1" ;;
+	esac
+}
+
+# append_if CONDITION VAR TEXT...: append TEXT to the variable VAR if
+# CONDITION holds (a literal 1/true/yes, or a command such as "have_spec x86").
+append_if() {
+	[ "$#" -ge 2 ] || _run_fail "usage: append_if CONDITION VAR TEXT..."
+	local cond=$1 var=$2
+	shift 2
+	_run_true "$cond" || return 0
+	local text
+	printf -v text '%s' "$@"
+	printf -v "$var" '%s%s' "${!var-}" "$text"
+}
+
+# lappend_if CONDITION VAR WORD: append WORD as a list element (space separated).
+lappend_if() {
+	[ "$#" -eq 3 ] || _run_fail "usage: lappend_if CONDITION VAR WORD"
+	_run_true "$1" || return 0
+	local cur=${!2-}
+	printf -v "$2" '%s' "${cur:+$cur }$3"
+}
+
+# have_spec SPEC, have_include NAME, have_board NAME, have_cmd_switch ARG:
+# Genode's platform queries. Specs are RUN_SPECS; no include (power_on/qemu,
+# ...) and no board apply; a command switch is a word of RUN_CMD_SWITCHES.
+have_spec() { [[ " $RUN_SPECS " == *" $1 "* ]]; }
+have_include() { return 1; }
+have_board() { return 1; }
+have_cmd_switch() { [[ " ${RUN_CMD_SWITCHES:-} " == *" $1 "* ]]; }
+
+# assert_spec SPEC: end the scenario unless the platform has SPEC.
+assert_spec() {
+	have_spec "$1" || _run_fail "$RUN_NAME: this scenario needs the spec '$1'"
+}
+
+# install_boot_module NAME [TEXT]: a boot module NAME (a ROM module of that
+# name) with TEXT, or stdin, as content; build_boot_image adds it.
+install_boot_module() {
+	local -
+	set +euo pipefail
+	_run_need_boot install_boot_module
+	[ "$#" -ge 1 ] || _run_fail "usage: install_boot_module NAME [TEXT]"
+	local name=$1
+	shift
+	case $name in
+	*/* | '' | . | ..) _run_fail "install_boot_module: bad module name '$name'" ;;
+	esac
+	if [ "$#" -gt 0 ]; then
+		printf '%s\n' "$*" >"$_run_boot/$name"
+	else
+		cat >"$_run_boot/$name"
+	fi
+	_run_extra_modules+=("$name")
+}
+_run_extra_modules=()
+
+# _run_genode_re PATTERN: Genode's patterns are Tcl regular expressions
+# matched against the whole output; ours are POSIX extended ones matched
+# line by line. A '\n' at the end becomes the end of the line, '\d' and
+# '\s' their bracket forms; a pattern spanning lines cannot be ported.
+_run_genode_re() {
+	local re=$1
+	re=${re%\\n}
+	[[ $re == *'\n'* ]] && _run_fail "run_genode_until: '$1' spans lines; match one line"
+	re=${re//\\d/[0-9]}
+	re=${re//\\s/[[:space:]]}
+	printf '%s' "$re"
+}
+
+# run_genode_until PATTERN TIMEOUT_S [SPAWN_ID]: as Genode, wait for
+# PATTERN and leave the system running (the scenario's end stops it); with
+# a third argument (output_spawn_id), go on with the running system.
+# 'forever' as PATTERN runs until kernel-sim exits or the scenario is ended.
+run_genode_until() {
+	[ "$#" -ge 1 ] || _run_fail "usage: run_genode_until PATTERN [TIMEOUT_S [SPAWN_ID]]"
+	if [ "$1" = forever ]; then
+		run_until_exit "${2:-31536000}"
+		return
+	fi
+	run_until --keep "$(_run_genode_re "$1")" "${2:-10}"
+}
+
+# output_spawn_id: what names the running system for run_genode_until.
+output_spawn_id() {
+	kernel_sim_pid
+}
+
+# unify_output PATTERN REPLACEMENT: replace every match of the extended
+# regular expression in 'output' (Genode's regsub -all).
+unify_output() {
+	[ "$#" -eq 2 ] || _run_fail "usage: unify_output PATTERN REPLACEMENT"
+	output=$(printf '%s\n' "${output-}" | sed -E "s${_run_sep:=$'\001'}$1${_run_sep}$2${_run_sep}g")
 }

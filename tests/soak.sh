@@ -51,12 +51,13 @@ teardown=$(TEARDOWN_ROUNDS=$(((kills + 2) / 3)) bash tests/system/teardown.sh)
 echo "$teardown" | sed 's/^/teardown-soak-/'
 t_failed=$(echo "$teardown" | grep -c FAILED)
 failed=$((failed + t_failed))
-# Scenarios too long for make test (a line "# soak-only" in the .run file).
+# Scenarios too long for make test (a line "# soak-only" in the .run file)
+# and the full runs of those make test runs reduced ("# soak-full").
 s_passed=0
 for f in run/*.run; do
-	grep -q '^# soak-only' "$f" || continue
+	grep -qE '^# soak-(only|full)' "$f" || continue
 	n=$(basename "$f" .run)
-	if out=$(RUN_NO_BUILD=1 RUN_QUIET=1 RUN_DIR="build/run/soak-$n" "$f" 2>&1); then
+	if out=$(RUN_SOAK=1 RUN_NO_BUILD=1 RUN_QUIET=1 RUN_DIR="build/run/soak-$n" "$f" 2>&1); then
 		echo "soak-$n: ok"
 		s_passed=$((s_passed + 1))
 	else

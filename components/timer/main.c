@@ -4,7 +4,8 @@
  * session has at most one alarm: a one-shot timeout (at least 250 us) or
  * the next period of a periodic one (at least 1 ms). The device interrupts
  * for the soonest alarm, taking along alarms due within 250 us of it;
- * every expired alarm submits its session's signal.
+ * every expired alarm submits its session's signal. A new alarm
+ * reprograms the device only if it is due before the programmed interrupt.
  */
 #include "pit.h"
 #include <base/string.h>
@@ -45,19 +46,29 @@ static unsigned long next_deadline(void)
 	return deadline;
 }
 
-static void update_deadline(void)
+static unsigned long programmed_us; /* when the device interrupts next */
+
+static void update_deadline(unsigned long now)
 {
 	unsigned long d = next_deadline();
-	pit_set_deadline(d ? d : ~0ul);
+	pit_set_deadline(d ? d : ~0ul, now);
+	programmed_us = d ? d : ~0ul;
+}
+
+/* A new alarm: the device needs reprogramming only if it comes before the programmed one. */
+static void alarm_added(struct session *s, unsigned long now)
+{
+	if (s->alarm_us < programmed_us)
+		update_deadline(now);
 }
 
 /* An alarm expired: signal the client; a periodic session gets its next alarm. */
-static void wakeup_session(struct session *s)
+static void wakeup_session(struct session *s, unsigned long now)
 {
 	if (s->sigh)
 		signal_submit(s->sigh, 1);
 	if (s->period_us)
-		s->alarm_us = (s->alarm_us ? s->alarm_us : pit_now_us()) + s->period_us;
+		s->alarm_us = (s->alarm_us ? s->alarm_us : now) + s->period_us;
 	else
 		s->alarm_us = 0;
 }
@@ -69,11 +80,11 @@ static void device_wakeup(void)
 		again = false;
 		for (struct session *s = sessions; s; s = s->next)
 			if (s->alarm_us && s->alarm_us <= now) {
-				wakeup_session(s);
+				wakeup_session(s, now);
 				again |= s->alarm_us && s->alarm_us <= now;
 			}
 	}
-	update_deadline();
+	update_deadline(pit_now_us()); /* signalling took its time */
 }
 
 int serve_timer_session_trigger_once(void *obj, const struct timer_us_args *in,
@@ -85,9 +96,10 @@ int serve_timer_session_trigger_once(void *obj, const struct timer_us_args *in,
 	unsigned long us = in->us < TIMER_MIN_ONCE_US ? TIMER_MIN_ONCE_US : in->us;
 	if (us > 1ul << 50)
 		us = 1ul << 50;
+	unsigned long now = pit_now_us();
 	s->period_us = 0;
-	s->alarm_us = pit_now_us() + us;
-	update_deadline();
+	s->alarm_us = now + us;
+	alarm_added(s, now);
 	return RPC_OK;
 }
 
@@ -97,15 +109,16 @@ int serve_timer_session_trigger_periodic(void *obj, const struct timer_us_args *
 {
 	(void)out, (void)cap_in, (void)cap_out;
 	struct session *s = obj;
+	unsigned long now = pit_now_us();
 	s->period_us = 0;
 	s->alarm_us = 0;
 	if (in->us) {
 		s->period_us = in->us < TIMER_MIN_PERIODIC_US ? TIMER_MIN_PERIODIC_US : in->us;
 		if (s->period_us > 1ul << 50)
 			s->period_us = 1ul << 50;
-		wakeup_session(s); /* the first period may end at once */
+		wakeup_session(s, now); /* the first period may end at once */
+		alarm_added(s, now);
 	}
-	update_deadline();
 	return RPC_OK;
 }
 
@@ -171,8 +184,7 @@ static void destroy(struct root *r, seL4_Word id)
 		ep_dissolve(genode_env(), &s->obj);
 		rpc_cap_release(s->sigh);
 		free(s);
-		update_deadline();
-		return;
+		return; /* a deadline of nobody's costs one spare interrupt */
 	}
 }
 

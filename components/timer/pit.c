@@ -58,9 +58,8 @@ unsigned long pit_now_us(void)
 	return now_us;
 }
 
-void pit_set_deadline(unsigned long deadline_us)
+void pit_set_deadline(unsigned long deadline_us, unsigned long now)
 {
-	unsigned long now = pit_now_us();
 	unsigned long rel = deadline_us > now ? deadline_us - now : 1;
 	if (rel > PIT_MAX_US)
 		rel = PIT_MAX_US;

@@ -14,5 +14,8 @@
 int pit_init(struct env *env, void (*wakeup)(void));
 /* Microseconds since pit_init. */
 unsigned long pit_now_us(void);
-/* Interrupt at deadline_us (or after at most ~55 ms, the longest one-shot). */
-void pit_set_deadline(unsigned long deadline_us);
+/*
+ * Interrupt at deadline_us (or after at most ~55 ms, the longest one-shot),
+ * now_us being the current time.
+ */
+void pit_set_deadline(unsigned long deadline_us, unsigned long now_us);

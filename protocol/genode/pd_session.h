@@ -30,15 +30,42 @@ struct pd_badge_args {
 };
 struct pd_context_args {
 	seL4_Word imprint; /* returned with each delivery, the component's handler */
+	seL4_Word source;  /* where its signals arrive */
+};
+/* Pending signals of a source, at most max (up to PD_SIGNAL_BATCH) at once. */
+#define PD_SIGNAL_BATCH 16
+struct pd_pending_args {
+	seL4_Word source, max;
 };
 struct pd_signal_result {
-	seL4_Word imprint, count; /* count 0: nothing pending */
+	seL4_Word n; /* 0: nothing pending */
+	struct {
+		seL4_Word imprint, count;
+	} signal[PD_SIGNAL_BATCH];
+};
+
+/*
+ * A signal source: where the signals of its contexts arrive. Bound to a
+ * thread (thread_slot), signals wake that thread's bound notification (an
+ * entrypoint's Recv returns with GENODE_SIGNAL_BADGE); with thread_slot
+ * PD_SOURCE_UNBOUND the source has a notification of its own, returned as
+ * the capability, on which a receiver waits (seL4_Wait).
+ */
+#define PD_SOURCE_UNBOUND (~0ul)
+struct pd_source_args {
+	seL4_Word thread_slot;
+};
+struct pd_source_result {
+	seL4_Word source;
+};
+struct pd_source_id {
+	seL4_Word source;
 };
 
 /*
  * alloc returns a RAM dataspace capability; free, transfer_quota and
  * assign_parent take a capability argument; address_space, stack_area,
- * alloc_rpc_cap and alloc_context return one.
+ * alloc_rpc_cap, alloc_context and alloc_signal_source (unbound) return one.
  */
 #define PD_SESSION_RPC(M)                                                                          \
 	M(pd_session, alloc, 1, struct pd_alloc_args, struct pd_alloc_result)                      \
@@ -52,7 +79,9 @@ struct pd_signal_result {
 	M(pd_session, free_rpc_cap, 9, struct pd_badge_args, struct rpc_none)                      \
 	M(pd_session, alloc_context, 10, struct pd_context_args, struct rpc_none)                  \
 	M(pd_session, free_context, 11, struct rpc_none, struct rpc_none)                          \
-	M(pd_session, pending_signal, 12, struct rpc_none, struct pd_signal_result)
+	M(pd_session, pending_signal, 12, struct pd_pending_args, struct pd_signal_result)         \
+	M(pd_session, alloc_signal_source, 13, struct pd_source_args, struct pd_source_result)     \
+	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)
 
 /* A signal context: submitting it counts a signal for its receiver. */
 struct signal_submit_args {

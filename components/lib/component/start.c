@@ -93,6 +93,8 @@ __attribute__((noreturn)) void __component_start(void)
 	if (pd_session_address_space(env.pd, 0, 0, 0, &env.rm))
 		early_fail("no address space from the PD session");
 	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
+	if (entrypoint_init_main(&env))
+		early_fail("no signal source for the main entrypoint");
 	component_construct(&env);
 	ep_serve(&env);
 }
@@ -102,5 +104,5 @@ __attribute__((noreturn)) void env_exit(struct env *e, long value)
 	struct parent_exit_args a = {value};
 	parent_exit(e->parent, &a, 0, 0, 0);
 	for (;;)
-		seL4_Wait(GENODE_SEL_THREAD_NTFN(0), 0);
+		seL4_Wait(GENODE_SEL_THREAD_LOCK(thread_slot_self()), 0);
 }

@@ -17,6 +17,34 @@ static void block_until(unsigned *word, unsigned value, unsigned self)
 		seL4_Wait(GENODE_SEL_THREAD_LOCK(self), 0);
 }
 
+void thread_block_until(unsigned *word, unsigned value)
+{
+	block_until(word, value, thread_slot_self());
+}
+
+void thread_wakeup(unsigned slot)
+{
+	seL4_Signal(GENODE_SEL_THREAD_LOCK(slot));
+}
+
+/* As lock_acquire: the waiter registers, then looks; the waker sets, then looks. */
+void blockade_block(struct blockade *b)
+{
+	unsigned self = thread_slot_self();
+	__atomic_store_n(&b->waiter, self + 1, __ATOMIC_SEQ_CST);
+	block_until(&b->woken, 1, self);
+	__atomic_store_n(&b->waiter, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&b->woken, 0, __ATOMIC_SEQ_CST);
+}
+
+void blockade_wakeup(struct blockade *b)
+{
+	__atomic_store_n(&b->woken, 1, __ATOMIC_SEQ_CST);
+	unsigned w = __atomic_load_n(&b->waiter, __ATOMIC_SEQ_CST);
+	if (w)
+		thread_wakeup(w - 1);
+}
+
 /*
  * A waiter registers under its ticket, then looks at serving again; the
  * releaser advances serving, then takes the registration. Both orders are
@@ -49,6 +77,8 @@ void lock_release(struct lock *l)
 
 static struct lock slots_lock;
 static unsigned long slots_used[GENODE_MAX_THREADS / 64] = {1}; /* slot 0: the main thread */
+static struct thread *by_slot[GENODE_MAX_THREADS];
+static struct thread main_thread = {.name = "main"};
 static seL4_CPtr stack_area;
 
 static unsigned slot_alloc(void)
@@ -68,7 +98,22 @@ static void slot_free(unsigned s)
 {
 	lock_acquire(&slots_lock);
 	slots_used[s / 64] &= ~(1ul << (s % 64));
+	by_slot[s] = 0;
 	lock_release(&slots_lock);
+}
+
+struct thread *thread_myself(void)
+{
+	unsigned slot = thread_slot_self();
+	if (slot)
+		return by_slot[slot];
+	if (!main_thread.stack_top) {
+		/* the main thread's stack: wherever crt0 put it (the frame we run on) */
+		extern char __component_stack[], __component_stack_top[];
+		main_thread.stack_base = (unsigned long)__component_stack;
+		main_thread.stack_top = (unsigned long)__component_stack_top;
+	}
+	return &main_thread;
 }
 
 /* Where a new thread starts: its struct thread lies at the top of its stack. */
@@ -87,16 +132,35 @@ __attribute__((noreturn, used)) void __thread_entry(struct thread *t)
 	__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
 	unsigned joiner = __atomic_load_n(&t->joiner, __ATOMIC_SEQ_CST);
 	if (joiner)
-		seL4_Signal(GENODE_SEL_THREAD_LOCK(joiner - 1));
-	/* a finished thread waits to be killed by thread_join */
+		thread_wakeup(joiner - 1);
+	/* a finished thread waits to be destroyed */
 	for (;;)
-		seL4_Wait(GENODE_SEL_THREAD_NTFN(t->slot), 0);
+		seL4_Wait(GENODE_SEL_THREAD_LOCK(t->slot), 0);
 }
 
-static void thread_free(struct env *env, struct thread *t);
+/* Attach size more bytes of stack below the mapped part. */
+static int stack_grow(struct env *env, struct thread *t, unsigned long size)
+{
+	unsigned long slot_base = GENODE_STACK_AREA_BASE + t->slot * GENODE_STACK_SLOT_SIZE;
+	if (t->stack_maps == THREAD_STACK_MAPPINGS || t->stack_base - size < slot_base + 0x1000)
+		return RPC_OUT_OF_METADATA; /* a guard page stays at the slot's bottom */
+	seL4_CPtr ds;
+	int err = env_alloc_ram(env, size, &ds);
+	if (!err &&
+	    (err = env_attach_at(env, stack_area, ds, size, 0,
+				 t->stack_base - size - GENODE_STACK_AREA_BASE, false, true))) {
+		env_free_ram(env, ds);
+	}
+	if (err)
+		return err;
+	t->stack_ds[t->stack_maps] = ds;
+	t->stack_part[t->stack_maps++] = size;
+	t->stack_base -= size;
+	return RPC_OK;
+}
 
-int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
-		 void (*entry)(void *), void *arg)
+int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		  void (*entry)(void *), void *arg)
 {
 	memset(t, 0, sizeof(*t));
 	strlcpy(t->name, name, sizeof(t->name));
@@ -109,14 +173,10 @@ int thread_start(struct env *env, struct thread *t, const char *name, unsigned l
 		return RPC_UNAVAILABLE;
 	if (!(t->slot = slot_alloc()))
 		return RPC_OUT_OF_METADATA;
-	unsigned long slot_base = (unsigned long)t->slot * GENODE_STACK_SLOT_SIZE;
-	unsigned long utcb = GENODE_UTCB_OF(t->slot);
 	/* the stack ends right below the IPC buffer; below it a guard stays unmapped */
-	int err = env_alloc_ram(env, stack_size, &t->stack_ds);
-	if (!err)
-		err = env_attach_at(env, stack_area, t->stack_ds, stack_size, 0,
-				    slot_base + GENODE_STACK_SLOT_SIZE - 0x1000 - stack_size, false,
-				    true);
+	unsigned long utcb = GENODE_UTCB_OF(t->slot);
+	t->stack_top = t->stack_base = utcb;
+	int err = stack_grow(env, t, stack_size);
 	struct cpu_create_thread_args c = {.utcb = utcb};
 	strlcpy(c.name, name, sizeof(c.name));
 	if (!err)
@@ -127,44 +187,73 @@ int thread_start(struct env *env, struct thread *t, const char *name, unsigned l
 		if (!err)
 			err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);
 	}
-	if (!err) {
-		unsigned long sp = utcb - 16;
-		*(struct thread **)sp = t;
-		struct cpu_thread_start_args s = {(seL4_Word)__thread_trampoline, sp};
-		err = cpu_thread_start(t->cap, &s, 0, 0, 0);
+	if (err) {
+		thread_destroy(env, t);
+		return err;
 	}
-	if (err)
-		thread_free(env, t);
+	by_slot[t->slot] = t;
+	return RPC_OK;
+}
+
+int thread_run(struct thread *t)
+{
+	unsigned long sp = t->stack_top - 16;
+	*(struct thread **)sp = t;
+	struct cpu_thread_start_args s = {(seL4_Word)__thread_trampoline, sp};
+	return cpu_thread_start(t->cap, &s, 0, 0, 0);
+}
+
+int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		 void (*entry)(void *), void *arg)
+{
+	int err = thread_create(env, t, name, stack_size, entry, arg);
+	if (!err && (err = thread_run(t)))
+		thread_destroy(env, t);
 	return err;
+}
+
+void thread_wait(struct thread *t)
+{
+	if (!t->cap)
+		return;
+	/* as lock_acquire: either we see done or the thread sees us */
+	unsigned self = thread_slot_self();
+	__atomic_store_n(&t->joiner, self + 1, __ATOMIC_SEQ_CST);
+	block_until(&t->done, 1, self);
 }
 
 void thread_join(struct env *env, struct thread *t)
 {
-	if (t->cap) {
-		/* as lock_acquire: either we see done or the thread sees us */
-		unsigned self = thread_slot_self();
-		__atomic_store_n(&t->joiner, self + 1, __ATOMIC_SEQ_CST);
-		block_until(&t->done, 1, self);
-	}
-	thread_free(env, t);
+	thread_wait(t);
+	thread_destroy(env, t);
 }
 
-/* Kill the thread (if it was created) and give back its stack and slot. */
-static void thread_free(struct env *env, struct thread *t)
+void thread_destroy(struct env *env, struct thread *t)
 {
 	if (t->cap) {
 		cpu_session_kill_thread(env->cpu, 0, 0, t->cap, 0);
 		rpc_cap_release(t->cap);
 		t->cap = 0;
 	}
-	if (t->stack_ds) {
-		struct region_map_addr a = {(unsigned long)t->slot * GENODE_STACK_SLOT_SIZE +
-					    GENODE_STACK_SLOT_SIZE - 0x1000 - 0x1000};
+	unsigned long at = t->stack_top;
+	for (unsigned i = 0; i < t->stack_maps; i++) {
+		at -= t->stack_part[i];
+		struct region_map_addr a = {at - GENODE_STACK_AREA_BASE};
 		region_map_detach(stack_area, &a, 0, 0, 0);
-		env_free_ram(env, t->stack_ds);
-		t->stack_ds = 0;
+		env_free_ram(env, t->stack_ds[i]);
 	}
+	t->stack_maps = 0;
 	if (t->slot)
 		slot_free(t->slot);
 	t->slot = 0;
+}
+
+int thread_stack_size(unsigned long size)
+{
+	struct thread *t = thread_myself();
+	size = (size + 0xfff) & ~0xffful;
+	if (!t || !t->slot)
+		return RPC_INVALID_ARGS;
+	unsigned long have = t->stack_top - t->stack_base;
+	return size <= have ? RPC_OK : stack_grow(genode_env(), t, size - have);
 }

@@ -14,6 +14,7 @@ _start:
 
 	.bss
 	.balign 16
+	.globl __component_stack, __component_stack_top
 __component_stack:
 	.space 131072
 __component_stack_top:

@@ -8,9 +8,15 @@
 #include <component/env.h>
 #include <genode/layout.h>
 
+#define THREAD_STACK_MAPPINGS 4 /* a stack may grow to this many dataspaces */
+
 struct thread {
 	unsigned slot;
-	seL4_CPtr cap, stack_ds;
+	seL4_CPtr cap;
+	seL4_CPtr stack_ds[THREAD_STACK_MAPPINGS];
+	unsigned long stack_part[THREAD_STACK_MAPPINGS]; /* the size of each */
+	unsigned stack_maps;
+	unsigned long stack_top, stack_base; /* [base, top) is mapped */
 	void (*entry)(void *arg);
 	void *arg;
 	unsigned done;
@@ -18,11 +24,52 @@ struct thread {
 	char name[64];
 };
 
-/* Create and start a thread running entry(arg) on a stack of stack_size bytes. */
+/*
+ * Create a thread (its slot, stack and CPU-session thread) that will run
+ * entry(arg) on a stack of stack_size bytes once started. Fails with
+ * RPC_OUT_OF_METADATA when the stack area has no slot left.
+ */
+int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		  void (*entry)(void *), void *arg);
+/* Start a created thread. */
+int thread_run(struct thread *t);
+/* Create and start a thread (thread_create, thread_run). */
 int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		 void (*entry)(void *), void *arg);
-/* Wait until t's entry function returned, then free the thread. */
+/* Wait until t's entry function returned. */
+void thread_wait(struct thread *t);
+/* Kill the thread and free its stack and slot (Genode's ~Thread). */
+void thread_destroy(struct env *env, struct thread *t);
+/* Wait for t, then destroy it. */
 void thread_join(struct env *env, struct thread *t);
+
+/* The calling thread (the main thread's record for slot 0). */
+struct thread *thread_myself(void);
+/*
+ * Grow the calling thread's stack to size bytes (a component thread's only,
+ * within its slot, at most THREAD_STACK_MAPPINGS dataspaces in all), as
+ * Genode's Thread::stack_size: an rpc_error.
+ */
+int thread_stack_size(unsigned long size);
+
+/*
+ * Blocking until a word changes: the waiter blocks on its lock
+ * notification until *word == value; whoever changes the word wakes it
+ * with thread_wakeup(slot). Wakeups that come early are not lost.
+ */
+void thread_block_until(unsigned *word, unsigned value);
+void thread_wakeup(unsigned slot);
+
+/*
+ * A blockade (Genode's Blockade): one thread blocks until another wakes it;
+ * a wakeup before the block is kept (once).
+ */
+struct blockade {
+	unsigned woken;
+	unsigned waiter; /* slot + 1 */
+};
+void blockade_block(struct blockade *b);
+void blockade_wakeup(struct blockade *b);
 
 /* The stack-area slot of the calling thread (0: the main thread). */
 unsigned thread_slot_self(void);
