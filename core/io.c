@@ -25,6 +25,21 @@ static unsigned long irq_reserved; /* IRQs core keeps for itself */
 seL4_CPtr core_irq_ntfn;
 
 /*
+ * The handler of a legacy (ISA) interrupt line, as Genode's core on seL4
+ * gets it: through the I/O APIC, pin = line (kernel-sim's MADT has no
+ * source overrides), vector = line, edge triggered, active high; or from
+ * the PIC when the kernel is configured for it.
+ */
+static seL4_Error irq_control_get(unsigned long irq, seL4_CPtr handler)
+{
+	seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, core_cspace, handler,
+						 CORE_DEPTH, 0, irq, 0, 0, irq);
+	if (e == seL4_IllegalOperation)
+		e = seL4_IRQControl_Get(seL4_CapIRQControl, irq, core_cspace, handler, CORE_DEPTH);
+	return e;
+}
+
+/*
  * An interrupt: its handler capability and a copy of core's interrupt
  * notification badged with the IRQ's bit; false (nothing kept) if it fails.
  */
@@ -32,8 +47,7 @@ static bool irq_claim(unsigned long irq, seL4_CPtr *handler, seL4_CPtr *ntfn)
 {
 	*handler = cspace_alloc();
 	*ntfn = cspace_alloc();
-	if (*handler && *ntfn &&
-	    !seL4_IRQControl_Get(seL4_CapIRQControl, irq, core_cspace, *handler, CORE_DEPTH) &&
+	if (*handler && *ntfn && !irq_control_get(irq, *handler) &&
 	    !seL4_CNode_Mint(core_cspace, *ntfn, CORE_DEPTH, core_cspace, core_irq_ntfn, CORE_DEPTH,
 			     seL4_AllRights, GENODE_SIGNAL_BADGE | 1ul << irq) &&
 	    !seL4_IRQHandler_SetNotification(*handler, *ntfn))

@@ -7,6 +7,7 @@
 #include "api/syscall.h"
 #include "boot/boot.h"
 #include "devices/bus.h"
+#include "devices/irq_lines.h"
 #include "host/loop.h"
 #include "host/control.h"
 #include "host/pd.h"
@@ -202,6 +203,7 @@ int main(int argc, char **argv)
 	    {"no-control", no_argument, 0, 'n'},
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
+	    {"irq-controller", required_argument, 0, 'I'},
 	    {"help", no_argument, 0, 'h'},
 	    {"version", no_argument, 0, 'V'},
 	    {0, 0, 0, 0},
@@ -234,6 +236,16 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			memfd_frames = true;
+			break;
+		case 'I':
+			if (strcmp(optarg, "ioapic") == 0)
+				irq_controller = IRQ_CONTROLLER_IOAPIC;
+			else if (strcmp(optarg, "pic") == 0)
+				irq_controller = IRQ_CONTROLLER_PIC;
+			else {
+				fprintf(stderr, "kernel-sim: --irq-controller is ioapic or pic\n");
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -7,7 +7,7 @@
  */
 #include "bus.h"
 #include "../host/loop.h"
-#include "../object/interrupt.h"
+#include "irq_lines.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -230,7 +230,7 @@ static void on_timer(struct event_source *s, uint32_t events)
 	(void)events;
 	uint64_t expirations;
 	if (read(s->fd, &expirations, sizeof(expirations)) == sizeof(expirations) && expirations)
-		handle_interrupt(PIT_IRQ);
+		isa_irq_pulse(PIT_IRQ);
 }
 
 static struct io_device pit = {"i8254 PIT", PIT_DATA, PIT_CMD, pit_read, pit_write, 0};

@@ -6,7 +6,7 @@
 #include "bus.h"
 #include "../host/loop.h"
 #include "../kernel/log.h"
-#include "../object/interrupt.h"
+#include "irq_lines.h"
 #include <errno.h>
 #include <limits.h>
 #include <sim/rom_update.h>
@@ -140,7 +140,7 @@ static void on_change(struct event_source *s, uint32_t events)
 		p += sizeof(*e) + e->len;
 	}
 	if (any && was_idle && !r.report)
-		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+		isa_irq_pulse(SIM_ROM_UPDATE_IRQ);
 }
 
 int rom_update_request(const char *text)
@@ -153,7 +153,7 @@ int rom_update_request(const char *text)
 	bool idle = pending() == 0 && !r.report;
 	r.requests[r.request_count++] = copy;
 	if (idle)
-		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+		isa_irq_pulse(SIM_ROM_UPDATE_IRQ);
 	return 0;
 }
 
@@ -162,7 +162,7 @@ void rom_update_request_report(void)
 	bool idle = pending() == 0 && !r.report;
 	r.report = true;
 	if (idle)
-		handle_interrupt(SIM_ROM_UPDATE_IRQ);
+		isa_irq_pulse(SIM_ROM_UPDATE_IRQ);
 }
 
 int rom_update_init(const char *const *modules, int count)

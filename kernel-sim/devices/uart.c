@@ -7,7 +7,7 @@
 #include "bus.h"
 #include "../host/loop.h"
 #include "../kernel/log.h"
-#include "../object/interrupt.h"
+#include "irq_lines.h"
 
 #include <stdbool.h>
 #include <sys/epoll.h>
@@ -66,7 +66,7 @@ static void update_irq(void)
 {
 	bool line = iir() != 0x01 && (u.mcr & MCR_OUT2);
 	if (line && !u.line)
-		handle_interrupt(UART_IRQ);
+		isa_irq_pulse(UART_IRQ);
 	u.line = line;
 }
 

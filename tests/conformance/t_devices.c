@@ -37,17 +37,31 @@ static seL4_CPtr io_ports(seL4_Word first, seL4_Word last)
 	return slot;
 }
 
+/* The kernel's IRQ controller: an I/O APIC refuses plain IRQControl_Get. */
+static bool pic_configured(void)
+{
+	seL4_CPtr slot = alloc_slot();
+	seL4_Error e = seL4_IRQControl_Get(seL4_CapIRQControl, 15, ROOT_CNODE, slot, WORD_BITS);
+	release_slot(slot);
+	return e == seL4_NoError;
+}
+
 /*
- * An IRQ handler cap for irq, signalling a fresh notification through a cap
- * badged with the IRQ's bit (an unbadged signal would leave the word 0).
+ * A handler cap for ISA line irq, through the I/O APIC (pin = line, vector
+ * = line) or the PIC, whichever the kernel has; it signals a fresh
+ * notification through a cap badged with the line's bit (an unbadged
+ * signal would leave the word 0).
  */
 static seL4_CPtr irq_handler(seL4_Word irq, seL4_CPtr *ntfn)
 {
 	seL4_CPtr slot = alloc_slot(), badged = alloc_slot();
 	*ntfn = alloc_notification();
+	seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, 0,
+						 irq, 0, 0, irq);
+	if (e == seL4_IllegalOperation)
+		e = seL4_IRQControl_Get(seL4_CapIRQControl, irq, ROOT_CNODE, slot, WORD_BITS);
 	bool ok = cnode_mint(*ntfn, badged, seL4_AllRights, 1ul << irq) == seL4_NoError &&
-		  seL4_IRQControl_Get(seL4_CapIRQControl, irq, ROOT_CNODE, slot, WORD_BITS) ==
-		      seL4_NoError &&
+		  e == seL4_NoError &&
 		  seL4_IRQHandler_SetNotification(slot, badged) == seL4_NoError;
 	release_slot(badged); /* the handler keeps its own copy */
 	if (!ok) {
@@ -57,7 +71,23 @@ static seL4_CPtr irq_handler(seL4_Word irq, seL4_CPtr *ntfn)
 	return slot;
 }
 
-static void test_irq_control_errors(void)
+/* The handler's notification rules, on any handler cap. */
+static void check_handler_notification(seL4_CPtr handler)
+{
+	seL4_CPtr ep = alloc_endpoint(), ntfn = alloc_notification(), ro = alloc_slot();
+	test_eq(seL4_IRQHandler_SetNotification(handler, ep), seL4_InvalidCapability);
+	test_eq(cnode_copy(ntfn, ro, seL4_CanRead), seL4_NoError);
+	test_eq(seL4_IRQHandler_SetNotification(handler, ro), seL4_InvalidCapability);
+	test_eq(seL4_IRQHandler_SetNotification(handler, ntfn), seL4_NoError);
+	test_eq(seL4_IRQHandler_Clear(handler), seL4_NoError);
+	test_eq(seL4_IRQHandler_Ack(handler), seL4_NoError);
+	release_slot(ro);
+	release_slot(ntfn);
+	release_slot(ep);
+}
+
+/* KernelIRQController=PIC: IRQControl_Get for lines 0-15, nothing else. */
+static void test_pic_control(void)
 {
 	seL4_CPtr slot = alloc_slot(), second = alloc_slot();
 	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 16, ROOT_CNODE, slot, WORD_BITS),
@@ -70,28 +100,92 @@ static void test_irq_control_errors(void)
 	/* One handler cap per IRQ, until it is deleted. */
 	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, second, WORD_BITS),
 		seL4_RevokeFirst);
-	/* The handler wants a notification that can be signalled. */
-	seL4_CPtr ep = alloc_endpoint(), ntfn = alloc_notification(), ro = alloc_slot();
-	test_eq(seL4_IRQHandler_SetNotification(slot, ep), seL4_InvalidCapability);
-	test_eq(cnode_copy(ntfn, ro, seL4_CanRead), seL4_NoError);
-	test_eq(seL4_IRQHandler_SetNotification(slot, ro), seL4_InvalidCapability);
-	test_eq(seL4_IRQHandler_SetNotification(slot, ntfn), seL4_NoError);
-	test_eq(seL4_IRQHandler_Clear(slot), seL4_NoError);
-	test_eq(seL4_IRQHandler_Ack(slot), seL4_NoError);
+	check_handler_notification(slot);
 	test_eq(cnode_delete(slot), seL4_NoError);
 	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, second, WORD_BITS),
 		seL4_NoError);
 	/* No I/O APIC or MSI routing. */
-	test_eq(sel4_invoke4(seL4_CapIRQControl, X86IRQIssueIRQHandlerIOAPIC, 7, 1, 0, 0, 0, 0),
+	test_eq(seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, 0, 7, 0,
+					  0, 1),
 		seL4_IllegalOperation);
+	test_eq(
+	    seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, 0, 0, 0, 0, 1),
+	    seL4_IllegalOperation);
 	free_slot(slot);
 	release_slot(second);
-	release_slot(ro);
-	release_slot(ntfn);
-	release_slot(ep);
 }
-DEFINE_TEST(IRQ0001, "IRQControl_Get: range, one handler per IRQ, notification rights",
-	    test_irq_control_errors);
+
+static seL4_Error get_ioapic(seL4_CPtr slot, seL4_Word ioapic, seL4_Word pin, seL4_Word level,
+			     seL4_Word polarity, seL4_Word vector)
+{
+	return seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, ioapic,
+					 pin, level, polarity, vector);
+}
+
+static seL4_Error get_msi(seL4_CPtr slot, seL4_Word bus, seL4_Word dev, seL4_Word func,
+			  seL4_Word vector)
+{
+	return seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, bus, dev,
+				      func, 0, vector);
+}
+
+#define range_is(min, max)                                                                         \
+	do {                                                                                       \
+		test_eq(seL4_GetMR(0), min);                                                       \
+		test_eq(seL4_GetMR(1), max);                                                       \
+	} while (0)
+
+/* KernelIRQController=IOAPIC, seL4's default: GetIOAPIC and GetMSI, vectors 0-107. */
+static void test_ioapic_control(void)
+{
+	seL4_CPtr slot = alloc_slot(), second = alloc_slot();
+	test_eq(seL4_IRQControl_Get(seL4_CapIRQControl, 7, ROOT_CNODE, slot, WORD_BITS),
+		seL4_IllegalOperation);
+	test_eq(sel4_invoke4(seL4_CapIRQControl, X86IRQIssueIRQHandlerIOAPIC, 6, 1, slot, WORD_BITS,
+			     0, 0),
+		seL4_TruncatedMessage);
+	test_eq(get_ioapic(slot, 0, 7, 0, 0, 108), seL4_RangeError);
+	range_is(0, 107);
+	test_eq(get_ioapic(slot, 1, 7, 0, 0, 40), seL4_RangeError);
+	range_is(0, 0);
+	test_eq(get_ioapic(slot, 0, 24, 0, 0, 40), seL4_RangeError);
+	range_is(0, 23);
+	test_eq(get_ioapic(slot, 0, 7, 2, 0, 40), seL4_RangeError);
+	range_is(0, 1);
+	test_eq(get_ioapic(slot, 0, 7, 0, 2, 40), seL4_RangeError);
+	range_is(0, 1);
+	test_eq(get_ioapic(slot, 0, 7, 1, 1, 40), seL4_NoError);
+	test_eq(cap_type(slot), seL4_CapType_IRQHandler);
+	/* A vector has one handler at a time, whatever routes to it. */
+	test_eq(get_ioapic(second, 0, 8, 0, 0, 40), seL4_RevokeFirst);
+	test_eq(get_msi(second, 0, 3, 0, 40), seL4_RevokeFirst);
+	check_handler_notification(slot);
+	test_eq(cnode_delete(slot), seL4_NoError);
+	test_eq(get_msi(second, 256, 0, 0, 40), seL4_RangeError);
+	range_is(0, 255);
+	test_eq(get_msi(second, 0, 32, 0, 40), seL4_RangeError);
+	range_is(0, 31);
+	test_eq(get_msi(second, 0, 0, 8, 40), seL4_RangeError);
+	range_is(0, 7);
+	test_eq(get_msi(second, 0, 3, 0, 40), seL4_NoError);
+	check_handler_notification(second);
+	/* The last vector, then the first. */
+	test_eq(get_msi(slot, 0, 3, 1, 107), seL4_NoError);
+	test_eq(cnode_delete(slot), seL4_NoError);
+	test_eq(get_ioapic(slot, 0, 0, 0, 0, 0), seL4_NoError);
+	release_slot(slot);
+	release_slot(second);
+}
+
+static void test_irq_control(void)
+{
+	if (pic_configured())
+		test_pic_control();
+	else
+		test_ioapic_control();
+}
+DEFINE_TEST(IRQ0001, "IRQControl: the configured controller's invocations and their errors",
+	    test_irq_control);
 
 static void test_io_port_control(void)
 {

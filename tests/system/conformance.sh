@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 
 run_suite() {
 	local ks=$1 out=$2
-	timeout 240 "$ks" "$BIN/test-conformance" >"$out" 2>"$out.err"
+	# shellcheck disable=SC2086 # ks may carry options
+	timeout 240 $ks "$BIN/test-conformance" >"$out" 2>"$out.err"
 }
 
 # The suite's own lines are cases of this test.
@@ -19,6 +20,16 @@ else
 	tail -n 30 "$TMP/plain.err" | sed 's/^/    > /'
 fi
 check conformance_case_count test "$(grep -cE '^[A-Z_0-9]+: ok$' "$TMP/plain")" -ge 60
+
+# The same suite with the kernel configured for the legacy PIC
+# (KernelIRQController=PIC): the interrupt cases take that path.
+run_suite "$BIN/kernel-sim --irq-controller pic" "$TMP/pic"
+status=$?
+if [ "$status" -eq 0 ] && tail -n 1 "$TMP/pic" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+	ok conformance_with_pic
+else
+	fail conformance_with_pic "exit status $status; $(grep FAILED "$TMP/pic" | head -n 3)"
+fi
 
 ASAN=$(dirname "$BIN")/asan/kernel-sim
 if [ -x "$ASAN" ]; then

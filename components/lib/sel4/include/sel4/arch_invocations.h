@@ -110,6 +110,32 @@ static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl service, seL4_Word 
 	return sel4_invoke4(service, IRQIssueIRQHandler, 3, 1, irq, index, depth, 0);
 }
 
+static inline seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl service, seL4_CNode root,
+						   seL4_Word index, seL4_Uint8 depth,
+						   seL4_Word ioapic, seL4_Word pin, seL4_Word level,
+						   seL4_Word polarity, seL4_Word vector)
+{
+	seL4_SetCap(0, root);
+	seL4_SetMR(4, level);
+	seL4_SetMR(5, polarity);
+	seL4_SetMR(6, vector);
+	return sel4_invoke4(service, X86IRQIssueIRQHandlerIOAPIC, 7, 1, index, depth, ioapic, pin);
+}
+
+static inline seL4_Error seL4_IRQControl_GetMSI(seL4_IRQControl service, seL4_CNode root,
+						seL4_Word index, seL4_Uint8 depth,
+						seL4_Word pci_bus, seL4_Word pci_dev,
+						seL4_Word pci_func, seL4_Word handle,
+						seL4_Word vector)
+{
+	seL4_SetCap(0, root);
+	seL4_SetMR(4, pci_func);
+	seL4_SetMR(5, handle);
+	seL4_SetMR(6, vector);
+	return sel4_invoke4(service, X86IRQIssueIRQHandlerMSI, 7, 1, index, depth, pci_bus,
+			    pci_dev);
+}
+
 static inline seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler service)
 {
 	return sel4_invoke4(service, IRQAckIRQ, 0, 0, 0, 0, 0, 0);
