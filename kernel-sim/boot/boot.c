@@ -51,7 +51,10 @@ static int provide_cap(struct boot_state *b, struct cap cap, seL4_SlotPos *slot)
 {
 	if (b->next_slot >= (1ul << seL4_RootCNodeSizeBits))
 		return -1;
-	cte_write_original(&b->root->slots[b->next_slot], cap);
+	struct cte *slot_cte = cnode_slot(b->root, b->next_slot);
+	if (!slot_cte)
+		return -1;
+	cte_write_original(slot_cte, cap);
 	if (slot)
 		*slot = b->next_slot;
 	b->next_slot++;
@@ -250,13 +253,13 @@ static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, u
 	struct tcb *t = tcb_create(paddr);
 	if (!t)
 		return NULL;
-	struct cte *slots = b->root->slots;
-	cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode],
-		   &t->ctes[tcbCTable]);
-	cte_insert(slots[seL4_CapInitThreadVSpace].cap, &slots[seL4_CapInitThreadVSpace],
-		   &t->ctes[tcbVTable]);
-	cte_insert(slots[seL4_CapInitThreadIPCBuffer].cap, &slots[seL4_CapInitThreadIPCBuffer],
-		   &t->ctes[tcbBuffer]);
+	struct cte *cnode = cnode_slot(b->root, seL4_CapInitThreadCNode);
+	struct cte *vspace = cnode_slot(b->root, seL4_CapInitThreadVSpace);
+	struct cte *ipcbuf_cap = cnode_slot(b->root, seL4_CapInitThreadIPCBuffer);
+	struct cte *tcb_cap = cnode_slot(b->root, seL4_CapInitThreadTCB);
+	cte_insert(cnode->cap, cnode, &t->ctes[tcbCTable]);
+	cte_insert(vspace->cap, vspace, &t->ctes[tcbVTable]);
+	cte_insert(ipcbuf_cap->cap, ipcbuf_cap, &t->ctes[tcbBuffer]);
 	frame_cap_mapped(t->ctes[tcbBuffer].cap.frame.frame);
 	t->ipc_buffer = ipcbuf;
 	t->priority = seL4_MaxPrio;
@@ -268,7 +271,7 @@ static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, u
 	strcpy(t->name, "rootserver");
 	struct cap tc = {.type = cap_thread_cap};
 	tc.thread.tcb = t;
-	cte_write_original(&slots[seL4_CapInitThreadTCB], tc);
+	cte_write_original(tcb_cap, tc);
 	setup_reply_master(t);
 	return t;
 }
@@ -340,22 +343,26 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	asid_table[0] = pool;
 
 	/* The fixed initial capabilities (seL4_RootCNodeCapSlots). */
-	struct cte *slots = b.root->slots;
-	cte_write_original(&slots[seL4_CapInitThreadCNode],
+	if (!cnode_slot(b.root, 0))
+		goto no_memory; /* their chunk exists from here on */
+	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadCNode),
 			   cap_cnode_new(b.root, seL4_WordBits - seL4_RootCNodeSizeBits, 0));
 	struct cap c = {.type = cap_pml4_cap};
 	c.pml4.vspace = b.vs;
 	c.pml4.mapped_asid = IT_ASID;
-	cte_write_original(&slots[seL4_CapInitThreadVSpace], c);
-	cte_write_original(&slots[seL4_CapIRQControl], (struct cap){.type = cap_irq_control_cap});
-	cte_write_original(&slots[seL4_CapASIDControl], (struct cap){.type = cap_asid_control_cap});
+	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadVSpace), c);
+	cte_write_original(cnode_slot(b.root, seL4_CapIRQControl),
+			   (struct cap){.type = cap_irq_control_cap});
+	cte_write_original(cnode_slot(b.root, seL4_CapASIDControl),
+			   (struct cap){.type = cap_asid_control_cap});
 	c = (struct cap){.type = cap_asid_pool_cap};
 	c.asid_pool.pool = pool;
 	c.asid_pool.asid_base = 0;
-	cte_write_original(&slots[seL4_CapInitThreadASIDPool], c);
+	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadASIDPool), c);
 	c = (struct cap){.type = cap_io_port_control_cap};
-	cte_write_original(&slots[seL4_CapIOPortControl], c);
-	cte_write_original(&slots[seL4_CapDomain], (struct cap){.type = cap_domain_cap});
+	cte_write_original(cnode_slot(b.root, seL4_CapIOPortControl), c);
+	cte_write_original(cnode_slot(b.root, seL4_CapDomain),
+			   (struct cap){.type = cap_domain_cap});
 
 	if (create_it_address_space(&b, img->lo, it_end) != 0)
 		goto no_memory;
@@ -364,7 +371,8 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	struct frame *bif = frame_create(bi_paddr, seL4_PageBits, false);
 	if (!bif || vspace_map_frame(b.vs, bif, bi_vaddr, VM_READ_WRITE) != 0)
 		goto no_memory;
-	cte_write_original(&slots[seL4_CapBootInfoFrame], frame_cap(bif, b.vs, bi_vaddr));
+	cte_write_original(cnode_slot(b.root, seL4_CapBootInfoFrame),
+			   frame_cap(bif, b.vs, bi_vaddr));
 	bi->extraBIPages.start = b.next_slot;
 	struct frame *extra[64];
 	size_t extra_pages = page_up(extra_len) / PAGE;
@@ -381,7 +389,8 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	struct frame *ipcf = it_frame(&b, ipcbuf, VM_READ_WRITE, NULL);
 	if (!ipcf)
 		goto no_memory;
-	cte_write_original(&slots[seL4_CapInitThreadIPCBuffer], frame_cap(ipcf, b.vs, ipcbuf));
+	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadIPCBuffer),
+			   frame_cap(ipcf, b.vs, ipcbuf));
 	if (load_image(&b, img) != 0 ||
 	    load_modules(&b, mods, a->module_count, mod_vaddr, ext) != 0)
 		goto no_memory;

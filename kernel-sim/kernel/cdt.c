@@ -1,5 +1,6 @@
 #include "cdt.h"
 #include "errors.h"
+#include "../object/cnode.h"
 #include "../object/frame.h"
 
 #include <stddef.h>
@@ -234,6 +235,7 @@ void cte_move(struct cap new_cap, struct cte *src, struct cte *dest)
 	dest->mdb = mdb;
 	src->cap = (struct cap){.type = cap_null_cap};
 	src->mdb = (struct mdb_node){0};
+	cnode_slot_emptied(src);
 	if (mdb.prev)
 		mdb.prev->mdb.next = dest;
 	if (mdb.next)
@@ -270,6 +272,7 @@ void cte_unlink(struct cte *slot)
 	}
 	slot->cap = (struct cap){.type = cap_null_cap};
 	slot->mdb = (struct mdb_node){0};
+	cnode_slot_emptied(slot);
 }
 
 void cte_write_original(struct cte *dest, struct cap cap)

@@ -4,6 +4,7 @@
  * lookup continues through CNode caps until the requested depth is used up.
  */
 #include "cspace.h"
+#include "../object/cnode.h"
 
 struct tcb *ks_cur_thread;
 struct syscall_error current_syscall_error;
@@ -58,7 +59,14 @@ struct resolve_ret resolve_address_bits(struct cap node_cap, seL4_CPtr cptr, seL
 			return ret;
 		}
 		seL4_Word offset = (cptr >> (n_bits - level_bits)) & mask(radix_bits);
-		struct cte *slot = &node_cap.cnode.cnode->slots[offset];
+		struct cte *slot = cnode_slot(node_cap.cnode.cnode, offset);
+		if (!slot) {
+			/* the host has no memory for the slot: as if it were missing */
+			current_lookup_fault = (struct lookup_fault){
+			    .type = lookup_fault_missing_capability, .bits_left = n_bits};
+			ret.status = EXCEPTION_LOOKUP_FAULT;
+			return ret;
+		}
 		if (n_bits == level_bits) {
 			ret.slot = slot;
 			ret.bits_remaining = 0;

@@ -1,5 +1,6 @@
 #include "delete.h"
 #include "cdt.h"
+#include "../object/cnode.h"
 #include "../object/objecttype.h"
 
 #include <stdlib.h>
@@ -47,6 +48,7 @@ void release_later(void *obj, void (*release)(void *obj))
 
 void reap_released_objects(void)
 {
+	cnode_release_empty_chunks();
 	for (size_t i = 0; i < graveyard_len; i++)
 		graveyard[i].release(graveyard[i].obj);
 	graveyard_len = 0;

@@ -24,5 +24,8 @@ void delete_slots_later(struct cte *slots, size_t count);
 /* Free obj with release() once the current event is done. */
 void release_later(void *obj, void (*release)(void *obj));
 
-/* Free everything released during the event (called by the event loop). */
+/*
+ * Free everything released during the event, and CNode chunks left empty
+ * (called by the event loop).
+ */
 void reap_released_objects(void);

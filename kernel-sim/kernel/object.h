@@ -143,9 +143,14 @@ struct mdb_node {
 	bool first_badged;
 };
 
+/*
+ * A capability slot. home places a CNode's slot in its chunk of slots
+ * (object/cnode.c): its index there plus one; 0 for a TCB's slots.
+ */
 struct cte {
 	struct cap cap;
 	struct mdb_node mdb;
+	uint8_t home;
 };
 
 /* Every kernel object carries its place in simulated physical memory. */
@@ -154,10 +159,17 @@ struct kobj {
 	uint8_t size_bits;
 };
 
+/*
+ * A CNode of 2^radix slots, kept in chunks made on first use and freed when
+ * they are empty again (object/cnode.c): kernel-sim's memory follows the
+ * capabilities a CNode holds, not its size.
+ */
+struct cnode_chunk;
+
 struct cnode {
 	struct kobj obj;
 	uint8_t radix;
-	struct cte slots[];
+	struct cnode_chunk *chunk[];
 };
 
 /* Endpoint: a queue of senders or of receivers. */
@@ -345,18 +357,23 @@ enum paging_level {
 	PAGING_PML4 = 4, /* entries map PDPTs */
 };
 
-#define PAGING_ENTRIES 512
+#define PAGING_ENTRIES	     512
+#define PAGING_CHUNK_ENTRIES 64
+#define PAGING_CHUNKS	     (PAGING_ENTRIES / PAGING_CHUNK_ENTRIES)
 
+/*
+ * One entry in one word: 0, a next-level table, or a frame (bit 0 set)
+ * with its vm_rights in bits 1-2 (object/vspace.h reads and writes it).
+ */
 struct paging_entry {
-	struct paging *table; /* next level, or */
-	struct frame *frame;  /* a frame mapped here */
-	uint8_t vm_rights;
+	uintptr_t word;
 };
 
+/* The entries, in chunks made when an entry in them is first set. */
 struct paging {
 	struct kobj obj;
 	enum paging_level level;
-	struct paging_entry entry[PAGING_ENTRIES];
+	struct paging_entry *chunk[PAGING_CHUNKS];
 };
 
 /* A VSpace root (PML4) and the PD process that embodies it. */

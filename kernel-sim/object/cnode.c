@@ -10,19 +10,141 @@
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
 
+#include "../host/resources.h"
+
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+
+/* --- Slot storage ----------------------------------------------------------- */
+
+#define CHUNK_BITS 6 /* 64 slots (4 KiB) per chunk */
+
+struct cnode_chunk {
+	struct cnode *owner;
+	seL4_Word index; /* in owner->chunk[] */
+	bool check_queued;
+	struct cnode_chunk *check_next;
+	struct cte slots[];
+};
+
+/* Chunks that may have become empty during the current event. */
+static struct cnode_chunk *check_head;
+
+static unsigned radix_chunk_bits(uint8_t radix)
+{
+	return radix < CHUNK_BITS ? radix : CHUNK_BITS;
+}
+
+static unsigned chunk_bits(const struct cnode *cn)
+{
+	return radix_chunk_bits(cn->radix);
+}
+
+static size_t chunk_count(const struct cnode *cn)
+{
+	return (size_t)1 << (cn->radix - chunk_bits(cn));
+}
 
 struct cnode *cnode_create(uint64_t paddr, uint8_t radix)
 {
-	size_t slots = (size_t)1 << radix;
-	struct cnode *cn = calloc(1, sizeof(*cn) + slots * sizeof(struct cte));
+	size_t chunks = (size_t)1 << (radix - radix_chunk_bits(radix));
+	struct cnode *cn = calloc(1, sizeof(*cn) + chunks * sizeof(cn->chunk[0]));
 	if (!cn)
 		return NULL;
+	cn->radix = radix;
 	cn->obj.paddr = paddr;
 	cn->obj.size_bits = (uint8_t)(radix + seL4_SlotBits);
-	cn->radix = radix;
 	return cn;
 }
+
+void cnode_destroy(struct cnode *cn)
+{
+	for (size_t i = 0; i < chunk_count(cn); i++)
+		if (cn->chunk[i]) {
+			/* not on the check list: checks run before objects are released */
+			free(cn->chunk[i]);
+		}
+	free(cn);
+}
+
+static void queue_check(struct cnode_chunk *c)
+{
+	if (c->check_queued)
+		return;
+	c->check_queued = true;
+	c->check_next = check_head;
+	check_head = c;
+}
+
+struct cte *cnode_slot(struct cnode *cn, seL4_Word index)
+{
+	unsigned bits = chunk_bits(cn);
+	seL4_Word i = index >> bits, pos = index & ((1ul << bits) - 1);
+	struct cnode_chunk *c = cn->chunk[i];
+	if (!c) {
+		size_t n = (size_t)1 << bits;
+		c = calloc(1, sizeof(*c) + n * sizeof(struct cte));
+		if (!c) {
+			host_resource_exhausted(HOST_MEMORY, ENOMEM, "making CNode slots");
+			return NULL;
+		}
+		c->owner = cn;
+		c->index = i;
+		for (size_t k = 0; k < n; k++)
+			c->slots[k].home = (uint8_t)(k + 1);
+		cn->chunk[i] = c;
+		/* a lookup that leaves it empty frees it again */
+		queue_check(c);
+	}
+	return &c->slots[pos];
+}
+
+static struct cnode_chunk *chunk_of(struct cte *slot)
+{
+	if (!slot->home)
+		return NULL;
+	struct cte *first = slot - (slot->home - 1);
+	return (struct cnode_chunk *)((char *)first - offsetof(struct cnode_chunk, slots));
+}
+
+void cnode_slot_emptied(struct cte *slot)
+{
+	struct cnode_chunk *c = chunk_of(slot);
+	if (c)
+		queue_check(c);
+}
+
+void cnode_delete_slots_later(struct cnode *cn)
+{
+	for (size_t i = 0; i < chunk_count(cn); i++)
+		if (cn->chunk[i])
+			delete_slots_later(cn->chunk[i]->slots, (size_t)1 << chunk_bits(cn));
+}
+
+static bool chunk_empty(const struct cnode_chunk *c)
+{
+	size_t n = (size_t)1 << chunk_bits(c->owner);
+	for (size_t k = 0; k < n; k++)
+		if (c->slots[k].cap.type != cap_null_cap)
+			return false;
+	return true;
+}
+
+void cnode_release_empty_chunks(void)
+{
+	while (check_head) {
+		struct cnode_chunk *c = check_head;
+		check_head = c->check_next;
+		c->check_queued = false;
+		if (chunk_empty(c)) {
+			c->owner->chunk[c->index] = NULL;
+			free(c);
+		}
+	}
+}
+
+/* --- Invocations ------------------------------------------------------------ */
 
 static enum exception source_missing(seL4_Word depth, bool is_source)
 {

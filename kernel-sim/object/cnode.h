@@ -4,6 +4,24 @@
 #include "../kernel/state.h"
 
 struct cnode *cnode_create(uint64_t paddr, uint8_t radix);
+void cnode_destroy(struct cnode *cn);
+
+/*
+ * Slot index (< 2^radix) of cn, made if its chunk does not exist yet; NULL
+ * if the host has no memory for it. A chunk that holds no capability at the
+ * end of the event is freed again (cnode_release_empty_chunks), so a slot
+ * pointer is good for the current event.
+ */
+struct cte *cnode_slot(struct cnode *cn, seL4_Word index);
+
+/* A slot's capability went: its chunk may be empty now. */
+void cnode_slot_emptied(struct cte *slot);
+
+/* Queue every slot of a dying CNode for deletion (delete_slots_later). */
+void cnode_delete_slots_later(struct cnode *cn);
+
+/* Free the chunks that hold no capability (end of every event). */
+void cnode_release_empty_chunks(void);
 
 static inline struct cap cap_cnode_new(struct cnode *cn, uint8_t guard_size, uint64_t guard)
 {

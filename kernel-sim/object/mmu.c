@@ -105,7 +105,7 @@ static enum exception decode_frame_map(struct tcb *t, seL4_Word length, struct c
 		user_error("X86Frame: No paging structure for 0x%lx.", (unsigned long)vaddr);
 		return failed_lookup(false);
 	}
-	if (frame_level(f) != PAGING_PT && entry->table) {
+	if (frame_level(f) != PAGING_PT && entry_table(entry)) {
 		user_error("X86Frame: A paging structure is mapped there.");
 		return syscall_error(seL4_DeleteFirst);
 	}
@@ -217,7 +217,7 @@ static enum exception decode_paging_invocation(struct tcb *t, seL4_Word label, s
 	struct paging_entry *entry = vspace_lookup_slot(vs, vaddr, table->level + 1);
 	if (!entry)
 		return failed_lookup(false);
-	if (entry->table || entry->frame)
+	if (entry->word)
 		return syscall_error(seL4_DeleteFirst);
 	set_thread_state(t, ThreadState_Restart);
 	slot->cap.paging.mapped_asid = vspace_cap.pml4.mapped_asid;

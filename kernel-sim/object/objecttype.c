@@ -184,31 +184,25 @@ seL4_Word get_object_size(seL4_Word t, seL4_Word user_size)
 	}
 }
 
-static void *zalloc(size_t size)
+/* A null cap when the host has no memory for the object. */
+static struct cap made(struct cap c, const void *object)
 {
-	void *p = calloc(1, size);
-	if (!p)
-		abort(); /* out of host memory */
-	return p;
+	return object ? c : (struct cap){.type = cap_null_cap};
 }
 
 static struct cap create_paging(enum cap_type type, enum paging_level level, uint64_t paddr)
 {
 	struct cap c = {.type = type};
 	c.paging.table = paging_create(level, paddr);
-	if (!c.paging.table)
-		abort();
-	return c;
+	return made(c, c.paging.table);
 }
 
 static struct cap create_frame(uint64_t paddr, uint8_t bits, bool device)
 {
 	struct cap c = {.type = cap_frame_cap};
 	c.frame.frame = frame_create(paddr, bits, device);
-	if (!c.frame.frame)
-		abort();
 	c.frame.vm_rights = VM_READ_WRITE;
-	return c;
+	return made(c, c.frame.frame);
 }
 
 /* Live kernel objects by type, for kernel-sim's totals (SIGUSR2). */
@@ -250,11 +244,9 @@ void object_totals(char *buf, size_t size)
 					      live_objects[t], names[t]);
 }
 
-struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool device)
+static struct cap make_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool device)
 {
 	struct cap c = {.type = cap_null_cap};
-	if (t != seL4_UntypedObject)
-		count_object(t, 1, paddr);
 	switch (t) {
 	case seL4_UntypedObject:
 		c.type = cap_untyped_cap;
@@ -265,7 +257,7 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 	case seL4_TCBObject: {
 		struct tcb *tcb = tcb_create(paddr);
 		if (!tcb)
-			abort();
+			return c;
 		if (ks_cur_thread) {
 			/* seL4's debug name of a new TCB, within TCB_NAME_MAX. */
 			int n = snprintf(tcb->name, sizeof(tcb->name), "child of: '%.*s",
@@ -277,7 +269,9 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 		return c;
 	}
 	case seL4_EndpointObject: {
-		struct endpoint *ep = zalloc(sizeof(*ep));
+		struct endpoint *ep = calloc(1, sizeof(*ep));
+		if (!ep)
+			return c;
 		ep->obj = (struct kobj){paddr, seL4_EndpointBits};
 		c.type = cap_endpoint_cap;
 		c.endpoint.ep = ep;
@@ -285,7 +279,9 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 		return c;
 	}
 	case seL4_NotificationObject: {
-		struct notification *n = zalloc(sizeof(*n));
+		struct notification *n = calloc(1, sizeof(*n));
+		if (!n)
+			return c;
 		n->obj = (struct kobj){paddr, seL4_NotificationBits};
 		c.type = cap_notification_cap;
 		c.notification.ntfn = n;
@@ -294,9 +290,7 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 	}
 	case seL4_CapTableObject: {
 		struct cnode *cn = cnode_create(paddr, (uint8_t)user_size);
-		if (!cn)
-			abort();
-		return cap_cnode_new(cn, 0, 0);
+		return cn ? cap_cnode_new(cn, 0, 0) : c;
 	}
 	case seL4_X86_PDPTObject:
 		return create_paging(cap_pdpt_cap, PAGING_PDPT, paddr);
@@ -307,9 +301,7 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 	case seL4_X64_PML4Object: {
 		c.type = cap_pml4_cap;
 		c.pml4.vspace = vspace_create(paddr);
-		if (!c.pml4.vspace)
-			abort();
-		return c;
+		return made(c, c.pml4.vspace);
 	}
 	case seL4_X86_4K:
 		return create_frame(paddr, seL4_PageBits, device);
@@ -322,9 +314,27 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
 	}
 }
 
+struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool device)
+{
+	struct cap c = make_object(t, paddr, user_size, device);
+	if (c.type != cap_null_cap && t != seL4_UntypedObject)
+		count_object(t, 1, paddr);
+	return c;
+}
+
 static void release_frame(void *f)
 {
 	frame_destroy(f);
+}
+
+static void release_cnode(void *cn)
+{
+	cnode_destroy(cn);
+}
+
+static void release_paging(void *t)
+{
+	paging_destroy(t);
 }
 
 static void release_vspace(void *vs)
@@ -354,8 +364,8 @@ void finalise_cap(struct cap cap, bool final)
 		if (final) {
 			count_object(seL4_CapTableObject, -1, cap.cnode.cnode->obj.paddr);
 			struct cnode *cn = cap.cnode.cnode;
-			delete_slots_later(cn->slots, (size_t)1 << cn->radix);
-			release_later(cn, free);
+			cnode_delete_slots_later(cn);
+			release_later(cn, release_cnode);
 		}
 		return;
 	case cap_thread_cap:
@@ -389,7 +399,7 @@ void finalise_cap(struct cap cap, bool final)
 			if (cap.paging.mapped_asid)
 				vspace_unmap_table(cap.paging.mapped_asid, cap.paging.table,
 						   cap.paging.mapped_addr);
-			release_later(cap.paging.table, free);
+			release_later(cap.paging.table, release_paging);
 		}
 		return;
 	case cap_pml4_cap:

@@ -26,7 +26,10 @@ bool has_cancel_send_rights(struct cap cap);
 /* Size in bits of an object of type t; user_size for variable types. */
 seL4_Word get_object_size(seL4_Word t, seL4_Word user_size);
 
-/* A new, zeroed object at paddr, and its original capability. */
+/*
+ * A new, zeroed object at paddr, and its original capability; a null cap if
+ * the host has no memory for it.
+ */
 struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool device);
 
 /*

@@ -1,4 +1,6 @@
 #include "untyped.h"
+#include "cnode.h"
+#include "../host/resources.h"
 #include "../kernel/errors.h"
 #include "objecttype.h"
 #include "../kernel/cdt.h"
@@ -7,6 +9,8 @@
 #include "../kernel/thread.h"
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
+
+#include <errno.h>
 
 static unsigned ctz64(uint64_t v)
 {
@@ -42,20 +46,38 @@ static bool is_frame_type(seL4_Word t)
 	return t == seL4_X86_4K || t == seL4_X86_LargePageObject || t == seL4_X64_HugePageObject;
 }
 
-/* Create the objects and insert their caps, the newest right after the untyped. */
+/*
+ * The host side of the new objects, made before anything changes: false
+ * (and nothing made) if the host has no memory for all of them.
+ */
+static bool create_objects(uint64_t base, seL4_Word type, seL4_Word user_size, seL4_Word count,
+			   bool device, struct cap *caps)
+{
+	seL4_Word bits = get_object_size(type, user_size);
+	for (seL4_Word i = 0; i < count; i++) {
+		caps[i] = create_object(type, base + (i << bits), user_size, device);
+		if (caps[i].type != cap_null_cap)
+			continue;
+		while (i-- > 0)
+			finalise_cap(caps[i], true);
+		host_resource_exhausted(HOST_MEMORY, ENOMEM, "creating kernel objects");
+		return false;
+	}
+	return true;
+}
+
+/* Insert the new objects' caps, the newest right after the untyped. */
 static void invoke_retype(struct cte *slot, bool reset, uint64_t base, seL4_Word type,
-			  seL4_Word user_size, struct cte *dest, seL4_Word offset, seL4_Word count,
-			  bool device)
+			  seL4_Word user_size, struct cte **dest, const struct cap *caps,
+			  seL4_Word count)
 {
 	struct cap *ut = &slot->cap;
 	seL4_Word bits = get_object_size(type, user_size);
 	if (reset)
 		ut->untyped.free_index = 0;
 	ut->untyped.free_index = base + (count << bits) - ut->untyped.paddr;
-	for (seL4_Word i = 0; i < count; i++) {
-		struct cap c = create_object(type, base + (i << bits), user_size, device);
-		insert_new_cap(slot, &dest[offset + i], c);
-	}
+	for (seL4_Word i = 0; i < count; i++)
+		insert_new_cap(slot, dest[i], caps[i]);
 }
 
 enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
@@ -129,12 +151,17 @@ enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Wo
 		user_error("Untyped Retype: Requested destination window overruns size of node.");
 		return range_error(1, node_size - node_offset);
 	}
-	struct cte *dest = node_cap.cnode.cnode->slots;
-	for (seL4_Word i = node_offset; i < node_offset + node_window; i++) {
-		enum exception e = ensure_empty_slot(&dest[i]);
+	struct cte *dest[seL4_RetypeFanOutLimit];
+	for (seL4_Word i = 0; i < node_window; i++) {
+		dest[i] = cnode_slot(node_cap.cnode.cnode, node_offset + i);
+		if (!dest[i]) {
+			user_error("Untyped Retype: The host has no memory for the destination.");
+			return host_not_enough_memory();
+		}
+		enum exception e = ensure_empty_slot(dest[i]);
 		if (e != EXCEPTION_NONE) {
 			user_error("Untyped Retype: Slot #%d in destination window non-empty.",
-				   (int)i);
+				   (int)(node_offset + i));
 			return e;
 		}
 	}
@@ -159,8 +186,12 @@ enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Wo
 	uint64_t free_ref = cap.untyped.paddr + free_index;
 	uint64_t aligned = (free_ref + (1ul << obj_bits) - 1) & ~((1ul << obj_bits) - 1);
 
+	struct cap caps[seL4_RetypeFanOutLimit];
+	if (!create_objects(aligned, type, user_size, node_window, device, caps)) {
+		user_error("Untyped Retype: The host has no memory for the objects.");
+		return host_not_enough_memory();
+	}
 	set_thread_state(t, ThreadState_Restart);
-	invoke_retype(slot, reset, aligned, type, user_size, dest, node_offset, node_window,
-		      device);
+	invoke_retype(slot, reset, aligned, type, user_size, dest, caps, node_window);
 	return EXCEPTION_NONE;
 }

@@ -5,8 +5,10 @@
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
+#include "../host/resources.h"
 #include <sim/layout.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,48 @@ struct paging *paging_create(enum paging_level level, uint64_t paddr)
 	t->obj.size_bits = seL4_PageTableBits;
 	t->level = level;
 	return t;
+}
+
+static void paging_clear(struct paging *t)
+{
+	for (unsigned c = 0; c < PAGING_CHUNKS; c++) {
+		free(t->chunk[c]);
+		t->chunk[c] = NULL;
+	}
+}
+
+void paging_destroy(struct paging *t)
+{
+	paging_clear(t);
+	free(t);
+}
+
+const struct paging_entry *paging_entry(const struct paging *t, unsigned i)
+{
+	static const struct paging_entry none;
+	const struct paging_entry *c = t->chunk[i / PAGING_CHUNK_ENTRIES];
+	return c ? &c[i % PAGING_CHUNK_ENTRIES] : &none;
+}
+
+/* Entry i of a table to change, its chunk made if needed; NULL without host memory. */
+static struct paging_entry *paging_entry_mut(struct paging *t, unsigned i)
+{
+	struct paging_entry **c = &t->chunk[i / PAGING_CHUNK_ENTRIES];
+	if (!*c && !(*c = calloc(PAGING_CHUNK_ENTRIES, sizeof(**c)))) {
+		host_resource_exhausted(HOST_MEMORY, ENOMEM, "making page-table entries");
+		return NULL;
+	}
+	return &(*c)[i % PAGING_CHUNK_ENTRIES];
+}
+
+static void entry_set_table(struct paging_entry *e, struct paging *t)
+{
+	e->word = (uintptr_t)t;
+}
+
+static void entry_set_frame(struct paging_entry *e, struct frame *f, uint8_t vm_rights)
+{
+	e->word = (uintptr_t)f | (uintptr_t)(vm_rights & 3) << 1 | ENTRY_FRAME;
 }
 
 struct vspace *vspace_create(uint64_t paddr)
@@ -51,17 +95,21 @@ struct paging_entry *vspace_lookup_slot(struct vspace *vs, uint64_t vaddr, enum 
 {
 	struct paging *t = &vs->root;
 	while (t->level > level) {
-		struct paging_entry *e = &t->entry[paging_index(t->level, vaddr)];
-		if (!e->table) {
+		struct paging *next = entry_table(paging_entry(t, paging_index(t->level, vaddr)));
+		if (!next) {
 			/* Missing below this level: the bits the missing table would resolve. */
 			current_lookup_fault =
 			    (struct lookup_fault){.type = lookup_fault_missing_capability,
 						  .bits_left = 12 + 9 * (t->level - 1)};
 			return NULL;
 		}
-		t = e->table;
+		t = next;
 	}
-	return &t->entry[paging_index(level, vaddr)];
+	struct paging_entry *e = paging_entry_mut(t, paging_index(level, vaddr));
+	if (!e)
+		current_lookup_fault = (struct lookup_fault){
+		    .type = lookup_fault_missing_capability, .bits_left = 12 + 9 * (level - 1)};
+	return e;
 }
 
 static bool host_rights(uint8_t vm_rights)
@@ -123,11 +171,17 @@ static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
 static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
 {
 	for (unsigned i = 0; i < PAGING_ENTRIES; i++) {
-		struct paging_entry *e = &t->entry[i];
+		if (!t->chunk[i / PAGING_CHUNK_ENTRIES]) {
+			i += PAGING_CHUNK_ENTRIES - 1;
+			continue;
+		}
+		const struct paging_entry *e = paging_entry(t, i);
 		uint64_t vaddr = base | ((uint64_t)i << (12 + 9 * (t->level - 1)));
-		if (e->frame && host_map(vs, e->frame, vaddr, e->vm_rights) != 0)
+		struct frame *f = entry_frame(e);
+		struct paging *next = entry_table(e);
+		if (f && host_map(vs, f, vaddr, entry_rights(e)) != 0)
 			return -1;
-		if (e->table && replay_table(vs, e->table, vaddr) != 0)
+		if (next && replay_table(vs, next, vaddr) != 0)
 			return -1;
 	}
 	return 0;
@@ -135,18 +189,15 @@ static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
 
 void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *t, uint64_t vaddr)
 {
-	e->frame = NULL;
-	e->table = t;
+	entry_set_table(e, t);
 	replay_table(vs, t, vaddr & ~(paging_span(t->level + 1) - 1));
 }
 
 int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
 		     uint8_t vm_rights, int fd)
 {
-	bool replaces = e->frame != NULL;
-	e->table = NULL;
-	e->frame = f;
-	e->vm_rights = vm_rights;
+	bool replaces = entry_frame(e) != NULL;
+	entry_set_frame(e, f, vm_rights);
 	trace_map(vs, vaddr, f, vm_rights);
 	int status = host_map_fd(vs, f, vaddr, vm_rights, fd);
 	/*
@@ -162,7 +213,7 @@ int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f,
 int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr)
 {
 	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, table->level + 1);
-	if (!e || e->table || e->frame)
+	if (!e || e->word)
 		return -1;
 	vspace_set_table(vs, e, table, vaddr);
 	return 0;
@@ -172,7 +223,7 @@ int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t
 {
 	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, frame_level(f));
 	int fd;
-	if (!e || e->table || vspace_frame_fd(vs, f, vm_rights, &fd) != 0)
+	if (!e || entry_table(e) || vspace_frame_fd(vs, f, vm_rights, &fd) != 0)
 		return -1;
 	return vspace_set_frame(vs, e, f, vaddr, vm_rights, fd);
 }
@@ -182,17 +233,18 @@ struct frame *vspace_lookup_frame(struct vspace *vs, uint64_t vaddr, uint64_t *o
 {
 	struct paging *t = &vs->root;
 	for (;;) {
-		struct paging_entry *e = &t->entry[paging_index(t->level, vaddr)];
-		if (e->frame) {
+		const struct paging_entry *e = paging_entry(t, paging_index(t->level, vaddr));
+		struct frame *f = entry_frame(e);
+		if (f) {
 			if (offset)
-				*offset = vaddr & (frame_size(e->frame) - 1);
+				*offset = vaddr & (frame_size(f) - 1);
 			if (vm_rights)
-				*vm_rights = e->vm_rights;
-			return e->frame;
+				*vm_rights = entry_rights(e);
+			return f;
 		}
-		if (t->level == PAGING_PT || !e->table)
+		if (t->level == PAGING_PT || !entry_table(e))
 			return NULL;
-		t = e->table;
+		t = entry_table(e);
 	}
 }
 
@@ -202,24 +254,23 @@ void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
 	if (!vs)
 		return;
 	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, frame_level(f));
-	if (!e || e->frame != f)
+	if (!e || entry_frame(e) != f)
 		return;
-	e->frame = NULL;
-	e->vm_rights = 0;
+	e->word = 0;
 	trace_map(vs, vaddr, f, 0);
 	host_unmap(vs, vaddr, frame_size(f));
 }
 
 void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr)
 {
-	memset(table->entry, 0, sizeof(table->entry));
+	paging_clear(table);
 	struct vspace *vs = asid_lookup(asid);
 	if (!vs)
 		return;
 	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, table->level + 1);
-	if (!e || e->table != table)
+	if (!e || entry_table(e) != table)
 		return;
-	e->table = NULL;
+	e->word = 0;
 	uint64_t span = paging_span(table->level + 1);
 	host_unmap(vs, vaddr & ~(span - 1), span);
 }
@@ -283,6 +334,7 @@ void vspace_destroy(struct vspace *vs)
 			pool->entry[low] = NULL;
 	}
 	vspace_invalidate_asid(vs);
+	paging_clear(&vs->root);
 	free(vs);
 }
 

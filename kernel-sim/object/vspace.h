@@ -9,7 +9,29 @@
 #include "../kernel/state.h"
 
 struct paging *paging_create(enum paging_level level, uint64_t paddr);
+void paging_destroy(struct paging *t);
 struct vspace *vspace_create(uint64_t paddr);
+
+/* An entry: a next-level table, or a frame with its rights, or nothing. */
+#define ENTRY_FRAME 1ul
+
+static inline struct paging *entry_table(const struct paging_entry *e)
+{
+	return e->word & ENTRY_FRAME ? NULL : (struct paging *)e->word;
+}
+
+static inline struct frame *entry_frame(const struct paging_entry *e)
+{
+	return e->word & ENTRY_FRAME ? (struct frame *)(e->word & ~7ul) : NULL;
+}
+
+static inline uint8_t entry_rights(const struct paging_entry *e)
+{
+	return e->word & ENTRY_FRAME ? (uint8_t)((e->word >> 1) & 3) : 0;
+}
+
+/* Entry i of a table to read: an empty one where no chunk was made. */
+const struct paging_entry *paging_entry(const struct paging *t, unsigned i);
 
 /* Index of vaddr in a table of the given level. */
 static inline unsigned paging_index(enum paging_level level, uint64_t vaddr)

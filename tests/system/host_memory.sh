@@ -32,3 +32,40 @@ chmod 755 "$TMP"
 chmod 644 "$TMP"/test-host-memory "$TMP/memfd-frames" 2>/dev/null
 chmod 755 "$TMP/test-host-memory"
 run_host_memory "unprivileged_" --as 65534
+
+# kernel-sim's own memory per PD: init with FEW and then MANY blocking
+# children; the growth of kernel-sim's anonymous memory per extra PD.
+boot_children() {
+	local n=$1 dir=$TMP/children-$1 i
+	mkdir -p "$dir"
+	cp "$BIN/core" "$BIN/init" "$BIN/dummy" "$dir/"
+	{
+		echo '<config>'
+		echo '<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> </parent-provides>'
+		echo '<default-route> <any-service> <parent/> </any-service> </default-route>'
+		echo '<default caps="100"/>'
+		for ((i = 1; i <= n; i++)); do
+			echo "<start name=\"d$i\"> <binary name=\"dummy\"/> <resource name=\"RAM\" quantum=\"1M\"/> <config> <log string=\"up $i\"/> <block/> </config> </start>"
+		done
+		echo '</config>'
+	} >"$dir/config"
+	start_ks --no-control "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+	if ! wait_for "\] up $n\$" 60; then
+		stop_ks KILL
+		echo 0
+		return
+	fi
+	sleep 0.5
+	status_field "$KS_PID" RssAnon
+	stop_ks TERM
+}
+FEW=4 MANY=44
+few=$(boot_children $FEW)
+many=$(boot_children $MANY)
+if [ "${few:-0}" -gt 0 ] && [ "${many:-0}" -gt 0 ]; then
+	per_pd=$(((many - few) / (MANY - FEW)))
+	echo "host-memory: kernel-sim RssAnon ${few} KiB with $FEW children, ${many} KiB with $MANY: $per_pd KiB per PD"
+	check kernel_sim_memory_per_pd_at_most_64k test "$per_pd" -le 64
+else
+	fail kernel_sim_memory_per_pd_at_most_64k "the children did not all start ($few, $many)"
+fi

@@ -11,7 +11,7 @@ static struct cnode *cn;
 
 static struct cte *slot(int i)
 {
-	return &cn->slots[i];
+	return cnode_slot(cn, i);
 }
 
 /* An original endpoint cap in slot i, as retype would leave it under an untyped. */
@@ -27,7 +27,8 @@ static void reset(void)
 		for (int i = 0; i < 64; i++)
 			cte_delete(slot(i), true);
 	reap_released_objects();
-	free(cn);
+	if (cn)
+		cnode_destroy(cn);
 	cn = cnode_create(0x800000, 6);
 	struct cap ut = {.type = cap_untyped_cap};
 	ut.untyped.paddr = 0x100000;
@@ -137,7 +138,7 @@ static void cdt_delete_cnode_chain_iteratively(void)
 	struct cnode *first = cnode_create(0x900000, 1), *prev = first;
 	for (int i = 0; i < 200000; i++) {
 		struct cnode *next = cnode_create(0xa00000 + (uint64_t)i * 64, 1);
-		cte_write_original(&prev->slots[0], cap_cnode_new(next, 0, 0));
+		cte_write_original(cnode_slot(prev, 0), cap_cnode_new(next, 0, 0));
 		prev = next;
 	}
 	cte_write_original(slot(1), cap_cnode_new(first, 0, 0));

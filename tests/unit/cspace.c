@@ -11,9 +11,9 @@ static void setup(void)
 {
 	root = cnode_create(0x100000, 8);
 	second = cnode_create(0x200000, 4);
-	root->slots[3].cap = cap_cnode_new(second, 0, 0);
-	root->slots[7].cap = (struct cap){.type = cap_endpoint_cap};
-	second->slots[9].cap = (struct cap){.type = cap_notification_cap};
+	cnode_slot(root, 3)->cap = cap_cnode_new(second, 0, 0);
+	cnode_slot(root, 7)->cap = (struct cap){.type = cap_endpoint_cap};
+	cnode_slot(second, 9)->cap = (struct cap){.type = cap_notification_cap};
 }
 
 static struct cap root_cap(void)
@@ -25,7 +25,7 @@ static void cspace_one_level(void)
 {
 	struct resolve_ret r = resolve_address_bits(root_cap(), (0x5aul << 8) | 7, 16);
 	CHECK(r.status == EXCEPTION_NONE);
-	CHECK(r.slot == &root->slots[7]);
+	CHECK(r.slot == cnode_slot(root, 7));
 	CHECK(r.bits_remaining == 0);
 }
 
@@ -33,7 +33,7 @@ static void cspace_two_levels(void)
 {
 	struct resolve_ret r = resolve_address_bits(root_cap(), (0x5aul << 12) | (3 << 4) | 9, 20);
 	CHECK(r.status == EXCEPTION_NONE);
-	CHECK(r.slot == &second->slots[9]);
+	CHECK(r.slot == cnode_slot(second, 9));
 	CHECK(r.slot->cap.type == cap_notification_cap);
 }
 
@@ -42,7 +42,7 @@ static void cspace_stops_at_non_cnode(void)
 	/* Slot 7 holds an endpoint: lookup ends there with 4 bits left. */
 	struct resolve_ret r = resolve_address_bits(root_cap(), (0x5aul << 12) | (7 << 4), 20);
 	CHECK(r.status == EXCEPTION_NONE);
-	CHECK(r.slot == &root->slots[7]);
+	CHECK(r.slot == cnode_slot(root, 7));
 	CHECK(r.bits_remaining == 4);
 }
 
@@ -103,7 +103,7 @@ static void cspace_cnode_op_ok(void)
 	struct lookup_slot_ret r =
 	    lookup_slot_for_cnode_op(true, root_cap(), (0x5aul << 8) | 200, 16);
 	CHECK(r.status == EXCEPTION_NONE);
-	CHECK(r.slot == &root->slots[200]);
+	CHECK(r.slot == cnode_slot(root, 200));
 }
 
 static void cspace_full_word_guard(void)
@@ -112,7 +112,7 @@ static void cspace_full_word_guard(void)
 	struct cnode *it = cnode_create(0x300000, 12);
 	struct cap c = cap_cnode_new(it, 52, 0);
 	struct resolve_ret r = resolve_address_bits(c, 0x123, 64);
-	CHECK(r.status == EXCEPTION_NONE && r.slot == &it->slots[0x123]);
+	CHECK(r.status == EXCEPTION_NONE && r.slot == cnode_slot(it, 0x123));
 	r = resolve_address_bits(c, 0x1123, 64);
 	CHECK(r.status == EXCEPTION_LOOKUP_FAULT);
 	CHECK(current_lookup_fault.type == lookup_fault_guard_mismatch);
