@@ -210,10 +210,10 @@ $(BIN)/bench-kernel: tests/bench/kernel.c
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
 
-$(BIN)/sim: tools/sim.c
+$(BIN)/sim: $(wildcard tools/*.c) $(wildcard tools/*.h)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(BIN)/bench-boot: tests/bench/boot.c
 	@mkdir -p $(@D)

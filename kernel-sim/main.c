@@ -301,13 +301,16 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	control_init(control_path);
+	if (control_init(control_path) != 0)
+		return 1;
 	if (rom_update_init(args.modules, args.module_count) != 0)
 		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
 	thread_trap_handler = handle_trap;
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {
 		pd_proc_kill_all();
+		control_shutdown();
+		trace_close();
 		return 1;
 	}
 	root->on_exit = root_task_died;

@@ -1,4 +1,5 @@
 #include "boot.h"
+#include "../kernel/trace.h"
 #include "elf.h"
 #include "../host/pd.h"
 #include "../kernel/asid.h"
@@ -134,6 +135,41 @@ static int create_it_address_space(struct boot_state *b, uint64_t lo, uint64_t h
 	return 0;
 }
 
+/* Which host file each boot frame holds, for debuggers (boot_file_at). */
+static struct boot_file {
+	uint64_t lo, hi;
+	char *path;
+} boot_files[SIM_BOOT_FILES_MAX];
+static unsigned boot_file_count;
+
+static void note_frame(unsigned file, const struct frame *f)
+{
+	struct boot_file *bf = &boot_files[file];
+	uint64_t end = f->obj.paddr + PAGE;
+	if (!bf->hi || f->obj.paddr < bf->lo)
+		bf->lo = f->obj.paddr;
+	if (end > bf->hi)
+		bf->hi = end;
+}
+
+static void note_file(unsigned file, const char *path)
+{
+	if (file >= SIM_BOOT_FILES_MAX)
+		return;
+	free(boot_files[file].path);
+	boot_files[file].path = realpath(path, NULL);
+	if (file >= boot_file_count)
+		boot_file_count = file + 1;
+}
+
+const char *boot_file_at(uint64_t paddr)
+{
+	for (unsigned i = 0; i < boot_file_count; i++)
+		if (boot_files[i].path && paddr >= boot_files[i].lo && paddr < boot_files[i].hi)
+			return boot_files[i].path;
+	return NULL;
+}
+
 static int load_image(struct boot_state *b, const struct elf_image *img)
 {
 	b->bi->userImageFrames.start = b->next_slot;
@@ -147,6 +183,7 @@ static int load_image(struct boot_state *b, const struct elf_image *img)
 		struct frame *f = it_frame(b, v, writable ? VM_READ_WRITE : VM_READ_ONLY, NULL);
 		if (!f || provide_cap(b, frame_cap(f, b->vs, v), NULL) != 0)
 			return -1;
+		note_frame(0, f);
 		for (unsigned i = 0; i < img->count; i++) {
 			const struct elf_segment *s = &img->seg[i];
 			uint64_t from = s->vaddr > v ? s->vaddr : v;
@@ -186,10 +223,13 @@ static int load_modules(struct boot_state *b, const struct module *mods, int cou
 		d->size = mods[m].size;
 		strncpy(d->name, base_name(mods[m].path), SIM_MODULE_NAME_MAX - 1);
 		d->frames.start = b->next_slot;
+		note_file((unsigned)m + 1, mods[m].path);
 		for (size_t off = 0; off < mods[m].size; off += PAGE, vaddr += PAGE) {
 			struct frame *f = it_frame(b, vaddr, VM_READ_ONLY, NULL);
 			if (!f || provide_cap(b, frame_cap(f, b->vs, vaddr), NULL) != 0)
 				return -1;
+			if (m + 1 < SIM_BOOT_FILES_MAX)
+				note_frame((unsigned)m + 1, f);
 			size_t n = mods[m].size - off < PAGE ? mods[m].size - off : PAGE;
 			if (write_frame(f, 0, mods[m].data + off, n) != 0)
 				return -1;
@@ -445,6 +485,7 @@ struct pd_proc *boot_system(const struct boot_args *a)
 	}
 	struct module *mods = calloc((size_t)a->module_count + 1, sizeof(*mods));
 	struct tcb *t = NULL;
+	note_file(0, a->root_task);
 	if (mods && read_modules(a, mods) == 0)
 		t = build(a, &img, mods);
 	for (int i = 0; mods && i < a->module_count; i++)
@@ -460,6 +501,8 @@ struct pd_proc *boot_system(const struct boot_args *a)
 	vs->proc = pd_proc_create(vs->name);
 	if (!vs->proc)
 		return NULL;
+	vs->proc->owner = vs;
+	trace_pd(vs->proc, TRACE_PD_START, 0);
 	if (vspace_replay(vs) != 0) {
 		kprintf("kernel-sim: cannot map the root task into its PD process\n");
 		return NULL;

@@ -18,5 +18,15 @@ struct boot_args {
 	uint32_t tsc_mhz; /* reported in the boot info, as seL4 does on x86 */
 };
 
+/* Files whose frames boot_file_at knows: the root task and 64 modules. */
+#define SIM_BOOT_FILES_MAX 65
+
+/*
+ * The host file (the root task's image or a boot module, as a full path)
+ * whose content the boot frame at paddr holds; NULL for any other memory.
+ * Debuggers find a component's ELF file by the frame mapped at its text.
+ */
+const char *boot_file_at(uint64_t paddr);
+
 /* Build the initial system and start the root task; its PD process or NULL. */
 struct pd_proc *boot_system(const struct boot_args *args);

@@ -9,8 +9,13 @@
 
 #include <stddef.h>
 
-/* Listen at path (NULL: no socket). Failure is reported and not fatal. */
-void control_init(const char *path);
+/*
+ * Listen at path (NULL: no socket), a socket of mode 0600 whatever the
+ * umask. Only a stale socket (one nobody answers on) is replaced: a live
+ * one (another system in this directory) or any other file is an error,
+ * said on stderr; -1 then.
+ */
+int control_init(const char *path);
 /* Every line kernel-sim prints passes here: kept for `log`, sent to followers. */
 void control_output(const char *text, size_t len);
 /*
@@ -18,5 +23,5 @@ void control_output(const char *text, size_t len);
  * label is the PD the event belongs to, peer the other PD involved ("" if none).
  */
 void control_trace(const char *line, size_t len, const char *label, const char *peer);
-/* Remove the socket file. */
+/* Close every client and remove the socket file, if it is still ours. */
 void control_shutdown(void);

@@ -35,6 +35,20 @@ static const uint64_t block_sizes[] = {1ul << 12, 1ul << 21, 1ul << 30, 1ul << 3
  * window: below it a range of one of these sizes that ends below it; above
  * it any range. A mapping is shared and fixed (a frame's memfd).
  */
+/*
+ * The same mapping, private and without write access: how read-only frames
+ * are mapped (the runtime's do_map), so that a debugger's breakpoint stays
+ * in this process. Nothing may change a mapping's protection later.
+ */
+static int add_private_map(scmp_filter_ctx ctx, const struct scmp_arg_cmp shared[3])
+{
+	const scmp_datum_t flag_mask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
+	struct scmp_arg_cmp private[] = {
+	    shared[0], shared[1], SCMP_A3(SCMP_CMP_MASKED_EQ, flag_mask, MAP_PRIVATE | MAP_FIXED),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE, 0)};
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 4, private);
+}
+
 static int add_window_policy(scmp_filter_ctx ctx)
 {
 	const scmp_datum_t flag_mask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
@@ -52,6 +66,8 @@ static int add_window_policy(scmp_filter_ctx ctx)
 		if (i < MAP_BLOCK_SIZES) {
 			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, below);
 			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, above);
+			rc |= add_private_map(ctx, below);
+			rc |= add_private_map(ctx, above);
 		}
 	}
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,

@@ -18,6 +18,12 @@ int loop_add(struct event_source *s, uint32_t events)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, s->fd, &ev);
 }
 
+int loop_mod(struct event_source *s, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = s};
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, s->fd, &ev);
+}
+
 void loop_del(struct event_source *s)
 {
 	if (s->fd >= 0)

@@ -15,6 +15,8 @@ struct event_source {
 int loop_init(void);
 int loop_add(struct event_source *s, uint32_t events);
 void loop_del(struct event_source *s);
+/* Change the events a source waits for. */
+int loop_mod(struct event_source *s, uint32_t events);
 
 /* Wait for events (timeout in ms, -1 forever) and serve each. */
 int loop_run_once(int timeout_ms);

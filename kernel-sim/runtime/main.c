@@ -116,12 +116,18 @@ static void confine(void)
 	ack(rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER, 0, &prog));
 }
 
+/*
+ * A read-only frame is mapped privately: the component sees the frame as
+ * it is (and every later write through a writable mapping elsewhere), but
+ * a debugger's breakpoint (ptrace writes through copy-on-write) stays in
+ * this process instead of changing the frame for every PD that maps it.
+ */
 static long do_map(const struct sim_ctrl_msg *m, int fd)
 {
 	if (fd < 0)
 		return -9;
-	long r = rt_sys6(__NR_mmap, m->vaddr, m->size, m->prot, K_MAP_SHARED | K_MAP_FIXED, fd,
-			 m->offset);
+	long share = (m->prot & K_PROT_WRITE) ? K_MAP_SHARED : K_MAP_PRIVATE;
+	long r = rt_sys6(__NR_mmap, m->vaddr, m->size, m->prot, share | K_MAP_FIXED, fd, m->offset);
 	rt_sys1(__NR_close, fd);
 	return r < 0 ? r : 0;
 }

@@ -172,8 +172,22 @@ static void on_trap(int sig, void *siv, void *ucv)
 	regs_to_ucontext(sc, &r.regs);
 }
 
+/*
+ * Every trap is handled with all signals blocked but SIGINT, which the
+ * runtime ignores: a debugger's Ctrl-C (SIGINT to the process) then stops
+ * a thread even while all of them wait for kernel-sim, and without a
+ * debugger it is dropped.
+ */
 void rt_install_trap_handlers(void)
 {
+	struct k_sigaction ignore;
+	memset(&ignore, 0, sizeof(ignore));
+	ignore.handler = (void (*)(int, void *, void *))1; /* SIG_IGN */
+	ignore.flags = K_SA_RESTORER;
+	ignore.restorer = __restore_rt;
+	ignore.mask = ~0ull;
+	if (rt_sys4(__NR_rt_sigaction, K_SIGINT, &ignore, 0, 8) != 0)
+		rt_die("rt_sigaction");
 	static const int sigs[] = {K_SIGSYS, K_SIGSEGV, K_SIGBUS,	K_SIGILL,
 				   K_SIGFPE, K_SIGTRAP, SIM_PARK_SIGNAL};
 	struct k_sigaction sa;
@@ -181,7 +195,7 @@ void rt_install_trap_handlers(void)
 	sa.handler = on_trap;
 	sa.flags = K_SA_SIGINFO | K_SA_ONSTACK | K_SA_RESTORER;
 	sa.restorer = __restore_rt;
-	sa.mask = ~0ull;
+	sa.mask = ~(1ull << (K_SIGINT - 1));
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (rt_sys4(__NR_rt_sigaction, sigs[i], &sa, 0, 8) != 0)
 			rt_die("rt_sigaction");

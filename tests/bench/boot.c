@@ -172,6 +172,9 @@ static bool write_config(const char *dir, const char *name, const char *text)
 	"name=\"Timer\"/> </parent-provides> <default-route> <any-service> <parent/> "             \
 	"</any-service> </default-route>"
 
+/* The systems of a benchmark run side by side with anything: no control socket. */
+static char NO_CONTROL[] = "--no-control";
+
 /* The command line of a system of core, init and dummy with the config in DIR/NAME. */
 struct boot {
 	char ks[1200], core[1200], init[1200], dummy[1200], config[1200], core_config[1200];
@@ -199,7 +202,7 @@ static double restart_us(const char *bin, const char *dir)
 			  "<config> <log string=\"victim up\"/> <block/> </config> </start> "
 			  "</config>\n"))
 		return -1;
-	char *argv[] = {b.ks, b.core, b.init, b.dummy, b.config, 0};
+	char *argv[] = {b.ks, NO_CONTROL, b.core, b.init, b.dummy, b.config, 0};
 	struct sys s;
 	if (!sys_start(&s, argv) || !sys_wait(&s, "victim up"))
 		return -1;
@@ -232,7 +235,8 @@ static double teardown_us(const char *bin, const char *dir)
 	double t[ROUNDS / 2];
 	int n = 0;
 	for (; n < ROUNDS / 2; n++) {
-		char *argv[] = {b.ks, b.core, b.init, b.dummy, b.config, b.core_config, 0};
+		char *argv[] = {b.ks,	 NO_CONTROL, b.core,	    b.init,
+				b.dummy, b.config,   b.core_config, 0};
 		struct sys s;
 		if (!sys_start(&s, argv) || !sys_wait(&s, "hog ready"))
 			break;
@@ -283,8 +287,8 @@ int main(int argc, char **argv)
 	snprintf(printf_, sizeof(printf_), "%s/test-printf", dir);
 	snprintf(config, sizeof(config), "%s/config", dir);
 	snprintf(core_config, sizeof(core_config), "%s/core.config", dir);
-	char *plain[] = {ks, core, init, printf_, config, 0};
-	char *verbose[] = {ks, core, init, printf_, config, core_config, 0};
+	char *plain[] = {ks, NO_CONTROL, core, init, printf_, config, 0};
+	char *verbose[] = {ks, NO_CONTROL, core, init, printf_, config, core_config, 0};
 
 	double floors[ROUNDS * 4], boots[ROUNDS];
 	for (int i = 0; i < ROUNDS * 4; i++)

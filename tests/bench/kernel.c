@@ -151,7 +151,8 @@ static struct figure fig[] = {
 static int run_root_task(const char *bindir, const char *root)
 {
 	char cmd[8400];
-	snprintf(cmd, sizeof(cmd), "%s/kernel-sim %s/%s 2>/dev/null", bindir, bindir, root);
+	snprintf(cmd, sizeof(cmd), "%s/kernel-sim --no-control %s/%s 2>/dev/null", bindir, bindir,
+		 root);
 	FILE *f = popen(cmd, "r");
 	char line[256];
 	while (f && fgets(line, sizeof(line), f))

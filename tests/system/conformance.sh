@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 run_suite() {
 	local ks=$1 out=$2
 	# shellcheck disable=SC2086 # ks may carry options
-	timeout 240 $ks "$BIN/test-conformance" >"$out" 2>"$out.err"
+	timeout 240 $ks --no-control "$BIN/test-conformance" >"$out" 2>"$out.err"
 }
 
 # The suite's own lines are cases of this test.

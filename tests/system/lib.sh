@@ -31,7 +31,9 @@ check() {
 	if "$@"; then ok "$name"; else fail "$name" "($*)"; fi
 }
 
-# start_ks [--as USER] ARGS...: start kernel-sim in the background.
+# start_ks [--as USER] ARGS...: start kernel-sim in the background (no
+# control socket, unless ARGS start with --control PATH: tests run it in
+# the repository, side by side).
 start_ks() {
 	local prefix=()
 	if [ "${1:-}" = --as ]; then
@@ -39,7 +41,9 @@ start_ks() {
 		shift 2
 	fi
 	KS_OUT=$TMP/ks.$RANDOM.out
-	"${prefix[@]}" "$BIN/kernel-sim" "$@" >"$KS_OUT" 2>&1 &
+	local control=(--no-control)
+	[ "${1:-}" = --control ] && control=()
+	"${prefix[@]}" "$BIN/kernel-sim" "${control[@]}" "$@" >"$KS_OUT" 2>&1 &
 	KS_PID=$!
 }
 

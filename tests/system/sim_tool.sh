@@ -52,11 +52,18 @@ else
 	exit 0
 fi
 A=build/run/test-sim-alpha B=build/run/test-sim-beta
-ps_a=$("$SIM" --system "$A" ps)
+ps_a=$("$SIM" --system "$A" ps --labels)
 check sim_ps_lists_core test -n "$(echo "$ps_a" | awk '$5 == "core"')"
 check sim_ps_lists_the_component grep -qE 'alive +1 +255 +init -> alpha +RAM [0-9]+ of [0-9]+ used, caps [0-9]+ of [0-9]+ used, 1 threads' <<<"$ps_a"
 check sim_ps_tells_systems_apart test -z "$(echo "$ps_a" | grep 'init -> beta')"
-check sim_ps_other_system grep -q 'init -> beta' <<<"$("$SIM" --system "$B/sim.sock" ps)"
+check sim_ps_other_system grep -q 'init -> beta' <<<"$("$SIM" --system "$B/sim.sock" ps --labels)"
+# the tree: core, init under it, the component under init, by its own name
+tree=$("$SIM" --system "$A" ps)
+check sim_ps_tree grep -qE '^ +[0-9]+ +alive +1 +255 +[0-9]+ KiB of [0-9]+ KiB +[0-9]+ of [0-9]+ +    alpha$' <<<"$tree"
+check sim_ps_tree_order test "$(awk 'NR > 1 { print $NF }' <<<"$tree" | tr '\n' ' ')" = "core init alpha timer "
+# from any directory: both systems are found (and sim asks which)
+many=$(cd / && "$SIM" ps 2>&1)
+check sim_finds_systems_anywhere grep -q "test-sim-beta" <<<"$many"
 old=$(echo "$ps_a" | awk '/init -> alpha/ { print $1 }')
 check sim_kill_answers grep -q "^killed $old (init -> alpha)" <<<"$("$SIM" --system "$A" kill "init -> alpha")"
 for _ in $(seq 100); do
@@ -65,7 +72,7 @@ for _ in $(seq 100); do
 done
 check sim_kill_crash_reported grep -q 'child "alpha" crashed: its process was killed by signal 9' "$A/log"
 check sim_kill_restarted test "$(grep -c 'alpha up' "$A/log")" = 2
-new=$("$SIM" --system "$A" ps | awk '/init -> alpha/ { print $1 }')
+new=$("$SIM" --system "$A" ps --labels | awk '/init -> alpha/ { print $1 }')
 check sim_restarted_is_a_new_process test -n "$new" -a "$new" != "$old"
 check sim_log_shows_output grep -q '\[init -> alpha\] alpha up' <<<"$("$SIM" --system "$A" log)"
 # an init-level restart: no crash, a fresh process
@@ -76,7 +83,8 @@ for _ in $(seq 100); do
 done
 check sim_restart_by_init grep -q 'child "alpha" restarts on request' "$A/log"
 check sim_restart_no_crash test "$(grep -c 'crashed' "$A/log")" = 1
-check sim_restart_new_process test "$("$SIM" --system "$A" ps | awk '/init -> alpha/ { print $1 }')" != "$new"
+check sim_restart_new_process test "$("$SIM" --system "$A" ps --labels | awk '/init -> alpha/ { print $1 }')" != "$new"
+check sim_restart_unknown_fails test "$("$SIM" --system "$A" restart "init -> nobody" >/dev/null 2>&1; echo $?)" = 1
 check sim_kill_unknown_label_fails test "$("$SIM" --system "$A" kill nobody >/dev/null 2>&1; echo $?)" = 1
 check sim_no_system_fails test "$("$SIM" --system /nonexistent ps >/dev/null 2>&1; echo $?)" = 1
 stop alpha
