@@ -115,7 +115,8 @@ static const char *call_name(long sysno)
 static void info(char *buf, size_t size, unsigned long w)
 {
 	seL4_MessageInfo_t m = {{w}};
-	snprintf(buf, size, "label=%#lx len=%lu caps=%lu", (unsigned long)seL4_MessageInfo_get_label(m),
+	snprintf(buf, size, "label=%#lx len=%lu caps=%lu",
+		 (unsigned long)seL4_MessageInfo_get_label(m),
 		 (unsigned long)seL4_MessageInfo_get_length(m),
 		 (unsigned long)seL4_MessageInfo_get_extraCaps(m));
 }
@@ -211,8 +212,9 @@ int sim_strace(const char *path, int argc, char **argv)
 		/* extra strace options, quoted for the shell */
 		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, " '");
 		for (const char *c = argv[i]; *c && len < (int)sizeof(cmd) - 8; c++)
-			len += *c == '\'' ? snprintf(cmd + len, sizeof(cmd) - (size_t)len, "'\\''")
-					  : snprintf(cmd + len, sizeof(cmd) - (size_t)len, "%c", *c);
+			len += *c == '\''
+				   ? snprintf(cmd + len, sizeof(cmd) - (size_t)len, "'\\''")
+				   : snprintf(cmd + len, sizeof(cmd) - (size_t)len, "%c", *c);
 		len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, "'");
 	}
 	snprintf(cmd + len, sizeof(cmd) - (size_t)len, " 2>&1");

@@ -40,7 +40,8 @@ static void write_dot(FILE *f, const struct sim_pd *pds, int n)
 		if (sscanf(pds[i].accounts, "RAM %lu of %lu used, caps %lu of %lu used", &ru, &rq,
 			   &cu, &cq) == 4)
 			snprintf(text + len, sizeof(text) - (size_t)len,
-				 "\nRAM %lu of %lu KiB\ncaps %lu of %lu", ru >> 10, rq >> 10, cu, cq);
+				 "\nRAM %lu of %lu KiB\ncaps %lu of %lu", ru >> 10, rq >> 10, cu,
+				 cq);
 		fprintf(f, "\tpd%d [label=", i);
 		quoted(f, text);
 		fprintf(f, ", tooltip=");

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct io_device {
@@ -26,5 +27,7 @@ int devices_init(void);
 int rom_update_init(const char *const *modules, int count);
 /* The host asks the root task for its totals (SIGUSR2). */
 void rom_update_request_report(void);
+/* A report request the root task has not read yet (none serves the device?). */
+bool rom_update_report_unread(void);
 /* A control request for the root task ("restart LABEL"); -1 if the queue is full. */
 int rom_update_request(const char *text);

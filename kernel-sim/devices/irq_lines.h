@@ -29,11 +29,11 @@ void msi_send(uint64_t address, uint32_t data);
 
 /* --- the controllers (devices/pic.c, devices/ioapic.c) --------------- */
 
-#define IOAPIC_PINS	     24
-#define IOAPIC_PADDR	     0xfec00000ul
-#define LAPIC_PADDR	     0xfee00000ul
-#define PIC_VECTOR_BASE	     0x20 /* seL4 programs the PICs to vectors 0x20-0x2f */
-#define MSI_ADDRESS_MASK     0xfff00000ul
+#define IOAPIC_PINS	 24
+#define IOAPIC_PADDR	 0xfec00000ul
+#define LAPIC_PADDR	 0xfee00000ul
+#define PIC_VECTOR_BASE	 0x20 /* seL4 programs the PICs to vectors 0x20-0x2f */
+#define MSI_ADDRESS_MASK 0xfff00000ul
 
 void pic_raise(unsigned line);
 void pic_mask(unsigned line, bool mask);

@@ -33,6 +33,6 @@ void pic_mask(unsigned line, bool mask)
 	if (mask)
 		imr |= (uint16_t)(1u << line);
 	else
-		imr &= (uint16_t)~(1u << line);
+		imr &= (uint16_t) ~(1u << line);
 	service(line);
 }

@@ -157,6 +157,11 @@ int rom_update_request(const char *text)
 	return 0;
 }
 
+bool rom_update_report_unread(void)
+{
+	return r.report;
+}
+
 void rom_update_request_report(void)
 {
 	bool idle = pending() == 0 && !r.report;

@@ -17,9 +17,7 @@
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
-#include "../object/interrupt.h"
 #include "../object/vspace.h"
-#include <sim/rom_update.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -400,6 +398,14 @@ static void answer(struct client *c)
 	flush(c);
 }
 
+static unsigned report_waiters(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < MAX_CLIENTS; i++)
+		n += clients[i].state == CLIENT_WAITING_PS;
+	return n;
+}
+
 static void reports_done(void)
 {
 	report_open = false;
@@ -410,10 +416,13 @@ static void reports_done(void)
 		}
 }
 
-/* `ps`: fresh accounts from core first, if a root task serves reports. */
+/*
+ * `ps`: fresh accounts from core first. A root task that left the last
+ * request unread serves no reports: the answer comes at once.
+ */
 static void cmd_ps(struct client *c)
 {
-	if (!irq_is_handled(SIM_ROM_UPDATE_IRQ)) {
+	if (rom_update_report_unread() && !report_waiters()) {
 		answer_ps(c);
 		return;
 	}

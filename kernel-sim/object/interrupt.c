@@ -111,12 +111,6 @@ void irq_handler_deleted(uint16_t irq)
 	mask_interrupt(true, irq);
 }
 
-bool irq_is_handled(unsigned irq)
-{
-	return irq < IRQ_COUNT && irq_state[irq] == IRQSignal &&
-	       irq_node[irq].cap.type == cap_notification_cap;
-}
-
 /* Signal the IRQ's notification and mask the IRQ until it is acknowledged. */
 void handle_interrupt(unsigned irq)
 {

@@ -26,9 +26,6 @@ enum exception decode_irq_handler_invocation(struct tcb *t, seL4_Word label, uin
 /* The last handler cap of an IRQ is gone: it becomes inactive again. */
 void irq_handler_deleted(uint16_t irq);
 
-/* Does a handler with a notification wait for this IRQ (someone serves the device)? */
-bool irq_is_handled(unsigned irq);
-
 /* The CPU took IRQ irq (seL4's handleInterrupt). */
 void handle_interrupt(unsigned irq);
 

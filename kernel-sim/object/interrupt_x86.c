@@ -75,9 +75,8 @@ static enum exception decode_msi(seL4_Word bus, seL4_Word dev, seL4_Word func)
 }
 
 /* IRQControl_GetIOAPIC and IRQControl_GetMSI (Arch_decodeIRQControlInvocation). */
-enum exception arch_decode_irq_control_invocation(struct tcb *t, seL4_Word label,
-						  seL4_Word length, struct cte *slot,
-						  seL4_Word *buffer)
+enum exception arch_decode_irq_control_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
+						  struct cte *slot, seL4_Word *buffer)
 {
 	if (irq_controller != IRQ_CONTROLLER_IOAPIC) {
 		user_error("IRQControl: Illegal operation.");

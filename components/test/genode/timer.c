@@ -54,8 +54,7 @@ static void set_fast_timers(void)
 static void on_slow(struct signal_handler *h, unsigned long n)
 {
 	(void)h, (void)n;
-	log("timeout fired - %u/%u/%lu", fast_count, faster_count,
-	    lazy_us / TIMEOUT_US * FACTOR);
+	log("timeout fired - %u/%u/%lu", fast_count, faster_count, lazy_us / TIMEOUT_US * FACTOR);
 	if (fast_count)
 		fail("the faster timer was too slow: the fast timeout fired");
 	/* end of the lazy test: its sessions go, the stress test follows */
