@@ -9,11 +9,10 @@
  * parking a thread) and keeps the threads' names.
  *
  * strace's view of a component is the runtime's traffic: each seL4 call is
- * a trapped `syscall` whose registers strace prints as
- * syscall_0xffffffffffffffff(rdi, rsi, rdx, r10, r8, r9), a SIGSYS, one
- * sendmsg of the trap to kernel-sim and one recvmsg of the answer. sim
- * strace shows that as the seL4 call with its arguments and, when the
- * answer arrives, the registers it returns with.
+ * a trapped `syscall` (a SIGSYS), one sendmsg of the trap's registers to
+ * kernel-sim (struct sim_trap) and one recvmsg of the answer (struct
+ * sim_resume). sim strace shows that as the seL4 call with its arguments
+ * and, when the answer arrives, the registers the thread returns with.
  */
 #include "sim.h"
 #include <sel4/message_info.h>
@@ -115,29 +114,10 @@ static const char *call_name(long sysno)
 static void info(char *buf, size_t size, unsigned long w)
 {
 	seL4_MessageInfo_t m = {{w}};
-	snprintf(buf, size, "label=%#lx len=%lu caps=%lu",
+	snprintf(buf, size, "label=0x%lx len=%lu caps=%lu",
 		 (unsigned long)seL4_MessageInfo_get_label(m),
 		 (unsigned long)seL4_MessageInfo_get_length(m),
 		 (unsigned long)seL4_MessageInfo_get_extraCaps(m));
-}
-
-/* "syscall_0xffffffffffffffff(a, b, c, d, e, f) = ..." as the seL4 call it is. */
-static bool decode_call(const char *pre, const char *s)
-{
-	const char *open = strstr(s, "syscall_0x");
-	unsigned long a[6];
-	if (!open || !(open = strchr(open, '(')) ||
-	    sscanf(open, "(%lx, %lx, %lx, %lx, %lx, %lx)", &a[0], &a[1], &a[2], &a[3], &a[4],
-		   &a[5]) != 6)
-		return false;
-	const char *name = call_name((long)a[2]);
-	if (!name)
-		return false;
-	char msg[96];
-	info(msg, sizeof(msg), a[1]);
-	printf("%s%s(cap=%#lx, %s, mr0=%#lx, mr1=%#lx, mr2=%#lx) ...\n", pre, name, a[0], msg, a[3],
-	       a[4], a[5]);
-	return true;
 }
 
 /* The hex of a recvmsg's first iov ("\x01\x00...") as bytes; their number. */
@@ -172,10 +152,50 @@ static bool decode_answer(const char *pre, const char *s)
 		return false;
 	char msg[96];
 	info(msg, sizeof(msg), r.regs.rsi);
-	printf("%s... = badge=%#lx, %s, mr0=%#lx, mr1=%#lx, mr2=%#lx\n", pre,
+	printf("%s... = badge=0x%lx, %s, mr0=0x%lx, mr1=0x%lx, mr2=0x%lx\n", pre,
 	       (unsigned long)r.regs.rdi, msg, (unsigned long)r.regs.r10, (unsigned long)r.regs.r8,
 	       (unsigned long)r.regs.r9);
 	return true;
+}
+
+/* The runtime's message to kernel-sim: a trap, shown as the seL4 call or fault it is. */
+static bool decode_trap(const char *pre, const char *s)
+{
+	if (strncmp(s, "sendmsg(", 8) || !strstr(s, "iov_len=208"))
+		return false;
+	struct sim_trap t;
+	unsigned char bytes[sizeof(t)];
+	size_t n = hex_bytes(s, bytes, sizeof(bytes));
+	if (n < offsetof(struct sim_trap, regs) + offsetof(seL4_UserContext, r11))
+		return false;
+	memset(&t, 0, sizeof(t));
+	memcpy(&t, bytes, n);
+	const char *name = call_name((long)t.regs.rdx);
+	char msg[96];
+	switch (t.kind) {
+	case SIM_TRAP_SYSCALL:
+		if (!name) {
+			printf("%sunknown syscall: rax=%lu rdx=0x%lx at 0x%lx\n", pre,
+			       (unsigned long)t.regs.rax, (unsigned long)t.regs.rdx,
+			       (unsigned long)t.regs.rip - 2);
+			return true;
+		}
+		info(msg, sizeof(msg), t.regs.rsi);
+		printf("%s%s(cap=0x%lx, %s, mr0=0x%lx, mr1=0x%lx, mr2=0x%lx) ...\n", pre, name,
+		       (unsigned long)t.regs.rdi, msg, (unsigned long)t.regs.r10,
+		       (unsigned long)t.regs.r8, (unsigned long)t.regs.r9);
+		return true;
+	case SIM_TRAP_VM_FAULT:
+		printf("%spage fault at 0x%lx, ip 0x%lx (error code 0x%lx) ...\n", pre,
+		       (unsigned long)t.addr, (unsigned long)t.regs.rip, (unsigned long)t.err);
+		return true;
+	case SIM_TRAP_EXCEPTION:
+		printf("%sexception %lu at 0x%lx ...\n", pre, (unsigned long)t.trapno,
+		       (unsigned long)t.regs.rip);
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* One line of strace's output, decoded or passed on. */
@@ -191,12 +211,12 @@ static void decode(const char *line)
 			s = end + 2;
 		}
 	}
-	/* the runtime's own traffic: shown as what it stands for */
-	if (!strncmp(s, "--- SIGSYS ", 11) || !strncmp(s, "rt_sigreturn(", 13) ||
-	    (!strncmp(s, "sendmsg(", 8) && strstr(s, "iov_len=")) ||
-	    (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
+	if (decode_trap(pre, s) || decode_answer(pre, s))
 		return;
-	if (decode_call(pre, s) || decode_answer(pre, s))
+	/* the runtime's own traffic, shown above as what it stands for */
+	if (!strncmp(s, "--- SIGSYS ", 11) || !strncmp(s, "--- SIGSEGV ", 12) ||
+	    !strncmp(s, "rt_sigreturn(", 13) || !strncmp(s, "syscall_0x", 10) ||
+	    (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
 		return;
 	fputs(line, stdout);
 }

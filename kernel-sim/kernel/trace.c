@@ -109,7 +109,7 @@ static void who_is(struct tcb *t, struct who *w)
 	if (t->name[0])
 		clean(w->thread, sizeof(w->thread), t->name);
 	else
-		snprintf(w->thread, sizeof(w->thread), "tcb %#lx", kernel_pointer(t->obj.paddr));
+		snprintf(w->thread, sizeof(w->thread), "tcb 0x%lx", kernel_pointer(t->obj.paddr));
 	if (p)
 		t->trace.pid = p->pid;
 	w->pid = t->trace.pid ? t->trace.pid : kernel_pid;
@@ -309,7 +309,7 @@ static void syscall_record(struct tcb *t)
 	cur.name = syscall_name(sysno);
 	if (!cur.name) {
 		cur.name = "UnknownSyscall";
-		detail("rdx=%#lx rax=%lu", (unsigned long)sysno, (unsigned long)t->regs.rax);
+		detail("rdx=0x%lx rax=%lu", (unsigned long)sysno, (unsigned long)t->regs.rax);
 		return;
 	}
 	cur.receives =
@@ -320,7 +320,7 @@ static void syscall_record(struct tcb *t)
 		put_string_text(t);
 	} else if (sysno == seL4_SysReply || sysno == seL4_SysReplyRecv) {
 		seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
-		detail("reply_label=%#lx reply_len=%lu ",
+		detail("reply_label=0x%lx reply_len=%lu ",
 		       (unsigned long)seL4_MessageInfo_get_label(info),
 		       (unsigned long)seL4_MessageInfo_get_length(info));
 	}
@@ -336,11 +336,12 @@ void trace_trap_begin_(struct tcb *t, const struct sim_trap *trap)
 	case SIM_TRAP_VM_FAULT:
 		cur.name = "PageFault";
 		cur.quiet = true; /* unless it becomes a VMFault */
-		detail("addr=%#lx ip=%#lx", (unsigned long)trap->addr, (unsigned long)t->regs.rip);
+		detail("addr=0x%lx ip=0x%lx", (unsigned long)trap->addr,
+		       (unsigned long)t->regs.rip);
 		break;
 	default:
 		cur.name = "Exception";
-		detail("vector=%lu ip=%#lx", (unsigned long)trap->trapno,
+		detail("vector=%lu ip=0x%lx", (unsigned long)trap->trapno,
 		       (unsigned long)t->regs.rip);
 		break;
 	}
@@ -353,11 +354,11 @@ void trace_invoke_(struct tcb *t, const struct cap *cap)
 	seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
 	seL4_Word label = seL4_MessageInfo_get_label(info);
 	const char *type = cap_type_name(cap->type);
-	detail("cap=%#lx type=%s", (unsigned long)t->regs.capRegister, type ? type : "?");
+	detail("cap=0x%lx type=%s", (unsigned long)t->regs.capRegister, type ? type : "?");
 	if (cap->type == cap_endpoint_cap)
-		detail(" badge=%#lx", (unsigned long)cap->endpoint.badge);
+		detail(" badge=0x%lx", (unsigned long)cap->endpoint.badge);
 	else if (cap->type == cap_notification_cap)
-		detail(" badge=%#lx", (unsigned long)cap->notification.badge);
+		detail(" badge=0x%lx", (unsigned long)cap->notification.badge);
 	if (cur.receives)
 		return;
 	cur.kernel_object = cap->type != cap_endpoint_cap && cap->type != cap_notification_cap &&
@@ -366,7 +367,7 @@ void trace_invoke_(struct tcb *t, const struct cap *cap)
 	if (op)
 		detail(" op=%s", op);
 	else
-		detail(" label=%#lx", (unsigned long)label);
+		detail(" label=0x%lx", (unsigned long)label);
 	detail(" len=%lu caps=%lu", (unsigned long)seL4_MessageInfo_get_length(info),
 	       (unsigned long)seL4_MessageInfo_get_extraCaps(info));
 }
@@ -388,7 +389,7 @@ static void result(struct tcb *t, char *buf, size_t size)
 		const char *e = error_name(seL4_MessageInfo_get_label(info));
 		snprintf(buf, size, "= %s", e ? e : "?");
 	} else if (cur.receives)
-		snprintf(buf, size, "= badge=%#lx label=%#lx len=%lu",
+		snprintf(buf, size, "= badge=0x%lx label=0x%lx len=%lu",
 			 (unsigned long)t->regs.badgeRegister,
 			 (unsigned long)seL4_MessageInfo_get_label(info),
 			 (unsigned long)seL4_MessageInfo_get_length(info));
@@ -478,10 +479,10 @@ void trace_ipc_(struct tcb *sender, struct tcb *receiver, seL4_Word badge, enum 
 		snprintf(d, sizeof(d), "%s", badge ? "restart" : "stop");
 	} else if (kind == TRACE_IPC_FAULT) {
 		const char *f = fault_name(seL4_MessageInfo_get_label(info));
-		snprintf(d, sizeof(d), "badge=%#lx fault=%s len=%lu", (unsigned long)badge,
+		snprintf(d, sizeof(d), "badge=0x%lx fault=%s len=%lu", (unsigned long)badge,
 			 f ? f : "?", (unsigned long)seL4_MessageInfo_get_length(info));
 	} else {
-		snprintf(d, sizeof(d), "badge=%#lx label=%#lx len=%lu caps=%lu",
+		snprintf(d, sizeof(d), "badge=0x%lx label=0x%lx len=%lu caps=%lu",
 			 (unsigned long)badge, (unsigned long)seL4_MessageInfo_get_label(info),
 			 (unsigned long)seL4_MessageInfo_get_length(info),
 			 (unsigned long)seL4_MessageInfo_get_extraCaps(info));
@@ -505,7 +506,7 @@ void trace_signal_(struct notification *n, seL4_Word badge)
 	struct who from, to;
 	kernel_track(&from);
 	char d[96], pto[SIM_NAME_MAX + TCB_NAME_MAX + 4];
-	snprintf(d, sizeof(d), "ntfn=%#lx badge=%#lx", kernel_pointer(n->obj.paddr),
+	snprintf(d, sizeof(d), "ntfn=0x%lx badge=0x%lx", kernel_pointer(n->obj.paddr),
 		 (unsigned long)badge);
 	if (!woken) {
 		text(tick(), in_record(), from.pd, "", "Signal %s (pending)", d);
@@ -521,25 +522,25 @@ static void fault_detail(char *d, size_t size, struct tcb *t, const struct fault
 {
 	switch (f->type) {
 	case seL4_Fault_CapFault:
-		snprintf(d, size, "cap=%#lx phase=%s ip=%#lx", (unsigned long)f->cap.address,
+		snprintf(d, size, "cap=0x%lx phase=%s ip=0x%lx", (unsigned long)f->cap.address,
 			 f->cap.in_receive_phase ? "receive" : "send", (unsigned long)t->regs.rip);
 		break;
 	case seL4_Fault_UnknownSyscall:
-		snprintf(d, size, "number=%#lx ip=%#lx",
+		snprintf(d, size, "number=0x%lx ip=0x%lx",
 			 (unsigned long)f->unknown_syscall.syscall_number,
 			 (unsigned long)t->regs.rip);
 		break;
 	case seL4_Fault_UserException:
 		if (f->user_exception.number == SIM_EXCEPTION_PD_LOST)
-			snprintf(d, size, "PD_lost status=%#lx",
+			snprintf(d, size, "PD_lost status=0x%lx",
 				 (unsigned long)f->user_exception.code);
 		else
-			snprintf(d, size, "number=%lu code=%#lx ip=%#lx",
+			snprintf(d, size, "number=%lu code=0x%lx ip=0x%lx",
 				 (unsigned long)f->user_exception.number,
 				 (unsigned long)f->user_exception.code, (unsigned long)t->regs.rip);
 		break;
 	case seL4_Fault_VMFault:
-		snprintf(d, size, "addr=%#lx ip=%#lx fsr=%#lx %s", (unsigned long)f->vm.address,
+		snprintf(d, size, "addr=0x%lx ip=0x%lx fsr=0x%lx %s", (unsigned long)f->vm.address,
 			 (unsigned long)t->regs.rip, (unsigned long)f->vm.fsr,
 			 f->vm.instruction_fault ? "instruction" : "data");
 		break;
@@ -605,7 +606,7 @@ void trace_object_(seL4_Word type, uint64_t paddr, bool created)
 	kernel_track(&w);
 	const char *name = object_type_name(type);
 	char d[64];
-	snprintf(d, sizeof(d), "type=%s at=%#lx", name ? name : "?", kernel_pointer(paddr));
+	snprintf(d, sizeof(d), "type=%s at=0x%lx", name ? name : "?", kernel_pointer(paddr));
 	uint64_t ts = tick();
 	if (out_json)
 		json_instant(out, w.pid, w.tid, ts, created ? "Create" : "Delete", "object", d,
@@ -620,7 +621,7 @@ void trace_map_(struct vspace *vs, uint64_t vaddr, const struct frame *f, uint8_
 	char label[SIM_NAME_MAX], d[128];
 	clean(label, sizeof(label), vs->name[0] ? vs->name : "-");
 	unsigned long kib = (1ul << f->obj.size_bits) >> 10;
-	snprintf(d, sizeof(d), "vaddr=%#lx frame=%#lx size=%lu%s%s", (unsigned long)vaddr,
+	snprintf(d, sizeof(d), "vaddr=0x%lx frame=0x%lx size=%lu%s%s", (unsigned long)vaddr,
 		 (unsigned long)f->obj.paddr, kib >= 1024 ? kib >> 10 : kib,
 		 kib >= 1024 ? "M" : "K",
 		 vm_rights == VM_READ_WRITE  ? " rights=RW"
@@ -638,7 +639,7 @@ void trace_pd_(struct pd_proc *p, enum trace_pd_event e, int status)
 {
 	char label[SIM_NAME_MAX], d[64], kv[32];
 	clean(label, sizeof(label), p->name + (strncmp(p->name, "[sim] ", 6) ? 0 : 6));
-	snprintf(kv, sizeof(kv), "status=%#x", (unsigned)status);
+	snprintf(kv, sizeof(kv), "status=0x%x", (unsigned)status);
 	static const char *const what[] = {"started", "lost", "ended"};
 	if (e == TRACE_PD_LOST)
 		snprintf(d, sizeof(d), " (%s %d)",

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Debuggers on a component of a running system: gdb stops at a breakpoint
+# in component code, prints a local variable and single-steps (plain gdb
+# -batch -p, and sim gdb); Ctrl-C stops it; the component goes on after
+# detach. sim strace decodes seL4 calls, sim trace -f follows one PD, sim
+# graph names the PDs and renders to PNG.
+cd "$(dirname "$0")/../.."
+source tests/system/lib.sh
+export RUN_NO_BUILD=1 RUN_QUIET=1 RUN_ROOT_DIR=$PWD
+SIM=$PWD/$BIN/sim
+D=build/run/test-debug
+
+scenario=$TMP/debug.run
+cat >"$scenario" <<'SCENARIO'
+source "$RUN_ROOT_DIR/scripts/run.sh"
+create_boot_directory
+install_config <<'CONFIG'
+<config>
+	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="IO_PORT"/> <service name="IRQ"/> </parent-provides>
+	<default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>
+	<default caps="100" ram="1M"/>
+	<start name="timer" ram="1M"> <provides> <service name="Timer"/> </provides> </start>
+	<start name="server"> <binary name="test-hello-server"/> <provides> <service name="Hello"/> </provides> </start>
+	<start name="client"> <binary name="test-hello-client"/> <config calls="1000000" period_ms="10"/>
+		<route> <service name="Hello" label="greeter"> <child name="server"/> </service> <any-service> <parent/> <any-child/> </any-service> </route>
+	</start>
+</config>
+CONFIG
+build_boot_image core init timer test-hello-server test-hello-client
+run_until --keep 'session opened' 20
+echo ready >"$(boot_dir)/ready"
+while [ ! -e "$(boot_dir)/done" ]; do sleep 0.05; done
+kill_system
+SCENARIO
+
+rm -rf "$D"
+RUN_DIR=$D bash "$scenario" >"$TMP/scenario.out" 2>&1 &
+scenario_pid=$!
+trap 'touch "$D/done"; wait; cleanup' EXIT
+for _ in $(seq 600); do
+	[ -e "$D/ready" ] && break
+	kill -0 "$scenario_pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ ! -e "$D/ready" ]; then
+	fail debug_scenario_started "$(tail -n 5 "$TMP/scenario.out")"
+	exit 0
+fi
+ok debug_scenario_started
+
+read -r pid file <<<"$("$SIM" --system "$D" where "init -> client")"
+check debug_where_names_the_binary test "$file" = "$(readlink -f "$D/test-hello-client")"
+
+# plain gdb: break in component code, stop there, a local, a single step
+timeout 60 gdb -q -batch -p "$pid" \
+	-ex 'handle SIGSYS nostop noprint pass' -ex 'handle SIGSEGV nostop noprint pass' \
+	-ex 'handle SIGURG nostop noprint pass' -ex 'set confirm off' -ex "add-symbol-file $file" \
+	-ex 'break call' -ex 'continue' -ex 'print say.name' -ex 'next' -ex 'next' \
+	-ex 'print add' -ex 'info line *$pc' -ex 'detach' >"$TMP/gdb.out" 2>&1
+check debug_gdb_breakpoint_hit grep -q 'hit Breakpoint 1, call () at components/test/hello_client.c' "$TMP/gdb.out"
+check debug_gdb_prints_local grep -q '^\$1 = "client"' "$TMP/gdb.out"
+check debug_gdb_steps grep -q '^\$2 = {a = 40, b = 2}' "$TMP/gdb.out"
+check debug_gdb_thread_named grep -q 'Thread [0-9]* "init -> client" hit' "$TMP/gdb.out"
+
+# sim gdb: symbols and signal handling set up; finish returns to the caller
+timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'break call' -ex 'continue' \
+	-ex 'finish' -ex 'info threads' -ex 'detach' >"$TMP/simgdb.out" 2>&1
+check debug_sim_gdb_breakpoint grep -q 'hit Breakpoint 1, call ()' "$TMP/simgdb.out"
+check debug_sim_gdb_finish grep -q 'Value returned is \$1 = true' "$TMP/simgdb.out"
+check debug_sim_gdb_quiet test "$(grep -c 'SIGSYS\|SIGSEGV' "$TMP/simgdb.out")" = 0
+
+# Ctrl-C (gdb sends SIGINT to the process) stops it, even while all its
+# threads wait in kernel-sim
+timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'continue' -ex 'info threads' \
+	-ex 'detach' >"$TMP/ctrlc.out" 2>&1 &
+gdb_job=$!
+sleep 2
+pkill -INT -P "$gdb_job" gdb
+wait "$gdb_job"
+check debug_ctrl_c_stops grep -q 'received signal SIGINT' "$TMP/ctrlc.out"
+
+# the component goes on after the debuggers left; sim trace -f follows it
+timeout 3 "$SIM" --system "$D" trace -f "init -> client" >"$TMP/trace.out"
+check debug_trace_follows grep -qE '^ +[0-9.]+ \[init -> client\] Call cap=0x[0-9a-f]+ type=Endpoint' "$TMP/trace.out"
+check debug_trace_filtered test -z "$(grep -E '^ +[0-9.]+ \[' "$TMP/trace.out" | grep -v '\[init -> client\]')"
+check debug_trace_shows_server grep -qE 'IPC \[init -> client\] -> \[init -> server\]' "$TMP/trace.out"
+check debug_trace_kept grep -q 'init -> client' <<<"$("$SIM" --system "$D" trace "init -> client")"
+
+# sim strace: the seL4 calls, decoded
+timeout 3 "$SIM" --system "$D" strace "init -> client" >"$TMP/strace.out" 2>&1
+check debug_strace_decodes grep -qE '^\[pid +[0-9]+\] seL4_Call\(cap=0x[0-9a-f]+, label=0x[0-9a-f]+ len=[0-9]+ caps=[0-9]+,' "$TMP/strace.out"
+check debug_strace_answers grep -qE '^\[pid +[0-9]+\] \.\.\. = badge=0x?[0-9a-f]*, label=' "$TMP/strace.out"
+check debug_strace_hides_plumbing test "$(grep -c 'SIGSYS\|rt_sigreturn' "$TMP/strace.out")" = 0
+
+# sim graph: every PD, the tree, and a picture
+"$SIM" --system "$D" graph >"$TMP/graph.dot"
+check debug_graph_names_pds grep -q 'tooltip="init -> client"' "$TMP/graph.dot"
+check debug_graph_names_server grep -q 'tooltip="init -> server"' "$TMP/graph.dot"
+check debug_graph_renders "$SIM" --system "$D" graph --png "$TMP/graph.png"
+check debug_graph_is_png test "$(head -c 8 "$TMP/graph.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a
