@@ -252,6 +252,14 @@ int serve_parent_exit(void *obj, const struct parent_exit_args *in, struct rpc_n
 	return RPC_OK;
 }
 
+void child_thread_lost(struct pd_session *pd, const char *why)
+{
+	if (!init_child.pd || pd != init_child.pd)
+		return;
+	core_log("core: init %s: the system ends\n", why);
+	sim_DebugHalt(1);
+}
+
 int serve_parent_announce(void *obj, const struct parent_announce_args *in, struct rpc_none *out,
 			  struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {

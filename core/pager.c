@@ -1,5 +1,6 @@
 /* Fault handling for all component threads. */
 #include "pager.h"
+#include "child.h"
 #include "core.h"
 #include <genode/layout.h>
 #include <genode/rm_session.h>
@@ -148,12 +149,14 @@ static bool exception(struct cpu_thread *t, seL4_Word type)
 		t->pd->dead = true;
 		t->state = THREAD_DEAD;
 		t->code = code;
+		child_thread_lost(t->pd, "lost its process");
 	} else {
 		core_log("core: %s in pd='%s' thread='%s' ip=%#lx number=%lu code=%#lx\n", what,
 			 pd_label(t), t->name, ip, number, code);
 		t->state = THREAD_FAULTED;
 		t->fault_ip = ip;
 		t->exception = number;
+		child_thread_lost(t->pd, "crashed");
 	}
 	notify(t, 0);
 	return false; /* no reply: the thread stays stopped */

@@ -87,6 +87,20 @@ check sim_restart_new_process test "$("$SIM" --system "$A" ps --labels | awk '/i
 check sim_restart_unknown_fails test "$("$SIM" --system "$A" restart "init -> nobody" >/dev/null 2>&1; echo $?)" = 1
 check sim_kill_unknown_label_fails test "$("$SIM" --system "$A" kill nobody >/dev/null 2>&1; echo $?)" = 1
 check sim_no_system_fails test "$("$SIM" --system /nonexistent ps >/dev/null 2>&1; echo $?)" = 1
+# init killed: the system ends, no orphaned subtree is left running
+"$SIM" --system "$A" kill init >/dev/null
+for _ in $(seq 200); do
+	[ -e "$A/sim.sock" ] || break
+	sleep 0.05
+done
+check sim_kill_init_reported grep -q '^core: init lost its process: the system ends$' "$A/log"
+check sim_kill_init_ends_system test ! -e "$A/sim.sock"
+for _ in $(seq 40); do
+	pgrep -f '^\[sim\] init -> alpha$' >/dev/null || break
+	sleep 0.05
+done
+check sim_kill_init_leaves_no_orphans test -z "$(pgrep -f '^\[sim\] init -> alpha$')"
+check sim_other_system_unaffected grep -q "init -> beta" <<<"$("$SIM" --system "$B" ps --labels)"
 stop alpha
 stop beta
 wait
