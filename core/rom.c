@@ -111,8 +111,10 @@ struct dataspace *rom_session_ds(struct core_session *s)
 /*
  * The content of a session's sim_control ROM: the last host requests that
  * name a direct child of the PD that opened the session (whose label is the
- * session label without its last element), relative to it:
- * <requests last="N"> <request id="K" restart="CHILD"/> ... </requests>
+ * session label without its last element), relative to it, and the
+ * requests for every init's state report:
+ * <requests last="N"> <request id="K" restart="CHILD"/> <request id="L"
+ * state="yes"/> ... </requests>
  */
 static bool rom_control_refresh(struct rom_session *r)
 {
@@ -130,6 +132,11 @@ static bool rom_control_refresh(struct rom_session *r)
 	unsigned long first = control_id > CONTROL_KEEP ? control_id - CONTROL_KEEP + 1 : 1;
 	for (unsigned long id = first; id <= control_id && n < (int)sizeof(text) - 400; id++) {
 		const char *req = control_requests[id % CONTROL_KEEP];
+		if (!strcmp(req, "state")) {
+			n += snprintf(text + n, sizeof(text) - (size_t)n,
+				      " <request id=\"%lu\" state=\"yes\"/>", id);
+			continue;
+		}
 		if (strncmp(req, "restart ", 8) || strncmp(req + 8, prefix, plen) ||
 		    strncmp(req + 8 + plen, " -> ", 4) || strstr(req + 8 + plen + 4, " -> "))
 			continue;

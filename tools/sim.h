@@ -24,6 +24,12 @@ struct sim_pd {
 	char accounts[256];
 };
 
+/*
+ * The PD lines at the start of text (an answer to `ps` or `graph`); their
+ * number. *rest: where the text goes on after them (NULL at its end).
+ */
+int sim_parse_pds(char *text, struct sim_pd **pds, char **rest);
+
 /* The PDs of a running system; their number, or -1. *pds is valid until the next call. */
 int sim_pds(const char *path, struct sim_pd **pds);
 

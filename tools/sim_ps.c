@@ -11,14 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sim_pds(const char *path, struct sim_pd **pds)
+int sim_parse_pds(char *text, struct sim_pd **pds, char **rest)
 {
 	static struct sim_pd *list;
-	char *text;
-	if (sim_fetch(path, "ps", &text) != 0)
-		return -1;
 	unsigned n = 0, size = 0;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	*rest = NULL;
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (line[0] == '#') {
+			if (next)
+				next[-1] = '\n';
+			*rest = line;
+			break;
+		}
 		if (n == size) {
 			size = size ? size * 2 : 64;
 			struct sim_pd *p = realloc(list, size * sizeof(*p));
@@ -50,6 +57,14 @@ int sim_pds(const char *path, struct sim_pd **pds)
 	}
 	*pds = list;
 	return (int)n;
+}
+
+int sim_pds(const char *path, struct sim_pd **pds)
+{
+	char *text, *rest;
+	if (sim_fetch(path, "ps", &text) != 0)
+		return -1;
+	return sim_parse_pds(text, pds, &rest);
 }
 
 /* "RAM 500224 of 210760704 used, caps 12 of 1047298 used, 1 threads" as columns. */

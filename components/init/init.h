@@ -175,6 +175,8 @@ void timer_lost(void);
 
 /* The state report, if the config asks for one. */
 void report_state(void);
+/* The full report (accounts, sessions and routes) the host asked for (`sim graph`). */
+void report_state_for_host(void);
 
 /* The priority argument a CPU-session request of child c carries onward. */
 unsigned long child_priority(const struct child *c, unsigned long requested);

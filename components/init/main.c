@@ -93,7 +93,8 @@ static void retry_pending(struct signal_handler *h, unsigned long count)
 
 /*
  * `sim restart LABEL` from the host reaches the init whose child it names
- * through core's ROM "sim_control": <request id="N" restart="CHILD"/>.
+ * through core's ROM "sim_control": <request id="N" restart="CHILD"/>;
+ * `sim graph` reaches every init: <request id="N" state="yes"/>.
  */
 static unsigned long requests_done; /* the last request id acted upon */
 
@@ -109,10 +110,15 @@ static void control_request(struct signal_handler *h, unsigned long count)
 	     ok = xml_next_sub(&reqs, "request", &req)) {
 		unsigned long id = 0;
 		char name[NAME_MAX_LEN];
-		if (!xml_attr_ulong(&req, "id", &id) || id <= done ||
-		    !xml_attr_string(&req, "restart", name, sizeof(name)))
+		if (!xml_attr_ulong(&req, "id", &id) || id <= done)
 			continue;
 		done = requests_done = id;
+		if (xml_attr_bool(&req, "state", false)) {
+			report_state_for_host();
+			continue;
+		}
+		if (!xml_attr_string(&req, "restart", name, sizeof(name)))
+			continue;
 		struct child *c = child_by_name(name);
 		if (!c) {
 			warning("restart requested for \"%s\", which is not a child", name);

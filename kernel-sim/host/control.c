@@ -44,14 +44,17 @@
 #define FOLLOW_MAX	   (1u << 20)
 #define TICK_MS		   100
 #define WHERE_SPAN	   (64u << 20) /* where a component's image is looked for */
+#define MAX_STATES	   256	       /* inits whose state reports `graph` collects */
+#define STATE_MAX	   (64u << 10) /* bytes of one report */
 
 enum client_state {
 	CLIENT_FREE,
-	CLIENT_READING,	     /* its request has not arrived yet */
-	CLIENT_ANSWERING,    /* writing the answer; closed once written */
-	CLIENT_WAITING_PS,   /* `ps`: waits for core's accounts */
-	CLIENT_FOLLOW_LOG,   /* `log -f` */
-	CLIENT_FOLLOW_TRACE, /* `trace -f` */
+	CLIENT_READING,	      /* its request has not arrived yet */
+	CLIENT_ANSWERING,     /* writing the answer; closed once written */
+	CLIENT_WAITING_PS,    /* `ps`: waits for core's accounts */
+	CLIENT_WAITING_GRAPH, /* `graph`: waits for every init's state report */
+	CLIENT_FOLLOW_LOG,    /* `log -f` */
+	CLIENT_FOLLOW_TRACE,  /* `trace -f` */
 };
 
 static struct client {
@@ -91,6 +94,70 @@ static char partial[512];
 static size_t partial_len;
 
 static void reports_done(void);
+static void states_done(void);
+
+/*
+ * The state reports of inits (`sim graph`): "[LABEL] <state>" up to
+ * "[LABEL] </state>" in the output, the last complete one per init.
+ */
+static struct state_report {
+	char label[128];
+	char *text;
+	size_t len;
+	bool open;
+	unsigned long serial; /* the graph request it answers */
+} states[MAX_STATES];
+static unsigned long state_serial;
+static unsigned states_expected, states_complete;
+
+static struct state_report *state_of(const char *label, size_t len, bool create)
+{
+	struct state_report *free_slot = NULL;
+	for (unsigned i = 0; i < MAX_STATES; i++) {
+		if (states[i].label[0] && strlen(states[i].label) == len &&
+		    !strncmp(states[i].label, label, len))
+			return &states[i];
+		if (!states[i].label[0] && !free_slot)
+			free_slot = &states[i];
+	}
+	if (!create || !free_slot || len >= sizeof(free_slot->label))
+		return NULL;
+	memcpy(free_slot->label, label, len);
+	free_slot->label[len] = 0;
+	return free_slot;
+}
+
+static void note_state_line(const char *line)
+{
+	const char *end = line[0] == '[' ? strstr(line, "] ") : NULL;
+	if (!end)
+		return;
+	const char *msg = end + 2, *label = line + 1;
+	size_t len = (size_t)(end - label);
+	bool begins = !strncmp(msg, "<state>", 7) || !strncmp(msg, "<state/>", 8);
+	struct state_report *r = state_of(label, len, begins);
+	if (!r || (!begins && !r->open))
+		return;
+	if (begins) {
+		r->len = 0;
+		r->open = true;
+	}
+	size_t n = strlen(msg);
+	char *p = r->len + n + 1 <= STATE_MAX ? realloc(r->text, r->len + n + 1) : NULL;
+	if (p) {
+		r->text = p;
+		memcpy(r->text + r->len, msg, n);
+		r->len += n;
+		r->text[r->len] = 0;
+	}
+	if (!strncmp(msg, "</state>", 8) || !strncmp(msg, "<state/>", 8)) {
+		r->open = false;
+		r->serial = state_serial;
+		states_complete++;
+		if (states_complete >= states_expected)
+			states_done();
+	}
+}
 
 static void note_line(const char *line)
 {
@@ -137,6 +204,7 @@ static void keep_output(const char *text, size_t len)
 		if (text[i] == '\n') {
 			partial[partial_len] = 0;
 			note_line(partial);
+			note_state_line(partial);
 			partial_len = 0;
 		}
 	}
@@ -462,6 +530,19 @@ static void cmd_restart(struct client *c, const char *label)
 		say(c, "error: too many requests pending\n");
 }
 
+/* The host file a PD's code comes from: its first mapped image page (the pager maps on demand). */
+static const char *pd_file(struct pd_proc *p)
+{
+	struct vspace *vs = p->owner;
+	const char *file = NULL;
+	for (uint64_t a = SIM_COMPONENT_BASE; vs && !file && a < SIM_COMPONENT_BASE + WHERE_SPAN;
+	     a += 4096) {
+		struct frame *f = vspace_lookup_frame(vs, a, NULL, NULL);
+		file = f ? boot_file_at(f->obj.paddr) : NULL;
+	}
+	return file;
+}
+
 /* `where LABEL`: the PD's pid and the ELF file its code comes from ("-" if unknown). */
 static void cmd_where(struct client *c, const char *label)
 {
@@ -470,15 +551,60 @@ static void cmd_where(struct client *c, const char *label)
 		say(c, "error: no PD with the label \"%s\"\n", label);
 		return;
 	}
-	/* the first page of its image that is mapped (the pager maps on demand) */
-	struct vspace *vs = p->owner;
-	const char *file = NULL;
-	for (uint64_t a = SIM_COMPONENT_BASE; vs && !file && a < SIM_COMPONENT_BASE + WHERE_SPAN;
-	     a += 4096) {
-		struct frame *f = vspace_lookup_frame(vs, a, NULL, NULL);
-		file = f ? boot_file_at(f->obj.paddr) : NULL;
-	}
+	const char *file = pd_file(p);
 	say(c, "%d %s\n", (int)p->pid, file ? file : "-");
+}
+
+/* The PDs `graph` waits for: those that run init. */
+static unsigned count_inits(void)
+{
+	unsigned n = 0;
+	for (struct pd_proc *p = pd_proc_first(); p; p = p->next) {
+		const char *file = p->lost ? NULL : pd_file(p);
+		const char *base = file ? strrchr(file, '/') : NULL;
+		n += base && !strcmp(base + 1, "init");
+	}
+	return n;
+}
+
+/*
+ * `graph`: the `ps` lines, then every init's state report ("#state LABEL",
+ * its XML, "#end"): what the sim tool draws.
+ */
+static void answer_graph(struct client *c)
+{
+	answer_ps(c);
+	for (unsigned i = 0; i < MAX_STATES; i++) {
+		struct state_report *r = &states[i];
+		if (!r->label[0] || !r->text || r->open || !find_pd(r->label))
+			continue;
+		say(c, "#state %s\n", r->label);
+		queue(c, r->text, r->len);
+		say(c, "\n#end\n");
+	}
+	answer(c);
+}
+
+static void states_done(void)
+{
+	for (unsigned i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].state == CLIENT_WAITING_GRAPH)
+			answer_graph(&clients[i]);
+}
+
+/* `graph`: every init reports its state through core's sim_control ROM. */
+static void cmd_graph(struct client *c)
+{
+	c->state = CLIENT_WAITING_GRAPH;
+	c->deadline = now_ms() + REPORT_TIMEOUT_MS;
+	state_serial++;
+	states_complete = 0;
+	states_expected = count_inits();
+	if (!states_expected || rom_update_report_unread() || rom_update_request("state") != 0) {
+		answer_graph(c);
+		return;
+	}
+	rom_update_request_report(); /* core's accounts come before the inits' reports */
 }
 
 static void cmd_log(struct client *c, bool follow_on)
@@ -508,6 +634,8 @@ static void serve(struct client *c)
 		cmd_kill(c, line + 5);
 	else if (!strncmp(line, "where ", 6))
 		cmd_where(c, line + 6);
+	else if (!strcmp(line, "graph"))
+		cmd_graph(c);
 	else if (!strcmp(line, "log") || !strcmp(line, "log -f"))
 		cmd_log(c, line[3] != 0);
 	else if (!strcmp(line, "trace") || !strncmp(line, "trace ", 6))
@@ -520,7 +648,7 @@ static void serve(struct client *c)
 	} else
 		say(c,
 		    "error: unknown request \"%.64s\" (ps, kill LABEL, restart LABEL, where LABEL, "
-		    "log [-f], trace [-f] [LABEL], report)\n",
+		    "graph, log [-f], trace [-f] [LABEL], report)\n",
 		    line);
 	if (c->state == CLIENT_ANSWERING)
 		answer(c);
@@ -546,7 +674,8 @@ static void on_client(struct event_source *s, uint32_t events)
 		/* a request without its newline still counts */
 		if (n == 0 && reading && c->in_len)
 			serve(c);
-		if (n < 0 || (c->state != CLIENT_ANSWERING && c->state != CLIENT_WAITING_PS)) {
+		if (n < 0 || (c->state != CLIENT_ANSWERING && c->state != CLIENT_WAITING_PS &&
+			      c->state != CLIENT_WAITING_GRAPH)) {
 			drop(c);
 			return;
 		}
@@ -622,6 +751,8 @@ static void on_tick(struct event_source *s, uint32_t events)
 		if (c->state == CLIENT_WAITING_PS) {
 			answer_ps(c);
 			answer(c);
+		} else if (c->state == CLIENT_WAITING_GRAPH) {
+			answer_graph(c);
 		} else {
 			drop(c);
 		}

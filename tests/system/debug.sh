@@ -92,9 +92,14 @@ check debug_strace_decodes grep -qE '^\[pid +[0-9]+\] seL4_Call\(cap=0x[0-9a-f]+
 check debug_strace_answers grep -qE '^\[pid +[0-9]+\] \.\.\. = badge=0x?[0-9a-f]*, label=' "$TMP/strace.out"
 check debug_strace_hides_plumbing test "$(grep -c 'SIGSYS\|rt_sigreturn' "$TMP/strace.out")" = 0
 
-# sim graph: every PD, the tree, and a picture
+# sim graph: every PD, the tree, the client's session at the server, a picture
 "$SIM" --system "$D" graph >"$TMP/graph.dot"
-check debug_graph_names_pds grep -q 'tooltip="init -> client"' "$TMP/graph.dot"
-check debug_graph_names_server grep -q 'tooltip="init -> server"' "$TMP/graph.dot"
+client=$(sed -n 's/^\t\(pd[0-9]*\) .*tooltip="init -> client".*/\1/p' "$TMP/graph.dot")
+server=$(sed -n 's/^\t\(pd[0-9]*\) .*tooltip="init -> server".*/\1/p' "$TMP/graph.dot")
+check debug_graph_names_client test -n "$client"
+check debug_graph_names_server test -n "$server"
+check debug_graph_session grep -qF "$client -> $server [label=\"Hello\\n\\\"client -> greeter\\\"\"" "$TMP/graph.dot"
+check debug_graph_tree grep -qE '^[[:space:]]pd[0-9]+ -> '"$client"' \[arrowhead=none' "$TMP/graph.dot"
+check debug_graph_accounts grep -qE "^[[:space:]]$client \[label=\"client\\\\npid [0-9]+, alive, 1 threads\\\\nRAM [0-9]+ of [0-9]+ KiB" "$TMP/graph.dot"
 check debug_graph_renders "$SIM" --system "$D" graph --png "$TMP/graph.png"
 check debug_graph_is_png test "$(head -c 8 "$TMP/graph.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a
