@@ -6,6 +6,7 @@
 #include "api/debug.h"
 #include "api/syscall.h"
 #include "boot/boot.h"
+#include "boot/sel4_config.h"
 #include "devices/bus.h"
 #include "devices/irq_lines.h"
 #include "host/loop.h"
@@ -204,11 +205,14 @@ int main(int argc, char **argv)
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
 	    {"irq-controller", required_argument, 0, 'I'},
+	    {"root-cnode-bits", required_argument, 0, 'R'},
+	    {"sel4-config", required_argument, 0, 'K'},
 	    {"help", no_argument, 0, 'h'},
 	    {"version", no_argument, 0, 'V'},
 	    {0, 0, 0, 0},
 	};
-	struct boot_args args = {.memory = DEFAULT_MEMORY};
+	struct boot_args args = {.memory = DEFAULT_MEMORY,
+				 .root_cnode_bits = seL4_RootCNodeSizeBits};
 	const char *control_path = "sim.sock", *trace_path = NULL;
 	bool memfd_frames = false;
 	int c;
@@ -236,6 +240,20 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			memfd_frames = true;
+			break;
+		case 'R': {
+			char *end;
+			long bits = strtol(optarg, &end, 10);
+			if (*end || bits < 4 || bits > 20) {
+				fprintf(stderr, "kernel-sim: --root-cnode-bits is 4 to 20\n");
+				return 2;
+			}
+			args.root_cnode_bits = (unsigned)bits;
+			break;
+		}
+		case 'K':
+			if (sel4_config_load(optarg, &args) != 0)
+				return 2;
 			break;
 		case 'I':
 			if (strcmp(optarg, "ioapic") == 0)

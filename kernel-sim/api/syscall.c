@@ -6,6 +6,7 @@
 #include "debug.h"
 #include "faults.h"
 #include "invocation.h"
+#include "mmio_fault.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
@@ -135,6 +136,8 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 	case SIM_TRAP_VM_FAULT:
 		if (fill_from_shadow(t, trap))
 			break; /* the instruction runs again, now mapped */
+		if (mmio_fault(t, trap))
+			break; /* a device register was read or written */
 		current_fault =
 		    (struct fault){.type = seL4_Fault_VMFault,
 				   .vm = {.address = trap->addr,

@@ -1,6 +1,8 @@
 #include "boot.h"
 #include "../kernel/trace.h"
 #include "elf.h"
+#include "memmap.h"
+#include "../devices/acpi.h"
 #include "../host/pd.h"
 #include "../kernel/asid.h"
 #include "../kernel/cdt.h"
@@ -43,6 +45,7 @@ static int rs_alloc(unsigned size_bits, uint64_t *paddr)
 
 struct boot_state {
 	struct cnode *root;
+	unsigned cnode_bits;
 	seL4_Word next_slot;
 	seL4_BootInfo *bi;
 	struct vspace *vs;
@@ -50,7 +53,7 @@ struct boot_state {
 
 static int provide_cap(struct boot_state *b, struct cap cap, seL4_SlotPos *slot)
 {
-	if (b->next_slot >= (1ul << seL4_RootCNodeSizeBits))
+	if (b->next_slot >= (1ul << b->cnode_bits))
 		return -1;
 	struct cte *slot_cte = cnode_slot(b->root, b->next_slot);
 	if (!slot_cte)
@@ -273,15 +276,67 @@ static int create_untypeds_for_region(struct boot_state *b, uint64_t start, uint
 	return untyped_split_region(start, end, emit_untyped, &e);
 }
 
-static int create_untypeds(struct boot_state *b, uint64_t ram_free, uint64_t ram_end)
+static int emit_device_region(uint64_t start, uint64_t end, void *ctx)
+{
+	return create_untypeds_for_region(ctx, start, end, true);
+}
+
+/* Device memory first, then the free RAM, in address order (seL4's create_untypeds). */
+static int create_untypeds(struct boot_state *b, const struct mem_range *ram, unsigned n,
+			   uint64_t ram_free)
 {
 	b->bi->untyped.start = b->next_slot;
-	if (create_untypeds_for_region(b, 0, SIM_RAM_PADDR, true) != 0 ||
-	    create_untypeds_for_region(b, ram_end, SIM_PADDR_TOP, true) != 0 ||
-	    create_untypeds_for_region(b, ram_free, ram_end, false) != 0)
+	if (memmap_devices(ram, n, emit_device_region, b) != 0 ||
+	    create_untypeds_for_region(b, ram_free, ram[0].end, false) != 0 ||
+	    (n > 1 && create_untypeds_for_region(b, ram[1].start, ram[1].end, false) != 0))
 		return -1;
 	b->bi->untyped.end = b->next_slot;
 	return 0;
+}
+
+/*
+ * The extra boot info, as x86 seL4 fills it: the ACPI RSDP, the firmware's
+ * memory map, the TSC frequency; then sel4-sim's boot modules, if any.
+ * Its length; *modules_at is the offset of the modules chunk.
+ */
+static size_t extra_boot_info(const struct boot_args *a, const struct mem_range *ram, unsigned n,
+			      char *out, size_t *modules_at)
+{
+	size_t len = 0;
+	seL4_BootInfoHeader h = {SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, sizeof(h) + ACPI_RSDP_SIZE};
+	if (out) {
+		memcpy(out, &h, sizeof(h));
+		acpi_rsdp(out + sizeof(h));
+	}
+	len += h.len;
+	seL4_X86_BootInfo_mmap_t mmap;
+	memset(&mmap, 0, sizeof(mmap));
+	mmap.header = (seL4_BootInfoHeader){SEL4_BOOTINFO_HEADER_X86_MBMMAP, sizeof(mmap)};
+	mmap.mmap_length =
+	    (seL4_Uint32)(memmap_firmware(ram, n, mmap.mmap, SEL4_MULTIBOOT_MAX_MMAP_ENTRIES) *
+			  sizeof(seL4_X86_mb_mmap_t));
+	if (out)
+		memcpy(out + len, &mmap, sizeof(mmap));
+	len += sizeof(mmap);
+	h = (seL4_BootInfoHeader){SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, sizeof(h) + sizeof(uint32_t)};
+	if (out) {
+		memcpy(out + len, &h, sizeof(h));
+		memcpy(out + len + sizeof(h), &a->tsc_mhz, sizeof(uint32_t));
+	}
+	len += h.len;
+	*modules_at = len;
+	if (a->module_count)
+		len += sizeof(sim_BootModules) + (size_t)a->module_count * sizeof(sim_BootModule);
+	return len;
+}
+
+/* seL4 maps the extra boot info in a power-of-two region (calculate_extra_bi_size_bits). */
+static size_t extra_region_size(size_t len)
+{
+	size_t size = PAGE;
+	while (size < len)
+		size <<= 1;
+	return size;
 }
 
 static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, uint64_t ipcbuf,
@@ -337,10 +392,11 @@ static int read_modules(const struct boot_args *a, struct module *mods)
 static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 			 const struct module *mods)
 {
-	struct boot_state b = {.next_slot = seL4_NumInitialCaps};
-	uint64_t ram_end = SIM_RAM_PADDR + a->memory;
-	rs_cur = SIM_RAM_PADDR;
-	rs_end = ram_end;
+	struct boot_state b = {.next_slot = seL4_NumInitialCaps, .cnode_bits = a->root_cnode_bits};
+	struct mem_range ram[MEMMAP_MAX_RAM];
+	unsigned ram_ranges = memmap_ram(a->memory, ram);
+	rs_cur = ram[0].start;
+	rs_end = ram[0].end;
 
 	/* Virtual layout: image, modules, IPC buffer, boot info, extra boot info. */
 	uint64_t v = img->hi;
@@ -349,28 +405,27 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		v += page_up(mods[i].size);
 	uint64_t ipcbuf = v;
 	uint64_t bi_vaddr = ipcbuf + PAGE;
-	/* Extra boot info: the modules chunk, then seL4's TSC frequency chunk. */
-	size_t modules_len =
-	    sizeof(sim_BootModules) + (size_t)a->module_count * sizeof(sim_BootModule);
-	size_t extra_len = modules_len + sizeof(seL4_BootInfoHeader) + sizeof(uint32_t);
+	size_t modules_at;
+	size_t extra_len = extra_boot_info(a, ram, ram_ranges, NULL, &modules_at);
+	size_t extra_size = extra_region_size(extra_len);
 	uint64_t extra_vaddr = bi_vaddr + PAGE;
-	uint64_t it_end = extra_vaddr + page_up(extra_len);
+	uint64_t it_end = extra_vaddr + extra_size;
 	if (!sim_user_range(img->hi, it_end - img->hi)) {
 		kprintf("kernel-sim: root task and modules do not fit in the user window\n");
 		return NULL;
 	}
 
 	uint64_t paddr, asid_paddr, bi_paddr;
-	if (rs_alloc(seL4_RootCNodeSizeBits + seL4_SlotBits, &paddr) != 0)
+	if (rs_alloc(b.cnode_bits + seL4_SlotBits, &paddr) != 0)
 		goto no_memory;
-	b.root = cnode_create(paddr, seL4_RootCNodeSizeBits);
+	b.root = cnode_create(paddr, b.cnode_bits);
 	if (rs_alloc(seL4_PML4Bits, &paddr) != 0 || rs_alloc(seL4_ASIDPoolBits, &asid_paddr) != 0 ||
 	    rs_alloc(seL4_PageBits, &bi_paddr) != 0)
 		goto no_memory;
 	b.vs = vspace_create(paddr);
 	struct asid_pool *pool = calloc(1, sizeof(*pool));
 	seL4_BootInfo *bi = calloc(1, sizeof(*bi));
-	sim_BootModules *ext = calloc(1, extra_len);
+	char *ext = calloc(1, extra_size);
 	if (!b.root || !b.vs || !pool || !bi || !ext) {
 		kprintf("kernel-sim: out of host memory at boot\n");
 		return NULL;
@@ -386,7 +441,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	if (!cnode_slot(b.root, 0))
 		goto no_memory; /* their chunk exists from here on */
 	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadCNode),
-			   cap_cnode_new(b.root, seL4_WordBits - seL4_RootCNodeSizeBits, 0));
+			   cap_cnode_new(b.root, seL4_WordBits - b.cnode_bits, 0));
 	struct cap c = {.type = cap_pml4_cap};
 	c.pml4.vspace = b.vs;
 	c.pml4.mapped_asid = IT_ASID;
@@ -415,7 +470,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 			   frame_cap(bif, b.vs, bi_vaddr));
 	bi->extraBIPages.start = b.next_slot;
 	struct frame *extra[64];
-	size_t extra_pages = page_up(extra_len) / PAGE;
+	size_t extra_pages = extra_size / PAGE;
 	if (extra_pages > 64) {
 		kprintf("kernel-sim: too many boot modules\n");
 		return NULL;
@@ -431,8 +486,9 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		goto no_memory;
 	cte_write_original(cnode_slot(b.root, seL4_CapInitThreadIPCBuffer),
 			   frame_cap(ipcf, b.vs, ipcbuf));
+	sim_BootModules *modules = (sim_BootModules *)(ext + modules_at);
 	if (load_image(&b, img) != 0 ||
-	    load_modules(&b, mods, a->module_count, mod_vaddr, ext) != 0)
+	    load_modules(&b, mods, a->module_count, mod_vaddr, modules) != 0)
 		goto no_memory;
 
 	struct tcb *t = create_initial_thread(&b, img->entry, ipcbuf, bi_vaddr);
@@ -440,27 +496,26 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		goto no_memory;
 
 	/* Everything after the root server's objects becomes untyped memory. */
-	if (create_untypeds(&b, rs_cur, ram_end) != 0)
+	if (create_untypeds(&b, ram, ram_ranges, rs_cur) != 0)
 		goto no_memory;
 	bi->empty.start = b.next_slot;
-	bi->empty.end = 1ul << seL4_RootCNodeSizeBits;
+	bi->empty.end = 1ul << b.cnode_bits;
 	bi->nodeID = 0;
 	bi->numNodes = 1;
+	bi->numIOPTLevels = ~0ul; /* -1: no IOMMU */
 	bi->ipcBuffer = (seL4_IPCBuffer *)ipcbuf;
-	bi->initThreadCNodeSizeBits = seL4_RootCNodeSizeBits;
+	bi->initThreadCNodeSizeBits = b.cnode_bits;
 	bi->extraLen = extra_len;
-	ext->header.id = SEL4_BOOTINFO_HEADER_SIM_MODULES;
-	ext->header.len = modules_len;
-	seL4_BootInfoHeader tsc = {SEL4_BOOTINFO_HEADER_X86_TSC_FREQ,
-				   sizeof(seL4_BootInfoHeader) + sizeof(uint32_t)};
-	memcpy((char *)ext + modules_len, &tsc, sizeof(tsc));
-	memcpy((char *)ext + modules_len + sizeof(tsc), &a->tsc_mhz, sizeof(uint32_t));
+	extra_boot_info(a, ram, ram_ranges, ext, &modules_at);
+	if (a->module_count) {
+		modules->header.id = SEL4_BOOTINFO_HEADER_SIM_MODULES;
+		modules->header.len = extra_len - modules_at;
+	}
 
 	if (write_frame(bif, 0, bi, sizeof(*bi)) != 0)
 		goto no_memory;
 	for (size_t i = 0; i < extra_pages; i++) {
-		size_t n = extra_len - i * PAGE < PAGE ? extra_len - i * PAGE : PAGE;
-		if (write_frame(extra[i], 0, (char *)ext + i * PAGE, n) != 0)
+		if (write_frame(extra[i], 0, ext + i * PAGE, PAGE) != 0)
 			goto no_memory;
 		frame_kunmap(extra[i]);
 	}

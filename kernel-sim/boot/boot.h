@@ -14,8 +14,9 @@ struct boot_args {
 	const char *root_task;
 	const char *const *modules;
 	int module_count;
-	uint64_t memory;  /* bytes of simulated RAM */
-	uint32_t tsc_mhz; /* reported in the boot info, as seL4 does on x86 */
+	uint64_t memory;	  /* bytes of simulated RAM */
+	uint32_t tsc_mhz;	  /* reported in the boot info, as seL4 does on x86 */
+	unsigned root_cnode_bits; /* seL4's KernelRootCNodeSizeBits */
 };
 
 /* Files whose frames boot_file_at knows: the root task and 64 modules. */

@@ -1,4 +1,5 @@
 #include "bus.h"
+#include "acpi.h"
 
 static struct io_device *devices;
 
@@ -43,5 +44,6 @@ int uart_init(void);
 
 int devices_init(void)
 {
-	return pit_init() == 0 && uart_init() == 0 ? 0 : -1;
+	acpi_init();
+	return pit_init() == 0 && uart_init() == 0 && hpet_init() == 0 ? 0 : -1;
 }

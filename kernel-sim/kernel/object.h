@@ -340,6 +340,7 @@ struct tcb {
 struct frame {
 	struct kobj obj;
 	bool is_device;
+	bool mmio; /* device memory of an emulated device: never host memory, accesses trap */
 	bool exposed;
 	bool dying;
 	bool recall_queued;

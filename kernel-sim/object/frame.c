@@ -1,4 +1,5 @@
 #include "frame.h"
+#include "../devices/mmio.h"
 #include "../host/resources.h"
 #include "../kernel/log.h"
 
@@ -19,6 +20,7 @@ struct frame *frame_create(uint64_t paddr, uint8_t size_bits, bool is_device)
 	f->obj.paddr = paddr;
 	f->obj.size_bits = size_bits;
 	f->is_device = is_device;
+	f->mmio = is_device && mmio_overlaps(paddr, 1ul << size_bits);
 	f->backing = BACKING_NONE;
 	return f;
 }
@@ -30,6 +32,23 @@ void frame_destroy(struct frame *f)
 	free(f);
 }
 
+/* Device memory below 1 MiB holds what the firmware put there (devices/acpi.c). */
+static int fill_firmware(struct frame *f)
+{
+	int fd = backing_open(&f->backing, true);
+	if (fd < 0)
+		return fd;
+	static char page[4096];
+	int err = 0;
+	for (uint64_t off = 0; off < frame_size(f) && !err; off += sizeof(page)) {
+		firmware_read(f->obj.paddr + off, page, sizeof(page));
+		if (pwrite(fd, page, sizeof(page), (off_t)off) != (ssize_t)sizeof(page))
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
 /* The frame's file, made on first use: until then the frame reads as zeros at no cost. */
 static int frame_backing(struct frame *f, const char *what)
 {
@@ -38,6 +57,8 @@ static int frame_backing(struct frame *f, const char *what)
 	int err = backing_create(&f->backing, frame_size(f));
 	if (err)
 		host_resource_exhausted(host_resource_of(-err), -err, what);
+	else if (f->is_device && firmware_overlaps(f->obj.paddr, frame_size(f)))
+		err = fill_firmware(f);
 	return err;
 }
 

@@ -120,7 +120,7 @@ static bool host_rights(uint8_t vm_rights)
 int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *fd)
 {
 	*fd = -1;
-	if (!vs->proc || vs->lost || !host_rights(vm_rights))
+	if (!vs->proc || vs->lost || !host_rights(vm_rights) || f->mmio)
 		return 0;
 	int r = frame_open_for_pd(f, vm_rights == VM_READ_WRITE);
 	if (r < 0)
@@ -141,7 +141,8 @@ static int host_map_fd(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8
 			close(fd);
 		return 0;
 	}
-	if (!host_rights(vm_rights))
+	/* an emulated device's registers are never host memory: every access traps */
+	if (!host_rights(vm_rights) || f->mmio)
 		return pd_proc_unmap(vs->proc, vaddr, frame_size(f));
 	if (fd < 0)
 		return -1;
@@ -349,7 +350,7 @@ int vspace_read(struct vspace *vs, uint64_t vaddr, void *buf, size_t len)
 	while (len > 0) {
 		uint64_t off;
 		struct frame *f = vspace_lookup_frame(vs, vaddr, &off, NULL);
-		if (!f)
+		if (!f || f->mmio)
 			return -1;
 		char *k = frame_kaddr(f);
 		if (!k)
@@ -370,7 +371,7 @@ bool vspace_fill_fault(struct vspace *vs, uint64_t vaddr, bool write)
 	uint64_t off;
 	uint8_t rights;
 	struct frame *f = vspace_lookup_frame(vs, vaddr, &off, &rights);
-	if (!f || !vs->proc)
+	if (!f || !vs->proc || f->mmio)
 		return false;
 	if (rights != VM_READ_WRITE && (rights != VM_READ_ONLY || write))
 		return false;

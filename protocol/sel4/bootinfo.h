@@ -82,6 +82,27 @@ typedef struct seL4_BootInfoHeader {
 } seL4_BootInfoHeader;
 
 /*
+ * x86 chunks: SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP is the header and a copy
+ * of the 36-byte ACPI 2.0 RSDP; SEL4_BOOTINFO_HEADER_X86_MBMMAP the
+ * firmware's memory map as multiboot gives it.
+ */
+#define SEL4_MULTIBOOT_MAX_MMAP_ENTRIES 50
+#define SEL4_MULTIBOOT_RAM_REGION_TYPE	1
+
+typedef struct seL4_X86_mb_mmap {
+	seL4_Uint32 size; /* of the rest of this entry (20) */
+	seL4_Uint64 base_addr;
+	seL4_Uint64 length;
+	seL4_Uint32 type; /* 1: RAM */
+} __attribute__((packed)) seL4_X86_mb_mmap_t;
+
+typedef struct seL4_X86_BootInfo_mmap {
+	seL4_BootInfoHeader header;
+	seL4_Uint32 mmap_length; /* bytes of mmap in use */
+	seL4_X86_mb_mmap_t mmap[SEL4_MULTIBOOT_MAX_MMAP_ENTRIES];
+} __attribute__((packed)) seL4_X86_BootInfo_mmap_t;
+
+/*
  * sel4-sim extension: the boot modules given on kernel-sim's command line.
  * One chunk of this id lists every module: where its bytes are mapped in the
  * root task (read-only, page aligned, after the image), its length, the

@@ -35,10 +35,14 @@ static inline int sim_user_range(unsigned long vaddr, unsigned long size)
 #define SIM_COMPONENT_BASE 0x01000000ul
 
 /*
- * Simulated physical memory: RAM starts at 1 MiB, as on a PC. Everything
- * else below 2^47 is device memory.
+ * Simulated physical memory, laid out as a PC's: RAM from 1 MiB up to the
+ * PCI hole at 3 GiB, the rest of it from 4 GiB. Everything else below
+ * 2^47 is device memory, but for the pages seL4 keeps for itself (the
+ * local APIC, the I/O APIC, the MSI doorbell at 0xfffffff8).
  */
 #define SIM_RAM_PADDR 0x100000ul
+#define SIM_PCI_HOLE  0xc0000000ul
+#define SIM_HIGH_RAM  0x100000000ul
 #define SIM_PADDR_TOP (1ul << 47)
 
 /* The control channel is the only fd a fresh PD process holds. */

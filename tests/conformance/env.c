@@ -311,3 +311,81 @@ void helper_cleanup(struct helper *h)
 		helper_used[h->pool] = false;
 	h->pool = -1;
 }
+
+/*
+ * A 4 KiB frame of device memory at paddr, as allocators split it out of
+ * the boot info's device untyped that holds it: halves down to a page.
+ */
+bool device_frame_at(seL4_Word paddr, struct device_frame *d)
+{
+	*d = (struct device_frame){0};
+	seL4_Word n = boot_info->untyped.end - boot_info->untyped.start;
+	for (seL4_Word i = 0; i < n; i++) {
+		const seL4_UntypedDesc *u = &boot_info->untypedList[i];
+		if (!u->isDevice || paddr < u->paddr || paddr - u->paddr >= 1ul << u->sizeBits)
+			continue;
+		d->parent = boot_info->untyped.start + i;
+		seL4_CPtr ut = d->parent;
+		seL4_Word base = u->paddr;
+		for (unsigned bits = u->sizeBits; bits > seL4_PageBits; bits--) {
+			/* The lower half first; the upper one after it if paddr is there. */
+			unsigned halves = paddr >= base + (1ul << (bits - 1)) ? 2 : 1;
+			for (unsigned h = 0; h < halves; h++) {
+				seL4_CPtr s = alloc_slot();
+				if (!s || d->count == DEVICE_FRAME_SLOTS ||
+				    seL4_Untyped_Retype(ut, seL4_UntypedObject, bits - 1,
+							ROOT_CNODE, 0, 0, s, 1) != seL4_NoError)
+					return false;
+				d->slots[d->count++] = s;
+			}
+			ut = d->slots[d->count - 1];
+			if (halves == 2)
+				base += 1ul << (bits - 1);
+		}
+		d->frame = alloc_slot();
+		return d->frame && seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, 0, 0,
+						       d->frame, 1) == seL4_NoError;
+	}
+	return false;
+}
+
+void device_frame_release(struct device_frame *d)
+{
+	if (d->parent)
+		cnode_revoke(d->parent);
+	for (unsigned i = 0; i < d->count; i++)
+		free_slot(d->slots[i]);
+	free_slot(d->frame);
+	*d = (struct device_frame){0};
+}
+
+/* Map frame at vaddr in the root task, with the paging structures it needs. */
+bool map_in_root(seL4_CPtr frame, seL4_Word vaddr, seL4_CapRights_t rights, seL4_CPtr tables[3])
+{
+	static const seL4_Word types[3] = {seL4_X86_PDPTObject, seL4_X86_PageDirectoryObject,
+					   seL4_X86_PageTableObject};
+	for (int l = 0; l < 3; l++) {
+		seL4_CPtr t = alloc_object(types[l], 0);
+		if (!t)
+			return false;
+		seL4_Error e = l == 0	? seL4_X86_PDPT_Map(t, ROOT_VSPACE, vaddr, 0)
+			       : l == 1 ? seL4_X86_PageDirectory_Map(t, ROOT_VSPACE, vaddr, 0)
+					: seL4_X86_PageTable_Map(t, ROOT_VSPACE, vaddr, 0);
+		if (e == seL4_NoError) {
+			tables[l] = t;
+			continue;
+		}
+		release_slot(t); /* the level is there already */
+		if (e != seL4_DeleteFirst)
+			return false;
+	}
+	return seL4_X86_Page_Map(frame, ROOT_VSPACE, vaddr, rights, 0) == seL4_NoError;
+}
+
+void unmap_in_root(seL4_CPtr frame, seL4_CPtr tables[3])
+{
+	seL4_X86_Page_Unmap(frame);
+	for (int l = 2; l >= 0; l--)
+		if (tables[l])
+			release_slot(tables[l]);
+}

@@ -106,6 +106,24 @@ seL4_Error cnode_revoke(seL4_CPtr slot);
 /* Wait (yielding) until tcb reaches state; false after a generous bound. */
 bool wait_for_state(seL4_CPtr tcb, seL4_Word state);
 
+/* A 4 KiB frame of device memory at paddr, split out of its device untyped. */
+#define DEVICE_FRAME_SLOTS 64
+struct device_frame {
+	seL4_CPtr frame, parent;
+	seL4_CPtr slots[DEVICE_FRAME_SLOTS];
+	unsigned count;
+};
+bool device_frame_at(seL4_Word paddr, struct device_frame *d);
+void device_frame_release(struct device_frame *d);
+
+/*
+ * Map a frame at vaddr in the root task's VSpace, making the paging
+ * structures that are missing (tables[] starts zeroed; unmap_in_root
+ * deletes the ones it made).
+ */
+bool map_in_root(seL4_CPtr frame, seL4_Word vaddr, seL4_CapRights_t rights, seL4_CPtr tables[3]);
+void unmap_in_root(seL4_CPtr frame, seL4_CPtr tables[3]);
+
 /* The frame cap of a page of the root task's image. */
 seL4_CPtr image_frame_cap(const void *page);
 

@@ -1,0 +1,189 @@
+/*
+ * The firmware of the simulated PC: ACPI tables in the BIOS area
+ * (0xe0000-0xfffff), where seL4 and libplatsupport look for the RSDP. The
+ * RSDP (ACPI 2.0) points to an RSDT and an XSDT, each listing a MADT (one
+ * processor, one I/O APIC of 24 pins at 0xfec00000, no interrupt source
+ * overrides, so ISA line n is pin n) and an HPET table (the event timer
+ * block at 0xfed00000, devices/hpet.c).
+ */
+#include "acpi.h"
+#include "irq_lines.h"
+#include "mmio.h"
+
+#include <string.h>
+
+#define BIOS_START 0xe0000ul
+#define BIOS_END   0x100000ul
+
+#define RSDP_PADDR 0xe0000ul
+#define RSDT_PADDR 0xe0040ul
+#define XSDT_PADDR 0xe0080ul
+#define MADT_PADDR 0xe0100ul
+#define HPET_PADDR 0xe0200ul
+
+static uint8_t bios[BIOS_END - BIOS_START];
+
+struct __attribute__((packed)) acpi_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision, checksum;
+	char oem_id[6], oem_table_id[8];
+	uint32_t oem_revision;
+	char creator_id[4];
+	uint32_t creator_revision;
+};
+
+struct __attribute__((packed)) rsdp {
+	char signature[8];
+	uint8_t checksum;
+	char oem_id[6];
+	uint8_t revision;
+	uint32_t rsdt_address;
+	uint32_t length;
+	uint64_t xsdt_address;
+	uint8_t extended_checksum;
+	uint8_t reserved[3];
+};
+
+struct __attribute__((packed)) madt {
+	struct acpi_header h;
+	uint32_t lapic_address, flags;
+	struct __attribute__((packed)) {
+		uint8_t type, length, processor_uid, apic_id;
+		uint32_t flags;
+	} lapic;
+	struct __attribute__((packed)) {
+		uint8_t type, length, id, reserved;
+		uint32_t address, gsi_base;
+	} ioapic;
+};
+
+struct __attribute__((packed)) hpet_table {
+	struct acpi_header h;
+	uint32_t event_timer_block_id;
+	struct __attribute__((packed)) {
+		uint8_t space_id, bit_width, bit_offset, access_size;
+		uint64_t address;
+	} base;
+	uint8_t number;
+	uint16_t min_tick;
+	uint8_t page_protection;
+};
+
+static uint8_t checksum(const void *p, size_t n)
+{
+	uint8_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + ((const uint8_t *)p)[i]);
+	return (uint8_t)-sum;
+}
+
+static struct acpi_header header(const char sig[4], uint32_t length, uint8_t revision)
+{
+	struct acpi_header h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.signature, sig, 4);
+	h.length = length;
+	h.revision = revision;
+	memcpy(h.oem_id, "SEL4SM", 6);
+	memcpy(h.oem_table_id, "KERNSIM ", 8);
+	h.oem_revision = 1;
+	memcpy(h.creator_id, "SIM ", 4);
+	h.creator_revision = 1;
+	return h;
+}
+
+/* Place a table with its checksum at paddr in the BIOS area. */
+static void place(uint64_t paddr, void *table, size_t len)
+{
+	struct acpi_header *h = table;
+	h->checksum = 0;
+	h->checksum = checksum(table, len);
+	memcpy(bios + (paddr - BIOS_START), table, len);
+}
+
+static void build_madt(void)
+{
+	struct madt m;
+	memset(&m, 0, sizeof(m));
+	m.h = header("APIC", sizeof(m), 3);
+	m.lapic_address = (uint32_t)LAPIC_PADDR;
+	m.flags = 1; /* PCAT_COMPAT: the 8259s are there too */
+	m.lapic.type = 0;
+	m.lapic.length = sizeof(m.lapic);
+	m.lapic.flags = 1; /* enabled */
+	m.ioapic.type = 1;
+	m.ioapic.length = sizeof(m.ioapic);
+	m.ioapic.address = (uint32_t)IOAPIC_PADDR;
+	place(MADT_PADDR, &m, sizeof(m));
+}
+
+static void build_hpet(void)
+{
+	struct hpet_table t;
+	memset(&t, 0, sizeof(t));
+	t.h = header("HPET", sizeof(t), 1);
+	t.event_timer_block_id = (uint32_t)hpet_capabilities();
+	t.base.space_id = 0; /* system memory */
+	t.base.bit_width = 64;
+	t.base.address = HPET_PADDR_BASE;
+	t.min_tick = 0x80;
+	place(HPET_PADDR, &t, sizeof(t));
+}
+
+static void build_rsdt_xsdt(void)
+{
+	struct __attribute__((packed)) {
+		struct acpi_header h;
+		uint32_t entry[2];
+	} rsdt = {header("RSDT", sizeof(rsdt), 1), {MADT_PADDR, HPET_PADDR}};
+	place(RSDT_PADDR, &rsdt, sizeof(rsdt));
+	struct __attribute__((packed)) {
+		struct acpi_header h;
+		uint64_t entry[2];
+	} xsdt = {header("XSDT", sizeof(xsdt), 1), {MADT_PADDR, HPET_PADDR}};
+	place(XSDT_PADDR, &xsdt, sizeof(xsdt));
+}
+
+static void build_rsdp(void)
+{
+	struct rsdp r;
+	memset(&r, 0, sizeof(r));
+	memcpy(r.signature, "RSD PTR ", 8);
+	memcpy(r.oem_id, "SEL4SM", 6);
+	r.revision = 2;
+	r.rsdt_address = RSDT_PADDR;
+	r.length = sizeof(r);
+	r.xsdt_address = XSDT_PADDR;
+	r.checksum = checksum(&r, 20);
+	r.extended_checksum = checksum(&r, sizeof(r));
+	memcpy(bios + (RSDP_PADDR - BIOS_START), &r, sizeof(r));
+}
+
+void acpi_init(void)
+{
+	_Static_assert(sizeof(struct rsdp) == ACPI_RSDP_SIZE, "RSDP layout");
+	build_madt();
+	build_hpet();
+	build_rsdt_xsdt();
+	build_rsdp();
+}
+
+void acpi_rsdp(void *out)
+{
+	memcpy(out, bios + (RSDP_PADDR - BIOS_START), ACPI_RSDP_SIZE);
+}
+
+bool firmware_overlaps(uint64_t paddr, uint64_t size)
+{
+	return paddr < BIOS_END && BIOS_START < paddr + size;
+}
+
+void firmware_read(uint64_t paddr, void *buf, uint64_t len)
+{
+	uint8_t *out = buf;
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t a = paddr + i;
+		out[i] = a >= BIOS_START && a < BIOS_END ? bios[a - BIOS_START] : 0;
+	}
+}

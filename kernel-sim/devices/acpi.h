@@ -1,0 +1,16 @@
+/* The simulated PC's ACPI tables (devices/acpi.c) and the HPET they describe. */
+#pragma once
+
+#include <stdint.h>
+
+#define ACPI_RSDP_SIZE	36
+#define HPET_PADDR_BASE 0xfed00000ul
+
+void acpi_init(void);
+
+/* A copy of the RSDP, as seL4 puts it into the boot info. */
+void acpi_rsdp(void *out);
+
+/* The HPET's general capabilities register (devices/hpet.c). */
+uint64_t hpet_capabilities(void);
+int hpet_init(void);
