@@ -119,14 +119,16 @@ bool mmio_fault(struct tcb *t, const struct sim_trap *trap)
 	struct x86_insn in;
 	if (!x86_decode(code, n, &in)) {
 		if (kernel_verbose)
-			kprintf("kernel-sim: thread \"%s\": cannot emulate the instruction at 0x%lx "
-				"on device memory (bytes %02x %02x %02x %02x)\n",
-				t->name, (unsigned long)t->regs.rip, code[0], code[1], code[2],
-				code[3]);
+			kprintf(
+			    "kernel-sim: thread \"%s\": cannot emulate the instruction at 0x%lx "
+			    "on device memory (bytes %02x %02x %02x %02x)\n",
+			    t->name, (unsigned long)t->regs.rip, code[0], code[1], code[2],
+			    code[3]);
 		return false;
 	}
-	bool writes = in.op == X86_STORE || in.op == X86_XCHG ||
-		      (in.op == X86_ALU && in.mem_is_dest && in.alu != ALU_CMP && in.alu != ALU_TEST);
+	bool writes =
+	    in.op == X86_STORE || in.op == X86_XCHG ||
+	    (in.op == X86_ALU && in.mem_is_dest && in.alu != ALU_CMP && in.alu != ALU_TEST);
 	if (writes && rights != VM_READ_WRITE)
 		return false;
 	emulate(&t->regs, &in, mmio_device_at(f->obj.paddr + off), f->obj.paddr + off);

@@ -25,12 +25,12 @@ struct x86_insn {
 	unsigned length;
 	enum x86_op op;
 	enum x86_alu alu;
-	unsigned size;	  /* bytes of the memory access: 1, 2, 4 or 8 */
+	unsigned size;	   /* bytes of the memory access: 1, 2, 4 or 8 */
 	unsigned reg_size; /* bytes of the register operand (MOVZX/MOVSX: wider than size) */
-	int reg;	  /* register number 0-15, or -1 for an immediate operand */
-	bool high_byte;	  /* AH, CH, DH or BH (no REX prefix) */
-	bool sign_extend; /* MOVSX, MOVSXD */
-	bool mem_is_dest; /* ALU: memory is the destination (else the register) */
+	int reg;	   /* register number 0-15, or -1 for an immediate operand */
+	bool high_byte;	   /* AH, CH, DH or BH (no REX prefix) */
+	bool sign_extend;  /* MOVSX, MOVSXD */
+	bool mem_is_dest;  /* ALU: memory is the destination (else the register) */
 	uint64_t imm;
 };
 

@@ -29,9 +29,10 @@ int memmap_devices(const struct mem_range *ram, unsigned n,
 	struct mem_range taken[MEMMAP_MAX_RAM + N_KERNEL_PAGES];
 	unsigned count = 0, r = 0, k = 0;
 	while (r < n || k < N_KERNEL_PAGES)
-		taken[count++] = k == N_KERNEL_PAGES || (r < n && ram[r].start < kernel_pages[k].start)
-				     ? ram[r++]
-				     : kernel_pages[k++];
+		taken[count++] =
+		    k == N_KERNEL_PAGES || (r < n && ram[r].start < kernel_pages[k].start)
+			? ram[r++]
+			: kernel_pages[k++];
 	uint64_t start = 0;
 	for (unsigned i = 0; i < count; i++) {
 		if (start < taken[i].start && fn(start, taken[i].start, ctx) != 0)

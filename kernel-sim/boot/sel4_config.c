@@ -28,7 +28,8 @@ static bool lookup(const char *json, const char *key, char *out, size_t len)
 	if (quoted)
 		p++;
 	size_t n = 0;
-	while (p[n] && n + 1 < len && (quoted ? p[n] != '"' : p[n] != ',' && p[n] != '\n' && p[n] != '}'))
+	while (p[n] && n + 1 < len &&
+	       (quoted ? p[n] != '"' : p[n] != ',' && p[n] != '\n' && p[n] != '}'))
 		n++;
 	memcpy(out, p, n);
 	out[n] = 0;

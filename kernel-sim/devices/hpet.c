@@ -43,18 +43,19 @@
 #define CFG_LEGACY 0x2ull
 
 /* Timer configuration */
-#define TN_LEVEL      (1ull << 1)
-#define TN_ENABLE     (1ull << 2)
-#define TN_PERIODIC   (1ull << 3)
-#define TN_PER_CAP    (1ull << 4)
-#define TN_SIZE_CAP   (1ull << 5)
-#define TN_SETVAL     (1ull << 6)
-#define TN_32BIT      (1ull << 8)
+#define TN_LEVEL       (1ull << 1)
+#define TN_ENABLE      (1ull << 2)
+#define TN_PERIODIC    (1ull << 3)
+#define TN_PER_CAP     (1ull << 4)
+#define TN_SIZE_CAP    (1ull << 5)
+#define TN_SETVAL      (1ull << 6)
+#define TN_32BIT       (1ull << 8)
 #define TN_ROUTE_SHIFT 9
-#define TN_ROUTE_MASK (0x1full << TN_ROUTE_SHIFT)
-#define TN_FSB_EN     (1ull << 14)
-#define TN_FSB_CAP    (1ull << 15)
-#define TN_WRITABLE   (TN_LEVEL | TN_ENABLE | TN_PERIODIC | TN_SETVAL | TN_32BIT | TN_ROUTE_MASK | TN_FSB_EN)
+#define TN_ROUTE_MASK  (0x1full << TN_ROUTE_SHIFT)
+#define TN_FSB_EN      (1ull << 14)
+#define TN_FSB_CAP     (1ull << 15)
+#define TN_WRITABLE                                                                                \
+	(TN_LEVEL | TN_ENABLE | TN_PERIODIC | TN_SETVAL | TN_32BIT | TN_ROUTE_MASK | TN_FSB_EN)
 
 struct comparator {
 	uint64_t config, cmp, period, fsb;
@@ -65,7 +66,7 @@ struct comparator {
 
 static struct {
 	uint64_t config, isr;
-	uint64_t counter;  /* the count while halted, or at base_ns */
+	uint64_t counter; /* the count while halted, or at base_ns */
 	uint64_t base_ns;
 	struct comparator t[HPET_TIMERS];
 } hpet;
@@ -90,8 +91,7 @@ static bool running(void)
 
 static uint64_t counter(void)
 {
-	return running() ? hpet.counter + (now_ns() - hpet.base_ns) / HPET_PERIOD_NS
-			 : hpet.counter;
+	return running() ? hpet.counter + (now_ns() - hpet.base_ns) / HPET_PERIOD_NS : hpet.counter;
 }
 
 /* Drive comparator n's interrupt line or send its message. */
@@ -292,7 +292,8 @@ int hpet_init(void)
 {
 	for (unsigned n = 0; n < HPET_TIMERS; n++) {
 		struct comparator *c = &hpet.t[n];
-		c->config = TN_SIZE_CAP | TN_FSB_CAP | HPET_ROUTE_CAP << 32 | (n == 0 ? TN_PER_CAP : 0);
+		c->config =
+		    TN_SIZE_CAP | TN_FSB_CAP | HPET_ROUTE_CAP << 32 | (n == 0 ? TN_PER_CAP : 0);
 		c->cmp = ~0ull;
 		c->timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		c->timer.ready = on_timer;

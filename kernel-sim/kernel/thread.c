@@ -216,11 +216,17 @@ static void fault_unrunnable(struct tcb *t)
 		current_fault = (struct fault){
 		    .type = seL4_Fault_UserException,
 		    .user_exception = {SIM_EXCEPTION_PD_LOST, (seL4_Word)vs->lost_status}};
-	else if (!vs)
+	else if (!vs) {
+		/*
+		 * seL4's setVMRoot runs it on the kernel's own page tables: the
+		 * fetch at NextIP faults (after a system call, the instruction
+		 * after it), so a reply continues there with what it received.
+		 */
+		t->regs.rip = t->next_ip;
 		current_fault = (struct fault){
 		    .type = seL4_Fault_VMFault,
-		    .vm = {.address = t->regs.rip, .fsr = 0x14, .instruction_fault = true}};
-	else
+		    .vm = {.address = t->next_ip, .fsr = 0x14, .instruction_fault = true}};
+	} else
 		return; /* the host refused a thread: reported already */
 	handle_fault(t);
 }

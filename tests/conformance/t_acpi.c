@@ -221,8 +221,8 @@ static void test_hpet_counter(void)
 	struct dev_page p;
 	test_assert(hpet_open(&p));
 	uint64_t cap = *reg(&p, HPET_CAP);
-	test_eq(cap >> 32, 10000000); /* 10 ns */
-	test_eq((cap >> 8) & 0x1f, 2); /* three comparators */
+	test_eq(cap >> 32, 10000000);	/* 10 ns */
+	test_eq((cap >> 8) & 0x1f, 2);	/* three comparators */
 	test_assert(cap & (1ul << 13)); /* 64-bit counter */
 	/* The high half alone, as 32-bit drivers read it. */
 	test_eq(*(volatile uint32_t *)(p.va + HPET_CAP + 4), 10000000);
@@ -255,12 +255,12 @@ static seL4_CPtr hpet_irq(bool msi, seL4_Word pin, seL4_Word level, seL4_Word ve
 {
 	seL4_CPtr handler = alloc_slot(), badged = alloc_slot();
 	*ntfn = alloc_notification();
-	seL4_Error e =
-	    msi ? seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler, WORD_BITS, 0, 2,
-					 0, 0, vector)
-		: seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, WORD_BITS, 0,
-					    pin, level, 0, vector);
-	bool ok = e == seL4_NoError && cnode_mint(*ntfn, badged, seL4_AllRights, 1) == seL4_NoError &&
+	seL4_Error e = msi ? seL4_IRQControl_GetMSI(seL4_CapIRQControl, ROOT_CNODE, handler,
+						    WORD_BITS, 0, 2, 0, 0, vector)
+			   : seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler,
+						       WORD_BITS, 0, pin, level, 0, vector);
+	bool ok = e == seL4_NoError &&
+		  cnode_mint(*ntfn, badged, seL4_AllRights, 1) == seL4_NoError &&
 		  seL4_IRQHandler_SetNotification(handler, badged) == seL4_NoError;
 	release_slot(badged);
 	return ok ? handler : 0;

@@ -248,3 +248,61 @@ static void test_exception_vectors(void)
 }
 DEFINE_TEST(FAULT0009, "privileged instruction, breakpoint and divide error vectors",
 	    test_exception_vectors);
+
+/* Receive on ep (a cap in the thread's own CSpace); the badge and MR0 as one value. */
+static long receive_once(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+{
+	(void)unused1, (void)unused2, (void)unused3;
+	seL4_Word badge = 0;
+	seL4_Recv(ep, &badge);
+	return (long)(badge << 16 | seL4_GetMR(0));
+}
+
+/*
+ * A thread blocked in Recv loses its VSpace, then receives: on seL4 it runs
+ * on the kernel's page tables (setVMRoot's fallback) and faults fetching
+ * NextIP, the instruction after its syscall. After the handler gives it a
+ * VSpace and replies, its Recv returns the message it was given.
+ */
+static void test_restart_point(void)
+{
+	struct child_pd *a = child_pd_create(seL4_CapInitThreadASIDPool);
+	struct child_pd *b = child_pd_create(seL4_CapInitThreadASIDPool);
+	test_assert(a && b);
+	struct helper h;
+	helper_create_in(&h, a);
+	seL4_CPtr fault_ep = alloc_endpoint(), ep = alloc_endpoint(), badged = alloc_slot();
+	test_eq(helper_set_fault_ep(&h, fault_ep), seL4_NoError);
+	test_eq(cnode_mint(ep, badged, seL4_AllRights, 0x7), seL4_NoError);
+	helper_start(&h, receive_once, child_pd_copy(a, ep), 0, 0, 0);
+	test_assert(wait_for_state(h.tcb, 3 /* BlockedOnReceive */));
+	seL4_UserContext regs = {0};
+	test_eq(seL4_TCB_ReadRegisters(h.tcb, false, 0, 1, &regs), seL4_NoError);
+	seL4_Word fault_ip = regs.rip; /* the syscall instruction */
+
+	/* Its VSpace goes: every capability to the PML4, the thread's too. */
+	test_eq(cnode_revoke(child_pd_vspace(a)), seL4_NoError);
+	test_eq(cnode_delete(child_pd_vspace(a)), seL4_NoError);
+	seL4_SetMR(0, 0x1234);
+	seL4_Send(badged, seL4_MessageInfo_new(0, 0, 0, 1));
+
+	seL4_MessageInfo_t info = seL4_Recv(fault_ep, NULL);
+	test_eq(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+	test_eq(seL4_GetMR(seL4_VMFault_IP), fault_ip + 2);
+	test_eq(seL4_GetMR(seL4_VMFault_Addr), fault_ip + 2);
+	test_eq(seL4_GetMR(seL4_VMFault_PrefetchFault), 1);
+	/* A VSpace holding the same image, and the reply restarts it at NextIP. */
+	test_eq(seL4_TCB_SetSpace(h.tcb, child_pd_copy(a, fault_ep), child_pd_cspace(a),
+				  child_cspace_data(), child_pd_vspace(b), 0),
+		seL4_NoError);
+	seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+	test_eq(helper_wait(&h), 0x7 << 16 | 0x1234);
+	helper_cleanup(&h);
+	release_slot(badged);
+	release_slot(ep);
+	release_slot(fault_ep);
+	child_pd_destroy(b);
+	child_pd_destroy(a);
+}
+DEFINE_TEST(FAULT0010, "a receiver without a VSpace faults at NextIP and keeps its message",
+	    test_restart_point);

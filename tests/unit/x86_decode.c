@@ -1,4 +1,5 @@
-/* The decoder of device-register accesses (api/x86_decode.c) against encodings from gcc and the SDM. */
+/* The decoder of device-register accesses (api/x86_decode.c) against encodings from gcc and the
+ * SDM. */
 #include "check.h"
 #include "api/x86_decode.h"
 
@@ -36,7 +37,7 @@ static void loads(void)
 	CHECK(in.op == X86_LOAD && in.size == 4 && in.reg_size == 4 && in.reg == RDX);
 	CHECK(DECODE(0x4c, 0x8b, 0x84, 0x24, 0x00, 0x01, 0x00, 0x00)); /* mov 0x100(%rsp),%r8 */
 	CHECK(in.reg == R8 && in.size == 8);
-	CHECK(DECODE(0x8b, 0x05, 0x10, 0x00, 0x00, 0x00)); /* mov 0x10(%rip),%eax */
+	CHECK(DECODE(0x8b, 0x05, 0x10, 0x00, 0x00, 0x00));	       /* mov 0x10(%rip),%eax */
 	CHECK(DECODE(0x0f, 0xb6, 0x04, 0x25, 0x00, 0x00, 0xe0, 0xfe)); /* movzbl 0xfee00000,%eax */
 	CHECK(in.size == 1 && in.reg_size == 4 && !in.sign_extend);
 	CHECK(DECODE(0x48, 0x0f, 0xbf, 0x08)); /* movswq (%rax),%rcx */
