@@ -324,6 +324,15 @@ static size_t extra_boot_info(const struct boot_args *a, const struct mem_range 
 		memcpy(out + len + sizeof(h), &a->tsc_mhz, sizeof(uint32_t));
 	}
 	len += h.len;
+	if (a->module_count && len % sizeof(seL4_Word)) {
+		/* sel4-sim's chunk is read as a struct: a padding chunk aligns it */
+		h = (seL4_BootInfoHeader){SEL4_BOOTINFO_HEADER_PADDING,
+					  sizeof(h) +
+					      (sizeof(seL4_Word) - len % sizeof(seL4_Word))};
+		if (out)
+			memcpy(out + len, &h, sizeof(h));
+		len += h.len;
+	}
 	*modules_at = len;
 	if (a->module_count)
 		len += sizeof(sim_BootModules) + (size_t)a->module_count * sizeof(sim_BootModule);
@@ -488,7 +497,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 			   frame_cap(ipcf, b.vs, ipcbuf));
 	sim_BootModules *modules = (sim_BootModules *)(ext + modules_at);
 	if (load_image(&b, img) != 0 ||
-	    load_modules(&b, mods, a->module_count, mod_vaddr, modules) != 0)
+	    (a->module_count && load_modules(&b, mods, a->module_count, mod_vaddr, modules) != 0))
 		goto no_memory;
 
 	struct tcb *t = create_initial_thread(&b, img->entry, ipcbuf, bi_vaddr);
