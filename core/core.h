@@ -15,10 +15,12 @@ void *core_alloc(size_t size);
 void *core_zalloc(size_t size);
 void core_free(void *p);
 
-/* Core's own address space and its window for local mappings. */
+/* Core's own address space: its heap window and its window for local mappings. */
 extern struct vm_space core_vm;
-#define CORE_VIRT_BASE 0x10000000000ul /* 1 TiB, away from the image */
-#define CORE_VIRT_SIZE 0x8000000000ul
+#define CORE_HEAP_BASE 0x10000000000ul /* 1 TiB, away from the image */
+#define CORE_HEAP_SIZE 0x4000000000ul
+#define CORE_MAP_BASE  (CORE_HEAP_BASE + CORE_HEAP_SIZE)
+#define CORE_MAP_SIZE  0x4000000000ul
 
 /*
  * Map frames (core CPtrs, 4 KiB each unless large) read-write into core

@@ -68,7 +68,7 @@ void cpu_thread_destroy(struct cpu_thread *t)
 	signal_sources_unbind(t->pd, t->slot);
 	if (t->ipc_frame)
 		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
-	seL4_CNode_Delete(t->pd->cnode, GENODE_SEL_THREAD_FAULT(t->slot), GENODE_PD_CNODE_BITS);
+	pd_uninstall(t->pd, GENODE_SEL_THREAD_FAULT(t->slot));
 	/* revoking each block deletes the object with every copy */
 	kobj_destroy(t->tcb, t->tcb_ut);
 	kobj_destroy(t->ep, t->ep_ut);
@@ -91,15 +91,15 @@ static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_arg
 		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
 	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !obj_register(&t->pager, 0, t))
 		return RPC_OUT_OF_METADATA;
-	seL4_Word utcb = GENODE_UTCB_OF(t->slot);
+	seL4_Word utcb = GENODE_UTCB_OF(t->slot), guard;
+	seL4_CPtr cspace = pd_cspace_root(pd, &guard);
 	if (pd_install(pd, GENODE_SEL_THREAD_EP(t->slot), t->ep, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_NTFN(t->slot), t->ntfn, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_LOCK(t->slot), t->lock_ntfn, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.badge) ||
 	    vm_space_map(&pd->vs, t->ipc_frame, seL4_PageBits, utcb, true) ||
-	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), pd->cnode,
-			       seL4_CNode_CapData_new(0, 64 - GENODE_PD_CNODE_BITS).words[0],
-			       pd->pml4, 0, utcb, t->ipc_frame) ||
+	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), cspace, guard, pd->pml4, 0,
+			       utcb, t->ipc_frame) ||
 	    seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, t->kernel_priority) ||
 	    seL4_TCB_BindNotification(t->tcb, t->ntfn))
 		return RPC_OUT_OF_METADATA;

@@ -82,16 +82,35 @@ static unsigned core_node_count;
 
 static struct cnode *grow_core_nodes(void);
 
+/*
+ * A new core CNode is made while SLOTS_LOW slots are still free: making it
+ * takes slots (and heap, and untyped records) itself.
+ */
+#define SLOTS_LOW 1024
+static bool growing;
+
+static unsigned long slots_free(void)
+{
+	unsigned long n = 0;
+	for (unsigned k = 0; k < core_node_count; k++)
+		n += (1ul << core_nodes[k]->bits) - core_nodes[k]->used;
+	return n;
+}
+
 seL4_CPtr cspace_alloc_range(unsigned count)
 {
-	for (unsigned k = 0; k < core_node_count; k++) {
+	if (switched && !growing && slots_free() < SLOTS_LOW + count) {
+		growing = true;
+		grow_core_nodes();
+		growing = false;
+	}
+	/* the newest CNodes first: the older ones are mostly full */
+	for (unsigned k = core_node_count; k-- > 0;) {
 		unsigned s = node_alloc_range(core_nodes[k], count);
 		if (s)
 			return cnode_sel(core_nodes[k], s);
 	}
-	struct cnode *n = switched ? grow_core_nodes() : 0;
-	unsigned s = n ? node_alloc_range(n, count) : 0;
-	return s ? cnode_sel(n, s) : 0;
+	return 0;
 }
 
 seL4_CPtr cspace_alloc(void)

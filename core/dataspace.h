@@ -26,7 +26,7 @@ struct dataspace {
 	unsigned block_count;
 	struct region_map *managed; /* DS_MANAGED */
 	struct account *account;    /* RAM: who paid */
-	struct region *attachments; /* regions that attach it */
+	struct region *attachments; /* regions that attach it (ds_next, ds_prev) */
 	struct dataspace *next;	    /* in the owner's list */
 };
 

@@ -1,16 +1,18 @@
 /* The PD service. */
 #include "pd_session.h"
 #include "core.h"
+#include "asid_pool.h"
 #include "cpu_session.h"
 #include <base/string.h>
 #include <genode/layout.h>
 #include <genode/pd_session.h>
 #include <sim/layout.h>
 
-/* What a PD costs: PML4, CSpace CNode, VM CNode, and bookkeeping. */
+/* What a PD costs: PML4, the CSpace's top CNode and first CNode, VM CNode, and bookkeeping. */
 #define VM_CNODE_BITS 12
+#define CNODE_COST    (1ul << (GENODE_PD_CNODE_BITS + seL4_SlotBits))
 #define PD_RAM_COST                                                                                \
-	(seL4_PageSize + (1ul << (GENODE_PD_CNODE_BITS + seL4_SlotBits)) +                         \
+	(seL4_PageSize + (1ul << (GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits)) + CNODE_COST +       \
 	 (1ul << (VM_CNODE_BITS + seL4_SlotBits)) + 4 * seL4_PageSize)
 
 struct pd_session *all_pds;
@@ -35,14 +37,55 @@ struct pd_session *pd_of_session(struct core_session *s)
 	return s && s->service == &pd_service ? (struct pd_session *)s : 0;
 }
 
+/* Core addresses the PD's CSpace through its top-level CNode, with depth GENODE_PD_CSPACE_BITS. */
 seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4_Word badge)
 {
-	seL4_CNode_Delete(pd->cnode, slot, GENODE_PD_CNODE_BITS);
+	pd_uninstall(pd, slot);
 	if (badge)
-		return seL4_CNode_Mint(pd->cnode, slot, GENODE_PD_CNODE_BITS, core_cspace, cap,
+		return seL4_CNode_Mint(pd->cspace, slot, GENODE_PD_CSPACE_BITS, core_cspace, cap,
 				       CORE_DEPTH, seL4_AllRights, badge);
-	return seL4_CNode_Copy(pd->cnode, slot, GENODE_PD_CNODE_BITS, core_cspace, cap, CORE_DEPTH,
-			       seL4_AllRights);
+	return seL4_CNode_Copy(pd->cspace, slot, GENODE_PD_CSPACE_BITS, core_cspace, cap,
+			       CORE_DEPTH, seL4_AllRights);
+}
+
+void pd_uninstall(struct pd_session *pd, seL4_Word slot)
+{
+	seL4_CNode_Delete(pd->cspace, slot, GENODE_PD_CSPACE_BITS);
+}
+
+/* The PD's threads see a 64-bit CPtr space: the guard pads the two levels. */
+static seL4_Word cspace_guard(void)
+{
+	return seL4_CNode_CapData_new(0, 64 - GENODE_PD_CSPACE_BITS).words[0];
+}
+
+seL4_CPtr pd_cspace_root(const struct pd_session *pd, seL4_Word *guard)
+{
+	*guard = cspace_guard();
+	return pd->cspace;
+}
+
+/* One more CNode of 2^GENODE_PD_CNODE_BITS slots at the next entry of the top-level CNode. */
+static bool cspace_add(struct pd_session *pd)
+{
+	struct pd_cnode *n =
+	    pd->cnode_count < GENODE_PD_CSPACE_ENTRIES ? core_zalloc(sizeof(*n)) : 0;
+	if (!n)
+		return false;
+	n->sel = kobj_create(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
+			     GENODE_PD_CNODE_BITS + seL4_SlotBits, &n->ut);
+	if (!n->sel || seL4_CNode_Mint(pd->cspace, pd->cnode_count, GENODE_PD_CSPACE_TOP_BITS,
+				       core_cspace, n->sel, CORE_DEPTH, seL4_AllRights,
+				       seL4_CNode_CapData_new(0, 0).words[0]) != seL4_NoError) {
+		if (n->sel)
+			kobj_destroy(n->sel, n->ut);
+		core_free(n);
+		return false;
+	}
+	n->next = pd->cnodes;
+	pd->cnodes = n;
+	pd->cnode_count++;
+	return true;
 }
 
 static int pd_create(struct core_session *s, const char *args)
@@ -50,10 +93,9 @@ static int pd_create(struct core_session *s, const char *args)
 	(void)args;
 	struct pd_session *pd = (struct pd_session *)s;
 	pd->pml4 = kobj_create(seL4_X64_PML4Object, 0, seL4_PML4Bits, &pd->pml4_ut);
-	pd->cnode = kobj_create(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
-				GENODE_PD_CNODE_BITS + seL4_SlotBits, &pd->cnode_ut);
-	if (!pd->pml4 || !pd->cnode ||
-	    seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pd->pml4) != seL4_NoError)
+	pd->cspace = kobj_create(seL4_CapTableObject, GENODE_PD_CSPACE_TOP_BITS,
+				 GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits, &pd->cspace_ut);
+	if (!pd->pml4 || !pd->cspace || !cspace_add(pd) || !asid_assign(pd->pml4))
 		goto fail;
 	if (!vm_space_init(&pd->vs, pd->pml4, VM_CNODE_BITS))
 		goto fail;
@@ -70,9 +112,8 @@ static int pd_create(struct core_session *s, const char *args)
 	    rm_attach(pd->address_space, pd->stack_area->ds, 0, 0, true, GENODE_STACK_AREA_BASE,
 		      false, true, &at))
 		goto fail;
-	/* the component's handle on its own CSpace: a slot index resolves with depth 64 */
-	if (pd_install(pd, GENODE_SEL_CNODE, pd->cnode,
-		       seL4_CNode_CapData_new(0, 64 - GENODE_PD_CNODE_BITS).words[0]))
+	/* the component's handle on its own CSpace */
+	if (pd_install(pd, GENODE_SEL_CNODE, pd->cspace, cspace_guard()))
 		goto fail;
 	pd->next = all_pds;
 	all_pds = pd;
@@ -116,9 +157,15 @@ static void pd_destroy(struct core_session *s)
 	rm_destroy(pd->address_space);
 	if (pd->vs.cnode)
 		vm_space_destroy(&pd->vs);
-	/* deleting the CNode and the PML4 ends the PD's process */
-	if (pd->cnode_ut)
-		kobj_destroy(pd->cnode, pd->cnode_ut);
+	/* deleting the CNodes and the PML4 ends the PD's process */
+	while (pd->cnodes) {
+		struct pd_cnode *n = pd->cnodes;
+		pd->cnodes = n->next;
+		kobj_destroy(n->sel, n->ut);
+		core_free(n);
+	}
+	if (pd->cspace_ut)
+		kobj_destroy(pd->cspace, pd->cspace_ut);
 	if (pd->pml4_ut)
 		kobj_destroy(pd->pml4, pd->pml4_ut);
 }
@@ -352,5 +399,23 @@ int serve_pd_session_pending_signal(void *obj, const struct pd_pending_args *in,
 		out->signal[out->n].imprint = c->imprint;
 		out->signal[out->n++].count = count;
 	}
+	return RPC_OK;
+}
+
+int serve_pd_session_cspace_extend(void *obj, const struct rpc_none *in,
+				   struct pd_cspace_result *out, struct rpc_cap_arg *cap_in,
+				   seL4_CPtr *cap_out)
+{
+	(void)in, (void)cap_in, (void)cap_out;
+	struct pd_session *pd = obj;
+	if (pd->cnode_count == GENODE_PD_CSPACE_ENTRIES)
+		return RPC_OUT_OF_CAPS; /* the CSpace is as large as it gets */
+	if (!account_charge(&pd->s.account, CNODE_COST, 0))
+		return RPC_OUT_OF_RAM;
+	if (!cspace_add(pd)) {
+		account_release(&pd->s.account, CNODE_COST, 0);
+		return untyped_avail() < CNODE_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
+	}
+	out->entries = pd->cnode_count;
 	return RPC_OK;
 }

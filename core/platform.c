@@ -21,6 +21,7 @@ static struct heap core_heap;
 static char boot_arena[512 * 1024] __attribute__((aligned(4096)));
 static size_t boot_arena_used;
 
+/* count fresh 4 KiB or 2 MiB frames (a power of two) in consecutive core slots from *first. */
 static struct ut_block *frames_block(unsigned long pages, bool large, seL4_CPtr *first)
 {
 	unsigned order =
@@ -62,7 +63,51 @@ void core_unmap_local(void *addr, unsigned long count, bool large)
 	range_alloc_free(&virt_alloc, (unsigned long)addr, count << bits);
 }
 
-/* Heap backend: bss first, then fresh frames mapped into core (never returned). */
+/*
+ * Core's heap window: the heap grows at its end, page by page, and never
+ * shrinks. Mapping a page may itself need the heap (untyped records, page
+ * tables, a new core CNode): those nested requests are served from pages
+ * already mapped beyond what was handed out, a reserve that every growth
+ * tops up first. So the heap never re-enters its own growth; when the
+ * reserve does not suffice, the nested request fails cleanly.
+ */
+#define HEAP_RESERVE (256 * 1024)
+#define HEAP_STEP    64 /* pages mapped per block at most */
+
+static unsigned long heap_handed = CORE_HEAP_BASE, heap_mapped = CORE_HEAP_BASE;
+static bool heap_growing, heap_window; /* heap_window: core_vm is ready */
+
+/* Map one more naturally aligned block of fresh frames at the end of the heap window. */
+static bool heap_extend(unsigned long pages)
+{
+	unsigned long k = 1;
+	while (k * 2 <= pages && k * 2 <= HEAP_STEP)
+		k *= 2;
+	if (heap_mapped + (k << seL4_PageBits) > CORE_HEAP_BASE + CORE_HEAP_SIZE)
+		return false;
+	seL4_CPtr first;
+	if (!frames_block(k, false, &first))
+		return false;
+	for (unsigned long i = 0; i < k; i++) {
+		/* the frames are core's for good: the originals are mapped, no copies kept */
+		if (vm_space_map_pinned(&core_vm, first + i, heap_mapped) != seL4_NoError)
+			return false;
+		heap_mapped += seL4_PageSize;
+	}
+	return true;
+}
+
+/* Map until bytes and the reserve are there beyond what is handed out. */
+static void heap_grow(unsigned long bytes)
+{
+	heap_growing = true;
+	while (heap_mapped - heap_handed < bytes + HEAP_RESERVE &&
+	       heap_extend((bytes + HEAP_RESERVE - (heap_mapped - heap_handed)) >> seL4_PageBits))
+		;
+	heap_growing = false;
+}
+
+/* Heap backend: bss first, then the heap window. */
 static void *heap_more(size_t bytes, void *ctx)
 {
 	(void)ctx;
@@ -71,23 +116,13 @@ static void *heap_more(size_t bytes, void *ctx)
 		boot_arena_used += bytes;
 		return p;
 	}
-	static seL4_CPtr sels[4096];
-	unsigned long pages = bytes >> seL4_PageBits, n = 0;
-	if (pages == 0 || pages > sizeof(sels) / sizeof(sels[0]))
+	if (!heap_growing && heap_window)
+		heap_grow(bytes);
+	if (heap_mapped - heap_handed < bytes)
 		return 0;
-	/* one naturally aligned block per set bit of the page count */
-	for (unsigned bit = 0; bit < 13; bit++) {
-		unsigned long part = pages & (1ul << bit);
-		for (unsigned long done = 0; done < part; done += 256) {
-			unsigned long k = part - done < 256 ? part - done : 256;
-			seL4_CPtr first;
-			if (!frames_block(k, false, &first))
-				return 0;
-			for (unsigned long i = 0; i < k; i++)
-				sels[n++] = first + i;
-		}
-	}
-	return core_map_local(sels, n, false);
+	void *p = (void *)heap_handed;
+	heap_handed += bytes;
+	return p;
 }
 
 void *core_alloc(size_t size)
@@ -108,7 +143,7 @@ void core_free(void *p)
 bool platform_init(const seL4_BootInfo *bi)
 {
 	range_alloc_init(&virt_alloc, virt_ranges, sizeof(virt_ranges) / sizeof(virt_ranges[0]));
-	range_alloc_add(&virt_alloc, CORE_VIRT_BASE, CORE_VIRT_SIZE);
+	range_alloc_add(&virt_alloc, CORE_MAP_BASE, CORE_MAP_SIZE);
 	heap_init(&core_heap, heap_more, 0, 0, 64 * 1024);
 	untyped_init(bi);
 	if (!cspace_init(bi)) {
@@ -119,5 +154,8 @@ bool platform_init(const seL4_BootInfo *bi)
 		core_log("core: cannot create core's VM CNode\n");
 		return false;
 	}
-	return true;
+	/* the first reserve, while the bss arena still serves what mapping it needs */
+	heap_window = true;
+	heap_grow(0);
+	return heap_mapped - heap_handed >= HEAP_RESERVE;
 }

@@ -6,10 +6,32 @@
 
 #define PAGE  seL4_PageSize
 #define LARGE (1ul << seL4_LargePageBits)
-/* What a region record costs the account that pays for the region map. */
-#define REGION_COST 64
+/* What a region record costs the account that pays for the region map: its block of core's heap. */
+#define REGION_COST 256
 
 RPC_SERVER(region_map_interface, REGION_MAP_RPC);
+
+/* --- the region tree ---------------------------------------------------- */
+
+static struct region *region_of(struct avl_node *n)
+{
+	return n ? avl_entry(n, struct region, node) : 0;
+}
+
+static unsigned long max2(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+/* A subtree's first base, last end and largest gap between its regions. */
+static void update(struct avl_node *n)
+{
+	struct region *r = region_of(n), *l = region_of(n->left), *h = region_of(n->right);
+	r->lo = l ? l->lo : r->base;
+	r->hi = h ? h->hi : r->base + r->size;
+	r->gap = max2(l ? max2(l->gap, r->base - l->hi) : 0,
+		      h ? max2(h->gap, h->lo - (r->base + r->size)) : 0);
+}
 
 struct region_map *rm_create(unsigned long size, struct account *account, bool managed)
 {
@@ -18,6 +40,7 @@ struct region_map *rm_create(unsigned long size, struct account *account, bool m
 		return 0;
 	rm->size = size;
 	rm->account = account;
+	rm->regions.update = update;
 	if (!obj_register(&rm->obj, &region_map_interface, rm)) {
 		core_free(rm);
 		return 0;
@@ -30,39 +53,61 @@ struct region_map *rm_create(unsigned long size, struct account *account, bool m
 	return rm;
 }
 
-/* Remove the mappings of [addr, addr + size) of rm from every address space showing it. */
-static void unmap_range(struct region_map *rm, unsigned long addr, unsigned long size, int depth)
+/* The region that covers addr, or NULL. */
+static struct region *lookup(const struct region_map *rm, unsigned long addr)
 {
-	if (depth > 8)
-		return;
+	struct region *r = region_of(avl_floor(&rm->regions, addr));
+	return r && addr - r->base < r->size ? r : 0;
+}
+
+/*
+ * Remove the mappings of [addr, addr + size) of rm from every address space
+ * showing it. The maps form an acyclic graph, so this ends.
+ */
+static void unmap_range(struct region_map *rm, unsigned long addr, unsigned long size)
+{
 	if (rm->vs)
 		vm_space_unmap(rm->vs, addr, size);
 	if (!rm->ds)
 		return;
 	for (struct region *r = rm->ds->attachments; r; r = r->ds_next) {
-		unsigned long lo = addr > r->offset ? addr : r->offset;
+		unsigned long lo = max2(addr, r->offset);
 		unsigned long hi =
 		    addr + size < r->offset + r->size ? addr + size : r->offset + r->size;
 		if (lo < hi)
-			unmap_range(r->rm, r->base + (lo - r->offset), hi - lo, depth + 1);
+			unmap_range(r->rm, r->base + (lo - r->offset), hi - lo);
 	}
 }
+
+#define UNLINK(head, r, next, prev)                                                                \
+	do {                                                                                       \
+		if ((r)->prev)                                                                     \
+			(r)->prev->next = (r)->next;                                               \
+		else                                                                               \
+			(head) = (r)->next;                                                        \
+		if ((r)->next)                                                                     \
+			(r)->next->prev = (r)->prev;                                               \
+	} while (0)
+
+#define PUSH(head, r, next, prev)                                                                  \
+	do {                                                                                       \
+		(r)->prev = 0;                                                                     \
+		(r)->next = (head);                                                                \
+		if (head)                                                                          \
+			(head)->prev = (r);                                                        \
+		(head) = (r);                                                                      \
+	} while (0)
 
 void rm_detach_region(struct region *r)
 {
 	struct region_map *rm = r->rm;
-	for (struct region **p = &rm->regions; *p; p = &(*p)->next)
-		if (*p == r) {
-			*p = r->next;
-			break;
-		}
-	if (r->ds)
-		for (struct region **p = &r->ds->attachments; *p; p = &(*p)->ds_next)
-			if (*p == r) {
-				*p = r->ds_next;
-				break;
-			}
-	unmap_range(rm, r->base, r->size, 0);
+	avl_remove(&rm->regions, &r->node);
+	if (r->ds) {
+		UNLINK(r->ds->attachments, r, ds_next, ds_prev);
+		if (r->ds->kind == DS_MANAGED)
+			UNLINK(rm->nested, r, nested_next, nested_prev);
+	}
+	unmap_range(rm, r->base, r->size);
 	account_release(rm->account, REGION_COST, 0);
 	core_free(r);
 }
@@ -71,8 +116,8 @@ void rm_destroy(struct region_map *rm)
 {
 	if (!rm)
 		return;
-	while (rm->regions)
-		rm_detach_region(rm->regions);
+	while (rm->regions.root)
+		rm_detach_region(region_of(rm->regions.root));
 	if (rm->ds)
 		ds_destroy(rm->ds);
 	obj_unregister(&rm->obj);
@@ -83,38 +128,64 @@ static bool range_free(const struct region_map *rm, unsigned long base, unsigned
 {
 	if (base >= rm->size || size > rm->size - base)
 		return false;
-	for (const struct region *r = rm->regions; r; r = r->next)
-		if (base < r->base + r->size && r->base < base + size)
-			return false;
+	/* only the last region starting below the end can reach into the range */
+	struct region *r = region_of(avl_floor(&rm->regions, base + size - 1));
+	return !r || r->base + r->size <= base;
+}
+
+/* Whether [start, end) holds size bytes at an address >= floor aligned to align; where. */
+static bool fit_gap(unsigned long start, unsigned long end, unsigned long size, unsigned long align,
+		    unsigned long floor, unsigned long *out)
+{
+	unsigned long a = (max2(start, floor) + align - 1) & ~(align - 1);
+	if (a < start || a >= end || end - a < size)
+		return false;
+	*out = a;
 	return true;
+}
+
+/* The lowest fit among the gaps of subtree r, whose predecessor ends at prev. */
+static bool fit_in(const struct region *r, unsigned long prev, unsigned long size,
+		   unsigned long align, unsigned long floor, unsigned long *out)
+{
+	if (!r || max2(r->gap, r->lo - prev) < size)
+		return false;
+	const struct region *l = region_of(r->node.left);
+	if (fit_in(l, prev, size, align, floor, out) ||
+	    fit_gap(l ? l->hi : prev, r->base, size, align, floor, out))
+		return true;
+	return fit_in(region_of(r->node.right), r->base + r->size, size, align, floor, out);
 }
 
 /* The lowest free address for size, aligned to align, above the null page. */
 static bool find_free(const struct region_map *rm, unsigned long size, unsigned long align,
 		      unsigned long *out)
 {
-	unsigned long a = align > 0x10000 ? align : 0x10000;
-	a = (a + align - 1) & ~(align - 1);
-	for (;;) {
-		if (a + size < a || a + size > rm->size)
-			return false;
-		const struct region *hit = 0;
-		for (const struct region *r = rm->regions; r; r = r->next)
-			if (a < r->base + r->size && r->base < a + size) {
-				hit = r;
-				break;
-			}
-		if (!hit) {
-			*out = a;
+	const struct region *root = region_of(rm->regions.root);
+	const unsigned long floor = 0x10000;
+	return fit_in(root, 0, size, align, floor, out) ||
+	       fit_gap(root ? root->hi : 0, rm->size, size, align, floor, out);
+}
+
+/* Whether target is inside managed map m, at any depth (or is m): attaching m there closes a cycle.
+ */
+static bool contains(struct region_map *m, const struct region_map *target, unsigned long visit)
+{
+	if (m == target)
+		return true;
+	if (m->visit == visit)
+		return false; /* searched already in this search */
+	m->visit = visit;
+	for (struct region *r = m->nested; r; r = r->nested_next)
+		if (contains(r->ds->managed, target, visit))
 			return true;
-		}
-		a = (hit->base + hit->size + align - 1) & ~(align - 1);
-	}
+	return false;
 }
 
 int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, unsigned long offset,
 	      bool use_at, unsigned long at, bool executable, bool writeable, unsigned long *addr)
 {
+	static unsigned long visits;
 	if (ds) {
 		if (offset & (PAGE - 1) || offset >= ds->size)
 			return RPC_INVALID_DATASPACE;
@@ -122,6 +193,8 @@ int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, u
 			size = ds->size - offset;
 		if (size > ds->size - offset)
 			return RPC_INVALID_DATASPACE;
+		if (ds->kind == DS_MANAGED && contains(ds->managed, rm, ++visits))
+			return RPC_INVALID_DATASPACE; /* a map inside itself */
 	}
 	if (!size)
 		return RPC_INVALID_ARGS;
@@ -143,21 +216,19 @@ int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, u
 		account_release(rm->account, REGION_COST, 0);
 		return RPC_OUT_OF_METADATA;
 	}
-	*r = (struct region){.base = at,
+	*r = (struct region){.node.key = at,
+			     .base = at,
 			     .size = size,
 			     .offset = offset,
 			     .ds = ds,
 			     .writeable = writeable && ds && ds->writeable,
 			     .executable = executable,
 			     .rm = rm};
-	struct region **p = &rm->regions;
-	while (*p && (*p)->base < at)
-		p = &(*p)->next;
-	r->next = *p;
-	*p = r;
+	avl_insert(&rm->regions, &r->node);
 	if (ds) {
-		r->ds_next = ds->attachments;
-		ds->attachments = r;
+		PUSH(ds->attachments, r, ds_next, ds_prev);
+		if (ds->kind == DS_MANAGED)
+			PUSH(rm->nested, r, nested_next, nested_prev);
 	}
 	*addr = at;
 	return RPC_OK;
@@ -165,67 +236,73 @@ int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, u
 
 int rm_detach(struct region_map *rm, unsigned long addr)
 {
-	for (struct region *r = rm->regions; r; r = r->next)
-		if (addr >= r->base && addr < r->base + r->size) {
-			rm_detach_region(r);
-			return RPC_OK;
-		}
+	struct region *r = lookup(rm, addr);
+	if (r)
+		rm_detach_region(r);
 	return RPC_OK; /* Genode: detaching nothing is not an error */
+}
+
+/* The frame of a dataspace (not a managed one) at offset off of region r. */
+static bool resolve_frame(const struct region *r, unsigned long off, struct rm_resolution *res)
+{
+	unsigned long frame_off;
+	if (!ds_frame_at(r->ds, off, &res->frame, &res->bits, &frame_off)) {
+		res->reason = "beyond the dataspace";
+		return false;
+	}
+	res->map_addr = r->base + (frame_off - r->offset);
+	res->writeable = r->writeable;
+	if (res->bits == seL4_LargePageBits &&
+	    (frame_off < r->offset || frame_off + LARGE > r->offset + r->size ||
+	     (res->map_addr & (LARGE - 1)))) {
+		res->reason = "2 MiB frame not aligned to its region";
+		return false;
+	}
+	return true;
+}
+
+static bool resolve_at(struct region_map *rm, unsigned long addr, bool write,
+		       struct rm_resolution *res, unsigned depth)
+{
+	struct region *r = lookup(rm, addr);
+	res->fault_rm = rm;
+	res->fault_addr = addr;
+	if (!r || !r->ds) {
+		res->reason = r ? "reserved region" : "no region";
+		return false;
+	}
+	if (write && !r->writeable) {
+		res->reason = "write to a read-only region";
+		return false;
+	}
+	unsigned long off = addr - r->base + r->offset;
+	if (r->ds->kind != DS_MANAGED)
+		return resolve_frame(r, off, res);
+	if (depth + 1 >= RM_NESTING_LIMIT) {
+		res->reason = "region maps nested too deep";
+		return false;
+	}
+	/* continue in the nested map; translate the result back on the way out */
+	struct rm_resolution sub = {0};
+	if (!resolve_at(r->ds->managed, off, write, &sub, depth + 1)) {
+		*res = sub;
+		return false;
+	}
+	if (sub.bits == seL4_LargePageBits &&
+	    (sub.map_addr < r->offset || sub.map_addr + LARGE > r->offset + r->size ||
+	     ((r->base - r->offset) & (LARGE - 1)))) {
+		res->reason = "2 MiB frame not aligned in the outer map";
+		return false;
+	}
+	*res = sub;
+	res->map_addr = r->base + (sub.map_addr - r->offset);
+	res->writeable = sub.writeable && r->writeable;
+	return true;
 }
 
 bool rm_resolve(struct region_map *rm, unsigned long addr, bool write, struct rm_resolution *res)
 {
-	for (int depth = 0; depth < 8; depth++) {
-		struct region *r = rm->regions;
-		while (r && !(addr >= r->base && addr < r->base + r->size))
-			r = r->next;
-		res->fault_rm = rm;
-		res->fault_addr = addr;
-		if (!r || !r->ds) {
-			res->reason = r ? "reserved region" : "no region";
-			return false;
-		}
-		if (write && !r->writeable) {
-			res->reason = "write to a read-only region";
-			return false;
-		}
-		unsigned long off = addr - r->base + r->offset;
-		if (r->ds->kind == DS_MANAGED) {
-			/* continue in the nested map; translate the result back on the way out */
-			struct rm_resolution sub = {0};
-			if (!rm_resolve(r->ds->managed, off, write, &sub)) {
-				*res = sub;
-				return false;
-			}
-			if (sub.bits == seL4_LargePageBits &&
-			    (sub.map_addr < r->offset ||
-			     sub.map_addr + LARGE > r->offset + r->size ||
-			     ((r->base - r->offset) & (LARGE - 1)))) {
-				res->reason = "2 MiB frame not aligned in the outer map";
-				return false;
-			}
-			*res = sub;
-			res->map_addr = r->base + (sub.map_addr - r->offset);
-			res->writeable = sub.writeable && r->writeable;
-			return true;
-		}
-		unsigned long frame_off;
-		if (!ds_frame_at(r->ds, off, &res->frame, &res->bits, &frame_off)) {
-			res->reason = "beyond the dataspace";
-			return false;
-		}
-		res->map_addr = r->base + (frame_off - r->offset);
-		res->writeable = r->writeable;
-		if (res->bits == seL4_LargePageBits &&
-		    (frame_off < r->offset || frame_off + LARGE > r->offset + r->size ||
-		     (res->map_addr & (LARGE - 1)))) {
-			res->reason = "2 MiB frame not aligned to its region";
-			return false;
-		}
-		return true;
-	}
-	res->reason = "region maps nested too deep";
-	return false;
+	return resolve_at(rm, addr, write, res, 0);
 }
 
 /* --- RPC interface ------------------------------------------------------ */
@@ -238,8 +315,6 @@ int serve_region_map_attach(void *obj, const struct region_map_attach_args *in,
 	struct region_map *rm = obj;
 	struct dataspace *ds = obj_arg(cap_in, &dataspace_interface);
 	if (!ds)
-		return RPC_INVALID_DATASPACE;
-	if (ds->kind == DS_MANAGED && ds->managed == rm)
 		return RPC_INVALID_DATASPACE;
 	return rm_attach(rm, ds, in->size, in->offset, in->use_at, in->at, in->executable,
 			 in->writeable, &out->addr);

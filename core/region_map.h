@@ -3,30 +3,44 @@
  * region map bound to its vm_space; a managed dataspace's region map is
  * attached inside others, and what it maps shows wherever it is attached.
  * The pager resolves faults by walking these maps.
+ *
+ * Regions sit in an AVL tree by base address that also knows the largest
+ * free gap in each subtree, so lookup, attach and detach take O(log n).
+ * Nesting is bounded as in Genode: resolution gives up beyond
+ * RM_NESTING_LIMIT maps, and an attachment that would nest a map inside
+ * itself is refused, so the maps always form an acyclic graph.
  */
 #pragma once
 
+#include "avl.h"
 #include "dataspace.h"
 #include "vm_space.h"
 
+/* Region maps on one resolution path, the address space included (Genode's recursion limit). */
+#define RM_NESTING_LIMIT 5
+
 struct region {
+	struct avl_node node;	   /* key: base */
+	unsigned long lo, hi, gap; /* of the subtree: first base, last end, largest gap inside */
 	unsigned long base, size, offset;
 	struct dataspace *ds; /* NULL: reserved, never resolves */
 	bool writeable, executable;
 	struct region_map *rm;
-	struct region *next;	/* in rm, sorted by base */
-	struct region *ds_next; /* in ds->attachments */
+	struct region *ds_next, *ds_prev;	  /* in ds->attachments */
+	struct region *nested_next, *nested_prev; /* in rm->nested: ds is a managed one */
 };
 
 struct region_map {
 	struct core_obj obj;
 	unsigned long size;
-	struct region *regions;
+	struct avl_tree regions;
+	struct region *nested;	 /* regions of managed dataspaces */
 	struct vm_space *vs;	 /* set for a PD's address space */
 	struct dataspace *ds;	 /* set for a managed region map */
 	struct account *account; /* pays for the region records */
 	seL4_Word fault_sigh;	 /* signal context badge */
 	unsigned long fault_type, fault_addr;
+	unsigned long visit;	 /* cycle search: the search that saw it last */
 	struct region_map *next; /* in the owning session's list */
 };
 

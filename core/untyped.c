@@ -18,36 +18,44 @@ static struct pool *pool_of(const struct ut_block *b)
 	return b->device ? &dev : &ram;
 }
 
-/* Block records: a static pool at boot, refilled from core's heap later. */
-static struct ut_block boot_pool[4096];
-static unsigned boot_used;
+/*
+ * Block records: a static pool at boot, then chunks from core's heap. The
+ * pool is refilled while RECORD_LOW records are still spare, because
+ * growing the heap splits untyped blocks too: those splits take the spares.
+ */
+#define RECORD_LOW   256
+#define RECORD_CHUNK 1024
+
+static struct ut_block boot_pool[RECORD_CHUNK];
 static struct ut_block *spare;
-static unsigned spare_count;
+static unsigned long spare_count, record_count;
 static bool refilling;
+
+static void drop_record(struct ut_block *b);
+
+static void add_records(struct ut_block *chunk, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		drop_record(&chunk[i]);
+	record_count += n;
+}
 
 static struct ut_block *record(void)
 {
-	if (spare_count < 64 && !refilling &&
-	    boot_used == sizeof(boot_pool) / sizeof(boot_pool[0])) {
+	if (!record_count)
+		add_records(boot_pool, RECORD_CHUNK);
+	if (spare_count < RECORD_LOW && !refilling) {
 		refilling = true;
-		struct ut_block *chunk = core_zalloc(256 * sizeof(*chunk));
+		struct ut_block *chunk = core_zalloc(RECORD_CHUNK * sizeof(*chunk));
 		refilling = false;
-		for (unsigned i = 0; chunk && i < 256; i++) {
-			chunk[i].next = spare;
-			spare = &chunk[i];
-			spare_count++;
-		}
+		if (chunk)
+			add_records(chunk, RECORD_CHUNK);
 	}
-	struct ut_block *b;
-	if (spare) {
-		b = spare;
-		spare = b->next;
-		spare_count--;
-	} else if (boot_used < sizeof(boot_pool) / sizeof(boot_pool[0])) {
-		b = &boot_pool[boot_used++];
-	} else {
+	struct ut_block *b = spare;
+	if (!b)
 		return 0;
-	}
+	spare = b->next;
+	spare_count--;
 	*b = (struct ut_block){0};
 	return b;
 }

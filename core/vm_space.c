@@ -141,6 +141,20 @@ seL4_Error vm_space_map(struct vm_space *vs, seL4_CPtr frame, unsigned size_bits
 	return seL4_NoError;
 }
 
+seL4_Error vm_space_map_pinned(struct vm_space *vs, seL4_CPtr frame, unsigned long vaddr)
+{
+	for (unsigned level = 3; level >= 1; level--) {
+		seL4_Error e = ensure_table(vs, level, vaddr);
+		if (e != seL4_NoError)
+			return e;
+	}
+	seL4_Error e = seL4_X86_Page_Map(frame, vs->pml4, vaddr, seL4_ReadWrite,
+					 seL4_X86_Default_VMAttributes);
+	if (e == seL4_NoError)
+		vs->mapped_bytes += PAGE;
+	return e;
+}
+
 /* Drop the mapping at key if it is of the given kind (large or not). */
 static void unmap_key(struct vm_space *vs, unsigned long key, bool large)
 {

@@ -37,6 +37,12 @@ void vm_space_destroy(struct vm_space *vs);
 seL4_Error vm_space_map(struct vm_space *vs, seL4_CPtr frame, unsigned size_bits,
 			unsigned long vaddr, bool writeable);
 
+/*
+ * Map the frame capability itself (4 KiB, writeable) at vaddr for good:
+ * no copy, nothing to unmap later (core's heap).
+ */
+seL4_Error vm_space_map_pinned(struct vm_space *vs, seL4_CPtr frame, unsigned long vaddr);
+
 /* Remove every mapping that overlaps [vaddr, vaddr + size). */
 void vm_space_unmap(struct vm_space *vs, unsigned long vaddr, unsigned long size);
 

@@ -5,6 +5,7 @@
  *   <exit code="N"/>                 exit with N
  *   <block/>                         stop here and wait forever
  *   <alloc_ram bytes="N"/>           allocate N bytes of RAM and touch every page
+ *                                    (quiet="yes": log only failures)
  *   <fault address="0x..."/>         read that address
  *   <session service="S" label="L"/> open a session (ram_quota/cap_quota attributes optional)
  *   <close_sessions/>                close every session opened so far
@@ -53,7 +54,8 @@ static void alloc_ram(struct env *env, const struct xml_node *n)
 	}
 	for (unsigned long off = 0; off < bytes; off += 4096)
 		p[off] = 1;
-	log("allocated and touched %lu bytes", bytes);
+	if (!xml_attr_bool(n, "quiet", false))
+		log("allocated and touched %lu bytes", bytes);
 }
 
 static void session(struct env *env, const struct xml_node *n)

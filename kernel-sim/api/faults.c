@@ -1,5 +1,6 @@
 #include "faults.h"
 #include "hostnames.h"
+#include "syscall.h"
 #include "../kernel/cspace.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
@@ -212,6 +213,13 @@ static void handle_double_fault(struct tcb *t, const struct fault *ex1)
 		kernel_pointer(t->obj.paddr), t->name, (unsigned long)t->regs.rip);
 	user_stack_trace(t);
 	set_thread_state(t, ThreadState_Inactive);
+	if (t == root_thread) {
+		kprintf("kernel-sim: the root task's initial thread \"%s\" died with a fault; the "
+			"system cannot continue\n",
+			t->name);
+		system_halted = true;
+		system_exit_status = 1;
+	}
 }
 
 /* seL4's sendFaultIPC: a Call on the fault endpoint, made for the thread. */

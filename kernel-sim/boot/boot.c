@@ -572,5 +572,6 @@ struct pd_proc *boot_system(const struct boot_args *a)
 		return NULL;
 	}
 	set_thread_state(t, ThreadState_Running);
+	root_thread = t;
 	return vs->proc;
 }

@@ -484,8 +484,12 @@ int thread_activate(struct tcb *t)
 	return 0;
 }
 
+struct tcb *root_thread;
+
 void tcb_remove(struct tcb *t)
 {
+	if (t == root_thread)
+		root_thread = NULL;
 	unqueue_resume(t);
 	if (t->host.unrunnable) {
 		t->host.unrunnable = false;

@@ -19,6 +19,13 @@ struct tcb *tcb_create(uint64_t paddr);
 /* Every TCB, newest first (follow all_next). */
 struct tcb *tcb_first(void);
 
+/*
+ * The root task's initial thread, while it exists. When it takes a fault it
+ * cannot deliver, kernel-sim ends the system (seL4 would stop the thread
+ * and leave every other thread waiting for the root task forever).
+ */
+extern struct tcb *root_thread;
+
 /* x86_64 register roles in seL4's system-call ABI. */
 #define capRegister	rdi
 #define badgeRegister	rdi

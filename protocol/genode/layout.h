@@ -20,15 +20,21 @@
 #define GENODE_MAIN_UTCB GENODE_UTCB_OF(0)
 
 /*
- * A component's CSpace: one CNode of 2^GENODE_PD_CNODE_BITS slots (guard
- * 64 - bits, so a CPtr is the slot index). Slots below GENODE_PD_CORE_SLOTS
- * are filled by core; the rest the component manages itself.
+ * A component's CSpace: a top-level CNode of 2^GENODE_PD_CSPACE_TOP_BITS
+ * entries, each a CNode of 2^GENODE_PD_CNODE_BITS slots, with guards that
+ * make a CPtr, entry << GENODE_PD_CNODE_BITS | slot, resolve with depth 64.
+ * Core creates entry 0 with the PD and fills its slots below
+ * GENODE_PD_CORE_SLOTS; the component manages the rest and asks core for
+ * the next entry (pd_session.cspace_extend) when it runs short.
  */
-#define GENODE_PD_CNODE_BITS 12
-#define GENODE_PD_CORE_SLOTS 1280
-#define GENODE_SEL_CNODE     1 /* the component's own CNode */
-#define GENODE_SEL_PARENT    2 /* the parent capability (assign_parent) */
-#define GENODE_SEL_THREAD0   16
+#define GENODE_PD_CSPACE_TOP_BITS 8
+#define GENODE_PD_CNODE_BITS	  12
+#define GENODE_PD_CSPACE_BITS	  (GENODE_PD_CSPACE_TOP_BITS + GENODE_PD_CNODE_BITS)
+#define GENODE_PD_CSPACE_ENTRIES  (1u << GENODE_PD_CSPACE_TOP_BITS)
+#define GENODE_PD_CORE_SLOTS	  1280
+#define GENODE_SEL_CNODE	  1 /* the component's own CSpace (its top-level CNode) */
+#define GENODE_SEL_PARENT	  2 /* the parent capability (assign_parent) */
+#define GENODE_SEL_THREAD0	  16
 /*
  * Per thread (by stack-area slot): its endpoint, its notification, its fault
  * endpoint, and the notification it blocks on when a lock is contended (as

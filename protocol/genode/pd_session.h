@@ -61,11 +61,17 @@ struct pd_source_result {
 struct pd_source_id {
 	seL4_Word source;
 };
+struct pd_cspace_result {
+	seL4_Word entries; /* CNodes in the PD's CSpace now (see genode/layout.h) */
+};
 
 /*
  * alloc returns a RAM dataspace capability; free, transfer_quota and
  * assign_parent take a capability argument; address_space, stack_area,
  * alloc_rpc_cap, alloc_context and alloc_signal_source (unbound) return one.
+ * cspace_extend adds a CNode of 2^GENODE_PD_CNODE_BITS slots to the PD's
+ * CSpace, paid from its RAM quota (an extension of Genode's PD session:
+ * seL4's CSpace size is fixed there).
  */
 #define PD_SESSION_RPC(M)                                                                          \
 	M(pd_session, alloc, 1, struct pd_alloc_args, struct pd_alloc_result)                      \
@@ -81,7 +87,8 @@ struct pd_source_id {
 	M(pd_session, free_context, 11, struct rpc_none, struct rpc_none)                          \
 	M(pd_session, pending_signal, 12, struct pd_pending_args, struct pd_signal_result)         \
 	M(pd_session, alloc_signal_source, 13, struct pd_source_args, struct pd_source_result)     \
-	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)
+	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)               \
+	M(pd_session, cspace_extend, 15, struct rpc_none, struct pd_cspace_result)
 
 /* A signal context: submitting it counts a signal for its receiver. */
 struct signal_submit_args {

@@ -2,11 +2,14 @@
  * test-hostile: a root task that tries to reach the host behind the
  * kernel's back with raw Linux system calls. Its boot module "attempt"
  * names one attempt and its argument, e.g. "open /tmp/x/created". Each
- * attempt must be trapped: the thread never gets past it.
+ * attempt must be trapped: the thread never gets past it. The attempt runs
+ * in a second thread: a fault of the initial thread without a handler would
+ * end the system, and the test looks at the PD afterwards.
  */
 #include <base/format.h>
 #include <base/roottask.h>
 #include <base/string.h>
+#include <stdbool.h>
 
 /* Linux x86_64 numbers and flags, spelled out: this task does not use the host ABI. */
 enum {
@@ -67,6 +70,39 @@ static long attempt(const char *what)
 	return -1;
 }
 
+static char attempt_stack[16384] __attribute__((aligned(16)));
+static const char *attempt_what;
+
+static void attempt_thread(void)
+{
+	long r = attempt(attempt_what);
+	printf("test-hostile: %s was not trapped (returned %ld)\n", attempt_what, r);
+	for (;;)
+		seL4_TCB_Suspend(seL4_CapInitThreadTCB);
+}
+
+/* A thread of the same address space and CSpace, without a fault handler, runs the attempt. */
+static bool start_attempt(const seL4_BootInfo *bi, const char *what)
+{
+	seL4_CPtr tcb = bi->empty.start, ut = 0;
+	for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !ut; i++)
+		if (!bi->untypedList[i].isDevice && bi->untypedList[i].sizeBits >= seL4_TCBBits)
+			ut = bi->untyped.start + i;
+	attempt_what = what;
+	seL4_UserContext regs = {.rip = (seL4_Word)attempt_thread,
+				 .rsp = (seL4_Word)(attempt_stack + sizeof(attempt_stack) - 8)};
+	if (!ut ||
+	    seL4_Untyped_Retype(ut, seL4_TCBObject, 0, seL4_CapInitThreadCNode, 0, 0, tcb, 1) ||
+	    seL4_TCB_Configure(tcb, seL4_CapNull, seL4_CapInitThreadCNode, 0,
+			       seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull) ||
+	    seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 255)) {
+		printf("test-hostile: cannot create the attempt's thread\n");
+		return false;
+	}
+	seL4_DebugNameThread(tcb, "test-hostile");
+	return seL4_TCB_WriteRegisters(tcb, 1, 0, 2, &regs) == seL4_NoError;
+}
+
 int root_main(const seL4_BootInfo *bi)
 {
 	seL4_DebugNameThread(seL4_CapInitThreadTCB, "test-hostile");
@@ -90,7 +126,10 @@ int root_main(const seL4_BootInfo *bi)
 	arg[j] = 0;
 
 	printf("test-hostile: attempting %s\n", what);
-	long r = attempt(what);
-	printf("test-hostile: %s was not trapped (returned %ld)\n", what, r);
+	if (!strcmp(what, "initial-fault"))
+		return (int)*(volatile long *)0; /* the initial thread itself */
+	if (!start_attempt(bi, what))
+		return 2;
+	seL4_TCB_Suspend(seL4_CapInitThreadTCB);
 	return 1;
 }

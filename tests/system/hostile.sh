@@ -3,7 +3,8 @@
 # trapped by the seccomp filter and become an UnknownSyscall fault, which
 # with no fault handler kernel-sim reports (seL4's double-fault message) and
 # answers by stopping the thread. The host is untouched and kernel-sim
-# keeps running.
+# keeps running (the attempts run in a second thread of the root task). A
+# fault of the root task's initial thread ends the system: exit status 1.
 source "$(dirname "$0")/lib.sh"
 
 sleep 1000 &
@@ -48,7 +49,8 @@ if attempt open "$TMP/open/created" 2; then
 fi
 
 if attempt socket - 41; then
-	check socket_no_new_fd test "$(ls /proc/"$PD"/fd | wc -l)" = 2
+	# the control channel and one channel for each of its two threads
+	check socket_no_new_fd test "$(ls /proc/"$PD"/fd | wc -l)" = 3
 	finish socket
 fi
 
@@ -84,3 +86,17 @@ else
 	fail int80_trapped "no user-exception report"
 fi
 finish int80
+
+# The root task's initial thread faults with no handler (what core's death
+# looks like): kernel-sim reports it and exits non-zero, no PD is left.
+mkdir -p "$TMP/initial"
+echo "initial-fault -" >"$TMP/initial/attempt"
+start_ks "$BIN/test-hostile" "$TMP/initial/attempt"
+pid=$KS_PID
+wait_for 'the system cannot continue' 10
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+check initial_fault_ends_system bash -c "! kill -0 $pid 2>/dev/null"
+check initial_fault_reported grep -q "^kernel-sim: the root task's initial thread \"test-hostile\" died with a fault" "$KS_OUT"
+check initial_fault_no_pd_left test -z "$(pgrep -P "$pid")"
+stop_ks TERM
+check initial_fault_exit_status test "$KS_STATUS" = 1

@@ -99,17 +99,28 @@ static void push_small(struct heap *h, void *p)
 	h->free_small[b->kind] = p;
 }
 
-/* Start carving a new chunk, first putting the rest of the old one on the free lists. */
-static bool new_chunk(struct heap *h)
+/* Put what is left of the current chunk on the free lists. */
+static void retire_chunk(struct heap *h)
 {
 	for (unsigned k = HEAP_NUM_CLASSES; k-- > 0;) {
 		void *p;
 		while ((p = carve_block(h, k)))
 			push_small(h, p);
 	}
+}
+
+/*
+ * Start carving a new chunk. The backend may allocate from this heap while
+ * it grows (core's does): then the chunk those requests started is retired
+ * too, not dropped.
+ */
+static bool new_chunk(struct heap *h)
+{
+	retire_chunk(h);
 	char *c = h->more(h->chunk, h->ctx);
 	if (!c)
 		return false;
+	retire_chunk(h);
 	h->backing += h->chunk;
 	h->carve = c;
 	h->carve_end = c + h->chunk;

@@ -70,15 +70,19 @@ int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds)
 	if (err != RPC_OUT_OF_RAM)
 		return err;
 	/* out of quota: ask the parent for more, as Genode's PD connection does, and retry */
+	if (env_request_ram(env, size + 4 * 4096))
+		return RPC_OUT_OF_RAM;
+	return pd_session_alloc(env->pd, &a, &r, 0, ds);
+}
+
+int env_request_ram(struct env *env, unsigned long need)
+{
 	struct pd_quota_result q = {0};
 	pd_session_quota(env->pd, 0, &q, 0, 0);
-	unsigned long need = size + 4 * 4096;
 	unsigned long avail = q.ram_quota - q.ram_used;
 	struct parent_resource_args ra;
 	snprintf(ra.args, sizeof(ra.args), "ram_quota=%lu", need > avail ? need - avail : need);
-	if (parent_resource_request(env->parent, &ra, 0, 0, 0))
-		return RPC_OUT_OF_RAM;
-	return pd_session_alloc(env->pd, &a, &r, 0, ds);
+	return parent_resource_request(env->parent, &ra, 0, 0, 0) ? RPC_OUT_OF_RAM : RPC_OK;
 }
 
 void env_free_ram(struct env *env, seL4_CPtr ds)

@@ -1,10 +1,11 @@
 /*
- * Component startup: the CSpace slots the component manages, the
+ * Component startup: the CSpace allocator (component/cspace.h), the
  * environment sessions from the parent, the heap, then
  * component_construct() and the entrypoint.
  */
 #include <base/string.h>
 #include <component/clients.h>
+#include <component/cspace.h>
 #include <component/entrypoint.h>
 #include <component/env.h>
 #include <component/log.h>
@@ -16,40 +17,6 @@ static struct env env;
 struct env *genode_env(void)
 {
 	return &env;
-}
-
-/* Slots above the core-managed part of the CSpace, one bit each. */
-static unsigned long slot_map[(1u << GENODE_PD_CNODE_BITS) / 64];
-static unsigned slot_hint = GENODE_PD_CORE_SLOTS;
-
-static struct lock slot_lock;
-
-static seL4_CPtr slot_alloc(void)
-{
-	lock_acquire(&slot_lock);
-	seL4_CPtr s = 0;
-	const unsigned n = 1u << GENODE_PD_CNODE_BITS;
-	for (unsigned k = 0; k < n - GENODE_PD_CORE_SLOTS; k++) {
-		unsigned i = slot_hint + k;
-		if (i >= n)
-			i -= n - GENODE_PD_CORE_SLOTS;
-		if (!(slot_map[i / 64] >> (i % 64) & 1)) {
-			slot_map[i / 64] |= 1ul << (i % 64);
-			slot_hint = i + 1 < n ? i + 1 : GENODE_PD_CORE_SLOTS;
-			s = i;
-			break;
-		}
-	}
-	lock_release(&slot_lock);
-	return s;
-}
-
-static void slot_free(seL4_CPtr s)
-{
-	lock_acquire(&slot_lock);
-	if (s >= GENODE_PD_CORE_SLOTS && s < (1u << GENODE_PD_CNODE_BITS))
-		slot_map[s / 64] &= ~(1ul << (s % 64));
-	lock_release(&slot_lock);
 }
 
 static void *heap_more(size_t bytes, void *ctx)
@@ -78,7 +45,7 @@ static void early_fail(const char *what)
 
 __attribute__((noreturn)) void __component_start(void)
 {
-	rpc_cspace = (struct rpc_cspace){GENODE_SEL_CNODE, 64, slot_alloc, slot_free};
+	rpc_cspace = (struct rpc_cspace){GENODE_SEL_CNODE, 64, cspace_slot_alloc, cspace_slot_free};
 	env.parent = GENODE_SEL_PARENT;
 	env.next_session_id = PARENT_ENV_IDS;
 	struct parent_id_args id = {PARENT_ENV_PD};

@@ -40,6 +40,8 @@ void env_detach(struct env *env, void *addr);
 /* A RAM dataspace from the component's PD. */
 int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds);
 void env_free_ram(struct env *env, seL4_CPtr ds);
+/* Ask the parent for RAM quota so that need more bytes are available (a resource request). */
+int env_request_ram(struct env *env, unsigned long need);
 
 void *malloc(size_t size);
 void *calloc(size_t n, size_t size);
