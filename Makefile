@@ -136,6 +136,7 @@ endef
 
 $(eval $(call roottask,core,$(wildcard core/*.c)))
 $(eval $(call roottask,test-hello,tests/roottask/hello.c))
+$(eval $(call roottask,first-roottask,tests/roottask/first_roottask.c))
 $(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
 $(eval $(call roottask,test-halt,tests/roottask/halt.c))
 ENV_SRCS := tests/conformance/env.c tests/conformance/pd.c tests/roottask/report.c
@@ -194,7 +195,7 @@ all: $(COMPONENTS)
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
-TEST_BINS  := $(BIN)/test-hello $(BIN)/test-halt $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
+TEST_BINS  := $(BIN)/test-hello $(BIN)/first-roottask $(BIN)/test-halt $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
 	$(BIN)/test-host-memory \
 	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
 	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root $(BIN)/bench-boot

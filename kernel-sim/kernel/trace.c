@@ -14,6 +14,7 @@
 #include "thread.h"
 #include "trace_json.h"
 #include "../host/control.h"
+#include "../host/loop.h"
 #include "../host/pd.h"
 #include <sel4/message_info.h>
 #include <sel4/syscall.h>
@@ -24,6 +25,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -695,6 +698,43 @@ void trace_schedule_(unsigned cpu, struct tcb *next, const char *reason)
 
 /* --- consumers ------------------------------------------------------------------- */
 
+/*
+ * Written out at most ten times a second (a write per kernel event would
+ * cost more than the event); a timer writes out what is left when the
+ * system goes quiet, so that a text trace can be followed with tail -f.
+ */
+#define FLUSH_NS 100000000ull
+
+static struct event_source flush_timer = {.fd = -1};
+static bool flush_armed;
+
+static void on_flush_timer(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	uint64_t expirations;
+	(void)!read(s->fd, &expirations, sizeof(expirations));
+	flush_armed = false;
+	if (out)
+		fflush(out);
+}
+
+void trace_flush(void)
+{
+	static uint64_t last_flush;
+	uint64_t now = clock_ns();
+	if (!out)
+		return;
+	if (now - last_flush >= FLUSH_NS) {
+		fflush(out);
+		last_flush = now;
+		return;
+	}
+	if (flush_armed || flush_timer.fd < 0)
+		return;
+	struct itimerspec its = {.it_value.tv_nsec = (long)FLUSH_NS};
+	flush_armed = timerfd_settime(flush_timer.fd, 0, &its, NULL) == 0;
+}
+
 static void enable(void)
 {
 	if (!start_ns) {
@@ -712,6 +752,12 @@ int trace_open(const char *path)
 	if (!out)
 		return -1;
 	setvbuf(out, NULL, _IOFBF, 1 << 20);
+	flush_timer = (struct event_source){
+	    timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), on_flush_timer};
+	if (flush_timer.fd >= 0 && loop_add(&flush_timer, EPOLLIN) != 0) {
+		close(flush_timer.fd);
+		flush_timer.fd = -1;
+	}
 	out_json = n > 5 && !strcmp(path + n - 5, ".json");
 	enable();
 	if (out_json) {
@@ -725,12 +771,6 @@ void trace_live(bool on)
 {
 	live = on;
 	enable();
-}
-
-void trace_flush(void)
-{
-	if (out)
-		fflush(out);
 }
 
 void trace_close(void)

@@ -107,7 +107,7 @@ int trace_open(const char *path);
 /* A live reader (sim trace -f) came or went: tracing is on while one is there. */
 void trace_live(bool on);
 
-/* Write buffered events out (the event loop calls it when it goes idle). */
+/* Write buffered events out, now and then (the event loop calls it when it goes idle). */
 void trace_flush(void);
 
 /* End the trace file properly (shutdown). */

@@ -11,19 +11,24 @@
  *           bare SIGSEGV whose handler mmaps the page, in one process;
  *   mapN    Page_Map + Page_Unmap of N frames, against mmap + munmap of N
  *           pages of a memfd, one page per call.
- * Figures are TSC ticks, reported as ratios to their floor.
+ * Figures are TSC ticks, reported as ratios to their floor. The kernel
+ * trace's cost: trap, call and signal again with kernel-sim --trace to a
+ * text file and to a Perfetto JSON file, as ratios to the same figures
+ * untraced (tracing off costs one flag test per event).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PINGPONGS 50000
+#define PINGPONGS    50000
+#define TRACE_ROUNDS 3
 
 static inline unsigned long long rdtsc(void)
 {
@@ -128,6 +133,18 @@ static double mmap_floor(int n, int rounds)
 
 /* --- the kernel-sim runs -------------------------------------------- */
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), by_value);
+	return v[n / 2];
+}
+
 struct figure {
 	const char *name, *what;
 	int floor; /* index into floors[] */
@@ -147,25 +164,50 @@ static struct figure fig[] = {
 };
 #define FIGURES (sizeof(fig) / sizeof(fig[0]))
 
-/* Run kernel-sim with a benchmark root task; read its "bench NAME: N ticks" lines. */
-static int run_root_task(const char *bindir, const char *root)
+/*
+ * Run kernel-sim (with extra options) and a benchmark root task; read its
+ * "bench NAME: N ticks" lines into ticks[] by figure. *cpu (if not NULL):
+ * the CPU time the run used, kernel-sim and its PD processes together.
+ */
+static int run_root_task(const char *bindir, const char *root, const char *opts, double *ticks,
+			 double *cpu)
 {
 	char cmd[8400];
-	snprintf(cmd, sizeof(cmd), "%s/kernel-sim --no-control %s/%s 2>/dev/null", bindir, bindir,
-		 root);
-	FILE *f = popen(cmd, "r");
+	snprintf(cmd, sizeof(cmd), "exec %s/kernel-sim --no-control %s %s/%s 2>/dev/null", bindir,
+		 opts, bindir, root);
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)0);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
 	char line[256];
 	while (f && fgets(line, sizeof(line), f))
 		for (unsigned i = 0; i < FIGURES; i++) {
 			char key[64];
 			snprintf(key, sizeof(key), "bench %s: ", fig[i].name);
 			if (!strncmp(line, key, strlen(key)))
-				fig[i].ticks = strtod(line + strlen(key), 0);
+				ticks[i] = strtod(line + strlen(key), 0);
 		}
-	if (!f || pclose(f) != 0) {
+	if (f)
+		fclose(f);
+	int status = 0;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "bench-kernel: the kernel-sim run of %s failed\n", root);
 		return -1;
 	}
+	if (cpu)
+		*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 	return 0;
 }
 
@@ -194,8 +236,43 @@ int main(int argc, char **argv)
 	floors[FLOOR_MAP512] = mmap_floor(512, 10);
 	floors[FLOOR_MAP2048] = mmap_floor(2048, 10);
 
-	if (run_root_task(bindir, "bench-kernel-root") || run_root_task(bindir, "bench-vm-root"))
+	double plain[FIGURES] = {0}, traced[3][FIGURES] = {{0}};
+	if (run_root_task(bindir, "bench-kernel-root", "", plain, NULL) ||
+	    run_root_task(bindir, "bench-vm-root", "", plain, NULL))
 		return 1;
+	for (unsigned i = 0; i < FIGURES; i++)
+		fig[i].ticks = plain[i];
+	/*
+	 * The kernel trace, to a text file and to a JSON file, against runs
+	 * without it: TRACE_ROUNDS of each, interleaved, medians compared (a
+	 * single run moves with the host's placement of threads on cores).
+	 */
+	static const char *const forms[3] = {"", "txt", "json"};
+	double runs[3][TRACE_ROUNDS][FIGURES], cpu[3][TRACE_ROUNDS], cpu_median[3];
+	for (int r = 0; r < TRACE_ROUNDS; r++)
+		for (int k = 0; k < 3; k++) {
+			char dir[] = "/tmp/bench-trace.XXXXXX", opts[160] = "", file[128];
+			if (!mkdtemp(dir))
+				return 1;
+			snprintf(file, sizeof(file), "%s/trace.%s", dir, forms[k]);
+			if (k)
+				snprintf(opts, sizeof(opts), "--trace %s", file);
+			int failed = run_root_task(bindir, "bench-kernel-root", opts, runs[k][r],
+						   &cpu[k][r]);
+			unlink(file);
+			rmdir(dir);
+			if (failed)
+				return 1;
+		}
+	for (int k = 0; k < 3; k++)
+		for (unsigned i = 0; i < FIGURES; i++) {
+			double v[TRACE_ROUNDS];
+			for (int r = 0; r < TRACE_ROUNDS; r++)
+				v[r] = runs[k][r][i];
+			traced[k][i] = median(v, TRACE_ROUNDS);
+		}
+	for (int k = 0; k < 3; k++)
+		cpu_median[k] = median(cpu[k], TRACE_ROUNDS);
 	static const char *const floor_what[FLOORS] = {
 	    "socketpair ping-pong between two processes",
 	    "SIGSEGV, handler mmaps the page, in one process",
@@ -212,5 +289,14 @@ int main(int argc, char **argv)
 				       fig[i].name, fig[i].what, fig[i].ticks,
 				       fig[i].ticks * tick_ns / 1000, fig[i].ticks / floors[k]);
 	}
+	printf("trace:  kernel-sim --trace FILE against no trace (medians of %d runs each)\n",
+	       TRACE_ROUNDS);
+	printf("  %-8s %-36s off %7.2f s,  text %.2fx, json %.2fx\n", "cpu",
+	       "CPU time of the whole run", cpu_median[0], cpu_median[1] / cpu_median[0],
+	       cpu_median[2] / cpu_median[0]);
+	for (unsigned i = 0; i < 3; i++)
+		printf("  %-8s %-36s off %7.1f us, text %.2fx, json %.2fx\n", fig[i].name,
+		       fig[i].what, traced[0][i] * tick_ns / 1000, traced[1][i] / traced[0][i],
+		       traced[2][i] / traced[0][i]);
 	return 0;
 }
