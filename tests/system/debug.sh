@@ -69,6 +69,12 @@ check debug_sim_gdb_breakpoint grep -q 'hit Breakpoint 1, call ()' "$TMP/simgdb.
 check debug_sim_gdb_finish grep -q 'Value returned is \$1 = true' "$TMP/simgdb.out"
 check debug_sim_gdb_quiet test "$(grep -c 'SIGSYS\|SIGSEGV' "$TMP/simgdb.out")" = 0
 
+# a watchpoint on component data stops where it changes
+timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'watch done' -ex 'continue' \
+	-ex 'delete' -ex 'detach' >"$TMP/watch.out" 2>&1
+check debug_gdb_watchpoint grep -q 'hit Hardware watchpoint 1: done' "$TMP/watch.out"
+check debug_gdb_watchpoint_values grep -qE '^New value = [0-9]+' "$TMP/watch.out"
+
 # Ctrl-C (gdb sends SIGINT to the process) stops it, even while all its
 # threads wait in kernel-sim
 timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'continue' -ex 'info threads' \
