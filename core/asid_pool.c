@@ -20,7 +20,7 @@ static seL4_CPtr make_pool(void)
 	seL4_CPtr sel = cspace_alloc();
 	struct ut_block *ut = sel ? untyped_alloc(seL4_ASIDPoolBits) : 0;
 	if (ut && seL4_X86_ASIDControl_MakePool(seL4_CapASIDControl, ut->sel, core_cspace, sel,
-						 CORE_DEPTH) == seL4_NoError)
+						CORE_DEPTH) == seL4_NoError)
 		return sel;
 	untyped_free(ut);
 	cspace_free(sel);

@@ -37,3 +37,13 @@ extern bool core_verbose;
 
 /* Boot: allocators, CSpace, heap. */
 bool platform_init(const seL4_BootInfo *bi);
+
+/*
+ * Core's stack after boot: size bytes mapped for good, with CORE_STACK_GUARD
+ * unmapped below, so an overflow is a fault of core's thread (which kernel-
+ * sim reports as core's death) instead of overwriting core's data. Returns
+ * its top, or 0.
+ */
+#define CORE_STACK_SIZE	 (64 * 1024)
+#define CORE_STACK_GUARD (64 * 1024)
+unsigned long core_stack(unsigned long size);

@@ -97,20 +97,12 @@ static bool handle(seL4_MessageInfo_t info, seL4_Word badge, seL4_MessageInfo_t 
 	return true;
 }
 
-int root_main(const seL4_BootInfo *bi)
+/* Core's entrypoint, on its own stack: start init, then serve forever. */
+static __attribute__((noreturn, used)) void serve(void)
 {
-	seL4_DebugNameThread(seL4_CapInitThreadTCB, "core");
-	print_boot(bi);
-	rom_init(bi);
-	read_options();
-	if (!platform_init(bi) || !create_entrypoint()) {
-		core_log("core: initialization failed\n");
-		return 1;
-	}
-	io_init();
-	core_log("core: %lu KiB free after core's setup\n", untyped_avail() >> 10);
 	if (!child_start_init())
-		return 1;
+		for (;;)
+			sim_DebugHalt(1);
 	seL4_Word badge;
 	arm_receive();
 	seL4_MessageInfo_t info = seL4_Recv(core_ep, &badge), reply;
@@ -122,4 +114,28 @@ int root_main(const seL4_BootInfo *bi)
 		else
 			info = seL4_Recv(core_ep, &badge);
 	}
+}
+
+int root_main(const seL4_BootInfo *bi)
+{
+	seL4_DebugNameThread(seL4_CapInitThreadTCB, "core");
+	print_boot(bi);
+	rom_init(bi);
+	read_options();
+	unsigned long sp = 0;
+	if (!platform_init(bi) || !create_entrypoint() || !(sp = core_stack(CORE_STACK_SIZE))) {
+		core_log("core: initialization failed\n");
+		return 1;
+	}
+	io_init();
+	core_log("core: %lu KiB free after core's setup\n", untyped_avail() >> 10);
+	/* leave the boot stack in bss, next to core's allocators, for a stack with a guard */
+	__asm__ volatile("mov %0, %%rsp\n"
+			 "xor %%ebp, %%ebp\n"
+			 "call serve\n"
+			 "ud2"
+			 :
+			 : "r"(sp)
+			 : "memory");
+	__builtin_unreachable();
 }

@@ -2,6 +2,7 @@
 #include "pager.h"
 #include "child.h"
 #include "core.h"
+#include <base/string.h>
 #include <genode/layout.h>
 #include <genode/rm_session.h>
 #include <sim/faults.h>
@@ -48,6 +49,24 @@ static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct
 	return true;
 }
 
+/*
+ * A fault on nothing in a thread's stack-area slot, below its IPC buffer,
+ * is that thread's stack overflowing into the unmapped rest of its slot.
+ */
+static bool stack_overflow(struct pd_session *pd, const struct rm_resolution *res, char *why,
+			   size_t size)
+{
+	if (res->fault_rm != pd->stack_area || res->fault_addr >= GENODE_STACK_AREA_SIZE)
+		return false;
+	unsigned slot = (unsigned)(res->fault_addr / GENODE_STACK_SLOT_SIZE);
+	for (struct cpu_thread *o = pd->threads; o; o = o->next_in_pd)
+		if (o->slot == slot) {
+			snprintf(why, size, "stack overflow of thread '%s'", o->name);
+			return true;
+		}
+	return false;
+}
+
 static void block(struct cpu_thread *t)
 {
 	if (!t->blocked_reply) {
@@ -80,9 +99,12 @@ static bool page_fault(struct cpu_thread *t)
 	struct rm_resolution res = {0};
 	if (resolve(t, addr, write, &res))
 		return true;
+	char why[GENODE_THREAD_NAME_MAX + 32];
+	if (!stack_overflow(t->pd, &res, why, sizeof(why)))
+		strlcpy(why, res.reason, sizeof(why));
 	core_log("core: unresolvable page fault: pd='%s' thread='%s' ip=%#lx pf=%#lx write=%d "
 		 "(%s)\n",
-		 pd_label(t), t->name, ip, addr, write, res.reason);
+		 pd_label(t), t->name, ip, addr, write, why);
 	t->state = THREAD_FAULTED;
 	t->fault_ip = ip;
 	t->fault_addr = addr;

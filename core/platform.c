@@ -56,6 +56,21 @@ void *core_map_local(const seL4_CPtr *frames, unsigned long count, bool large)
 	return (void *)va;
 }
 
+unsigned long core_stack(unsigned long size)
+{
+	unsigned long pages = size >> seL4_PageBits, va;
+	seL4_CPtr first;
+	if (!range_alloc_alloc_aligned(&virt_alloc, CORE_STACK_GUARD + size, seL4_PageBits, &va) ||
+	    !frames_block(pages, false, &first))
+		return 0;
+	va += CORE_STACK_GUARD;
+	for (unsigned long i = 0; i < pages; i++)
+		if (vm_space_map_pinned(&core_vm, first + i, va + (i << seL4_PageBits)) !=
+		    seL4_NoError)
+			return 0;
+	return va + size;
+}
+
 void core_unmap_local(void *addr, unsigned long count, bool large)
 {
 	unsigned bits = large ? seL4_LargePageBits : seL4_PageBits;

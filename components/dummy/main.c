@@ -7,6 +7,7 @@
  *   <alloc_ram bytes="N"/>           allocate N bytes of RAM and touch every page
  *                                    (quiet="yes": log only failures)
  *   <fault address="0x..."/>         read that address
+ *   <recurse/>                       recurse without end (a stack overflow)
  *   <session service="S" label="L"/> open a session (ram_quota/cap_quota attributes optional)
  *   <close_sessions/>                close every session opened so far
  *   <quota/>                         log the PD's RAM and capability quota and use
@@ -30,6 +31,14 @@ static struct opened {
 	seL4_CPtr cap;
 } opened[32];
 static unsigned opened_count;
+
+/* Each level keeps 1 KiB on the stack, so the recursion ends in the guard below the stack. */
+static unsigned long recurse(unsigned long depth)
+{
+	volatile char frame[1024];
+	frame[0] = (char)depth;
+	return depth < ~0ul ? recurse(depth + 1) + frame[0] : 0;
+}
 
 static void quota(struct env *env)
 {
@@ -100,6 +109,9 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 		xml_attr_ulong(n, "address", &v);
 		log("touching %#lx", v);
 		(void)*(volatile char *)v;
+	} else if (xml_has_type(n, "recurse")) {
+		log("recursing");
+		recurse(0);
 	} else if (xml_has_type(n, "session")) {
 		session(env, n);
 	} else if (xml_has_type(n, "close_sessions")) {

@@ -8,8 +8,8 @@
 /*
  * Stack area: slot i holds thread i's stack (attached by the component into
  * the stack-area region map) and, in its last page, the thread's IPC buffer
- * (mapped by core when the thread is created). Slot 0 is the main thread's;
- * its stack lives in the binary's bss, only its IPC buffer is used.
+ * (mapped by core when the thread is created). Slot 0 is the main thread's.
+ * The part of a slot below a thread's stack stays unmapped: its guard.
  */
 #define GENODE_STACK_AREA_BASE 0x40000000ul
 #define GENODE_STACK_SLOT_SIZE 0x100000ul

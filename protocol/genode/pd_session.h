@@ -87,7 +87,7 @@ struct pd_cspace_result {
 	M(pd_session, free_context, 11, struct rpc_none, struct rpc_none)                          \
 	M(pd_session, pending_signal, 12, struct pd_pending_args, struct pd_signal_result)         \
 	M(pd_session, alloc_signal_source, 13, struct pd_source_args, struct pd_source_result)     \
-	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)               \
+	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)                \
 	M(pd_session, cspace_extend, 15, struct rpc_none, struct pd_cspace_result)
 
 /* A signal context: submitting it counts a signal for its receiver. */

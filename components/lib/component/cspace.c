@@ -118,7 +118,8 @@ void cspace_slot_free(seL4_CPtr s)
 {
 	unsigned long e = s / CNODE_SLOTS, i = s % CNODE_SLOTS;
 	lock_acquire(&lock);
-	if (e < entries && (e || i >= GENODE_PD_CORE_SLOTS) && maps[e]->bits[i / 64] >> (i % 64) & 1) {
+	if (e < entries && (e || i >= GENODE_PD_CORE_SLOTS) &&
+	    maps[e]->bits[i / 64] >> (i % 64) & 1) {
 		maps[e]->bits[i / 64] &= ~(1ul << (i % 64));
 		slots_free++;
 		grow_failed = false;

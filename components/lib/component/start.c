@@ -1,7 +1,7 @@
 /*
  * Component startup: the CSpace allocator (component/cspace.h), the
- * environment sessions from the parent, the heap, then
- * component_construct() and the entrypoint.
+ * environment sessions from the parent, the main thread's stack in the
+ * stack area, the heap, then component_construct() and the entrypoint.
  */
 #include <base/string.h>
 #include <component/clients.h>
@@ -43,6 +43,30 @@ static void early_fail(const char *what)
 		seL4_Wait(GENODE_SEL_THREAD_LOCK(0), 0);
 }
 
+/* The main thread's stack in the stack area (Genode's Component::stack_size). */
+#define MAIN_STACK_SIZE (64 * 1024)
+
+static __attribute__((noreturn, used)) void component_main(void)
+{
+	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
+	if (entrypoint_init_main(&env))
+		early_fail("no signal source for the main entrypoint");
+	component_construct(&env);
+	ep_serve(&env);
+}
+
+/*
+ * The initial stack in bss is zero at its bottom unless the startup code
+ * overran it (Genode's sanity check of its initial stack).
+ */
+static void check_initial_stack(void)
+{
+	extern unsigned char __initial_stack_base[];
+	for (unsigned i = 0; i < 256; i++)
+		if (__initial_stack_base[i])
+			early_fail("initial stack overflow detected");
+}
+
 __attribute__((noreturn)) void __component_start(void)
 {
 	rpc_cspace = (struct rpc_cspace){GENODE_SEL_CNODE, 64, cspace_slot_alloc, cspace_slot_free};
@@ -59,11 +83,18 @@ __attribute__((noreturn)) void __component_start(void)
 	parent_session_cap(env.parent, &id, 0, 0, &env.binary);
 	if (pd_session_address_space(env.pd, 0, 0, 0, &env.rm))
 		early_fail("no address space from the PD session");
-	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
-	if (entrypoint_init_main(&env))
-		early_fail("no signal source for the main entrypoint");
-	component_construct(&env);
-	ep_serve(&env);
+	unsigned long sp = thread_init_main(&env, MAIN_STACK_SIZE);
+	if (!sp)
+		early_fail("no stack for the main thread");
+	check_initial_stack();
+	__asm__ volatile("mov %0, %%rsp\n"
+			 "xor %%ebp, %%ebp\n"
+			 "call component_main\n"
+			 "ud2"
+			 :
+			 : "r"(sp)
+			 : "memory");
+	__builtin_unreachable();
 }
 
 __attribute__((noreturn)) void env_exit(struct env *e, long value)

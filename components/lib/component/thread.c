@@ -105,15 +105,7 @@ static void slot_free(unsigned s)
 struct thread *thread_myself(void)
 {
 	unsigned slot = thread_slot_self();
-	if (slot)
-		return by_slot[slot];
-	if (!main_thread.stack_top) {
-		/* the main thread's stack: wherever crt0 put it (the frame we run on) */
-		extern char __component_stack[], __component_stack_top[];
-		main_thread.stack_base = (unsigned long)__component_stack;
-		main_thread.stack_top = (unsigned long)__component_stack_top;
-	}
-	return &main_thread;
+	return slot ? by_slot[slot] : &main_thread;
 }
 
 /* Where a new thread starts: its struct thread lies at the top of its stack. */
@@ -157,6 +149,15 @@ static int stack_grow(struct env *env, struct thread *t, unsigned long size)
 	t->stack_part[t->stack_maps++] = size;
 	t->stack_base -= size;
 	return RPC_OK;
+}
+
+unsigned long thread_init_main(struct env *env, unsigned long stack_size)
+{
+	if (!stack_area && pd_session_stack_area(env->pd, 0, 0, 0, &stack_area))
+		return 0;
+	struct thread *t = &main_thread;
+	t->stack_top = t->stack_base = GENODE_UTCB_OF(0);
+	return stack_grow(env, t, (stack_size + 0xfff) & ~0xffful) ? 0 : t->stack_top;
 }
 
 int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
@@ -252,7 +253,7 @@ int thread_stack_size(unsigned long size)
 {
 	struct thread *t = thread_myself();
 	size = (size + 0xfff) & ~0xffful;
-	if (!t || !t->slot)
+	if (!t || !t->stack_top)
 		return RPC_INVALID_ARGS;
 	unsigned long have = t->stack_top - t->stack_base;
 	return size <= have ? RPC_OK : stack_grow(genode_env(), t, size - have);

@@ -1,6 +1,8 @@
 /*
  * Entry of a Genode-style component. Its parent starts the main thread at
- * the ELF entry with no stack; this gives it one in bss.
+ * the ELF entry with no stack; this gives it a small initial one in bss,
+ * enough for the startup code to set up the main thread's stack in the
+ * stack area and switch to it (Genode's init_main_thread).
  */
 	.text
 	.globl _start
@@ -14,9 +16,9 @@ _start:
 
 	.bss
 	.balign 16
-	.globl __component_stack, __component_stack_top
-__component_stack:
-	.space 131072
+	.globl __initial_stack_base
+__initial_stack_base:
+	.space 16384
 __component_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

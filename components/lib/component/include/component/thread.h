@@ -46,9 +46,15 @@ void thread_join(struct env *env, struct thread *t);
 /* The calling thread (the main thread's record for slot 0). */
 struct thread *thread_myself(void);
 /*
- * Grow the calling thread's stack to size bytes (a component thread's only,
- * within its slot, at most THREAD_STACK_MAPPINGS dataspaces in all), as
- * Genode's Thread::stack_size: an rpc_error.
+ * The main thread's stack, in slot 0 of the stack area like every other
+ * thread's, with the rest of the slot below it unmapped as its guard:
+ * returns its top (for the startup code to switch to), 0 on failure.
+ */
+unsigned long thread_init_main(struct env *env, unsigned long stack_size);
+/*
+ * Grow the calling thread's stack to size bytes (within its slot, at most
+ * THREAD_STACK_MAPPINGS dataspaces in all), as Genode's Thread::stack_size:
+ * an rpc_error.
  */
 int thread_stack_size(unsigned long size);
 
