@@ -267,10 +267,61 @@ int serve_parent_announce(void *obj, const struct parent_announce_args *in, stru
 	return RPC_DENIED; /* core's parent role offers no place to announce to */
 }
 
+/*
+ * Core grants no resource requests (init has all there is), asks for no
+ * yield, sends no heartbeats and routes no sessions to init: these calls
+ * are accepted and do nothing, as Genode's core does.
+ */
 int serve_parent_resource_request(void *obj, const struct parent_resource_args *in,
 				  struct rpc_none *out, struct rpc_cap_arg *cap_in,
 				  seL4_CPtr *cap_out)
 {
 	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
-	return RPC_DENIED;
+	return RPC_OK;
+}
+
+#define IGNORED(name, In, Out)                                                                     \
+	int serve_parent_##name(void *obj, const In *in, Out *out, struct rpc_cap_arg *cap_in,     \
+				seL4_CPtr *cap_out)                                                \
+	{                                                                                          \
+		(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;                       \
+		return RPC_OK;                                                                     \
+	}
+IGNORED(resource_avail_sigh, struct rpc_none, struct rpc_none)
+IGNORED(yield_sigh, struct rpc_none, struct rpc_none)
+IGNORED(yield_response, struct rpc_none, struct rpc_none)
+IGNORED(heartbeat_sigh, struct rpc_none, struct rpc_none)
+IGNORED(heartbeat_response, struct rpc_none, struct rpc_none)
+IGNORED(session_requests_sigh, struct rpc_none, struct rpc_none)
+
+int serve_parent_yield_request(void *obj, const struct rpc_none *in,
+			       struct parent_resource_args *out, struct rpc_cap_arg *cap_in,
+			       seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)cap_in, (void)cap_out;
+	out->args[0] = 0;
+	return RPC_OK;
+}
+
+int serve_parent_session_request(void *obj, const struct rpc_none *in, struct parent_request *out,
+				 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)cap_in, (void)cap_out;
+	out->kind = PARENT_REQUEST_NONE;
+	return RPC_OK;
+}
+
+int serve_parent_deliver_session(void *obj, const struct parent_id_args *in, struct rpc_none *out,
+				 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	return RPC_INVALID_ARGS; /* core asked init for no session */
+}
+
+int serve_parent_session_response(void *obj, const struct parent_response_args *in,
+				  struct rpc_none *out, struct rpc_cap_arg *cap_in,
+				  seL4_CPtr *cap_out)
+{
+	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
+	return RPC_INVALID_ARGS;
 }

@@ -23,7 +23,8 @@ struct cpu_thread {
 	unsigned kernel_priority;
 	unsigned state; /* enum cpu_thread_state_type */
 	seL4_Word fault_ip, fault_addr, fault_type, exception, code;
-	seL4_CPtr blocked_reply; /* saved reply of an unresolved fault */
+	unsigned long fault_attachments; /* rm_attachments when its fault was last signalled */
+	seL4_CPtr blocked_reply;	 /* saved reply of an unresolved fault */
 	bool started;
 	struct cpu_thread *next_in_pd, *next_in_cpu, *next_blocked;
 };

@@ -81,6 +81,14 @@ static void block(struct cpu_thread *t)
 	blocked = t;
 }
 
+static void log_unresolvable(const struct cpu_thread *t, const char *reason)
+{
+	core_log("core: unresolvable page fault: pd='%s' thread='%s' ip=%#lx pf=%#lx write=%d "
+		 "(%s)\n",
+		 pd_label(t), t->name, t->fault_ip, t->fault_addr, t->fault_type == RM_FAULT_WRITE,
+		 reason);
+}
+
 static void notify(struct cpu_thread *t, struct region_map *rm)
 {
 	if (rm && rm->fault_sigh)
@@ -102,13 +110,12 @@ static bool page_fault(struct cpu_thread *t)
 	char why[GENODE_THREAD_NAME_MAX + 32];
 	if (!stack_overflow(t->pd, &res, why, sizeof(why)))
 		strlcpy(why, res.reason, sizeof(why));
-	core_log("core: unresolvable page fault: pd='%s' thread='%s' ip=%#lx pf=%#lx write=%d "
-		 "(%s)\n",
-		 pd_label(t), t->name, ip, addr, write, why);
 	t->state = THREAD_FAULTED;
 	t->fault_ip = ip;
 	t->fault_addr = addr;
 	t->fault_type = exec ? RM_FAULT_EXEC : write ? RM_FAULT_WRITE : RM_FAULT_READ;
+	t->fault_attachments = rm_attachments;
+	log_unresolvable(t, why);
 	if (res.fault_rm) {
 		res.fault_rm->fault_type = t->fault_type;
 		res.fault_rm->fault_addr = res.fault_addr;
@@ -213,6 +220,21 @@ void pager_retry(void)
 		struct rm_resolution res = {0};
 		if (t->state != THREAD_FAULTED || t->exception || !t->blocked_reply ||
 		    !resolve(t, t->fault_addr, t->fault_type == RM_FAULT_WRITE, &res)) {
+			/*
+			 * Still unresolvable after something was attached (a
+			 * read-only region where a write faulted): the thread would
+			 * have run and faulted anew, so its handler hears of it again.
+			 */
+			if (t->state == THREAD_FAULTED && !t->exception && res.reason &&
+			    !res.unbacked && rm_attachments != t->fault_attachments) {
+				t->fault_attachments = rm_attachments;
+				log_unresolvable(t, res.reason);
+				if (res.fault_rm) {
+					res.fault_rm->fault_type = t->fault_type;
+					res.fault_rm->fault_addr = res.fault_addr;
+				}
+				notify(t, res.fault_rm);
+			}
 			t->next_blocked = blocked;
 			blocked = t;
 			continue;

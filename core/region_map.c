@@ -182,6 +182,8 @@ static bool contains(struct region_map *m, const struct region_map *target, unsi
 	return false;
 }
 
+unsigned long rm_attachments;
+
 int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, unsigned long offset,
 	      bool use_at, unsigned long at, bool executable, bool writeable, unsigned long *addr)
 {
@@ -230,6 +232,7 @@ int rm_attach(struct region_map *rm, struct dataspace *ds, unsigned long size, u
 		if (ds->kind == DS_MANAGED)
 			PUSH(rm->nested, r, nested_next, nested_prev);
 	}
+	rm_attachments++;
 	*addr = at;
 	return RPC_OK;
 }
@@ -269,6 +272,7 @@ static bool resolve_at(struct region_map *rm, unsigned long addr, bool write,
 	res->fault_addr = addr;
 	if (!r || !r->ds) {
 		res->reason = r ? "reserved region" : "no region";
+		res->unbacked = true;
 		return false;
 	}
 	if (write && !r->writeable) {

@@ -63,7 +63,10 @@ struct rm_resolution {
 	struct region_map *fault_rm;
 	unsigned long fault_addr;
 	const char *reason;
+	bool unbacked; /* nothing is attached there */
 };
 bool rm_resolve(struct region_map *rm, unsigned long addr, bool write, struct rm_resolution *res);
+/* Attachments made so far in any region map (a fault's handler attached something?). */
+extern unsigned long rm_attachments;
 
 extern const struct rpc_interface region_map_interface;

@@ -10,6 +10,7 @@
 
 struct counter {
 	struct rpc_object obj; /* first: the entrypoint finds the session by it */
+	seL4_Word id;	       /* the parent's name for the session */
 	char label[128];
 	long value;
 	struct counter *next;
@@ -33,7 +34,7 @@ int serve_counter_session_add(void *obj, const struct counter_add_args *in,
 }
 
 /* A client asks for a session: it must donate enough RAM for our state. */
-static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *id)
+static int create(struct root *r, seL4_Word id, const char *args, seL4_CPtr *cap)
 {
 	(void)r;
 	if (session_arg_ulong(args, "ram_quota", 0) < sizeof(struct counter))
@@ -47,26 +48,27 @@ static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *i
 		free(c);
 		return err;
 	}
+	c->id = id;
 	c->next = sessions;
 	sessions = c;
 	*cap = c->obj.cap;
-	*id = c->obj.badge;
 	log("session for \"%s\"", c->label);
 	return RPC_OK;
 }
 
-static void destroy(struct root *r, seL4_Word id)
+static int destroy(struct root *r, seL4_Word id)
 {
 	(void)r;
 	for (struct counter **p = &sessions; *p; p = &(*p)->next)
-		if ((*p)->obj.badge == id) {
+		if ((*p)->id == id) {
 			struct counter *c = *p;
 			*p = c->next;
 			log("\"%s\" counted to %ld", c->label, c->value);
 			ep_dissolve(genode_env(), &c->obj);
 			free(c);
-			return;
+			break;
 		}
+	return RPC_OK;
 }
 
 void component_construct(struct env *env)

@@ -1,194 +1,222 @@
 /*
- * init: starts the children its config describes, routes their session
- * requests (to its parent or to other children that announced a service)
- * and accounts for their quotas, as Genode's init does.
+ * init: starts the children its config describes (with the framework's
+ * Child API), routes their session requests (to its parent, to children
+ * that serve, or to the child's own "config" ROM) and accounts for their
+ * quotas, as Genode's init does.
  */
 #pragma once
 
 #include <base/xml.h>
+#include <component/child.h>
 #include <component/entrypoint.h>
 #include <component/env.h>
+#include <component/local_rom.h>
 #include <genode/parent.h>
 
-#define NAME_MAX_LEN  64
-#define LABEL_MAX_LEN 160
+#define NAME_MAX_LEN  CHILD_NAME_MAX
+#define LABEL_MAX_LEN CHILD_LABEL_MAX
 
-struct child;
+struct init_child;
 
-/* A service a child announced. */
-struct service {
-	char name[GENODE_SERVICE_NAME_MAX];
-	struct child *server;
-	seL4_CPtr root;
-	struct service *next;
+/* A service a child provides (listed in its <provides>), routable from its start on. */
+struct provided {
+	struct service service; /* SERVICE_CHILD */
+	struct init_child *server;
+	bool announced;
+	struct provided *next;
 };
 
-enum session_state { SESSION_PENDING, SESSION_OPEN };
-
-/* A session a child opened (or waits for) through init. */
-struct child_session {
-	seL4_Word id; /* the child's id */
-	enum session_state state;
-	seL4_Word parent_id;  /* init's id at its own parent, if routed there */
-	struct child *server; /* the serving child, if routed to one */
-	seL4_Word server_id;  /* the server's id of the session */
-	bool local;	      /* the config ROM init serves itself */
-	seL4_CPtr cap;
-	unsigned long ram, caps; /* the donation, moved on to parent or server */
-	struct rpc_object rom;	 /* the local config ROM's object */
-	seL4_CPtr sigh;		 /* its update signal */
-	seL4_CPtr reply;	 /* pending: the client's saved reply */
-	char service[GENODE_SERVICE_NAME_MAX];
-	char args[GENODE_SESSION_ARGS_MAX]; /* pending: the request, relabelled */
-	struct child *child;
-	struct child_session *next;
-};
-
-enum child_state {
-	CHILD_ALIVE,
-	CHILD_EXITED,	 /* ended, not restarted */
-	CHILD_CRASHED,	 /* failed, not restarted */
-	CHILD_RESTARTING /* failed or ended, restarts at restart_at_us */
+enum init_child_state {
+	CHILD_ALIVE,	  /* started, or starting */
+	CHILD_INCOMPLETE, /* could not be started (Genode's state="incomplete") */
+	CHILD_EXITED,	  /* ended, not restarted */
+	CHILD_CRASHED,	  /* failed, not restarted */
+	CHILD_RESTARTING  /* failed or ended, restarts at restart_at_us */
 };
 
 enum restart_policy { RESTART_NEVER, RESTART_ON_FAILURE, RESTART_ALWAYS };
 
-struct child {
-	struct rpc_object parent; /* the child's parent capability */
+/* A delay counted down as timeouts fire (restart.c). */
+struct countdown {
+	unsigned long left; /* us */
+	bool active, counting;
+};
+
+struct init_child {
+	struct child child; /* the framework's record, while it has a PD */
 	char name[NAME_MAX_LEN], binary[NAME_MAX_LEN];
-	unsigned long ram, caps;
-	long priority; /* from -prio_levels + 1 to 0 */
+	unsigned long ram, caps;		   /* what the config asks for */
+	unsigned long assigned_ram, assigned_caps; /* what it got */
+	long priority;				   /* from -prio_levels + 1 to 0 */
 	struct xml_node start;
-	seL4_CPtr pd, cpu, log, rom, rom_ds, thread;
-	seL4_Word pd_id, cpu_id, log_id, rom_id;
-	seL4_CPtr config_ds;   /* the nested <config>, if any */
-	seL4_CPtr config_prev; /* the version before, valid until the next change */
-	char *config_copy;     /* its text, to notice changes */
-	unsigned long config_size;
-	struct child_session *sessions;
+	char *start_copy; /* the text of its start node, to notice changes */
+	struct provided *provides;
+	struct local_rom config; /* its inline <config> as its "config" ROM */
+	bool has_config;
+	char *config_copy;
 	struct signal_handler fault;
-	enum child_state state;
+	enum init_child_state state;
+	bool has_pd; /* child is valid: created, not destroyed yet */
 	long exit_value;
 	enum restart_policy restart;
 	unsigned long restart_delay_ms, restart_max;
 	unsigned long restarts;	     /* how often it was restarted */
 	unsigned long failures;	     /* failures in a row (for the back-off) */
-	unsigned long started_us;    /* when it was last started */
-	unsigned long restart_at_us; /* CHILD_RESTARTING: when */
+	struct countdown restart_cd; /* CHILD_RESTARTING: until the restart */
+	struct countdown stable_cd;  /* until it ran long enough to reset the back-off */
 	char reason[96];	     /* why it crashed */
-	struct child *next;
+	unsigned long requested_ram, requested_caps; /* resource request not answered yet */
+	bool heartbeat;				     /* <heartbeat> in its start node */
+	unsigned long restart_after_skipped;
+	unsigned long last_skipped;
+	struct init_child *next;
 };
 
 /* A session init opens for itself (own.c). */
 struct own_session {
-	char service[GENODE_SERVICE_NAME_MAX];
+	struct session *s; /* at a child: the request (the framework's record) */
 	seL4_CPtr cap;
-	seL4_Word parent_id;	 /* opened at the parent */
-	struct child *server;	 /* or at this child, */
-	seL4_Word server_id;	 /* which knows it by this id */
-	struct child *pending;	 /* RPC_UNAVAILABLE: this child will provide it */
-	unsigned long ram, caps; /* the donation */
+	seL4_Word parent_id;
+	bool open;		    /* available */
+	bool at_parent;		    /* s.parent_id names it at the parent */
+	struct init_child *pending; /* it waits for this child to serve */
+	void (*ready)(struct own_session *o);
 };
 
-/*
- * Open one at the parent or else by the <default-route>: RPC_OK,
- * RPC_UNAVAILABLE while the serving child has not announced the service
- * yet, or the error.
- */
-int own_session_open(struct own_session *s, const char *service, const char *label,
-		     unsigned long ram, unsigned long caps);
-void own_session_close(struct own_session *s);
-/* The child that served init's own sessions is gone. */
-void own_sessions_forget(struct child *server);
+enum own_state { OWN_UNTRIED, OWN_OPEN, OWN_WAITING, OWN_ABSENT };
 
-enum timer_state { TIMER_UNTRIED, TIMER_OPEN, TIMER_WAITING, TIMER_ABSENT };
+/* A Timer session of init's own (restart delays, heartbeats, report delays). */
+struct own_timer {
+	struct own_session session;
+	enum own_state state;
+	const char *what;    /* for the log: what goes without it */
+	seL4_CPtr sigh;	     /* its timeouts' handler */
+	void (*ready)(void); /* it became available after a wait */
+};
 
 struct init {
 	struct env *env;
 	const char *config_text;
 	unsigned long config_size;
 	struct xml_node config;
-	struct child *children;
-	struct service *services;
-	unsigned long prio_levels, prio_shift; /* levels = 1 << shift */
-	unsigned long preserve;		       /* RAM init keeps for itself */
+	struct init_child *children;
+	unsigned long prio_levels, prio_shift;	   /* levels = 1 << shift */
+	unsigned long preserve_ram, preserve_caps; /* what init keeps for itself */
 	bool verbose;
-	struct signal_handler retry;	   /* retries requests waiting for a server */
 	struct signal_handler config_sigh; /* the config ROM changed */
-	struct signal_handler timeout;	   /* a restart is due */
 	struct signal_handler control;	   /* a request from the host (sim restart) */
-	struct own_session timer;	   /* for restart delays, opened on demand */
-	enum timer_state timer_state;
-	char *config_copy; /* init's copy of the config text in use */
+	struct signal_handler resource_avail;
+	struct own_timer timer; /* for restart delays, opened on demand */
+	char *config_copy;	/* init's copy of the config text in use */
 };
 
 extern struct init init;
+extern const struct child_policy init_policy;
+
+/* --- children (children.c) ----------------------------------------------- */
 
 /* Start the child a <start> node describes; NULL (with an error logged) if it cannot. */
-struct child *child_start(struct xml_node *start);
-/* Close the child's sessions, free its PD and everything in it; keep the record if it exited. */
-void child_destroy(struct child *c);
-/* Destroy the child and drop its record, exited or not. */
-void child_remove(struct child *c);
-/* Give the child its new nested <config> (from the new start node), signalling its ROM. */
-void child_update_config(struct child *c, const struct xml_node *start);
-struct child *child_by_name(const char *name);
+struct init_child *start_child(struct xml_node *start);
+/* Close the child's sessions, free its PD and everything in it; keep the record if it ended. */
+void stop_child(struct init_child *c);
+/* Destroy the child and drop its record, ended or not. */
+void remove_child(struct init_child *c);
+/* A changed start node of a running child: config, quota, heartbeat, in place. */
+void update_child(struct init_child *c, const struct xml_node *start);
+struct init_child *child_named(const char *name);
+struct init_child *init_child_of(struct child *c);
+bool child_alive(const struct init_child *c);
+/* The priority argument a CPU-session request of child c carries onward. */
+unsigned long child_priority(const struct init_child *c, unsigned long requested);
+/* Sessions waiting for a server that is back: route them again. */
+void children_retry_sessions(void);
 
-/* Routing: where a session request of child c goes. */
-enum route_kind { ROUTE_NONE, ROUTE_PARENT, ROUTE_CHILD, ROUTE_PENDING };
-struct route {
-	enum route_kind kind;
-	struct child *server;	   /* ROUTE_CHILD, ROUTE_PENDING */
-	struct service *service;   /* ROUTE_CHILD */
-	char label[LABEL_MAX_LEN]; /* the label the target sees */
-	char reason[128];	   /* ROUTE_NONE */
-};
-void route_session(struct child *c, const char *service, const char *label, struct route *r);
-/* The label a session request of c carries onward: "c" or "c -> label". */
-void child_label(const struct child *c, const char *label, char *out, size_t size);
+/* --- routing (route.c) --------------------------------------------------- */
 
-/* A child announced a service: record it, serve requests that waited for it. */
-int service_announce(struct child *c, const char *name, seL4_CPtr root);
-void services_forget(struct child *c);
-void sessions_retry_pending(void);
+bool init_route(struct child *c, const char *service, const char *label, struct route *r);
+/* Route a session of init itself by the <default-route>: false if there is none. */
+bool init_route_own(const char *service, const char *label, struct route *r);
+int init_announce(struct child *c, const char *service);
+/* The <provides> services of a child: made at its start, dropped at its end. */
+void provided_create(struct init_child *c);
+void provided_destroy(struct init_child *c);
+/* Whether a <policy> or route rule's label attributes match a full label. */
+int policy_score(const struct xml_node *policy, const char *label);
+/* "a -> b -> c": "c" */
+const char *label_last(const char *label);
 
-/* Re-exported services (top-level <service> nodes): announce those now served. */
+/* --- re-exported services (reexport.c) ----------------------------------- */
+
 void reexports_update(void);
-void reexports_forget(struct child *c);
-bool label_matches(const struct xml_node *n, const char *label);
 
-/* Open a routed session (parent or child) for s; an rpc_error. */
-int session_open(struct child_session *s, const struct route *r);
-void session_close(struct child_session *s);
+/* --- init's own sessions (own.c) ----------------------------------------- */
+
+/*
+ * Open one at the parent or else by the <default-route>: RPC_OK,
+ * RPC_UNAVAILABLE while the serving child has not answered yet (ready is
+ * called once it did), or the error.
+ */
+int own_session_open(struct own_session *o, const char *service, const char *label,
+		     unsigned long ram, unsigned long caps, const char *extra,
+		     void (*ready)(struct own_session *));
+void own_session_close(struct own_session *o);
+/* Whether the Timer is there; opens it on first use (the state tells the rest). */
+bool own_timer_open(struct own_timer *t);
+/* Its timeouts (false: no Timer); its signal handler. */
+bool own_timer_once(struct own_timer *t, unsigned long us);
+bool own_timer_periodic(struct own_timer *t, unsigned long us);
+void own_timer_sigh(struct own_timer *t, seL4_CPtr sigh);
+
+/* --- calls to init's own sessions, made by init's worker thread (worker.c) --- */
+
+void worker_timer_sigh(seL4_CPtr timer, seL4_CPtr sigh);
+void worker_timer_once(seL4_CPtr timer, unsigned long us);
+void worker_timer_periodic(seL4_CPtr timer, unsigned long us);
+/* Submit a report through session (generation: which one; mapped on first use). */
+void worker_report(seL4_CPtr session, unsigned long generation, const char *text, size_t len);
+/* Release a capability once the calls queued before have been made. */
+void worker_release(seL4_CPtr cap);
+/* The child server is gone: a Timer it served is gone too (true if so). */
+bool own_timer_server_gone(struct own_timer *t, struct init_child *server);
+/* A config change may route to a Timer now. */
+void own_timer_retry(struct own_timer *t);
+/* --- restarts (restart.c) ------------------------------------------------ */
 
 /*
  * The end of a child: it crashed (failure, with a reason) or exited. Its
  * resources are freed at once; the restart policy decides what follows.
  */
-void child_ended(struct child *c, bool failure);
-/* Microseconds on init's Timer session, 0 without one. */
-unsigned long init_now_us(void);
-/* Restart the children whose time has come. */
+void child_ended(struct init_child *c, bool failure);
+/* The child runs: count the time until its back-off starts over. */
+void child_started_running(struct init_child *c);
+void restarts_init(void);
+/* The Timer became available: count the delays from now. */
 void restarts_due(void);
-/* The Timer session init used is gone (its server died). */
-void timer_lost(void);
+/* A child that served init's Timer is gone. */
+void timer_server_gone(struct init_child *server);
 
-/* The state report, if the config asks for one. */
+/* --- heartbeats (heartbeat.c) -------------------------------------------- */
+
+void heartbeat_apply_config(void);
+void heartbeat_server_gone(struct init_child *server);
+
+/* --- state report (report.c) --------------------------------------------- */
+
+/* The state report, if the config asks for one, now or after its delay. */
 void report_state(void);
-/* The full report (accounts, sessions and routes) the host asked for (`sim graph`). */
+/*
+ * The full report (accounts, sessions and where each was routed) the host
+ * asked for (`sim graph`), on init's LOG.
+ */
 void report_state_for_host(void);
+void report_apply_config(void);
+void report_server_gone(struct init_child *server);
 
-/* The priority argument a CPU-session request of child c carries onward. */
-unsigned long child_priority(const struct child *c, unsigned long requested);
-
-/* The parent interface init serves to each child. */
-extern const struct rpc_interface parent_interface;
-extern const struct rpc_interface rom_session_interface;
+/* --- config (main.c, validate.c) ----------------------------------------- */
 
 /* Config checking: the number of problems reported. */
 unsigned config_validate(const struct xml_node *config);
-
-/* Apply a changed config: remove, restart and start children. */
+/* Apply a changed config: remove, restart, update and start children. */
 void reconfigure(void);
-/* <config verbose prio_levels> and <resource name="RAM" preserve>. */
+/* <config verbose prio_levels> and <resource name="RAM|CAP" preserve>. */
 void read_settings(void);

@@ -34,6 +34,8 @@ static bool parse_config(struct xml_node *out, char **copy)
 void read_settings(void)
 {
 	init.verbose = xml_attr_bool(&init.config, "verbose", false);
+	heartbeat_apply_config();
+	report_apply_config();
 	unsigned long levels = 1;
 	xml_attr_ulong(&init.config, "prio_levels", &levels);
 	if (!levels || levels & (levels - 1) || levels > 0x10000) {
@@ -43,20 +45,25 @@ void read_settings(void)
 	}
 	init.prio_levels = levels;
 	init.prio_shift = (unsigned long)__builtin_ctzl(levels);
-	init.preserve = 0;
+	/* what init keeps for itself: Genode's defaults, 40 KiB per word of address and 20 caps */
+	init.preserve_ram = 40 * sizeof(long) * 1024;
+	init.preserve_caps = 20;
 	struct xml_node res;
 	for (bool ok = xml_first_sub(&init.config, "resource", &res); ok;
-	     ok = xml_next_sub(&init.config, "resource", &res))
+	     ok = xml_next_sub(&init.config, "resource", &res)) {
 		if (xml_attr_equals(&res, "name", "RAM"))
-			xml_attr_ulong(&res, "preserve", &init.preserve);
+			xml_attr_ulong(&res, "preserve", &init.preserve_ram);
+		if (xml_attr_equals(&res, "name", "CAP"))
+			xml_attr_ulong(&res, "preserve", &init.preserve_caps);
+	}
 }
 
 /* Whether the node still needs a child: not one of a running child, not a second of a name. */
 static bool unique_name(const struct xml_node *start)
 {
 	char name[NAME_MAX_LEN];
-	struct child *c;
-	if (!xml_attr_string(start, "name", name, sizeof(name)) || !(c = child_by_name(name)))
+	struct init_child *c;
+	if (!xml_attr_string(start, "name", name, sizeof(name)) || !(c = child_named(name)))
 		return true;
 	if (c->start.base == start->base)
 		return false; /* the child of this very node */
@@ -75,19 +82,7 @@ static void start_new_children(void)
 	     ok = xml_next_sub(&init.config, "start", &start)) {
 		struct xml_node copy = start;
 		if (unique_name(&copy))
-			child_start(&copy);
-	}
-}
-
-static void retry_pending(struct signal_handler *h, unsigned long count)
-{
-	(void)h, (void)count;
-	sessions_retry_pending();
-	reexports_update();
-	/* the Timer init waited for may be there now */
-	if (init.timer_state == TIMER_WAITING) {
-		init.timer_state = TIMER_UNTRIED;
-		restarts_due();
+			start_child(&copy);
 	}
 }
 
@@ -119,23 +114,17 @@ static void control_request(struct signal_handler *h, unsigned long count)
 		}
 		if (!xml_attr_string(&req, "restart", name, sizeof(name)))
 			continue;
-		struct child *c = child_by_name(name);
+		struct init_child *c = child_named(name);
 		if (!c) {
 			warning("restart requested for \"%s\", which is not a child", name);
 			continue;
 		}
 		log("child \"%s\" restarts on request", name);
 		struct xml_node start = c->start;
-		child_remove(c);
-		child_start(&start);
+		remove_child(c);
+		start_child(&start);
 	}
 	report_state();
-}
-
-static void timeout(struct signal_handler *h, unsigned long count)
-{
-	(void)h, (void)count;
-	restarts_due();
 }
 
 static void config_changed(struct signal_handler *h, unsigned long count)
@@ -184,8 +173,9 @@ static bool same_attr(const struct xml_node *a, const struct xml_node *b, const 
 }
 
 /*
- * What makes init restart a child: a changed version (as in Genode), route,
- * binary, or resources (caps, ram, priority, <resource> nodes).
+ * What makes init restart a child: a changed version (as in Genode), route
+ * or binary (the routes of its sessions change). Quota, heartbeat and the
+ * nested config change in place; a priority takes effect at the next start.
  */
 static const char *restart_reason(const struct xml_node *old, const struct xml_node *now)
 {
@@ -195,9 +185,6 @@ static const char *restart_reason(const struct xml_node *old, const struct xml_n
 		return "route";
 	if (!same_sub(old, now, "binary"))
 		return "binary";
-	if (!same_attr(old, now, "caps") || !same_attr(old, now, "ram") ||
-	    !same_attr(old, now, "priority") || !same_sub(old, now, "resource"))
-		return "resources";
 	return 0;
 }
 
@@ -210,23 +197,22 @@ void reconfigure(void)
 		return;
 	}
 	/* children removed from the config or changed so that they restart */
-	for (struct child *c = init.children, *next; c; c = next) {
+	for (struct init_child *c = init.children, *next; c; c = next) {
 		next = c->next;
 		struct xml_node start;
 		if (!find_start(&config, c->name, &start)) {
 			if (init.verbose)
 				log("child \"%s\" removed from the config", c->name);
-			child_remove(c);
+			remove_child(c);
 			continue;
 		}
 		const char *why = restart_reason(&c->start, &start);
 		if (why) {
 			log("child \"%s\" restarts: its %s changed", c->name, why);
-			child_remove(c);
+			remove_child(c);
 			continue;
 		}
-		child_update_config(c, &start);
-		c->start = start;
+		update_child(c, &start);
 	}
 	char *old = init.config_copy;
 	init.config = config;
@@ -234,22 +220,31 @@ void reconfigure(void)
 	init.config_text = copy;
 	init.config_size = config_rom.size;
 	read_settings();
-	if (init.timer_state == TIMER_ABSENT)
-		init.timer_state = TIMER_UNTRIED; /* the new config may route to a Timer */
+	own_timer_retry(&init.timer); /* the new config may route to a Timer */
 	start_new_children();
+	children_retry_sessions();
 	reexports_update();
 	report_state();
 	free(old);
 }
 
+static void resource_avail(struct signal_handler *h, unsigned long count)
+{
+	(void)h, (void)count;
+}
+
 void component_construct(struct env *env)
 {
 	init.env = env;
-	if (signal_handler_init(env, &init.retry, retry_pending) ||
-	    signal_handler_init(env, &init.config_sigh, config_changed) ||
-	    signal_handler_init(env, &init.timeout, timeout) ||
-	    signal_handler_init(env, &init.control, control_request))
-		warning("no signal contexts: waiting requests and config changes are not handled");
+	if (signal_handler_init(env, &init.config_sigh, config_changed) ||
+	    signal_handler_init(env, &init.control, control_request) ||
+	    signal_handler_init(env, &init.resource_avail, resource_avail))
+		warning("no signal contexts: config changes are not handled");
+	/* init does not block for resources (core never grants them), as Genode's */
+	env_resource_avail_sigh(env, init.resource_avail.cap);
+	init.timer =
+	    (struct own_timer){.what = "children restart without delay", .ready = restarts_due};
+	restarts_init();
 	int err = rom_connect(env, "config", &config_rom);
 	if (err) {
 		error("no config ROM: %s", rpc_error_name(err));

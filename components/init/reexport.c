@@ -1,12 +1,14 @@
 /*
  * Services init offers to its own parent: a top-level <service name=...>
  * node re-exports a service of one of init's children. A session request
- * from the parent is matched against the <policy> nodes (label,
- * label_prefix, label_suffix, label_last), else the <default-policy>; its
- * <child name=.../> names the server, whose label attribute, if present,
- * replaces the label the server sees. init announces such a service once
- * the child it routes to has announced it. The donated quota moves on from
- * init to the server, and back when the session is closed.
+ * from the parent is matched against the <policy> nodes (the best match
+ * by Genode's scoring of label, label_prefix and label_suffix), else the
+ * <default-policy>; its <child name=.../> names the server, whose label
+ * attribute, if present, replaces the label the server sees. init
+ * announces such a service once the child it routes to has announced it,
+ * and passes requests on asynchronously: the answer goes back to the
+ * parent when the child answered. The donated quota moves on from init to
+ * the server, and back when the session is closed.
  */
 #include "init.h"
 #include <base/session_args.h>
@@ -23,16 +25,16 @@ struct reexport {
 
 /* A session init opened at a child on behalf of its parent. */
 struct proxied {
-	seL4_Word id, server_id;
-	struct child *server;
-	struct reexport *re;
-	unsigned long ram, caps;
+	struct session s;
+	seL4_Word id; /* the parent's name of it */
+	bool closing;
 	struct proxied *next;
 };
 
 static struct reexport *reexports;
 static struct proxied *proxied;
-static seL4_Word next_id = 1;
+
+#define container_of(p, type, member) ((type *)((char *)(p) - __builtin_offsetof(type, member)))
 
 static bool service_node(const char *name, struct xml_node *out)
 {
@@ -43,70 +45,33 @@ static bool service_node(const char *name, struct xml_node *out)
 	return false;
 }
 
-/* The <child> target of the policy that matches label, or false. */
+/* The <child> target of the policy that matches label best, or false. */
 static bool policy_target(const struct xml_node *svc, const char *label, struct xml_node *target)
 {
-	struct xml_node p;
-	for (bool ok = xml_first_sub(svc, "policy", &p); ok; ok = xml_next_sub(svc, "policy", &p))
-		if (label_matches(&p, label))
-			return xml_first_sub(&p, "child", target);
+	struct xml_node p, best;
+	int best_score = 0;
+	for (bool ok = xml_first_sub(svc, "policy", &p); ok; ok = xml_next_sub(svc, "policy", &p)) {
+		int score = policy_score(&p, label);
+		if (score > best_score)
+			best = p, best_score = score;
+	}
+	if (best_score > 0)
+		return xml_first_sub(&best, "child", target);
 	return xml_first_sub(svc, "default-policy", &p) && xml_first_sub(&p, "child", target);
 }
 
-static struct service *child_service(const struct xml_node *target, const char *name)
+/* The provided service of the target child, if it serves it. */
+static struct provided *child_service(const struct xml_node *target, const char *name)
 {
 	char server[NAME_MAX_LEN] = "";
 	xml_attr_string(target, "name", server, sizeof(server));
-	struct child *c = child_by_name(server);
-	for (struct service *s = init.services; c && s; s = s->next)
-		if (s->server == c && !strcmp(s->name, name) && c->state == CHILD_ALIVE)
-			return s;
+	struct init_child *c = child_named(server);
+	if (!c || !child_alive(c))
+		return 0;
+	for (struct provided *p = c->provides; p; p = p->next)
+		if (!strcmp(p->service.name, name) && p->announced)
+			return p;
 	return 0;
-}
-
-static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *id)
-{
-	struct reexport *re = (struct reexport *)r;
-	char label[LABEL_MAX_LEN] = "", forwarded[GENODE_SESSION_ARGS_MAX];
-	session_arg_string(args, "label", label, sizeof(label));
-	str_sanitize(label);
-	struct xml_node svc, target;
-	struct service *s = 0;
-	if (service_node(re->name, &svc) && policy_target(&svc, label, &target))
-		s = child_service(&target, re->name);
-	if (!s) {
-		error("no policy routes \"%s\" (label=\"%s\") to a child that provides it",
-		      re->name, label);
-		return RPC_DENIED;
-	}
-	struct proxied *p = calloc(1, sizeof(*p));
-	if (!p)
-		return RPC_OUT_OF_METADATA;
-	strlcpy(forwarded, args, sizeof(forwarded));
-	char rewritten[LABEL_MAX_LEN];
-	if (xml_attr_string(&target, "label", rewritten, sizeof(rewritten)))
-		session_arg_set_label(forwarded, sizeof(forwarded), rewritten);
-	p->ram = session_arg_ulong(args, "ram_quota", 0);
-	p->caps = session_arg_ulong(args, "cap_quota", 0);
-	struct pd_transfer_args t = {p->ram, p->caps};
-	struct root_session_args a;
-	struct root_session_result res = {0};
-	strlcpy(a.args, forwarded, sizeof(a.args));
-	int err = pd_session_transfer_quota(init.env->pd, &t, 0, s->server->pd, 0);
-	if (!err && (err = root_session(s->root, &a, &res, 0, cap)))
-		pd_session_transfer_quota(s->server->pd, &t, 0, init.env->pd, 0);
-	if (err) {
-		free(p);
-		return err;
-	}
-	p->id = next_id++;
-	p->server_id = res.id;
-	p->server = s->server;
-	p->re = re;
-	p->next = proxied;
-	proxied = p;
-	*id = p->id;
-	return RPC_OK;
 }
 
 static struct proxied **find(seL4_Word id)
@@ -117,48 +82,97 @@ static struct proxied **find(seL4_Word id)
 	return p;
 }
 
-static struct service *server_service(const struct proxied *p)
+static void forget(struct proxied *x)
 {
-	for (struct service *s = init.services; s; s = s->next)
-		if (s->server == p->server && !strcmp(s->name, p->re->name))
-			return s;
-	return 0;
+	for (struct proxied **p = &proxied; *p; p = &(*p)->next)
+		if (*p == x) {
+			*p = x->next;
+			break;
+		}
+	free(x);
 }
 
-static void destroy(struct root *r, seL4_Word id)
+/* The child answered: pass the answer on to our parent. */
+static void done(struct session *s)
+{
+	struct proxied *x = container_of(s, struct proxied, s);
+	struct env *env = init.env;
+	switch (s->phase) {
+	case SESSION_AVAILABLE:
+		s->phase = SESSION_CAP_HANDED_OUT;
+		root_deliver(env, x->id, s->cap);
+		break;
+	case SESSION_CAP_HANDED_OUT:
+		root_answer(env, x->id, RPC_OK); /* an upgrade is done */
+		break;
+	case SESSION_CLOSED:
+		root_answer(env, x->id, RPC_OK);
+		forget(x);
+		break;
+	default:
+		root_answer(env, x->id,
+			    s->phase == SESSION_INSUFFICIENT_RAM_QUOTA ? RPC_INSUFFICIENT_RAM_QUOTA
+			    : s->phase == SESSION_INSUFFICIENT_CAP_QUOTA
+				? RPC_INSUFFICIENT_CAP_QUOTA
+				: RPC_DENIED);
+		forget(x);
+		break;
+	}
+}
+
+static int create(struct root *r, seL4_Word id, const char *args, seL4_CPtr *cap)
+{
+	(void)cap;
+	struct reexport *re = (struct reexport *)r;
+	char label[LABEL_MAX_LEN] = "";
+	session_arg_string(args, "label", label, sizeof(label));
+	str_sanitize(label);
+	struct xml_node svc, target;
+	struct provided *p = 0;
+	if (service_node(re->name, &svc) && policy_target(&svc, label, &target))
+		p = child_service(&target, re->name);
+	if (!p) {
+		error("no policy routes \"%s\" (label=\"%s\") to a child that provides it",
+		      re->name, label);
+		return RPC_DENIED;
+	}
+	struct proxied *x = calloc(1, sizeof(*x));
+	if (!x)
+		return RPC_OUT_OF_METADATA;
+	x->id = id;
+	strlcpy(x->s.args, args, sizeof(x->s.args));
+	struct route route = {.kind = SERVICE_CHILD, .service = &p->service};
+	if (!xml_attr_string(&target, "label", route.label, sizeof(route.label)))
+		strlcpy(route.label, label, sizeof(route.label));
+	x->next = proxied;
+	proxied = x;
+	int err = session_request_own(init.env, &x->s, re->name, &route, done);
+	if (err) {
+		forget(x);
+		return err;
+	}
+	return ROOT_PENDING;
+}
+
+static int destroy(struct root *r, seL4_Word id)
 {
 	(void)r;
-	struct proxied **pp = find(id), *p = *pp;
-	if (!p)
-		return;
-	*pp = p->next;
-	struct service *s = server_service(p);
-	struct root_close_args a = {p->server_id};
-	if (s) {
-		root_close(s->root, &a, 0, 0, 0);
-		struct pd_transfer_args t = {p->ram, p->caps};
-		pd_session_transfer_quota(p->server->pd, &t, 0, init.env->pd, 0);
-	}
-	free(p);
+	struct proxied *x = *find(id);
+	if (!x)
+		return RPC_OK;
+	session_close_own(&x->s);
+	return ROOT_PENDING; /* done() answers */
 }
 
 static int upgrade(struct root *r, seL4_Word id, const char *args)
 {
 	(void)r;
-	struct proxied *p = *find(id);
-	struct service *s = p ? server_service(p) : 0;
-	if (!s)
-		return RPC_UNAVAILABLE;
-	struct pd_transfer_args t = {session_arg_ulong(args, "ram_quota", 0),
-				     session_arg_ulong(args, "cap_quota", 0)};
-	struct root_upgrade_args a = {.id = p->server_id};
-	strlcpy(a.args, args, sizeof(a.args));
-	int err = pd_session_transfer_quota(init.env->pd, &t, 0, p->server->pd, 0);
-	if (!err && (err = root_upgrade(s->root, &a, 0, 0, 0)))
-		pd_session_transfer_quota(p->server->pd, &t, 0, init.env->pd, 0);
-	if (!err)
-		p->ram += t.ram, p->caps += t.caps;
-	return err;
+	struct proxied *x = *find(id);
+	if (!x)
+		return RPC_OK;
+	int err = session_upgrade(&x->s, session_arg_ulong(args, "ram_quota", 0),
+				  session_arg_ulong(args, "cap_quota", 0), args);
+	return err == SESSION_PENDING ? ROOT_PENDING : RPC_OK;
 }
 
 void reexports_update(void)
@@ -198,19 +212,5 @@ void reexports_update(void)
 			log("announces service \"%s\" to the parent", name);
 		r->next = reexports;
 		reexports = r;
-	}
-}
-
-void reexports_forget(struct child *c)
-{
-	/* sessions at a server that is gone: nothing to close there any more */
-	for (struct proxied **pp = &proxied; *pp;) {
-		struct proxied *p = *pp;
-		if (p->server != c) {
-			pp = &p->next;
-			continue;
-		}
-		*pp = p->next;
-		free(p);
 	}
 }

@@ -12,120 +12,156 @@
  * Delays take their time from a Timer session like any component's
  * (own.c: at init's parent, else routed by the <default-route> to a child
  * such as "timer"): there is one timer driver in the system, and core
- * keeps no device of its own for it. A restart waits while the Timer is
- * still starting; without any Timer route, and for the timer itself (which
- * cannot time its own restart), children restart at once.
+ * keeps no device of its own for it. init only asks for timeouts (through
+ * its worker thread, worker.c) and counts the delays down as they fire,
+ * so a delay never ends early; when a shorter one comes while a longer is
+ * pending, the longer one starts over, and may end late. A restart waits
+ * while the Timer is still starting; without any Timer route, and for the
+ * timer itself (which cannot time its own restart), children restart at
+ * once.
  */
 #include "init.h"
 #include <base/string.h>
-#include <component/clients.h>
 #include <component/log.h>
 
 #define MAX_DELAY_US  60000000ul
 #define STABLE_US     10000000ul
 #define MAX_DOUBLINGS 6
 
-/* Open init's Timer session if there is none yet; the state says what came of it. */
-static void timer_open(void)
+static unsigned long armed_us; /* the timeout asked for, 0: none */
+static unsigned generation;    /* which of the two handlers the armed timeout signals */
+static struct signal_handler timeouts[2];
+
+static void fire(void);
+
+/* Every countdown: each child's restart delay and ten seconds of stable running. */
+#define for_each_countdown(c, d)                                                                   \
+	for (struct init_child *c = init.children; c; c = c->next)                                 \
+		for (unsigned i_ = 0; i_ < 2; i_++)                                                \
+			for (struct countdown *d = i_ ? &c->stable_cd : &c->restart_cd; d; d = 0)
+
+/* Ask for a timeout of us; signals of an earlier request go to the other handler. */
+static bool arm(unsigned long us)
 {
-	if (init.timer_state == TIMER_OPEN || init.timer_state == TIMER_ABSENT)
-		return;
-	int err = own_session_open(&init.timer, "Timer", "", 4096, 2);
-	if (err == RPC_UNAVAILABLE) {
-		init.timer_state = TIMER_WAITING;
-		return;
+	generation ^= 1;
+	own_timer_sigh(&init.timer, timeouts[generation].cap);
+	if (!own_timer_once(&init.timer, us ? us : 1)) {
+		armed_us = 0;
+		return false;
 	}
-	if (!err && !(err = timer_session_sigh(init.timer.cap, 0, 0, init.timeout.cap, 0))) {
-		init.timer_state = TIMER_OPEN;
-		return;
-	}
-	if (!err)
-		own_session_close(&init.timer);
-	warning("no Timer session (%s): children restart without delay", rpc_error_name(err));
-	init.timer_state = TIMER_ABSENT;
+	armed_us = us ? us : 1;
+	return true;
 }
 
-unsigned long init_now_us(void)
+static void arm_soonest(void)
 {
-	struct timer_elapsed_result r = {0};
-	timer_open();
-	if (init.timer_state == TIMER_OPEN)
-		timer_session_elapsed_us(init.timer.cap, 0, &r, 0, 0);
-	return r.value;
-}
-
-void timer_lost(void)
-{
-	init.timer_state = TIMER_UNTRIED;
-	/* the time base is gone with it: pending restarts are due when a Timer is back */
-	for (struct child *c = init.children; c; c = c->next)
-		if (c->state == CHILD_RESTARTING)
-			c->restart_at_us = 0;
-}
-
-/* Whether a restart may happen now: its time came, or there is no Timer to wait for. */
-static bool due(const struct child *c, unsigned long now)
-{
-	switch (init.timer_state) {
-	case TIMER_OPEN:
-		return c->restart_at_us <= now;
-	case TIMER_WAITING:
-		/* the Timer's own server restarts at once; the others wait for it */
-		return init.timer.pending == c;
-	default:
-		return true;
+	unsigned long soonest = 0;
+	for_each_countdown(c, d) if (d->active && (!soonest || d->left < soonest)) soonest =
+	    d->left;
+	if (soonest && !arm(soonest) && init.timer.state != OWN_WAITING) {
+		/* no Timer: everything is due */
+		for_each_countdown(c, d) d->left = 0;
+		fire();
 	}
 }
 
-/* Arm the timer for the next due restart. */
-static void arm(void)
+static void start_countdown(struct countdown *d, unsigned long us)
 {
-	unsigned long next = 0, now = init_now_us();
-	for (struct child *c = init.children; c; c = c->next)
-		if (c->state == CHILD_RESTARTING && (!next || c->restart_at_us < next))
-			next = c->restart_at_us;
-	if (!next || init.timer_state != TIMER_OPEN)
-		return;
-	struct timer_us_args a = {next > now ? next - now : 1};
-	timer_session_trigger_once(init.timer.cap, &a, 0, 0, 0);
+	*d = (struct countdown){.left = us, .active = true};
+	if (armed_us && us >= armed_us)
+		return; /* counts from when the armed timeout fires */
+	/* the armed one (if any) starts over: late, never early */
+	d->counting = true;
+	if (!arm(us) && init.timer.state != OWN_WAITING)
+		d->left = 0;
 }
 
-static void restart(struct child *old)
+static void restart(struct init_child *old)
 {
 	struct xml_node start = old->start;
 	unsigned long restarts = old->restarts + 1, failures = old->failures;
 	/* the old record goes first: the new child takes its name */
-	child_remove(old);
-	struct child *c = child_start(&start);
+	remove_child(old);
+	struct init_child *c = start_child(&start);
 	if (c) {
 		c->restarts = restarts;
 		c->failures = failures;
 	}
 }
 
-void restarts_due(void)
+/* Act on the countdowns at zero. */
+static void fire(void)
 {
-	unsigned long now = init_now_us();
-	bool again = true;
-	while (again) {
+	for (bool again = true; again;) {
 		again = false;
-		for (struct child *c = init.children; c; c = c->next)
-			if (c->state == CHILD_RESTARTING && due(c, now)) {
+		for (struct init_child *c = init.children; c && !again; c = c->next) {
+			if (c->stable_cd.active && !c->stable_cd.left) {
+				c->stable_cd.active = false;
+				c->failures = 0; /* it ran long enough: the back-off starts over */
+			}
+			/* the Timer's own server restarts at once */
+			bool timer_server =
+			    init.timer.state == OWN_WAITING && init.timer.session.pending == c;
+			if (c->state == CHILD_RESTARTING && (!c->restart_cd.left || timer_server)) {
+				c->restart_cd.active = false;
 				restart(c);
 				again = true; /* the list changed */
-				break;
 			}
+		}
 	}
-	arm();
 	report_state();
 }
 
-void child_ended(struct child *c, bool failure)
+static void on_timeout(struct signal_handler *h, unsigned long n)
 {
-	unsigned long now = c->restart != RESTART_NEVER ? init_now_us() : 0;
-	/* a child that ran long enough starts its back-off over */
-	if (now - c->started_us >= STABLE_US)
-		c->failures = 0;
+	(void)n;
+	if (h != &timeouts[generation] || !armed_us)
+		return; /* the timeout of an earlier request */
+	unsigned long elapsed = armed_us;
+	armed_us = 0;
+	for_each_countdown(c, d)
+	{
+		if (!d->active)
+			continue;
+		if (d->counting)
+			d->left = d->left > elapsed ? d->left - elapsed : 0;
+		d->counting = true;
+	}
+	fire();
+	arm_soonest();
+}
+
+void restarts_init(void)
+{
+	signal_handler_init(init.env, &timeouts[0], on_timeout);
+	signal_handler_init(init.env, &timeouts[1], on_timeout);
+	init.timer.sigh = timeouts[0].cap;
+}
+
+void restarts_due(void)
+{
+	/* the Timer is there now, or has gone: count everything from here */
+	armed_us = 0;
+	for_each_countdown(c, d) d->counting = true;
+	fire();
+	arm_soonest();
+}
+
+void timer_server_gone(struct init_child *server)
+{
+	if (own_timer_server_gone(&init.timer, server))
+		armed_us = 0; /* the countdowns go on with the next Timer */
+}
+
+void child_started_running(struct init_child *c)
+{
+	if (c->restart != RESTART_NEVER)
+		start_countdown(&c->stable_cd, STABLE_US);
+}
+
+void child_ended(struct init_child *c, bool failure)
+{
+	c->stable_cd.active = false;
 	if (failure)
 		c->failures++;
 	bool wanted = c->restart == RESTART_ALWAYS || (c->restart == RESTART_ON_FAILURE && failure);
@@ -137,23 +173,25 @@ void child_ended(struct child *c, bool failure)
 	bool restarting = wanted && allowed;
 	/* free everything now: the quota is back before a restart needs it */
 	if (restarting)
-		c->state = CHILD_CRASHED; /* keeps the record through child_destroy */
-	child_destroy(c);
-	if (restarting) {
-		unsigned shift = c->failures > 1 ? (unsigned)(c->failures - 1) : 0;
-		if (shift > MAX_DOUBLINGS)
-			shift = MAX_DOUBLINGS;
-		unsigned long delay = (c->restart_delay_ms * 1000) << shift;
-		if (delay > MAX_DELAY_US)
-			delay = MAX_DELAY_US;
-		c->state = CHILD_RESTARTING;
-		c->restart_at_us = now + delay;
-		log("child \"%s\" restarts in %lu ms", c->name, delay / 1000);
-		if (!delay || due(c, now)) {
-			restarts_due();
-			return;
-		}
-		arm();
+		c->state = CHILD_CRASHED; /* keeps the record through stop_child */
+	stop_child(c);
+	if (!restarting) {
+		report_state();
+		return;
+	}
+	unsigned shift = c->failures > 1 ? (unsigned)(c->failures - 1) : 0;
+	if (shift > MAX_DOUBLINGS)
+		shift = MAX_DOUBLINGS;
+	unsigned long delay = (c->restart_delay_ms * 1000) << shift;
+	if (delay > MAX_DELAY_US)
+		delay = MAX_DELAY_US;
+	c->state = CHILD_RESTARTING;
+	log("child \"%s\" restarts in %lu ms", c->name, delay / 1000);
+	start_countdown(&c->restart_cd, delay);
+	if (!c->restart_cd.left ||
+	    (init.timer.state == OWN_WAITING && init.timer.session.pending == c)) {
+		fire();
+		return;
 	}
 	report_state();
 }

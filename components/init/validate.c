@@ -21,11 +21,14 @@ struct schema {
 		.node = n, .attrs = a, .subs = s                                                   \
 	}
 
-static const struct schema s_parent = NODE("parent", "label", 0);
-static const struct schema s_child = NODE("child", "name label", 0);
-static const struct schema s_any_child = NODE("any-child", "", 0);
+static const struct schema s_parent =
+    NODE("parent", "label identity resource prepend_resource diag", 0);
+static const struct schema s_child =
+    NODE("child", "name label identity resource prepend_resource diag", 0);
+static const struct schema s_any_child =
+    NODE("any-child", "label identity resource prepend_resource diag", 0);
 static const struct schema s_route_service =
-    NODE("service", "name label label_prefix label_suffix label_last",
+    NODE("service", "name label label_prefix label_suffix label_last unscoped_label",
 	 SUBS(&s_parent, &s_child, &s_any_child));
 static const struct schema s_any_service =
     NODE("any-service", "", SUBS(&s_parent, &s_child, &s_any_child));
@@ -36,7 +39,7 @@ static const struct schema s_pp_service = NODE("service", "name", 0);
 static const struct schema s_parent_provides = NODE("parent-provides", "", SUBS(&s_pp_service));
 static const struct schema s_default = NODE("default", "caps ram", 0);
 static const struct schema s_policy =
-    NODE("policy", "label label_prefix label_suffix label_last", SUBS(&s_child));
+    NODE("policy", "label label_prefix label_suffix", SUBS(&s_child));
 static const struct schema s_default_policy = NODE("default-policy", "", SUBS(&s_child));
 static const struct schema s_service = NODE("service", "name", SUBS(&s_policy, &s_default_policy));
 static const struct schema s_binary = NODE("binary", "name", 0);
@@ -44,17 +47,20 @@ static const struct schema s_resource = NODE("resource", "name quantum", 0);
 static const struct schema s_provided = NODE("service", "name", 0);
 static const struct schema s_provides = NODE("provides", "", SUBS(&s_provided));
 static const struct schema s_child_config = {.node = "config", .attrs = "", .open = true};
+static const struct schema s_start_heartbeat = NODE("heartbeat", "restart_after_skipped", 0);
 static const struct schema s_start =
     NODE("start", "name caps ram priority version restart restart_delay_ms restart_max",
-	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config));
+	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config, &s_start_heartbeat));
 static const struct schema s_report = NODE(
     "report",
     "ids requested provided session_args child_ram child_caps init_ram init_caps delay_ms buffer",
     0);
 static const struct schema s_init_resource = NODE("resource", "name preserve", 0);
-static const struct schema s_config = NODE("config", "verbose prio_levels",
-					   SUBS(&s_parent_provides, &s_default_route, &s_default,
-						&s_service, &s_start, &s_report, &s_init_resource));
+static const struct schema s_heartbeat = NODE("heartbeat", "rate_ms", 0);
+static const struct schema s_config =
+    NODE("config", "verbose prio_levels version",
+	 SUBS(&s_parent_provides, &s_default_route, &s_default, &s_service, &s_start, &s_report,
+	      &s_init_resource, &s_heartbeat));
 
 static bool listed(const char *list, const char *name, size_t len)
 {

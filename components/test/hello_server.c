@@ -10,6 +10,7 @@
 
 struct hello {
 	struct rpc_object obj;
+	seL4_Word id; /* the parent's name of the session */
 	char label[128];
 	struct hello *next;
 };
@@ -41,7 +42,7 @@ int serve_hello_session_add(void *obj, const struct hello_add_args *in,
 	return RPC_OK;
 }
 
-static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *id)
+static int create(struct root *r, seL4_Word id, const char *args, seL4_CPtr *cap)
 {
 	(void)r;
 	if (session_arg_ulong(args, "ram_quota", 0) < 4096)
@@ -58,23 +59,24 @@ static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *i
 	h->next = sessions;
 	sessions = h;
 	*cap = h->obj.cap;
-	*id = h->obj.badge; /* the session's id for the parent: its badge */
+	h->id = id;
 	log("session opened for \"%s\"", h->label);
 	return RPC_OK;
 }
 
-static void destroy(struct root *r, seL4_Word id)
+static int destroy(struct root *r, seL4_Word id)
 {
 	(void)r;
 	for (struct hello **p = &sessions; *p; p = &(*p)->next)
-		if ((*p)->obj.badge == id) {
+		if ((*p)->id == id) {
 			struct hello *h = *p;
 			*p = h->next;
 			log("session closed for \"%s\"", h->label);
 			ep_dissolve(genode_env(), &h->obj);
 			free(h);
-			return;
+			break;
 		}
+	return RPC_OK;
 }
 
 void component_construct(struct env *env)

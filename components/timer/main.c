@@ -27,7 +27,6 @@ struct session {
 };
 
 static struct session *sessions;
-static seL4_Word next_id = 1;
 static struct root root;
 
 RPC_SERVER(timer_session_interface, TIMER_SESSION_RPC);
@@ -84,7 +83,8 @@ static void device_wakeup(void)
 				again |= s->alarm_us && s->alarm_us <= now;
 			}
 	}
-	update_deadline(pit_now_us()); /* signalling took its time */
+	/* read again right before reprogramming: ticks between read and write are lost */
+	update_deadline(pit_now_us());
 }
 
 int serve_timer_session_trigger_once(void *obj, const struct timer_us_args *in,
@@ -153,7 +153,7 @@ int serve_timer_session_elapsed_us(void *obj, const struct rpc_none *in,
 	return RPC_OK;
 }
 
-static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *id)
+static int create(struct root *r, seL4_Word id, const char *args, seL4_CPtr *cap)
 {
 	(void)r, (void)args;
 	struct session *s = calloc(1, sizeof(*s));
@@ -164,16 +164,15 @@ static int create(struct root *r, const char *args, seL4_CPtr *cap, seL4_Word *i
 		free(s);
 		return err;
 	}
-	s->id = next_id++;
+	s->id = id;
 	s->created_us = pit_now_us();
 	s->next = sessions;
 	sessions = s;
 	*cap = s->obj.cap;
-	*id = s->id;
 	return RPC_OK;
 }
 
-static void destroy(struct root *r, seL4_Word id)
+static int destroy(struct root *r, seL4_Word id)
 {
 	(void)r;
 	for (struct session **p = &sessions; *p; p = &(*p)->next) {
@@ -184,8 +183,9 @@ static void destroy(struct root *r, seL4_Word id)
 		ep_dissolve(genode_env(), &s->obj);
 		rpc_cap_release(s->sigh);
 		free(s);
-		return; /* a deadline of nobody's costs one spare interrupt */
+		break; /* a deadline of nobody's costs one spare interrupt */
 	}
+	return RPC_OK;
 }
 
 void component_construct(struct env *env)

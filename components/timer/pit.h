@@ -16,6 +16,7 @@ int pit_init(struct env *env, void (*wakeup)(void));
 unsigned long pit_now_us(void);
 /*
  * Interrupt at deadline_us (or after at most ~55 ms, the longest one-shot),
- * now_us being the current time.
+ * now_us being the time just read: the ticks between that read and the
+ * reprogramming are not counted, so read right before.
  */
 void pit_set_deadline(unsigned long deadline_us, unsigned long now_us);

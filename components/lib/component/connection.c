@@ -82,6 +82,16 @@ int rm_connect(struct env *env, struct connection *c)
 	return connect(env, "RM", "ram_quota=16384, cap_quota=8", c);
 }
 
+int pd_connect(struct env *env, const char *label, struct connection *c)
+{
+	char args[GENODE_SESSION_ARGS_MAX];
+	/* core's PD: its VSpace root, CSpace and VM CNodes and bookkeeping (core/pd_session.c) */
+	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=8", label,
+		 320 * 1024ul);
+	*c = (struct connection){0};
+	return env_connect(env, "PD", args, &c->cap, &c->id);
+}
+
 int io_port_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c)
 {
 	char args[GENODE_SESSION_ARGS_MAX];

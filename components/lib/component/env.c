@@ -8,34 +8,6 @@
 
 static struct lock heap_lock;
 
-int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
-		seL4_Word *id)
-{
-	struct parent_session_args a = {.id = env->next_session_id++};
-	if (strlcpy(a.service, service, sizeof(a.service)) >= sizeof(a.service) ||
-	    strlcpy(a.args, args, sizeof(a.args)) >= sizeof(a.args))
-		return RPC_INVALID_ARGS;
-	int err = parent_session(env->parent, &a, 0, 0, cap);
-	if (!err && id)
-		*id = a.id;
-	return err;
-}
-
-int env_upgrade(struct env *env, seL4_Word id, const char *args)
-{
-	struct parent_upgrade_args a = {.id = id};
-	strlcpy(a.args, args, sizeof(a.args));
-	return parent_upgrade(env->parent, &a, 0, 0, 0);
-}
-
-int env_close(struct env *env, seL4_Word id, seL4_CPtr cap)
-{
-	struct parent_id_args a = {id};
-	int err = parent_close(env->parent, &a, 0, 0, 0);
-	rpc_cap_release(cap);
-	return err;
-}
-
 int env_attach_at(struct env *env, seL4_CPtr rm, seL4_CPtr ds, unsigned long size,
 		  unsigned long offset, unsigned long at, bool executable, bool writeable)
 {
@@ -67,11 +39,12 @@ int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds)
 	struct pd_alloc_args a = {size};
 	struct pd_alloc_result r;
 	int err = pd_session_alloc(env->pd, &a, &r, 0, ds);
-	if (err != RPC_OUT_OF_RAM)
+	if (err != RPC_OUT_OF_RAM && err != RPC_OUT_OF_CAPS)
 		return err;
 	/* out of quota: ask the parent for more, as Genode's PD connection does, and retry */
-	if (env_request_ram(env, size + 4 * 4096))
-		return RPC_OUT_OF_RAM;
+	if (err == RPC_OUT_OF_CAPS ? env_resource_request(env, 0, 4)
+				   : env_request_ram(env, size + 4 * 4096))
+		return err;
 	return pd_session_alloc(env->pd, &a, &r, 0, ds);
 }
 
@@ -80,9 +53,7 @@ int env_request_ram(struct env *env, unsigned long need)
 	struct pd_quota_result q = {0};
 	pd_session_quota(env->pd, 0, &q, 0, 0);
 	unsigned long avail = q.ram_quota - q.ram_used;
-	struct parent_resource_args ra;
-	snprintf(ra.args, sizeof(ra.args), "ram_quota=%lu", need > avail ? need - avail : need);
-	return parent_resource_request(env->parent, &ra, 0, 0, 0) ? RPC_OUT_OF_RAM : RPC_OK;
+	return env_resource_request(env, need > avail ? need - avail : need, 0);
 }
 
 void env_free_ram(struct env *env, seL4_CPtr ds)

@@ -17,12 +17,24 @@ void log_write(const char *line)
 		seL4_DebugPutString(a.string);
 }
 
+/*
+ * As Genode's log: every newline in the message ends a line, and the end
+ * of the message ends the last one (so "x\n" is "x" and an empty line).
+ */
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[LOG_STRING_MAX];
-	size_t n = strlcpy(line, prefix, sizeof(line));
-	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	log_write(line);
+	char text[LOG_STRING_MAX];
+	size_t n = strlcpy(text, prefix, sizeof(text));
+	vsnprintf(text + n, sizeof(text) - n, fmt, ap);
+	for (char *line = text;;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		log_write(line);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
 }
 
 void log(const char *fmt, ...)

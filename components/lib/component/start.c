@@ -51,6 +51,7 @@ static __attribute__((noreturn, used)) void component_main(void)
 	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
 	if (entrypoint_init_main(&env))
 		early_fail("no signal source for the main entrypoint");
+	env_init_heartbeat(&env);
 	component_construct(&env);
 	ep_serve(&env);
 }

@@ -6,7 +6,7 @@
 int timer_connect(struct env *env, struct timer *t)
 {
 	*t = (struct timer){.env = env};
-	return env_session(env, "Timer", "ram_quota=10240, cap_quota=3", &t->session.cap,
+	return env_connect(env, "Timer", "ram_quota=10240, cap_quota=3", &t->session.cap,
 			   &t->session.id);
 }
 

@@ -11,9 +11,9 @@
 #include <genode/pd_session.h>
 #include <genode/rm_session.h>
 #include <genode/rom_session.h>
-#include <genode/root.h>
 #include <genode/hello_session.h>
 #include <genode/timer_session.h>
+#include <genode/report_session.h>
 
 RPC_CLIENT_STUBS(PARENT_RPC)
 RPC_CLIENT_STUBS(LOG_SESSION_RPC)
@@ -28,6 +28,6 @@ RPC_CLIENT_STUBS(CPU_THREAD_RPC)
 RPC_CLIENT_STUBS(IO_PORT_SESSION_RPC)
 RPC_CLIENT_STUBS(IRQ_SESSION_RPC)
 RPC_CLIENT_STUBS(IO_MEM_SESSION_RPC)
-RPC_CLIENT_STUBS(ROOT_RPC)
 RPC_CLIENT_STUBS(HELLO_SESSION_RPC)
 RPC_CLIENT_STUBS(TIMER_SESSION_RPC)
+RPC_CLIENT_STUBS(REPORT_SESSION_RPC)

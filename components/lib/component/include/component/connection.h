@@ -31,6 +31,8 @@ struct connection {
 
 int log_connect(struct env *env, const char *label, struct connection *c);
 int rm_connect(struct env *env, struct connection *c);
+/* A PD session of our own (Genode's Pd_connection), with the quota core's PD needs. */
+int pd_connect(struct env *env, const char *label, struct connection *c);
 int io_port_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c);
 int irq_connect(struct env *env, unsigned long irq, struct connection *c);
 int io_mem_connect(struct env *env, unsigned long base, unsigned long size, struct connection *c);

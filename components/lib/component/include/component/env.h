@@ -24,11 +24,39 @@ void component_construct(struct env *env);
 /* Leave: tell the parent the exit value, then never return. */
 __attribute__((noreturn)) void env_exit(struct env *env, long value);
 
-/* Open a session at the parent; *id names it for upgrade and close. */
+/*
+ * Open a session at the parent (the call returns when the server has
+ * answered); *id names it for upgrade and close. An rpc_error.
+ */
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id);
+/*
+ * The same with Genode's Connection semantics: quota the server finds
+ * insufficient is raised and the request repeated, quota we lack is
+ * asked of the parent; a denied session is fatal ("Error: stop because
+ * parent denied S-session: ARGS", and the calling thread blocks for good).
+ */
+int env_connect(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
+		seL4_Word *id);
+/* More quota for a session (asked of the parent when we lack it). */
 int env_upgrade(struct env *env, seL4_Word id, const char *args);
 int env_close(struct env *env, seL4_Word id, seL4_CPtr cap);
+
+/*
+ * Resources from the parent. env_resource_request asks for more quota and
+ * blocks until the parent signals that it gave some, unless the component
+ * installed a handler of its own with env_resource_avail_sigh (then it
+ * returns RPC_OUT_OF_RAM at once, as Genode's). Yield: the parent's
+ * request to give quota back arrives at the handler of env_yield_sigh;
+ * env_yield_request tells how much, env_yield_response answers.
+ */
+int env_resource_request(struct env *env, unsigned long ram, unsigned long caps);
+void env_resource_avail_sigh(struct env *env, seL4_CPtr sigh);
+void env_yield_sigh(struct env *env, seL4_CPtr sigh);
+void env_yield_request(struct env *env, char *args, size_t size);
+void env_yield_response(struct env *env);
+/* The framework's start: answer the parent's heartbeats from the main entrypoint. */
+void env_init_heartbeat(struct env *env);
 
 /* Attach a dataspace to the component's own address space (size 0: all of it). */
 int env_attach(struct env *env, seL4_CPtr ds, unsigned long size, unsigned long offset,
