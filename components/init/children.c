@@ -186,8 +186,9 @@ static void filter_args(struct child *child, const char *service, char *args, si
 {
 	if (strcmp(service, "CPU"))
 		return;
-	session_arg_set_ulong(args, size, "priority",
-			      child_priority(init_child_of(child), session_arg_ulong(args, "priority", 0)));
+	session_arg_set_ulong(
+	    args, size, "priority",
+	    child_priority(init_child_of(child), session_arg_ulong(args, "priority", 0)));
 }
 
 static void child_exit(struct child *child, long value)
@@ -232,10 +233,10 @@ static void closing(struct child *child, const struct session *s)
 	if (!init.verbose)
 		return;
 	const char *at = s->kind == SERVICE_CHILD && s->server ? " at "
-			 : s->kind == SERVICE_PARENT		? " at the parent"
-								: "";
-	log("%s: closing its \"%s\" session%s%s", init_child_of(child)->name, s->service_name,
-	    at, s->kind == SERVICE_CHILD && s->server ? s->server->name : "");
+			 : s->kind == SERVICE_PARENT	       ? " at the parent"
+							       : "";
+	log("%s: closing its \"%s\" session%s%s", init_child_of(child)->name, s->service_name, at,
+	    s->kind == SERVICE_CHILD && s->server ? s->server->name : "");
 }
 
 const struct child_policy init_policy = {
@@ -312,8 +313,8 @@ struct init_child *start_child(struct xml_node *start)
 	*tail = c;
 	provided_create(c);
 	clamp_quota(c);
-	if (child_create(init.env, &c->child, &init_policy, c, c->name, c->binary,
-			 c->assigned_ram, c->assigned_caps)) {
+	if (child_create(init.env, &c->child, &init_policy, c, c->name, c->binary, c->assigned_ram,
+			 c->assigned_caps)) {
 		c->state = CHILD_INCOMPLETE;
 		report_state();
 		return 0;
@@ -333,7 +334,8 @@ static void cancel_clients(struct init_child *server)
 		if (!child_alive(o) || o == server)
 			continue;
 		bool client = false, waits_for_init = false;
-		child_for_each_session(&o->child, s) {
+		child_for_each_session(&o->child, s)
+		{
 			waits_for_init |= s->reply != 0;
 			client |= s->kind == SERVICE_CHILD && s->server == &server->child;
 		}
@@ -394,8 +396,8 @@ static void upgrade(struct init_child *c)
 	unsigned long dram = c->ram > c->assigned_ram ? c->ram - c->assigned_ram : 0;
 	unsigned long dcaps = c->caps > c->assigned_caps ? c->caps - c->assigned_caps : 0;
 	if (dram > ram || dcaps > caps)
-		warning("%s: configured quota exceeds what init has (%lu bytes, %lu caps)",
-			c->name, ram, caps);
+		warning("%s: configured quota exceeds what init has (%lu bytes, %lu caps)", c->name,
+			ram, caps);
 	dram = dram < ram ? dram : ram;
 	dcaps = dcaps < caps ? dcaps : caps;
 	if ((!dram && !dcaps) || child_transfer(init.env->pd, c->child.pd, dram, dcaps))

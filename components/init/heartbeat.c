@@ -26,7 +26,8 @@ static void on_tick(struct signal_handler *h, unsigned long n)
 			continue;
 		unsigned skips = child_skipped_heartbeats(&c->child);
 		if (c->restart_after_skipped && skips > c->restart_after_skipped) {
-			warning("child \"%s\" skipped %u heartbeats: restarting it", c->name, skips);
+			warning("child \"%s\" skipped %u heartbeats: restarting it", c->name,
+				skips);
 			struct xml_node start = c->start;
 			remove_child(c);
 			start_child(&start);

@@ -29,8 +29,8 @@ struct rom_session;
 
 struct module {
 	char name[LABEL_MAX];
-	char *content;	     /* NUL-terminated copy of the last report */
-	unsigned long size;  /* 0: none (or its writer went) */
+	char *content;	    /* NUL-terminated copy of the last report */
+	unsigned long size; /* 0: none (or its writer went) */
 	unsigned writers, readers;
 	void *last_writer;
 	struct module *next;
@@ -51,7 +51,7 @@ struct rom_session {
 	seL4_Word id;
 	struct module *module;
 	seL4_CPtr sigh;
-	seL4_CPtr ds, prev_ds; /* the content handed out, and the one before */
+	seL4_CPtr ds, prev_ds;	  /* the content handed out, and the one before */
 	unsigned current, client; /* versions: the newest, and what the client has */
 	struct rom_session *next;
 };
@@ -160,9 +160,8 @@ int serve_report_session_submit(void *obj, const struct report_length *in, struc
 	return RPC_OK;
 }
 
-int serve_report_session_response_sigh(void *obj, const struct rpc_none *in,
-				       struct rpc_none *out, struct rpc_cap_arg *cap_in,
-				       seL4_CPtr *cap_out)
+int serve_report_session_response_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				       struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
 	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
 	return RPC_OK; /* report_rom never responds */
@@ -260,14 +259,16 @@ static bool report_name(const char *label, char *out, size_t size)
 	if (!xml_parse(config.text, config.size, &cfg, 0))
 		return false;
 	size_t len = strlen(label);
-	for (bool ok = xml_first_sub(&cfg, "policy", &p); ok; ok = xml_next_sub(&cfg, "policy", &p)) {
+	for (bool ok = xml_first_sub(&cfg, "policy", &p); ok;
+	     ok = xml_next_sub(&cfg, "policy", &p)) {
 		char v[LABEL_MAX];
 		int score = 0;
 		bool conflict = false;
 		if (xml_attr_string(&p, "label", v, sizeof(v)))
 			conflict |= strcmp(v, label) != 0, score += 1 << 20;
 		if (xml_attr_string(&p, "label_prefix", v, sizeof(v)))
-			conflict |= strncmp(label, v, strlen(v)) != 0, score += (int)(strlen(v) + 1) << 10;
+			conflict |= strncmp(label, v, strlen(v)) != 0, score += (int)(strlen(v) + 1)
+										<< 10;
 		if (xml_attr_string(&p, "label_suffix", v, sizeof(v)))
 			conflict |= strlen(v) > len || strcmp(label + len - strlen(v), v),
 			    score += (int)strlen(v) + 1;

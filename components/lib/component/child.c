@@ -35,8 +35,7 @@ bool child_started(const struct child *c)
 }
 
 /* A read-only segment from the ROM, or a writeable one copied into fresh RAM of the child. */
-static int load_segment(struct child *c, seL4_CPtr as, const char *elf,
-			const struct elf64_phdr *p)
+static int load_segment(struct child *c, seL4_CPtr as, const char *elf, const struct elf64_phdr *p)
 {
 	struct env *env = c->env;
 	unsigned long at = page_down(p->vaddr), len = page_up(p->vaddr + p->memsz) - at;
@@ -117,8 +116,8 @@ static int env_session_for(struct child *c, seL4_Word id, const char *service, c
 	s->client_id = id;
 	strlcpy(s->service_name, service, sizeof(s->service_name));
 	strlcpy(s->label, label, sizeof(s->label));
-	snprintf(s->args, sizeof(s->args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label,
-		 ram, caps);
+	snprintf(s->args, sizeof(s->args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label, ram,
+		 caps);
 	c->env_sessions[id] = s;
 	session_link_client(s);
 	int err = session_initiate(s);
@@ -184,15 +183,14 @@ void child_env_progress(struct child *c)
 		c->state = CHILD_FAILED;
 }
 
-int child_create(struct env *env, struct child *c, const struct child_policy *policy,
-		 void *data, const char *name, const char *binary, unsigned long ram,
-		 unsigned long caps)
+int child_create(struct env *env, struct child *c, const struct child_policy *policy, void *data,
+		 const char *name, const char *binary, unsigned long ram, unsigned long caps)
 {
 	*c = (struct child){.policy = policy, .data = data, .env = env, .ram = ram, .caps = caps};
 	strlcpy(c->name, name, sizeof(c->name));
 	strlcpy(c->binary, binary, sizeof(c->binary));
-	int err = env_session_for(c, PARENT_ENV_BINARY, "ROM",
-				  strcmp(binary, name) ? binary : name, 0, 0);
+	int err = env_session_for(c, PARENT_ENV_BINARY, "ROM", strcmp(binary, name) ? binary : name,
+				  0, 0);
 	if (err && err != SESSION_PENDING) {
 		error("child \"%s\": binary \"%s\" is not available (%s)", c->name, binary,
 		      rpc_error_name(err));

@@ -3,7 +3,6 @@
 
 #include <component/child.h>
 
-
 /*
  * Route and request a new session s (client set, args the client's):
  * RPC_OK (available), SESSION_PENDING (a server answers later, or the

@@ -203,9 +203,8 @@ int serve_parent_heartbeat_response(void *obj, const struct rpc_none *in, struct
 	return RPC_OK;
 }
 
-int serve_parent_session_requests_sigh(void *obj, const struct rpc_none *in,
-				       struct rpc_none *out, struct rpc_cap_arg *cap_in,
-				       seL4_CPtr *cap_out)
+int serve_parent_session_requests_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				       struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
 	(void)in, (void)out, (void)cap_out;
 	struct child *c = obj;

@@ -16,11 +16,10 @@
 
 const char *session_phase_name(enum session_phase p)
 {
-	static const char *const names[] = {"CREATE_REQUESTED",	      "SERVICE_DENIED",
-					    "INSUFFICIENT_RAM_QUOTA", "INSUFFICIENT_CAP_QUOTA",
-					    "AVAILABLE",	      "CAP_HANDED_OUT",
-					    "UPGRADE_REQUESTED",      "CLOSE_REQUESTED",
-					    "CLOSED"};
+	static const char *const names[] = {
+	    "CREATE_REQUESTED",	      "SERVICE_DENIED",	 "INSUFFICIENT_RAM_QUOTA",
+	    "INSUFFICIENT_CAP_QUOTA", "AVAILABLE",	 "CAP_HANDED_OUT",
+	    "UPGRADE_REQUESTED",      "CLOSE_REQUESTED", "CLOSED"};
 	return p <= SESSION_CLOSED ? names[p] : "?";
 }
 

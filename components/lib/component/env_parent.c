@@ -14,8 +14,8 @@
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id)
 {
-	struct parent_session_args a = {.id = __atomic_fetch_add(&env->next_session_id, 1,
-								  __ATOMIC_RELAXED)};
+	struct parent_session_args a = {
+	    .id = __atomic_fetch_add(&env->next_session_id, 1, __ATOMIC_RELAXED)};
 	if (strlcpy(a.service, service, sizeof(a.service)) >= sizeof(a.service) ||
 	    strlcpy(a.args, args, sizeof(a.args)) >= sizeof(a.args))
 		return RPC_INVALID_ARGS;

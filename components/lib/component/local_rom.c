@@ -17,8 +17,8 @@ struct local_rom_session {
 RPC_SERVER(local_rom_session_interface, LOCAL_ROM_RPC);
 
 int serve_local_rom_dataspace(void *obj, const struct rpc_none *in,
-				struct rom_dataspace_result *out, struct rpc_cap_arg *cap_in,
-				seL4_CPtr *cap_out)
+			      struct rom_dataspace_result *out, struct rpc_cap_arg *cap_in,
+			      seL4_CPtr *cap_out)
 {
 	(void)in, (void)cap_in;
 	struct local_rom_session *rs = obj;
@@ -29,7 +29,7 @@ int serve_local_rom_dataspace(void *obj, const struct rpc_none *in,
 }
 
 int serve_local_rom_sigh(void *obj, const struct rpc_none *in, struct rpc_none *out,
-			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+			 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
 	(void)in, (void)out, (void)cap_out;
 	struct local_rom_session *rs = obj;
@@ -43,7 +43,7 @@ int serve_local_rom_sigh(void *obj, const struct rpc_none *in, struct rpc_none *
 }
 
 int serve_local_rom_update(void *obj, const struct rpc_none *in, struct rpc_none *out,
-			     struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+			   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {
 	(void)obj, (void)in, (void)out, (void)cap_in, (void)cap_out;
 	return RPC_OK; /* dataspace returns the newest content */

@@ -64,8 +64,8 @@ static void start_iteration(void)
 {
 	if (child_exists)
 		child_destroy(&child);
-	child_exists = !child_create(env, &child, &policy, 0, "child", "test-segfault",
-				     1024 * 1024, 50);
+	child_exists =
+	    !child_create(env, &child, &policy, 0, "child", "test-segfault", 1024 * 1024, 50);
 }
 
 static void handle_fault(struct signal_handler *h, unsigned long n)

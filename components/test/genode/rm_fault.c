@@ -45,9 +45,10 @@ static bool executable_fault_test = true;
 
 static const char *fault_name(seL4_Word type)
 {
-	return type == RM_FAULT_READ ? "READ_FAULT" : type == RM_FAULT_WRITE ? "WRITE_FAULT"
-						  : type == RM_FAULT_EXEC    ? "EXEC_FAULT"
-									     : "READY";
+	return type == RM_FAULT_READ	? "READ_FAULT"
+	       : type == RM_FAULT_WRITE ? "WRITE_FAULT"
+	       : type == RM_FAULT_EXEC	? "EXEC_FAULT"
+					: "READY";
 }
 
 /* Wait for another thread or PD to change memory: give the CPU away meanwhile. */

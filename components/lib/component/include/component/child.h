@@ -56,9 +56,9 @@ struct service {
 /* Where a session request goes, as the policy decides. */
 struct route {
 	enum service_kind kind;
-	struct service *service;      /* SERVICE_LOCAL, SERVICE_CHILD */
-	char label[CHILD_LABEL_MAX];  /* the label the server sees */
-	bool wait;		      /* not yet: ask again on child_retry_sessions */
+	struct service *service;     /* SERVICE_LOCAL, SERVICE_CHILD */
+	char label[CHILD_LABEL_MAX]; /* the label the server sees */
+	bool wait;		     /* not yet: ask again on child_retry_sessions */
 };
 
 /* A session routed by this parent (Genode's Session_state). */
@@ -68,20 +68,20 @@ struct session {
 	char service_name[GENODE_SERVICE_NAME_MAX];
 	enum service_kind kind;
 	struct service *service;
-	struct child *server;		     /* SERVICE_CHILD, until it is gone */
+	struct child *server; /* SERVICE_CHILD, until it is gone */
 	enum session_phase phase;
-	char args[GENODE_SESSION_ARGS_MAX];  /* as the server sees them */
-	char label[CHILD_LABEL_MAX];	     /* the label the client gave, relative to it */
-	unsigned long ram, caps;	     /* the donation the server holds */
+	char args[GENODE_SESSION_ARGS_MAX]; /* as the server sees them */
+	char label[CHILD_LABEL_MAX];	    /* the label the client gave, relative to it */
+	unsigned long ram, caps;	    /* the donation the server holds */
 	unsigned long ram_upgrade, cap_upgrade;
 	seL4_CPtr cap;
-	seL4_Word parent_id; /* SERVICE_PARENT: its id at our parent */
-	seL4_Word server_id; /* SERVICE_CHILD: its id at the server */
-	seL4_CPtr reply;     /* a client call waiting for the server's answer */
-	bool waiting;	     /* its route said wait */
-	bool heap;	     /* the framework's record: freed when the session is over */
+	seL4_Word parent_id;	 /* SERVICE_PARENT: its id at our parent */
+	seL4_Word server_id;	 /* SERVICE_CHILD: its id at the server */
+	seL4_CPtr reply;	 /* a client call waiting for the server's answer */
+	bool waiting;		 /* its route said wait */
+	bool heap;		 /* the framework's record: freed when the session is over */
 	bool close_when_created; /* closed while its server creates it */
-	bool queued;	     /* a request in the server's queue, not fetched yet */
+	bool queued;		 /* a request in the server's queue, not fetched yet */
 	/* a session of the parent itself: called when the server answered */
 	void (*done)(struct session *s);
 	void *data;
@@ -140,9 +140,8 @@ struct child {
  * as they are available. An rpc_error, logged; on failure the child is
  * destroyed already.
  */
-int child_create(struct env *env, struct child *c, const struct child_policy *policy,
-		 void *data, const char *name, const char *binary, unsigned long ram,
-		 unsigned long caps);
+int child_create(struct env *env, struct child *c, const struct child_policy *policy, void *data,
+		 const char *name, const char *binary, unsigned long ram, unsigned long caps);
 /* Close every session of and at the child and free its PD and everything in it. */
 void child_destroy(struct child *c);
 /* Whether the child's main thread runs (its environment was complete). */

@@ -14,8 +14,8 @@ struct local_rom_session;
 struct local_rom {
 	struct service service; /* SERVICE_LOCAL "ROM" */
 	struct env *env;
-	seL4_CPtr pd;		/* whose RAM holds the content */
-	seL4_CPtr ds, prev_ds;	/* the content, the version before */
+	seL4_CPtr pd;	       /* whose RAM holds the content */
+	seL4_CPtr ds, prev_ds; /* the content, the version before */
 	unsigned long size;
 	unsigned long version;
 	struct local_rom_session *sessions;
