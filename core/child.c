@@ -132,10 +132,8 @@ bool child_start_init(void)
 	}
 	core_account.ram_quota = avail - reserve;
 	core_account.cap_quota = 1ul << 20;
-	char args[GENODE_SESSION_ARGS_MAX];
-	snprintf(args, sizeof(args), "ram_quota=%lu, cap_quota=%lu",
-		 core_account.ram_quota - (1ul << 20), core_account.cap_quota - 256);
-	c->env[PARENT_ENV_PD] = env_session(c, "PD", args);
+	/* init's PD session is paid like any PD; its quota comes by transfer, as a child's */
+	c->env[PARENT_ENV_PD] = env_session(c, "PD", "ram_quota=327680, cap_quota=8");
 	c->env[PARENT_ENV_CPU] = env_session(c, "CPU", "ram_quota=262144, cap_quota=64");
 	c->env[PARENT_ENV_LOG] = env_session(c, "LOG", "ram_quota=4096, cap_quota=4");
 	c->env[PARENT_ENV_BINARY] =
@@ -143,6 +141,10 @@ bool child_start_init(void)
 	c->pd = pd_of_session(c->env[PARENT_ENV_PD]);
 	if (!c->pd || !c->env[PARENT_ENV_CPU] || !c->env[PARENT_ENV_LOG] ||
 	    !c->env[PARENT_ENV_BINARY])
+		return false;
+	unsigned long ram = core_account.ram_quota - core_account.ram_used - (1ul << 20),
+		      caps = core_account.cap_quota - core_account.cap_used - 256;
+	if (!account_transfer(&core_account, &c->pd->s.account, ram, caps))
 		return false;
 	struct dataspace *rom = rom_session_ds(c->env[PARENT_ENV_BINARY]);
 	core_log("core: transferred %lu MiB to init\n", c->pd->s.account.ram_quota >> 20);

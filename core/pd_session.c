@@ -18,6 +18,7 @@
 struct pd_session *all_pds;
 
 static int pd_create(struct core_session *s, const char *args);
+static void return_to_ref(struct pd_session *pd);
 static void pd_destroy(struct core_session *s);
 
 RPC_SERVER(pd_session_interface, PD_SESSION_RPC);
@@ -115,6 +116,8 @@ static int pd_create(struct core_session *s, const char *args)
 	/* the component's handle on its own CSpace */
 	if (pd_install(pd, GENODE_SEL_CNODE, pd->cspace, cspace_guard()))
 		goto fail;
+	pd->initial_ram = s->account.ram_quota;
+	pd->initial_caps = s->account.cap_quota;
 	pd->next = all_pds;
 	all_pds = pd;
 	return RPC_OK;
@@ -168,6 +171,7 @@ static void pd_destroy(struct core_session *s)
 		kobj_destroy(pd->cspace, pd->cspace_ut);
 	if (pd->pml4_ut)
 		kobj_destroy(pd->pml4, pd->pml4_ut);
+	return_to_ref(pd);
 }
 
 /* --- RPC interface ------------------------------------------------------ */
@@ -215,6 +219,13 @@ int serve_pd_session_quota(void *obj, const struct rpc_none *in, struct pd_quota
 	return RPC_OK;
 }
 
+/* What a PD can give away: its quota beyond the donation, as far as it is free. */
+static unsigned long transferable(unsigned long quota, unsigned long initial, unsigned long used)
+{
+	unsigned long above = quota > initial ? quota - initial : 0, free = quota - used;
+	return above < free ? above : free;
+}
+
 int serve_pd_session_transfer_quota(void *obj, const struct pd_transfer_args *in,
 				    struct rpc_none *out, struct rpc_cap_arg *cap_in,
 				    seL4_CPtr *cap_out)
@@ -223,11 +234,47 @@ int serve_pd_session_transfer_quota(void *obj, const struct pd_transfer_args *in
 	struct pd_session *from = obj, *to = obj_arg(cap_in, &pd_session_interface);
 	if (!to)
 		return RPC_INVALID_OBJECT;
-	if (!account_transfer(&from->s.account, &to->s.account, in->ram, in->caps))
-		return in->ram > from->s.account.ram_quota - from->s.account.ram_used
-			   ? RPC_OUT_OF_RAM
-			   : RPC_OUT_OF_CAPS;
+	/* transfers are permitted only from and to the reference account */
+	if (from->ref != to && to->ref != from)
+		return RPC_DENIED;
+	const struct account *a = &from->s.account;
+	if (in->ram > transferable(a->ram_quota, from->initial_ram, a->ram_used))
+		return RPC_OUT_OF_RAM;
+	if (in->caps > transferable(a->cap_quota, from->initial_caps, a->cap_used))
+		return RPC_OUT_OF_CAPS;
+	account_transfer(&from->s.account, &to->s.account, in->ram, in->caps);
 	return RPC_OK;
+}
+
+int serve_pd_session_ref_account(void *obj, const struct rpc_none *in, struct rpc_none *out,
+				 struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
+{
+	(void)in, (void)out, (void)cap_out;
+	struct pd_session *pd = obj, *ref = obj_arg(cap_in, &pd_session_interface);
+	if (!ref || ref == pd)
+		return RPC_INVALID_OBJECT;
+	if (pd->ref)
+		return pd->ref == ref ? RPC_OK : RPC_DENIED; /* set once, as Genode's */
+	pd->ref = ref;
+	return RPC_OK;
+}
+
+/*
+ * A PD goes: what it got by transfers goes back to its reference account,
+ * which adopts the PDs that had this one as theirs (Genode's ~Account).
+ */
+static void return_to_ref(struct pd_session *pd)
+{
+	for (struct pd_session *p = all_pds; p; p = p->next)
+		if (p->ref == pd)
+			p->ref = pd->ref;
+	if (!pd->ref)
+		return; /* all of it goes back to the session's payer */
+	struct account *a = &pd->s.account;
+	unsigned long ram = transferable(a->ram_quota, pd->initial_ram, a->ram_used),
+		      caps = transferable(a->cap_quota, pd->initial_caps, a->cap_used);
+	account_transfer(a, &pd->ref->s.account, ram, caps);
+	pd->ref = 0;
 }
 
 int serve_pd_session_address_space(void *obj, const struct rpc_none *in, struct rpc_none *out,

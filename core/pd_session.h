@@ -33,9 +33,11 @@ struct pd_session {
 	struct signal_context *contexts;
 	struct umap rpc_caps; /* badge -> core slot of the minted capability */
 	struct cpu_thread *threads;
-	unsigned long faults;	 /* page faults resolved */
-	bool dead;		 /* the PD process is gone */
-	struct pd_session *next; /* all PDs */
+	struct pd_session *ref; /* the reference account: transfers go to and from it */
+	unsigned long initial_ram, initial_caps; /* the donation: never transferred away */
+	unsigned long faults;			 /* page faults resolved */
+	bool dead;				 /* the PD process is gone */
+	struct pd_session *next;		 /* all PDs */
 };
 
 extern const struct rpc_interface pd_session_interface;

@@ -144,6 +144,22 @@ static void construct_children(void)
 		timer_trigger_once(&timer, sleeptime * 1000);
 }
 
+/*
+ * Our addition to Genode's bomb: whatever the children got comes back when
+ * they go, so the master's quota (not what it uses: its heap may grow) is
+ * the same after every round.
+ */
+static void check_refunds(void)
+{
+	static unsigned long ram, caps;
+	struct pd_quota_result q = {0};
+	pd_session_quota(env->pd, 0, &q, 0, 0);
+	if (round && (q.ram_quota != ram || q.cap_quota != caps))
+		error("[%u] a quota of %lu bytes and %lu caps, %lu and %lu after the first round",
+		      round, q.ram_quota, q.cap_quota, ram, caps);
+	ram = q.ram_quota, caps = q.cap_quota;
+}
+
 static void destruct_children(struct signal_handler *h, unsigned long n)
 {
 	(void)h, (void)n;
@@ -154,6 +170,8 @@ static void destruct_children(struct signal_handler *h, unsigned long n)
 		destroy_child(b);
 	}
 	log("[%u] Done.", round);
+	if (master)
+		check_refunds();
 	++round;
 	if (round == rounds && master) {
 		log("Done. Going to sleep");

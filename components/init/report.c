@@ -103,9 +103,9 @@ static void session_node(struct xml_gen *g, const struct session *s, const struc
 	/* for `sim graph`: "parent", the serving child's name, or "init" (local) */
 	if (d->server)
 		xml_gen_attr(g, "server",
-			     s->kind == SERVICE_LOCAL			 ? "init"
+			     s->kind == SERVICE_LOCAL		     ? "init"
 			     : s->kind == SERVICE_CHILD && s->server ? s->server->name
-								 : "parent");
+								     : "parent");
 	xml_gen_close(g);
 }
 
@@ -261,8 +261,12 @@ void report_state_for_host(void)
 {
 	static char buf[65536];
 	size_t len;
-	struct detail d = {.requested = true, .child_ram = true, .child_caps = true,
-			   .init_ram = true, .init_caps = true, .server = true};
+	struct detail d = {.requested = true,
+			   .child_ram = true,
+			   .child_caps = true,
+			   .init_ram = true,
+			   .init_caps = true,
+			   .server = true};
 	if (gen_text(buf, sizeof(buf), &d, &len))
 		log_report(buf);
 }

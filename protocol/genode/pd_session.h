@@ -66,8 +66,15 @@ struct pd_cspace_result {
 };
 
 /*
- * alloc returns a RAM dataspace capability; free, transfer_quota and
- * assign_parent take a capability argument; address_space, stack_area,
+ * Quota moves only between a PD and its reference account (ref_account,
+ * Genode's): a parent makes its PD the reference account of a child's PD
+ * and transfers the child's quota there; what a PD was donated when its
+ * session was created stays with it; when it goes, what it got by
+ * transfers goes back to its reference account, which adopts the PDs that
+ * had it as theirs.
+ *
+ * alloc returns a RAM dataspace capability; free, transfer_quota,
+ * ref_account and assign_parent take a capability argument; address_space, stack_area,
  * alloc_rpc_cap, alloc_context and alloc_signal_source (unbound) return one.
  * cspace_extend adds a CNode of 2^GENODE_PD_CNODE_BITS slots to the PD's
  * CSpace, paid from its RAM quota (an extension of Genode's PD session:
@@ -88,7 +95,8 @@ struct pd_cspace_result {
 	M(pd_session, pending_signal, 12, struct pd_pending_args, struct pd_signal_result)         \
 	M(pd_session, alloc_signal_source, 13, struct pd_source_args, struct pd_source_result)     \
 	M(pd_session, free_signal_source, 14, struct pd_source_id, struct rpc_none)                \
-	M(pd_session, cspace_extend, 15, struct rpc_none, struct pd_cspace_result)
+	M(pd_session, cspace_extend, 15, struct rpc_none, struct pd_cspace_result)                 \
+	M(pd_session, ref_account, 16, struct rpc_none, struct rpc_none)
 
 /* A signal context: submitting it counts a signal for its receiver. */
 struct signal_submit_args {

@@ -18,6 +18,13 @@
 #define CPU_SESSION_CAPS 16
 #define ENV_SESSION_RAM	 4096ul
 #define ENV_SESSION_CAPS 4
+/*
+ * What a PD session costs at core (its VSpace root, CSpace and VM CNodes,
+ * bookkeeping): the donation of the child's PD session, the rest of its
+ * quota is transferred to it (core keeps the donation for the PD itself).
+ */
+#define PD_SESSION_RAM	(320 * 1024ul)
+#define PD_SESSION_CAPS 8
 
 static unsigned long page_down(unsigned long a)
 {
@@ -196,10 +203,19 @@ int child_create(struct env *env, struct child *c, const struct child_policy *po
 		      rpc_error_name(err));
 		goto fail;
 	}
-	err = env_session_for(c, PARENT_ENV_PD, "PD", name, ram, caps);
+	err = ram < PD_SESSION_RAM || caps < PD_SESSION_CAPS
+		  ? RPC_INSUFFICIENT_RAM_QUOTA
+		  : env_session_for(c, PARENT_ENV_PD, "PD", name, PD_SESSION_RAM, PD_SESSION_CAPS);
 	if (err == SESSION_PENDING) {
 		error("child \"%s\": its PD session is not served at once", c->name);
 		err = RPC_DENIED;
+	}
+	/* our PD is the child's reference account: its quota comes from there, and goes back */
+	if (!err) {
+		c->pd = c->env_sessions[PARENT_ENV_PD]->cap;
+		if (!(err = pd_session_ref_account(c->pd, 0, 0, env->pd, 0)))
+			err = child_transfer(env->pd, c->pd, ram - PD_SESSION_RAM,
+					     caps - PD_SESSION_CAPS);
 	}
 	if (err) {
 		struct pd_quota_result q = {0};
@@ -249,11 +265,12 @@ static void close_env(struct child *c, seL4_Word id)
 void child_destroy(struct child *c)
 {
 	struct env *env = c->env;
-	/* threads first, then the sessions, the PD last: it holds everything */
+	/* threads first (its own, then those of what it started), the PD last: it holds everything
+	 */
 	rpc_cap_release(c->thread);
 	c->thread = 0;
-	sessions_of_client_gone(c);
 	close_env(c, PARENT_ENV_CPU);
+	sessions_of_client_gone(c);
 	close_env(c, PARENT_ENV_LOG);
 	rpc_cap_release(c->rom_ds);
 	c->rom_ds = 0;

@@ -23,12 +23,27 @@ const char *session_phase_name(enum session_phase p)
 	return p <= SESSION_CLOSED ? names[p] : "?";
 }
 
-int child_transfer(seL4_CPtr from, seL4_CPtr to, unsigned long ram, unsigned long caps)
+static int transfer(seL4_CPtr from, seL4_CPtr to, unsigned long ram, unsigned long caps)
 {
-	if (!ram && !caps)
-		return RPC_OK;
 	struct pd_transfer_args t = {ram, caps};
 	return pd_session_transfer_quota(from, &t, 0, to, 0);
+}
+
+/*
+ * Quota moves only between a PD and its reference account: between two
+ * children (a client and its server), it goes through our own PD.
+ */
+int child_transfer(seL4_CPtr from, seL4_CPtr to, unsigned long ram, unsigned long caps)
+{
+	seL4_CPtr ours = genode_env()->pd;
+	if ((!ram && !caps) || from == to)
+		return RPC_OK;
+	if (from == ours || to == ours)
+		return transfer(from, to, ram, caps);
+	int err = transfer(from, ours, ram, caps);
+	if (!err && (err = transfer(ours, to, ram, caps)))
+		transfer(ours, from, ram, caps);
+	return err;
 }
 
 bool session_payer_is_parent(const struct session *s)
@@ -351,22 +366,48 @@ int session_close(struct session *s)
 	return RPC_OK;
 }
 
+static void session_of_client_gone(struct session *s);
+
+static bool is_cpu(const struct session *s)
+{
+	return s->client_id >= PARENT_ENV_IDS && !strcmp(s->service_name, "CPU");
+}
+
+/*
+ * The client's CPU sessions go first, oldest first (a component's before
+ * those of the components it started): the threads of everything it
+ * started stop before anything is taken away from them. The environment
+ * goes last, in its order (child_destroy).
+ */
 void sessions_of_client_gone(struct child *c)
 {
+	for (;;) {
+		struct session *oldest = 0;
+		for (struct session *s = c->sessions; s; s = s->next)
+			if (is_cpu(s))
+				oldest = s; /* the list has the newest first */
+		if (!oldest)
+			break;
+		session_of_client_gone(oldest); /* no longer in the list */
+	}
 	for (struct session *s = c->sessions, *next; s; s = next) {
 		next = s->next;
-		if (s->client_id < PARENT_ENV_IDS)
-			continue; /* the environment goes last, in its order */
-		if (s->reply) {
-			rpc_cap_release(s->reply); /* nobody to answer */
-			s->reply = 0;
-		}
-		if (session_close(s) == SESSION_PENDING) {
-			/* the server closes it later; the quota then comes back to us */
-			unlink_client(s);
-			s->client = 0;
-			s->done = 0;
-		}
+		if (s->client_id >= PARENT_ENV_IDS)
+			session_of_client_gone(s);
+	}
+}
+
+static void session_of_client_gone(struct session *s)
+{
+	if (s->reply) {
+		rpc_cap_release(s->reply); /* nobody to answer */
+		s->reply = 0;
+	}
+	if (session_close(s) == SESSION_PENDING) {
+		/* the server closes it later; the quota then comes back to us */
+		unlink_client(s);
+		s->client = 0;
+		s->done = 0;
 	}
 }
 

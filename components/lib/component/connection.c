@@ -85,7 +85,8 @@ int rm_connect(struct env *env, struct connection *c)
 int pd_connect(struct env *env, const char *label, struct connection *c)
 {
 	char args[GENODE_SESSION_ARGS_MAX];
-	/* core's PD: its VSpace root, CSpace and VM CNodes and bookkeeping (core/pd_session.c) */
+	/* core's PD: its VSpace root, CSpace and VM CNodes and bookkeeping (core/pd_session.c);
+	 * the PD's quota for allocations comes by transfer (ref_account, transfer_quota) */
 	snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=8", label,
 		 320 * 1024ul);
 	*c = (struct connection){0};

@@ -11,6 +11,13 @@
 #include <component/log.h>
 #include <component/signal.h>
 
+/* The calling thread stops for good (the component's end is its parent's business). */
+__attribute__((noreturn)) static void stop(void)
+{
+	for (;;)
+		seL4_Wait(GENODE_SEL_THREAD_LOCK(thread_slot_self()), 0);
+}
+
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id)
 {
@@ -20,6 +27,8 @@ int env_session(struct env *env, const char *service, const char *args, seL4_CPt
 	    strlcpy(a.args, args, sizeof(a.args)) >= sizeof(a.args))
 		return RPC_INVALID_ARGS;
 	int err = parent_session(env->parent, &a, 0, 0, cap);
+	if (err == RPC_IPC_ERROR)
+		stop(); /* the parent is gone: we are being destroyed, with what we started */
 	if (!err && id)
 		*id = a.id;
 	return err;
@@ -53,8 +62,7 @@ int env_connect(struct env *env, const char *service, const char *args, seL4_CPt
 			break;
 		case RPC_DENIED:
 			error("stop because parent denied %s-session: %s", service, argbuf);
-			for (;;)
-				seL4_Wait(GENODE_SEL_THREAD_LOCK(thread_slot_self()), 0);
+			stop();
 		default:
 			return err;
 		}

@@ -33,11 +33,14 @@ static void *heap_more(size_t bytes, void *ctx)
 	return addr;
 }
 
-static void early_fail(const char *what)
+static void early_fail(const char *what, int err)
 {
-	seL4_DebugPutString("component: ");
-	seL4_DebugPutString(what);
-	seL4_DebugPutString("\n");
+	/* the parent gone (an IPC error) means we are being destroyed: nothing to say */
+	if (err != RPC_IPC_ERROR) {
+		seL4_DebugPutString("component: ");
+		seL4_DebugPutString(what);
+		seL4_DebugPutString("\n");
+	}
 	/* block for good: a yielding loop would starve lower priorities */
 	for (;;)
 		seL4_Wait(GENODE_SEL_THREAD_LOCK(0), 0);
@@ -49,8 +52,9 @@ static void early_fail(const char *what)
 static __attribute__((noreturn, used)) void component_main(void)
 {
 	heap_init(&env.heap, heap_more, 0, &env, 64 * 1024);
-	if (entrypoint_init_main(&env))
-		early_fail("no signal source for the main entrypoint");
+	int err = entrypoint_init_main(&env);
+	if (err)
+		early_fail("no signal source for the main entrypoint", err);
 	env_init_heartbeat(&env);
 	component_construct(&env);
 	ep_serve(&env);
@@ -65,7 +69,7 @@ static void check_initial_stack(void)
 	extern unsigned char __initial_stack_base[];
 	for (unsigned i = 0; i < 256; i++)
 		if (__initial_stack_base[i])
-			early_fail("initial stack overflow detected");
+			early_fail("initial stack overflow detected", RPC_OK);
 }
 
 __attribute__((noreturn)) void __component_start(void)
@@ -74,19 +78,20 @@ __attribute__((noreturn)) void __component_start(void)
 	env.parent = GENODE_SEL_PARENT;
 	env.next_session_id = PARENT_ENV_IDS;
 	struct parent_id_args id = {PARENT_ENV_PD};
-	if (parent_session_cap(env.parent, &id, 0, 0, &env.pd))
-		early_fail("no PD session from the parent");
+	int err = parent_session_cap(env.parent, &id, 0, 0, &env.pd);
+	if (err)
+		early_fail("no PD session from the parent", err);
 	id.id = PARENT_ENV_CPU;
 	parent_session_cap(env.parent, &id, 0, 0, &env.cpu);
 	id.id = PARENT_ENV_LOG;
 	parent_session_cap(env.parent, &id, 0, 0, &env.log);
 	id.id = PARENT_ENV_BINARY;
 	parent_session_cap(env.parent, &id, 0, 0, &env.binary);
-	if (pd_session_address_space(env.pd, 0, 0, 0, &env.rm))
-		early_fail("no address space from the PD session");
+	if ((err = pd_session_address_space(env.pd, 0, 0, 0, &env.rm)))
+		early_fail("no address space from the PD session", err);
 	unsigned long sp = thread_init_main(&env, MAIN_STACK_SIZE);
 	if (!sp)
-		early_fail("no stack for the main thread");
+		early_fail("no stack for the main thread", RPC_OK);
 	check_initial_stack();
 	__asm__ volatile("mov %0, %%rsp\n"
 			 "xor %%ebp, %%ebp\n"

@@ -25,6 +25,7 @@ void component_construct(struct env *env)
 		env_exit(env, 1);
 	}
 	log("allocate dataspace from one RAM session");
+	pd_session_ref_account(pd_1.cap, 0, 0, env->pd, 0);
 	struct pd_transfer_args t = {8 * 1024, 0};
 	pd_session_transfer_quota(env->pd, &t, 0, pd_1.cap, 0);
 	struct pd_alloc_args a = {sizeof(unsigned)};

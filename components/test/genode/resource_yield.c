@@ -228,8 +228,8 @@ static void parent_role(void)
 		env_exit(env, 1);
 	}
 	timer_sigh(&timer, timeout.cap);
-	if (child_create(env, &child, &policy, 0, "child", "test-resource_yield",
-			 10 * 1024 * 1024, 200)) {
+	if (child_create(env, &child, &policy, 0, "child", "test-resource_yield", 10 * 1024 * 1024,
+			 200)) {
 		error("cannot start the child");
 		env_exit(env, 1);
 	}
