@@ -10,10 +10,21 @@
 
 static const sim_BootModules *modules;
 
+/* The newest version of each module, by module index; the array is made on first use. */
+static struct rom_version **latest;
+
 void rom_init(const seL4_BootInfo *bi)
 {
 	const seL4_BootInfoHeader *h = sim_boot_info_chunk(bi, SEL4_BOOTINFO_HEADER_SIM_MODULES);
 	modules = (const sim_BootModules *)h;
+}
+
+/* Where the newest version of module i is kept; 0 without memory for the array. */
+static struct rom_version **latest_of(int i)
+{
+	if (!latest && modules && modules->count)
+		latest = core_zalloc(modules->count * sizeof(*latest));
+	return latest ? &latest[i] : 0;
 }
 
 const struct rom_module *rom_lookup(const char *name)
@@ -41,9 +52,6 @@ struct rom_version {
 	unsigned refs;
 };
 
-#define MAX_MODULES 64
-static struct rom_version *latest[MAX_MODULES];
-
 /* The synthetic ROM "sim_control": the host's requests for the PD that asks. */
 #define SIM_CONTROL  (-2)
 #define CONTROL_KEEP 16
@@ -70,7 +78,7 @@ static void release(struct rom_version *v)
 
 static int module_index(const char *name)
 {
-	for (seL4_Word i = 0; modules && i < modules->count && i < MAX_MODULES; i++)
+	for (seL4_Word i = 0; modules && i < modules->count; i++)
 		if (!strcmp(modules->module[i].name, name))
 			return (int)i;
 	return -1;
@@ -79,8 +87,11 @@ static int module_index(const char *name)
 /* The newest version of module i, made from the boot frames on first use. */
 static struct rom_version *newest(int i)
 {
-	if (latest[i])
-		return latest[i];
+	struct rom_version **slot = latest_of(i);
+	if (!slot)
+		return 0;
+	if (*slot)
+		return *slot;
 	const sim_BootModule *b = &modules->module[i];
 	unsigned long count = b->frames.end - b->frames.start;
 	seL4_CPtr *frames = core_alloc((count + 1) * sizeof(seL4_CPtr));
@@ -100,7 +111,7 @@ static struct rom_version *newest(int i)
 	}
 	v->size = b->size;
 	v->refs = 1; /* the module table's */
-	return latest[i] = v;
+	return *slot = v;
 }
 
 struct dataspace *rom_session_ds(struct core_session *s)
@@ -251,7 +262,8 @@ int serve_rom_session_update(void *obj, const struct rpc_none *in, struct rpc_no
 	struct rom_session *r = obj;
 	if (r->module == SIM_CONTROL)
 		return rom_control_refresh(r) ? RPC_OK : RPC_OUT_OF_METADATA;
-	struct rom_version *v = latest[r->module];
+	struct rom_version **slot = latest_of(r->module);
+	struct rom_version *v = slot ? *slot : 0;
 	if (v && v != r->cur) {
 		release(r->prev);
 		r->prev = r->cur;
@@ -264,7 +276,7 @@ int serve_rom_session_update(void *obj, const struct rpc_none *in, struct rpc_no
 /* New content for module i from the host: a new version, and a signal to every session. */
 void rom_module_updated(int i, const void *data, unsigned long size)
 {
-	if (i < 0 || i >= MAX_MODULES || !modules || (seL4_Word)i >= modules->count)
+	if (i < 0 || !modules || (seL4_Word)i >= modules->count || !latest_of(i))
 		return;
 	static struct account core_rom_account = {.ram_quota = ~0ul / 2, .cap_quota = ~0ul / 2};
 	int err;
@@ -280,8 +292,8 @@ void rom_module_updated(int i, const void *data, unsigned long size)
 	v->ds = ds;
 	v->size = size;
 	v->refs = 1;
-	release(latest[i]);
-	latest[i] = v;
+	release(*latest_of(i));
+	*latest_of(i) = v;
 	if (core_verbose)
 		core_log("core: ROM \"%s\" updated (%lu bytes)\n", modules->module[i].name, size);
 	for (struct rom_session *r = sessions; r; r = r->next)

@@ -3,6 +3,7 @@
 #include "elf.h"
 #include "memmap.h"
 #include "../devices/acpi.h"
+#include "../host/file.h"
 #include "../host/pd.h"
 #include "../kernel/asid.h"
 #include "../kernel/cdt.h"
@@ -380,20 +381,110 @@ static struct tcb *create_initial_thread(struct boot_state *b, uint64_t entry, u
 	return t;
 }
 
+/* The root CNode's slots: no module can be larger than its frames would fill. */
+static unsigned long root_slots(const struct boot_args *a)
+{
+	return 1ul << a->root_cnode_bits;
+}
+
+/* Modules are named by base name: each must have its own, and fit the boot info. */
+static int check_module_name(const struct boot_args *a, int i)
+{
+	const char *name = base_name(a->modules[i]);
+	if (!name[0] || strlen(name) >= SIM_MODULE_NAME_MAX) {
+		kprintf("kernel-sim: boot module %s: its name must have 1 to %d characters\n",
+			a->modules[i], SIM_MODULE_NAME_MAX - 1);
+		return -1;
+	}
+	for (int k = 0; k < i; k++)
+		if (!strcmp(base_name(a->modules[k]), name)) {
+			kprintf("kernel-sim: boot modules %s and %s have the same name '%s'; "
+				"each module needs a name of its own\n",
+				a->modules[k], a->modules[i], name);
+			return -1;
+		}
+	return 0;
+}
+
 static int read_modules(const struct boot_args *a, struct module *mods)
 {
 	for (int i = 0; i < a->module_count; i++) {
+		char why[128];
 		mods[i].path = a->modules[i];
-		if (read_file(a->modules[i], &mods[i].data, &mods[i].size) != 0) {
-			kprintf("kernel-sim: cannot read module %s: %s\n", a->modules[i],
-				strerror(errno));
+		if (check_module_name(a, i) != 0)
+			return -1;
+		if (host_file_read(a->modules[i], root_slots(a) * PAGE, &mods[i].data,
+				   &mods[i].size, why, sizeof(why)) != 0) {
+			if (strstr(why, "larger than"))
+				kprintf(
+				    "kernel-sim: boot module %s %s, more than the 4 KiB frames of "
+				    "the root CNode's 2^%u slots hold (--root-cnode-bits)\n",
+				    a->modules[i], why, a->root_cnode_bits);
+			else
+				kprintf("kernel-sim: boot module %s %s\n", a->modules[i], why);
 			return -1;
 		}
-		if (strlen(base_name(a->modules[i])) >= SIM_MODULE_NAME_MAX) {
-			kprintf("kernel-sim: module name %s is longer than %d characters\n",
-				base_name(a->modules[i]), SIM_MODULE_NAME_MAX - 1);
+	}
+	return 0;
+}
+
+static int count_untyped(uint64_t paddr, unsigned bits, void *ctx)
+{
+	(void)paddr;
+	(void)bits;
+	(*(seL4_Word *)ctx)++;
+	return 0;
+}
+
+static int count_device_region(uint64_t start, uint64_t end, void *ctx)
+{
+	return untyped_split_region(start, end, count_untyped, ctx);
+}
+
+/* The most untyped caps the boot info can get: the device ones, and RAM split by alignment. */
+static seL4_Word untyped_slots(const struct mem_range *ram, unsigned n)
+{
+	seL4_Word count = 0;
+	memmap_devices(ram, n, count_device_region, &count);
+	for (unsigned i = 0; i < n; i++)
+		count += 2 * (64 - (seL4_Word)__builtin_clzl(ram[i].end - ram[i].start));
+	return count < CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS ? count
+							    : CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS;
+}
+
+/* Paging structures covering [lo, hi): what create_it_address_space makes. */
+static seL4_Word paging_slots(uint64_t lo, uint64_t hi)
+{
+	seL4_Word n = 0;
+	for (unsigned shift = 21; shift <= 39; shift += 9)
+		n += ((hi - 1) >> shift) - (lo >> shift) + 1;
+	return n;
+}
+
+/*
+ * Every cap of the boot must fit in the root CNode: say which module would
+ * not, and why, before anything is built.
+ */
+static int check_root_cnode(const struct boot_args *a, const struct elf_image *img,
+			    const struct module *mods, uint64_t it_end, size_t extra_pages,
+			    const struct mem_range *ram, unsigned ram_ranges)
+{
+	seL4_Word fixed = seL4_NumInitialCaps + paging_slots(img->lo, it_end) + extra_pages +
+			  (img->hi - img->lo) / PAGE + untyped_slots(ram, ram_ranges);
+	seL4_Word used = fixed;
+	for (int m = 0; m < a->module_count; m++) {
+		seL4_Word frames = page_up(mods[m].size) / PAGE;
+		if (used + frames > root_slots(a)) {
+			kprintf("kernel-sim: boot module %s (%zu bytes) does not fit: its %lu "
+				"frames would take the root CNode past its %lu slots "
+				"(--root-cnode-bits %u; the root task, its boot info and the "
+				"untypeds take %lu, the modules before it %lu)\n",
+				mods[m].path, mods[m].size, (unsigned long)frames, root_slots(a),
+				a->root_cnode_bits, (unsigned long)fixed,
+				(unsigned long)(used - fixed));
 			return -1;
 		}
+		used += frames;
 	}
 	return 0;
 }
@@ -423,6 +514,9 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		kprintf("kernel-sim: root task and modules do not fit in the user window\n");
 		return NULL;
 	}
+	size_t extra_pages = extra_size / PAGE;
+	if (check_root_cnode(a, img, mods, it_end, extra_pages, ram, ram_ranges) != 0)
+		return NULL;
 
 	uint64_t paddr, asid_paddr, bi_paddr;
 	if (rs_alloc(b.cnode_bits + seL4_SlotBits, &paddr) != 0)
@@ -478,12 +572,9 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	cte_write_original(cnode_slot(b.root, seL4_CapBootInfoFrame),
 			   frame_cap(bif, b.vs, bi_vaddr));
 	bi->extraBIPages.start = b.next_slot;
-	struct frame *extra[64];
-	size_t extra_pages = extra_size / PAGE;
-	if (extra_pages > 64) {
-		kprintf("kernel-sim: too many boot modules\n");
-		return NULL;
-	}
+	struct frame **extra = calloc(extra_pages, sizeof(*extra));
+	if (!extra)
+		goto no_memory;
 	for (size_t i = 0; i < extra_pages; i++) {
 		seL4_SlotPos slot;
 		if (!(extra[i] = it_frame(&b, extra_vaddr + i * PAGE, VM_READ_WRITE, &slot)))
@@ -529,6 +620,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 		frame_kunmap(extra[i]);
 	}
 	frame_kunmap(bif);
+	free(extra);
 	free(bi);
 	free(ext);
 	return t;

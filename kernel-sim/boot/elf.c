@@ -1,4 +1,5 @@
 #include "elf.h"
+#include "../host/file.h"
 #include <sim/layout.h>
 
 #include <elf.h>
@@ -11,37 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int read_file(const char *path, uint8_t **data, size_t *size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	size_t len = (size_t)st.st_size;
-	uint8_t *buf = malloc(len ? len : 1);
-	size_t got = 0;
-	while (buf && got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf || got != len) {
-		free(buf);
-		errno = EIO;
-		return -1;
-	}
-	*data = buf;
-	*size = len;
-	return 0;
-}
-
 #define PAGE 4096ul
 
 static int fail(char *err, size_t errlen, const char *why)
@@ -53,10 +23,8 @@ static int fail(char *err, size_t errlen, const char *why)
 int elf_load(const char *path, struct elf_image *img, char *err, size_t errlen)
 {
 	memset(img, 0, sizeof(*img));
-	if (read_file(path, &img->data, &img->size) != 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
+	if (host_file_read(path, ELF_MAX_SIZE, &img->data, &img->size, err, errlen) != 0)
 		return -1;
-	}
 	int rc = -1;
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->data;
 	if (img->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define ELF_MAX_SEGMENTS 16
+#define ELF_MAX_SIZE	 (1ul << 30) /* a root task larger than this is refused */
 
 struct elf_segment {
 	uint64_t vaddr;
@@ -26,6 +27,3 @@ struct elf_image {
 /* Read and check path; on failure return -1 with a reason in err. */
 int elf_load(const char *path, struct elf_image *img, char *err, size_t errlen);
 void elf_free(struct elf_image *img);
-
-/* Read a whole host file (boot modules). */
-int read_file(const char *path, uint8_t **data, size_t *size);

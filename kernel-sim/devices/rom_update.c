@@ -4,6 +4,7 @@
  * through which the root task reads the new content, and IRQ 5.
  */
 #include "bus.h"
+#include "../host/file.h"
 #include "../host/loop.h"
 #include "../kernel/log.h"
 #include "irq_lines.h"
@@ -18,13 +19,16 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#define MAX_MODULES 64
+/* A boot module whose file is watched. */
+struct watched {
+	const char *path;
+	const char *name; /* in its directory */
+	int wd;
+	bool queued;
+};
 
 static struct {
-	const char *path[MAX_MODULES];
-	const char *name[MAX_MODULES];
-	int wd[MAX_MODULES];
-	bool queued[MAX_MODULES];
+	struct watched *module; /* every boot module */
 	int count;
 	uint32_t index, size, cursor; /* the latched module */
 	uint8_t *data;
@@ -39,7 +43,7 @@ static unsigned pending(void)
 {
 	unsigned n = r.request_count;
 	for (int i = 0; i < r.count; i++)
-		n += r.queued[i];
+		n += r.module[i].queued;
 	return n;
 }
 
@@ -58,23 +62,16 @@ static void latch_next(void)
 		return;
 	}
 	for (int i = 0; i < r.count; i++) {
-		if (!r.queued[i])
+		if (!r.module[i].queued)
 			continue;
-		r.queued[i] = false;
-		FILE *f = fopen(r.path[i], "rb");
-		if (!f) {
-			kprintf("kernel-sim: ROM update: cannot read %s: %s\n", r.path[i],
-				strerror(errno));
-			continue;
-		}
-		uint8_t *buf = malloc(SIM_ROM_UPDATE_MAX);
-		size_t n = buf ? fread(buf, 1, SIM_ROM_UPDATE_MAX, f) : 0;
-		bool too_long = buf && n == SIM_ROM_UPDATE_MAX && fgetc(f) != EOF;
-		fclose(f);
-		if (!buf || too_long) {
-			kprintf("kernel-sim: ROM update: %s is longer than %u bytes\n", r.path[i],
-				SIM_ROM_UPDATE_MAX);
-			free(buf);
+		r.module[i].queued = false;
+		uint8_t *buf;
+		size_t n;
+		char why[128];
+		if (host_file_read(r.module[i].path, SIM_ROM_UPDATE_MAX, &buf, &n, why,
+				   sizeof(why)) != 0) {
+			kprintf("kernel-sim: ROM update: %s %s; the module keeps its content\n",
+				r.module[i].path, why);
 			continue;
 		}
 		r.data = buf;
@@ -135,8 +132,9 @@ static void on_change(struct event_source *s, uint32_t events)
 	for (char *p = buf; n > 0 && p < buf + n;) {
 		struct inotify_event *e = (struct inotify_event *)p;
 		for (int i = 0; e->len && i < r.count; i++)
-			if (r.wd[i] == e->wd && !strcmp(r.name[i], e->name) && !r.queued[i])
-				r.queued[i] = any = true;
+			if (r.module[i].wd == e->wd && !strcmp(r.module[i].name, e->name) &&
+			    !r.module[i].queued)
+				r.module[i].queued = any = true;
 		p += sizeof(*e) + e->len;
 	}
 	if (any && was_idle && !r.report)
@@ -176,7 +174,10 @@ int rom_update_init(const char *const *modules, int count)
 	watch.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (watch.fd < 0)
 		return -1;
-	for (int i = 0; i < count && i < MAX_MODULES; i++) {
+	r.module = calloc((size_t)count + 1, sizeof(*r.module));
+	if (!r.module)
+		return -1;
+	for (int i = 0; i < count; i++) {
 		/* the directory is watched: editors replace files by renaming */
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s", modules[i]);
@@ -185,10 +186,10 @@ int rom_update_init(const char *const *modules, int count)
 			*slash = 0;
 		else
 			strcpy(dir, ".");
-		r.path[i] = modules[i];
-		r.name[i] = slash ? modules[i] + (slash - dir) + 1 : modules[i];
-		r.wd[i] = inotify_add_watch(watch.fd, slash && !dir[0] ? "/" : dir,
-					    IN_CLOSE_WRITE | IN_MOVED_TO);
+		r.module[i].path = modules[i];
+		r.module[i].name = slash ? modules[i] + (slash - dir) + 1 : modules[i];
+		r.module[i].wd = inotify_add_watch(watch.fd, slash && !dir[0] ? "/" : dir,
+						   IN_CLOSE_WRITE | IN_MOVED_TO);
 		r.count = i + 1;
 	}
 	watch.ready = on_change;
