@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -67,6 +68,17 @@ void confine_and_exec(int ctrl_fd, pid_t parent, const char *runtime, char *cons
 		_exit(CONFINE_ERR_FDS);
 	for (int fd = 0; fd < SIM_CTRL_FD; fd++)
 		close(fd);
+
+	/*
+	 * Descriptors: the control channel, one channel per thread, and the
+	 * frames of map commands in flight. A PD that keeps what it is sent
+	 * can hold no more than that (and holds no memory with it: a frame's
+	 * memory goes when the frame does).
+	 */
+	struct rlimit files = {SIM_CTRL_FD + 1 + SIM_RUNTIME_MAX_THREADS + 64,
+			       SIM_CTRL_FD + 1 + SIM_RUNTIME_MAX_THREADS + 64};
+	if (setrlimit(RLIMIT_NOFILE, &files) != 0)
+		_exit(CONFINE_ERR_FDS);
 
 	if (drop_capabilities() != 0)
 		_exit(CONFINE_ERR_CAPS);

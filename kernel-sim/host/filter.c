@@ -49,6 +49,28 @@ static int add_private_map(scmp_filter_ctx ctx, const struct scmp_arg_cmp shared
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 4, private);
 }
 
+/*
+ * A thread block of the runtime, private anonymous memory, inside the
+ * blocks' range only. Component code may map one too: what a PD process
+ * can map at all is bounded by its RLIMIT_AS (pd.c).
+ */
+static int add_block_policy(scmp_filter_ctx ctx)
+{
+	const scmp_datum_t flag_mask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
+	/* the range is aligned to its size: one masked compare checks range and alignment */
+	const scmp_datum_t place =
+	    ~(scmp_datum_t)(SIM_RUNTIME_BLOCKS_END - SIM_RUNTIME_BLOCKS - 1) |
+	    (SIM_RUNTIME_BLOCK_SIZE - 1);
+	_Static_assert((SIM_RUNTIME_BLOCKS & (SIM_RUNTIME_BLOCKS_END - SIM_RUNTIME_BLOCKS - 1)) ==
+			   0,
+		       "the blocks' range is aligned to its size");
+	return seccomp_rule_add(
+	    ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 4,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, place, SIM_RUNTIME_BLOCKS),
+	    SCMP_A1(SCMP_CMP_EQ, SIM_RUNTIME_BLOCK_SIZE), SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
+	    SCMP_A3(SCMP_CMP_MASKED_EQ, flag_mask, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS));
+}
+
 static int add_window_policy(scmp_filter_ctx ctx)
 {
 	const scmp_datum_t flag_mask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS;
@@ -73,7 +95,7 @@ static int add_window_policy(scmp_filter_ctx ctx)
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
 			       SCMP_A0(SCMP_CMP_GE, SIM_RUNTIME_TOP),
 			       SCMP_A1(SCMP_CMP_LE, SIM_USER_TOP - SIM_RUNTIME_TOP));
-	return rc;
+	return rc | add_block_policy(ctx);
 }
 
 /* What the runtime may ask of Linux, and nothing more. */

@@ -2,6 +2,7 @@
 #include "channel.h"
 #include "confine.h"
 #include "filter.h"
+#include "resources.h"
 #include "../kernel/log.h"
 #include "../kernel/object.h"
 #include <sim/ctrl.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -88,9 +90,18 @@ static int ctrl_drain(struct pd_proc *p)
 		int status = ctrl_wait_ack(p);
 		if (status == -EPIPE && p->lost)
 			return status;
-		if (status != 0 && kernel_verbose)
-			kprintf("kernel-sim: PD process %d (%s) could not map a frame: %s\n",
-				(int)p->pid, p->name, strerror(-status));
+		if (status != 0) {
+			/*
+			 * kernel-sim checks the limits a map could hit before it
+			 * sends one: a runtime that still cannot map has run its
+			 * host out of memory or hoards what it was sent. Its PD
+			 * gets the fault of a lost PD; the system goes on.
+			 */
+			host_resource_exhausted(status == -EBADF || status == -EMFILE ? HOST_FDS
+										      : HOST_MEMORY,
+						-status, "a PD process mapped a frame");
+			return pd_proc_broken(p);
+		}
 	}
 	return 0;
 }
@@ -139,6 +150,21 @@ static void on_process_exit(struct event_source *s, uint32_t events)
 		p->on_exit(p, wstatus);
 }
 
+/* The process's address space in bytes (its VmSize), 0 if unknown. */
+static uint64_t process_size(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	FILE *f = fopen(path, "re");
+	unsigned long pages = 0;
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 /* Receive HELLO, answer with the seccomp program, wait until it is installed. */
 static int handshake(struct pd_proc *p)
 {
@@ -153,6 +179,7 @@ static int handshake(struct pd_proc *p)
 		return -1;
 	}
 	p->syscall_ip = m.vaddr;
+	p->as_base = process_size(p->pid);
 
 	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
 	int count = filter_build(p->syscall_ip, p->pid, prog, SIM_FILTER_MAX);
@@ -168,6 +195,26 @@ static int handshake(struct pd_proc *p)
 	return 0;
 }
 
+/* RLIMIT_AS moves in steps of this much, so that most maps need no prlimit. */
+#define AS_STEP (256ul << 10)
+
+void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped)
+{
+	p->as_mapped = mapped;
+	if (!p->as_base || p->lost)
+		return;
+	uint64_t want = p->as_base + (uint64_t)p->block_high * SIM_RUNTIME_BLOCK_SIZE + mapped;
+	want = (want + AS_STEP - 1) & ~(AS_STEP - 1);
+	if (want == p->as_limit)
+		return;
+	struct rlimit r = {want, RLIM_INFINITY};
+	if (prlimit(p->pid, RLIMIT_AS, &r, NULL) == 0)
+		p->as_limit = want;
+	else if (kernel_verbose)
+		kprintf("kernel-sim: cannot limit the memory of PD process %d: %s\n", (int)p->pid,
+			strerror(errno));
+}
+
 static void report_start_failure(pid_t pid)
 {
 	int wstatus;
@@ -181,7 +228,7 @@ struct pd_proc *pd_proc_create(const char *name)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		kprintf("kernel-sim: socketpair: %s\n", strerror(errno));
+		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		return NULL;
 	}
 	struct pd_proc *p = calloc(1, sizeof(*p));
@@ -197,7 +244,7 @@ struct pd_proc *pd_proc_create(const char *name)
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
-		kprintf("kernel-sim: fork: %s\n", strerror(errno));
+		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		close(sv[0]);
 		close(sv[1]);
 		free(p);
@@ -211,6 +258,8 @@ struct pd_proc *pd_proc_create(const char *name)
 	p->ctrl = sv[0];
 	p->exit_event.fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p->exit_event.ready = on_process_exit;
+	if (p->exit_event.fd < 0)
+		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 	if (p->exit_event.fd < 0 || handshake(p) != 0) {
 		kill(pid, SIGKILL);
 		report_start_failure(pid);
@@ -255,9 +304,10 @@ int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
 }
 
 /*
- * Runtime slots are handed out round robin, so that a slot is reused long
- * after its last thread was told to exit; a slot whose thread is still on
- * its way out (the runtime answers EBUSY) is skipped.
+ * Runtime slots: the lowest free one, so that the runtime maps no more
+ * thread blocks than the PD had threads at once (and its RLIMIT_AS allows
+ * no more); a slot whose thread is still on its way out (the runtime
+ * answers EBUSY) is skipped.
  */
 int pd_proc_start_thread(struct pd_proc *p, int *index_out)
 {
@@ -265,11 +315,13 @@ int pd_proc_start_thread(struct pd_proc *p, int *index_out)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -errno;
 	int status = -EAGAIN;
-	for (int tries = 0; tries < SIM_RUNTIME_MAX_THREADS; tries++) {
-		int index = p->next_index;
-		p->next_index = (p->next_index + 1) % SIM_RUNTIME_MAX_THREADS;
+	for (int index = 0; index < SIM_RUNTIME_MAX_THREADS; index++) {
 		if (p->thread_used[index])
 			continue;
+		if ((unsigned)index >= p->block_high) {
+			p->block_high = (unsigned)index + 1;
+			pd_proc_limit_memory(p, p->as_mapped);
+		}
 		struct sim_ctrl_msg m = {.op = SIM_CTRL_THREAD, .index = (uint32_t)index};
 		status = ctrl_command(p, &m, 0, 0, sv[1]);
 		if (status == -EBUSY)

@@ -22,7 +22,12 @@ struct pd_proc {
 	void *owner; /* the VSpace the process embodies */
 	unsigned threads;
 	unsigned unacked; /* commands sent without waiting for their answer (maps) */
-	int next_index;	  /* where the search for a free runtime slot starts */
+	/*
+	 * Its RLIMIT_AS: the runtime as it said hello (as_base), the thread
+	 * blocks up to the highest slot used, and what its VSpace maps.
+	 */
+	uint64_t as_base, as_mapped, as_limit;
+	unsigned block_high;
 	uint8_t thread_used[SIM_RUNTIME_MAX_THREADS];
 	struct pd_proc *next;
 };
@@ -43,6 +48,13 @@ struct pd_proc *pd_proc_create(const char *name);
  */
 int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable);
 int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
+
+/*
+ * The VSpace maps this many bytes of frames: the process may map no more
+ * than that, its runtime and its thread blocks (RLIMIT_AS, which it cannot
+ * change), whatever it does with the runtime's code.
+ */
+void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped);
 
 /* Wait until the runtime has carried out every command sent so far. */
 int pd_proc_sync(struct pd_proc *p);

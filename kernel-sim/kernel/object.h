@@ -380,11 +380,13 @@ struct paging {
 /* A VSpace root (PML4) and the PD process that embodies it. */
 struct vspace {
 	struct paging root;
-	uint16_t asid;	      /* 0 until assigned */
-	struct pd_proc *proc; /* started when its first thread runs */
-	bool lost;	      /* its process died: its threads cannot run */
-	int lost_status;      /* the host wait status of that death */
-	bool named;	      /* the process is named after its first named thread */
+	uint16_t asid;	       /* 0 until assigned */
+	struct pd_proc *proc;  /* started when its first thread runs */
+	bool lost;	       /* its process died: its threads cannot run */
+	int lost_status;       /* the host wait status of that death */
+	bool named;	       /* the process is named after its first named thread */
+	uint64_t mapped_bytes; /* frames its tables reach, the bound of its process's memory */
+	unsigned long mapped_count;
 	char name[SIM_NAME_MAX];
 };
 

@@ -117,9 +117,33 @@ static bool host_rights(uint8_t vm_rights)
 	return vm_rights == VM_READ_ONLY || vm_rights == VM_READ_WRITE;
 }
 
+/*
+ * Linux refuses a process more mappings than vm.max_map_count (each frame
+ * is one, beside a few of the runtime): a Page_Map beyond that is refused
+ * here, before the process would fail it.
+ */
+static unsigned long mapping_limit(void)
+{
+	static unsigned long limit;
+	if (!limit) {
+		FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
+		if (!f || fscanf(f, "%lu", &limit) != 1 || limit < 1024)
+			limit = 65530;
+		if (f)
+			fclose(f);
+		limit -= 256; /* the runtime's own */
+	}
+	return limit;
+}
+
 int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *fd)
 {
 	*fd = -1;
+	if (vs->mapped_count >= mapping_limit()) {
+		host_resource_exhausted(HOST_MAPPINGS, ENOMEM,
+					"mapping a frame (vm.max_map_count)");
+		return -ENOMEM;
+	}
 	if (!vs->proc || vs->lost || !host_rights(vm_rights) || f->mmio)
 		return 0;
 	int r = frame_open_for_pd(f, vm_rights == VM_READ_WRITE);
@@ -169,6 +193,34 @@ static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
 	pd_proc_unmap(vs->proc, vaddr, size);
 }
 
+/* The VSpace's process may map what its tables reach (RLIMIT_AS). */
+static void limit_memory(struct vspace *vs)
+{
+	if (vs->proc && !vs->lost)
+		pd_proc_limit_memory(vs->proc, vs->mapped_bytes);
+}
+
+/* A frame entry appeared (sign 1) or went (-1). */
+static void count_mapping(struct vspace *vs, const struct frame *f, int sign)
+{
+	vs->mapped_bytes += (uint64_t)(int64_t)sign * frame_size(f);
+	vs->mapped_count += (unsigned long)(long)sign;
+}
+
+/* Add (sign 1) or remove the frames below table t to what the VSpace maps. */
+static void count_table(struct vspace *vs, const struct paging *t, int sign)
+{
+	for (unsigned c = 0; c < PAGING_CHUNKS; c++) {
+		const struct paging_entry *chunk = t->chunk[c];
+		for (unsigned i = 0; chunk && i < PAGING_CHUNK_ENTRIES; i++) {
+			if (entry_frame(&chunk[i]))
+				count_mapping(vs, entry_frame(&chunk[i]), sign);
+			else if (entry_table(&chunk[i]))
+				count_table(vs, entry_table(&chunk[i]), sign);
+		}
+	}
+}
+
 static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
 {
 	for (unsigned i = 0; i < PAGING_ENTRIES; i++) {
@@ -191,13 +243,20 @@ static int replay_table(struct vspace *vs, struct paging *t, uint64_t base)
 void vspace_set_table(struct vspace *vs, struct paging_entry *e, struct paging *t, uint64_t vaddr)
 {
 	entry_set_table(e, t);
+	count_table(vs, t, 1);
+	limit_memory(vs);
 	replay_table(vs, t, vaddr & ~(paging_span(t->level + 1) - 1));
 }
 
 int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f, uint64_t vaddr,
 		     uint8_t vm_rights, int fd)
 {
-	bool replaces = entry_frame(e) != NULL;
+	struct frame *old = entry_frame(e);
+	if (old)
+		count_mapping(vs, old, -1);
+	count_mapping(vs, f, 1);
+	limit_memory(vs);
+	bool replaces = old != NULL;
 	entry_set_frame(e, f, vm_rights);
 	trace_map(vs, vaddr, f, vm_rights);
 	int status = host_map_fd(vs, f, vaddr, vm_rights, fd);
@@ -258,22 +317,26 @@ void vspace_unmap_frame(uint16_t asid, struct frame *f, uint64_t vaddr)
 	if (!e || entry_frame(e) != f)
 		return;
 	e->word = 0;
+	count_mapping(vs, f, -1);
 	trace_map(vs, vaddr, f, 0);
 	host_unmap(vs, vaddr, frame_size(f));
+	limit_memory(vs);
 }
 
 void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr)
 {
-	paging_clear(table);
 	struct vspace *vs = asid_lookup(asid);
-	if (!vs)
+	struct paging_entry *e = vs ? vspace_lookup_slot(vs, vaddr, table->level + 1) : NULL;
+	if (!e || entry_table(e) != table) {
+		paging_clear(table);
 		return;
-	struct paging_entry *e = vspace_lookup_slot(vs, vaddr, table->level + 1);
-	if (!e || entry_table(e) != table)
-		return;
+	}
+	count_table(vs, table, -1);
+	paging_clear(table);
 	e->word = 0;
 	uint64_t span = paging_span(table->level + 1);
 	host_unmap(vs, vaddr & ~(span - 1), span);
+	limit_memory(vs);
 }
 
 /* The VSpace's process died: its threads fault when they would run. */
@@ -341,6 +404,7 @@ void vspace_destroy(struct vspace *vs)
 
 int vspace_replay(struct vspace *vs)
 {
+	limit_memory(vs);
 	return replay_table(vs, &vs->root, 0);
 }
 

@@ -60,10 +60,12 @@
 
 #define K_SECCOMP_SET_MODE_FILTER 1
 
-#define K_MAP_SHARED  0x01
-#define K_MAP_PRIVATE 0x02
-#define K_PROT_WRITE  0x2
-#define K_MAP_FIXED   0x10
+#define K_MAP_SHARED	0x01
+#define K_MAP_PRIVATE	0x02
+#define K_PROT_WRITE	0x2
+#define K_MAP_FIXED	0x10
+#define K_MAP_ANONYMOUS 0x20
+#define K_PROT_READ	0x1
 
 struct k_sigaction {
 	void (*handler)(int, void *, void *);

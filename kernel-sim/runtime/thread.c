@@ -6,13 +6,12 @@
  */
 #include "runtime.h"
 
-static struct rt_block_space {
-	char bytes[SIM_RUNTIME_BLOCK_SIZE];
-} blocks[SIM_RUNTIME_MAX_THREADS] __attribute__((aligned(SIM_RUNTIME_BLOCK_SIZE)));
+/* Blocks mapped so far: a block is mapped when a thread first uses it. */
+static uint8_t block_mapped[SIM_RUNTIME_MAX_THREADS];
 
 struct rt_block *rt_block_at(uint32_t index)
 {
-	return (struct rt_block *)blocks[index].bytes;
+	return (struct rt_block *)(SIM_RUNTIME_BLOCKS + index * SIM_RUNTIME_BLOCK_SIZE);
 }
 
 /* The block whose alternate stack the caller runs on, or 0. */
@@ -20,10 +19,23 @@ struct rt_block *rt_current_block(void)
 {
 	char here;
 	uintptr_t sp = (uintptr_t)&here;
-	uintptr_t base = (uintptr_t)blocks;
-	if (sp < base || sp >= base + sizeof(blocks))
+	if (sp < SIM_RUNTIME_BLOCKS || sp >= SIM_RUNTIME_BLOCKS_END)
 		return 0;
 	return (struct rt_block *)(sp & ~(SIM_RUNTIME_BLOCK_SIZE - 1));
+}
+
+/* Map block index (zero-filled) unless it is: 0 or a negative errno. */
+static long map_block(uint32_t index)
+{
+	if (block_mapped[index])
+		return 0;
+	long r = rt_sys6(__NR_mmap, rt_block_at(index), SIM_RUNTIME_BLOCK_SIZE,
+			 K_PROT_READ | K_PROT_WRITE, K_MAP_PRIVATE | K_MAP_ANONYMOUS | K_MAP_FIXED,
+			 -1, 0);
+	if (r < 0)
+		return r;
+	block_mapped[index] = 1;
+	return 0;
 }
 
 #define THREAD_CLONE_FLAGS                                                                         \
@@ -37,6 +49,8 @@ long rt_thread_park(uint32_t index)
 {
 	if (index >= SIM_RUNTIME_MAX_THREADS)
 		return -22;
+	if (!block_mapped[index])
+		return -3; /* ESRCH: never had a thread */
 	int tid = rt_block_at(index)->tid;
 	if (tid == 0)
 		return -3; /* ESRCH: the thread has ended */
@@ -48,6 +62,9 @@ long rt_thread_start(uint32_t index, int chan)
 {
 	if (index >= SIM_RUNTIME_MAX_THREADS)
 		return -22;
+	long err = map_block(index);
+	if (err)
+		return err;
 	struct rt_block *b = rt_block_at(index);
 	if (b->tid != 0)
 		return -16; /* the block's previous thread has not ended yet */

@@ -52,10 +52,15 @@ static inline int sim_user_range(unsigned long vaddr, unsigned long size)
  * Runtime resources per PD: every TCB thread gets one block holding its
  * runtime state and the alternate signal stack on which traps run. Blocks
  * are aligned to their size so a handler finds its own from the stack
- * pointer.
+ * pointer. They lie in SIM_RUNTIME_BLOCKS of the runtime's window, and a
+ * block is mapped (anonymous memory) when a thread first uses it, so a PD
+ * process holds memory for the threads it has had at once, not for 1024.
  */
 #define SIM_RUNTIME_MAX_THREADS 1024
 #define SIM_RUNTIME_BLOCK_SIZE	0x10000ul
+#define SIM_RUNTIME_BLOCKS	(SIM_RUNTIME_BASE + 0x10000000ul)
+#define SIM_RUNTIME_BLOCKS_END                                                                     \
+	(SIM_RUNTIME_BLOCKS + SIM_RUNTIME_MAX_THREADS * SIM_RUNTIME_BLOCK_SIZE)
 
 /* The host signal that parks a thread (its default action is to be ignored). */
 #define SIM_PARK_SIGNAL 23 /* SIGURG */

@@ -23,7 +23,30 @@ run_host_memory() {
 		return
 	fi
 	grep -E '^[A-Z_0-9]+: (ok|FAILED)' "$KS_OUT" | sed "s/^/$prefix/"
+	measure_hoarder "$prefix"
 	stop_ks TERM
+}
+
+# The hoarder's host memory from /proc: no more than the frames its VSpace
+# maps and the documented overhead (the runtime, 128 KiB at most, 64 KiB per
+# thread block, and 256 KiB of rounding of its RLIMIT_AS).
+measure_hoarder() {
+	local prefix=$1 line name pid frames size rss limit
+	line=$(grep -E "^host-memory: hoarder 'child [0-9]+'" "$KS_OUT")
+	name=$(echo "$line" | sed -E "s/.*'(child [0-9]+)'.*/\1/")
+	frames=$(echo "$line" | sed -E 's/.*: ([0-9]+) KiB of frames mapped.*/\1/')
+	pid=$(pgrep -P "$KS_PID" -xf "\[sim\] $name *" | head -n 1)
+	if [ -z "$pid" ] || [ -z "$frames" ]; then
+		fail "${prefix}hoarder_host_memory_within_frames_and_overhead" "no hoarder process ($line)"
+		return
+	fi
+	size=$(status_field "$pid" VmSize)
+	rss=$(status_field "$pid" VmRSS)
+	limit=$(awk '/^Max address space/ { print $4 }' "/proc/$pid/limits")
+	local bound=$((frames + 128 + 64 * 2 + 256))
+	echo "host-memory: ${prefix}hoarder: frames $frames KiB, VmSize $size KiB, VmRSS $rss KiB, RLIMIT_AS $((limit / 1024)) KiB, bound $bound KiB"
+	check "${prefix}hoarder_host_memory_within_frames_and_overhead" \
+		test "$size" -le "$bound" -a "$rss" -le "$bound" -a "$((limit / 1024))" -le "$bound"
 }
 
 run_host_memory ""
