@@ -232,6 +232,7 @@ test: all
 bench: all
 	$(BIN)/bench-kernel
 	$(BIN)/bench-boot
+	bash tests/bench/kernel_memory.sh
 
 soak: all
 	tests/soak.sh
