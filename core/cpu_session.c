@@ -154,7 +154,14 @@ int cpu_thread_start(struct cpu_thread *t, seL4_Word ip, seL4_Word sp)
 	if (t->started || t->pd->dead)
 		return RPC_INVALID_ARGS;
 	seL4_UserContext regs = {.rip = ip, .rsp = sp};
-	if (seL4_TCB_WriteRegisters(t->tcb, 1, 0, 2, &regs) != seL4_NoError)
+	seL4_Error e = seL4_TCB_WriteRegisters(t->tcb, 1, 0, 2, &regs);
+	if (e == seL4_NotEnoughMemory) {
+		/* the kernel's host could not start the PD's process or thread */
+		core_log("core: PD '%s' cannot run thread '%s': the kernel is out of resources\n",
+			 t->pd->s.label, t->name);
+		return RPC_OUT_OF_METADATA;
+	}
+	if (e != seL4_NoError)
 		return RPC_INVALID_ARGS;
 	t->started = true;
 	t->state = THREAD_RUNNING;

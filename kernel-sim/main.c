@@ -296,6 +296,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	frame_store_init(memfd_frames);
+	fd_reserve_fill();
 	args.tsc_mhz = measure_tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);

@@ -75,8 +75,12 @@ void confine_and_exec(int ctrl_fd, pid_t parent, const char *runtime, char *cons
 	 * can hold no more than that (and holds no memory with it: a frame's
 	 * memory goes when the frame does).
 	 */
-	struct rlimit files = {SIM_CTRL_FD + 1 + SIM_RUNTIME_MAX_THREADS + 64,
-			       SIM_CTRL_FD + 1 + SIM_RUNTIME_MAX_THREADS + 64};
+	struct rlimit files;
+	rlim_t most = SIM_CTRL_FD + 1 + SIM_RUNTIME_MAX_THREADS + 64;
+	if (getrlimit(RLIMIT_NOFILE, &files) != 0)
+		_exit(CONFINE_ERR_FDS);
+	files.rlim_max = files.rlim_max < most ? files.rlim_max : most;
+	files.rlim_cur = files.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &files) != 0)
 		_exit(CONFINE_ERR_FDS);
 

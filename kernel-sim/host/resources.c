@@ -2,10 +2,12 @@
 #include "../kernel/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* A resource that failed within this many seconds is still in the same episode. */
 #define EPISODE_QUIET_S 10
@@ -71,6 +73,26 @@ void host_resource_exhausted(enum host_resource r, int err, const char *what)
 	kprintf("kernel-sim: out of host %s%s while %s: %s; what needed them fails "
 		"(NotEnoughMemory or a fault of that PD), the rest runs on%s\n",
 		names[r], hint, what, strerror(err), more);
+}
+
+#define FD_RESERVE 4
+static int reserve[FD_RESERVE];
+static int reserved;
+
+void fd_reserve_fill(void)
+{
+	while (reserved < FD_RESERVE) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		reserve[reserved++] = fd;
+	}
+}
+
+void fd_reserve_release(void)
+{
+	while (reserved > 0)
+		close(reserve[--reserved]);
 }
 
 void host_resource_totals(char *buf, size_t size)

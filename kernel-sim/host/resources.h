@@ -27,5 +27,14 @@ enum host_resource host_resource_of(int err);
  */
 void host_resource_exhausted(enum host_resource r, int err, const char *what);
 
+/*
+ * A few descriptors kept in reserve for what kernel-sim must do itself even
+ * when PDs took every other one: reading a frame (an IPC buffer) and
+ * recalling one. fd_reserve_release frees them for the next operation;
+ * fd_reserve_fill takes them again afterwards.
+ */
+void fd_reserve_fill(void);
+void fd_reserve_release(void);
+
 /* Failures so far, for the totals: "fds 3, memory 0, ...". */
 void host_resource_totals(char *buf, size_t size);

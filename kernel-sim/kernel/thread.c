@@ -7,6 +7,7 @@
 #include "trace.h"
 #include "../host/channel.h"
 #include "../host/pd.h"
+#include "../host/resources.h"
 #include "../object/endpoint.h"
 #include "../object/frame.h"
 #include "../object/notification.h"
@@ -461,6 +462,14 @@ struct vspace *thread_vspace(struct tcb *t)
 	return asid_lookup(c->pml4.mapped_asid) == c->pml4.vspace ? c->pml4.vspace : NULL;
 }
 
+int thread_prepare_host(struct tcb *t)
+{
+	struct vspace *vs = thread_vspace(t);
+	if (t->host.proc || t->dead || !vs || vs->lost)
+		return 0; /* it runs, or it faults when it would run, as on seL4 */
+	return thread_activate(t);
+}
+
 int thread_activate(struct tcb *t)
 {
 	if (t->host.proc || t->dead)
@@ -471,8 +480,7 @@ int thread_activate(struct tcb *t)
 	int index;
 	int fd = pd_proc_start_thread(vs->proc, &index);
 	if (fd < 0) {
-		kprintf("kernel-sim: cannot start a host thread for \"%s\": %s\n", t->name,
-			strerror(-fd));
+		host_resource_exhausted(host_resource_of(-fd), -fd, "starting a thread");
 		return -1;
 	}
 	t->host.proc = vs->proc;

@@ -76,6 +76,13 @@ bool thread_sync(struct tcb *t);
 /* Start the host thread of a runnable TCB in its VSpace's PD process. */
 int thread_activate(struct tcb *t);
 
+/*
+ * A thread is about to be resumed: start its VSpace's PD process and its
+ * host thread now, so that the invocation can fail (NotEnoughMemory) if the
+ * host cannot; 0, or -1 with nothing changed in seL4's terms.
+ */
+int thread_prepare_host(struct tcb *t);
+
 /* Send the answers of every thread made runnable since the last flush. */
 void thread_flush_resumes(void);
 

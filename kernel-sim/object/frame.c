@@ -76,13 +76,25 @@ int frame_open_for_pd(struct frame *f, bool writable)
 	return fd;
 }
 
+/* kernel-sim's own operations on frames may use the descriptor reserve. */
+static int backing_open_reserved(const struct backing *b, bool writable)
+{
+	int fd = backing_open(b, writable);
+	if (fd == -EMFILE) {
+		fd_reserve_release();
+		fd = backing_open(b, writable);
+		fd_reserve_fill();
+	}
+	return fd;
+}
+
 void *frame_kaddr(struct frame *f)
 {
 	if (f->kaddr)
 		return f->kaddr;
 	if (frame_backing(f, "making a frame's memory") != 0)
 		return NULL;
-	int fd = backing_open(&f->backing, true);
+	int fd = backing_open_reserved(&f->backing, true);
 	if (fd < 0) {
 		host_resource_exhausted(host_resource_of(-fd), -fd, "reading a frame");
 		return NULL;
@@ -127,15 +139,26 @@ void frame_finalise(struct frame *f)
 	f->dying = true;
 }
 
+static int copy_to_fresh(struct frame *f, struct backing *fresh)
+{
+	int err = backing_create(fresh, frame_size(f));
+	if (!err) {
+		err = backing_copy(&f->backing, fresh, frame_size(f));
+		if (err)
+			backing_free(fresh);
+	}
+	return err;
+}
+
 /* Move the contents to a fresh file and truncate the one PD processes saw. */
 static void recall(struct frame *f)
 {
 	struct backing fresh;
-	int err = backing_create(&fresh, frame_size(f));
-	if (!err) {
-		err = backing_copy(&f->backing, &fresh, frame_size(f));
-		if (err)
-			backing_free(&fresh);
+	int err = copy_to_fresh(f, &fresh);
+	if (err == -EMFILE) {
+		fd_reserve_release();
+		err = copy_to_fresh(f, &fresh);
+		fd_reserve_fill();
 	}
 	if (err) {
 		host_resource_exhausted(host_resource_of(-err), -err,

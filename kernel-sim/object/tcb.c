@@ -29,6 +29,13 @@
 
 #define TCB_FLAGS_MASK 0x1ul /* seL4_TCBFlag_fpuDisabled */
 
+/* The thread would run, but the host has no process or thread for it. */
+static enum exception host_cannot_run(const char *what)
+{
+	user_error("%s: The host cannot start a process or thread to run the thread.", what);
+	return host_not_enough_memory();
+}
+
 static enum exception truncated(const char *what)
 {
 	user_error("%s: Truncated message.", what);
@@ -104,6 +111,8 @@ static enum exception decode_write_registers(struct tcb *cur, struct cap cap, se
 		user_error("TCB WriteRegisters: Attempted to write our own registers.");
 		return syscall_error(seL4_IllegalOperation);
 	}
+	if ((flags & WRITE_REGISTERS_RESUME) && is_stopped(dest) && thread_prepare_host(dest) != 0)
+		return host_cannot_run("TCB WriteRegisters");
 	set_thread_state(cur, ThreadState_Restart);
 	thread_sync(dest);
 	seL4_Word n =
@@ -129,6 +138,8 @@ static enum exception decode_copy_registers(struct tcb *cur, struct cap cap, seL
 		return invalid_capability(1);
 	}
 	struct tcb *src = source.thread.tcb, *dest = cap.thread.tcb;
+	if ((flags & COPY_RESUME_TARGET) && is_stopped(dest) && thread_prepare_host(dest) != 0)
+		return host_cannot_run("TCB CopyRegisters");
 	set_thread_state(cur, ThreadState_Restart);
 	if (flags & COPY_SUSPEND_SOURCE)
 		suspend(src);
@@ -469,6 +480,8 @@ enum exception decode_tcb_invocation(struct tcb *t, seL4_Word label, seL4_Word l
 		suspend(cap.thread.tcb);
 		return EXCEPTION_NONE;
 	case TCBResume:
+		if (is_stopped(cap.thread.tcb) && thread_prepare_host(cap.thread.tcb) != 0)
+			return host_cannot_run("TCB Resume");
 		set_thread_state(t, ThreadState_Restart);
 		restart(cap.thread.tcb);
 		return EXCEPTION_NONE;

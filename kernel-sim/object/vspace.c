@@ -370,7 +370,9 @@ struct pd_proc *vspace_process(struct vspace *vs)
 	vs->proc->on_exit = vspace_process_died;
 	trace_pd(vs->proc, TRACE_PD_START, 0);
 	if (vspace_replay(vs) != 0) {
-		kprintf("kernel-sim: cannot map a VSpace into its PD process\n");
+		/* the host resource that ran out has said so */
+		if (kernel_verbose)
+			kprintf("kernel-sim: cannot map a VSpace into its PD process\n");
 		thread_forget_process(vs->proc);
 		pd_proc_destroy(vs->proc);
 		vs->proc = NULL;

@@ -26,7 +26,7 @@ boot_children() {
 		done
 		echo '</config>'
 	} >"$dir/config"
-	start_ks --no-control "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+	start_ks "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
 	if wait_for "\] up $n\$" 120; then
 		sleep 0.5
 		echo "$(status_field "$KS_PID" RssAnon) $(ls /proc/"$KS_PID"/fd | wc -l)"
@@ -47,7 +47,7 @@ else
 	echo "kernel memory: the children did not all start"
 fi
 
-start_ks --no-control "$BIN/test-host-memory"
+start_ks "$BIN/test-host-memory"
 if wait_for '^host-memory: [0-9]+ frames mapped' 60; then
 	sed -nE 's/^host-memory: ([0-9]+) frames mapped: kernel-sim fds ([0-9]+) -> ([0-9]+) -> .*/\1 \2 \3/p' "$KS_OUT" |
 		while read -r n before mapped; do

@@ -71,7 +71,7 @@ for i in $(seq 100); do
 	extra+=("$D/many/m$i")
 done
 config '<start name="test-printf"/>' >"$D/many/config"
-start_ks --no-control "$D/core" "$D/init" "${extra[@]}" "$D/test-printf" "$D/many/config"
+start_ks "$D/core" "$D/init" "${extra[@]}" "$D/test-printf" "$D/many/config"
 check many_modules_all_served wait_for '\[init -> test-printf\] Test succeeded' 30
 stop_ks TERM
 
@@ -79,7 +79,7 @@ stop_ks TERM
 # the old config stays, and the next regular config is taken.
 mkdir -p "$D/watch"
 config '<start name="alpha" version="1"> <binary name="dummy"/> <config> <log string="alpha v1"/> <block/> </config> </start>' >"$D/watch/config"
-start_ks --no-control "$D/core" "$D/init" "$D/dummy" "$D/watch/config"
+start_ks "$D/core" "$D/init" "$D/dummy" "$D/watch/config"
 if wait_for '\[init -> alpha\] alpha v1' 20; then
 	mkfifo "$D/watch/fifo"
 	mv "$D/watch/fifo" "$D/watch/config"

@@ -16,7 +16,7 @@ run_host_memory() {
 	: >"$TMP/memfd-frames"
 	local modules=()
 	[ "${1:-}" = --memfd-frames ] && modules=("$TMP/memfd-frames")
-	start_ks "${as[@]}" --no-control "$@" "$TMP/test-host-memory" "${modules[@]}"
+	start_ks "${as[@]}" "$@" "$TMP/test-host-memory" "${modules[@]}"
 	if ! wait_for '^test-host-memory: done' 60; then
 		fail "${prefix}host_memory_completes" "no end within 60 s"
 		stop_ks KILL
@@ -50,6 +50,7 @@ measure_hoarder() {
 }
 
 run_host_memory ""
+KS=$(dirname "$BIN")/asan/kernel-sim run_host_memory "asan_"
 run_host_memory "memfd_" --memfd-frames
 chmod 755 "$TMP"
 chmod 644 "$TMP"/test-host-memory "$TMP/memfd-frames" 2>/dev/null
@@ -72,7 +73,7 @@ boot_children() {
 		done
 		echo '</config>'
 	} >"$dir/config"
-	start_ks --no-control "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+	start_ks "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
 	if ! wait_for "\] up $n\$" 60; then
 		stop_ks KILL
 		echo 0

@@ -31,7 +31,7 @@ check() {
 	if "$@"; then ok "$name"; else fail "$name" "($*)"; fi
 }
 
-# start_ks [--as USER] ARGS...: start kernel-sim in the background (no
+# start_ks [--as USER] ARGS...: start kernel-sim ($KS or $BIN/kernel-sim) in the background (no
 # control socket, unless ARGS start with --control PATH: tests run it in
 # the repository, side by side).
 start_ks() {
@@ -43,7 +43,7 @@ start_ks() {
 	KS_OUT=$TMP/ks.$RANDOM.out
 	local control=(--no-control)
 	[ "${1:-}" = --control ] && control=()
-	"${prefix[@]}" "$BIN/kernel-sim" "${control[@]}" "$@" >"$KS_OUT" 2>&1 &
+	"${prefix[@]}" "${KS:-$BIN/kernel-sim}" "${control[@]}" "$@" >"$KS_OUT" 2>&1 &
 	KS_PID=$!
 }
 
