@@ -292,6 +292,17 @@ static seL4_Word thief_vaddr(void)
 	return (seL4_Word)page;
 }
 
+/* A thief that stole the secret frame f, mapped through a copy of f's cap. */
+static bool steal_secret(struct theft *t, seL4_CPtr f, seL4_CPtr *copy)
+{
+	*copy = alloc_slot();
+	if (!f || !theft_start(t, "thief") || !*copy ||
+	    cnode_copy(f, *copy, seL4_AllRights) != seL4_NoError ||
+	    !theft_of(t, *copy, thief_vaddr()))
+		return false;
+	return retained_value == SECRET; /* the theft worked: it read the frame */
+}
+
 /*
  * Page_Unmap does not rely on the PD: the thief kept the frame's
  * descriptor and mapping and forged the acknowledgement, yet once no
@@ -300,12 +311,8 @@ static seL4_Word thief_vaddr(void)
 static void read_after_unmap_faults(void)
 {
 	struct theft t;
-	seL4_CPtr f = secret_frame(false);
-	test_assert(f && theft_start(&t, "thief"));
-	seL4_CPtr copy = alloc_slot();
-	test_assert(copy && cnode_copy(f, copy, seL4_AllRights) == seL4_NoError);
-	test_assert(theft_of(&t, copy, thief_vaddr()));
-	test_eq(retained_value, SECRET); /* the theft worked: it read the frame */
+	seL4_CPtr copy, f = secret_frame(false);
+	test_assert(steal_secret(&t, f, &copy));
 	test_eq(seL4_X86_Page_Unmap(copy), seL4_NoError);
 	test_eq(theft_read(&t), RETAIN);
 	test_check(!read_done);
@@ -318,12 +325,8 @@ static void read_after_unmap_faults(void)
 static void read_after_delete_faults(void)
 {
 	struct theft t;
-	seL4_CPtr f = secret_frame(true);
-	test_assert(f && theft_start(&t, "thief"));
-	seL4_CPtr copy = alloc_slot();
-	test_assert(copy && cnode_copy(f, copy, seL4_AllRights) == seL4_NoError);
-	test_assert(theft_of(&t, copy, thief_vaddr()));
-	test_eq(retained_value, SECRET);
+	seL4_CPtr copy, f = secret_frame(true);
+	test_assert(steal_secret(&t, f, &copy));
 	destroy_slot(f); /* the frame and its copy: both mappings go */
 	test_eq(theft_read(&t), RETAIN);
 	test_check(!read_done);

@@ -60,20 +60,8 @@ run_host_memory "unprivileged_" --as 65534
 # kernel-sim's own memory per PD: init with FEW and then MANY blocking
 # children; the growth of kernel-sim's anonymous memory per extra PD.
 boot_children() {
-	local n=$1 dir=$TMP/children-$1 i
-	mkdir -p "$dir"
-	cp "$BIN/core" "$BIN/init" "$BIN/dummy" "$dir/"
-	{
-		echo '<config>'
-		echo '<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> </parent-provides>'
-		echo '<default-route> <any-service> <parent/> </any-service> </default-route>'
-		echo '<default caps="100"/>'
-		for ((i = 1; i <= n; i++)); do
-			echo "<start name=\"d$i\"> <binary name=\"dummy\"/> <resource name=\"RAM\" quantum=\"1M\"/> <config> <log string=\"up $i\"/> <block/> </config> </start>"
-		done
-		echo '</config>'
-	} >"$dir/config"
-	start_ks "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+	local n=$1
+	start_children "$n"
 	if ! wait_for "\] up $n\$" 60; then
 		stop_ks KILL
 		echo 0

@@ -47,6 +47,25 @@ start_ks() {
 	KS_PID=$!
 }
 
+# start_children N: boot core and init with N blocking dummy children (1 MiB
+# each, in $TMP/children-N); each logs "up I" when it runs.
+start_children() {
+	local n=$1 dir=$TMP/children-$1 i
+	mkdir -p "$dir"
+	cp "$BIN/core" "$BIN/init" "$BIN/dummy" "$dir/"
+	{
+		echo '<config>'
+		echo '<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> </parent-provides>'
+		echo '<default-route> <any-service> <parent/> </any-service> </default-route>'
+		echo '<default caps="100"/>'
+		for ((i = 1; i <= n; i++)); do
+			echo "<start name=\"d$i\"> <binary name=\"dummy\"/> <resource name=\"RAM\" quantum=\"1M\"/> <config> <log string=\"up $i\"/> <block/> </config> </start>"
+		done
+		echo '</config>'
+	} >"$dir/config"
+	start_ks "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+}
+
 # wait_for PATTERN [SECONDS]: wait until kernel-sim's output matches.
 wait_for() {
 	local pattern=$1 limit=${2:-10} i
