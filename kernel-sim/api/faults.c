@@ -197,6 +197,21 @@ static void user_stack_trace(struct tcb *t)
 }
 
 /*
+ * Whether a thread other than t could still run. seL4 leaves a root task
+ * whose initial thread died to its other threads (a root task's main
+ * returning while a thread it started goes on); with none ready to run
+ * (core's death, a single-threaded root task) the system ends instead of
+ * idling for ever.
+ */
+static bool other_thread_runnable(const struct tcb *t)
+{
+	for (const struct tcb *o = tcb_first(); o; o = o->all_next)
+		if (o != t && is_runnable(o))
+			return true;
+	return false;
+}
+
+/*
  * What a debug seL4 kernel prints when a thread faults and its fault cannot
  * be sent; sel4-sim adds the host system call behind an unknown syscall.
  */
@@ -213,7 +228,7 @@ static void handle_double_fault(struct tcb *t, const struct fault *ex1)
 		kernel_pointer(t->obj.paddr), t->name, (unsigned long)t->regs.rip);
 	user_stack_trace(t);
 	set_thread_state(t, ThreadState_Inactive);
-	if (t == root_thread) {
+	if (t == root_thread && !other_thread_runnable(t)) {
 		kprintf("kernel-sim: the root task's initial thread \"%s\" died with a fault; the "
 			"system cannot continue\n",
 			t->name);

@@ -3,8 +3,10 @@
  * kernel's back with raw Linux system calls. Its boot module "attempt"
  * names one attempt and its argument, e.g. "open /tmp/x/created". Each
  * attempt must be trapped: the thread never gets past it. The attempt runs
- * in a second thread: a fault of the initial thread without a handler would
- * end the system, and the test looks at the PD afterwards.
+ * in a second thread: a fault of the initial thread without a handler and
+ * no other thread to run ends the system, and the test looks at the PD
+ * afterwards. "initial-fault" and "initial-fault-outlived" fault the initial
+ * thread itself, alone or while a second thread can still run.
  */
 #include <base/format.h>
 #include <base/roottask.h>
@@ -73,8 +75,25 @@ static long attempt(const char *what)
 static char attempt_stack[16384] __attribute__((aligned(16)));
 static const char *attempt_what;
 
+/*
+ * Runs on after the initial thread died: seL4 leaves the system to it. It
+ * has no IPC buffer or TLS, so it prints with seL4_DebugPutChar alone.
+ */
+static void outlive(void)
+{
+	for (int i = 0; i < 100; i++)
+		seL4_Yield();
+	for (const char *c = "test-hostile: the second thread runs on\n"; *c; c++)
+		seL4_DebugPutChar(*c);
+}
+
 static void attempt_thread(void)
 {
+	if (!strcmp(attempt_what, "outlive")) {
+		outlive();
+		for (;;)
+			seL4_Yield();
+	}
 	long r = attempt(attempt_what);
 	printf("test-hostile: %s was not trapped (returned %ld)\n", attempt_what, r);
 	for (;;)
@@ -128,6 +147,11 @@ int root_main(const seL4_BootInfo *bi)
 	printf("test-hostile: attempting %s\n", what);
 	if (!strcmp(what, "initial-fault"))
 		return (int)*(volatile long *)0; /* the initial thread itself */
+	if (!strcmp(what, "initial-fault-outlived")) {
+		if (!start_attempt(bi, "outlive"))
+			return 2;
+		return (int)*(volatile long *)0; /* while the second thread can run */
+	}
 	if (!start_attempt(bi, what))
 		return 2;
 	seL4_TCB_Suspend(seL4_CapInitThreadTCB);

@@ -4,7 +4,8 @@
 # with no fault handler kernel-sim reports (seL4's double-fault message) and
 # answers by stopping the thread. The host is untouched and kernel-sim
 # keeps running (the attempts run in a second thread of the root task). A
-# fault of the root task's initial thread ends the system: exit status 1.
+# fault of the root task's initial thread ends the system (exit status 1)
+# unless another thread can still run.
 source "$(dirname "$0")/lib.sh"
 
 sleep 1000 &
@@ -100,3 +101,17 @@ check initial_fault_reported grep -q "^kernel-sim: the root task's initial threa
 check initial_fault_no_pd_left test -z "$(pgrep -P "$pid")"
 stop_ks TERM
 check initial_fault_exit_status test "$KS_STATUS" = 1
+
+# The same fault while a second thread of the root task can run (a root
+# task's main returning after starting a thread): as on seL4, the initial
+# thread stops and the system goes on with the other thread.
+mkdir -p "$TMP/outlived"
+echo "initial-fault-outlived -" >"$TMP/outlived/attempt"
+start_ks "$BIN/test-hostile" "$TMP/outlived/attempt"
+wait_for 'the second thread runs on' 10
+check outlived_fault_reported grep -q '^vm fault on data at address 0x0 ' "$KS_OUT"
+check outlived_second_thread_ran grep -q 'test-hostile: the second thread runs on' "$KS_OUT"
+check outlived_system_runs kill -0 "$KS_PID"
+check outlived_not_ended bash -c "! grep -q 'the system cannot continue' '$KS_OUT'"
+stop_ks TERM
+check outlived_exit_status test "$KS_STATUS" = 0
