@@ -8,6 +8,7 @@
 #include "pd_session.h"
 #include "rom.h"
 #include "untyped.h"
+#include <sim/pit.h>
 #include <sim/rom_update.h>
 #include "dataspace.h"
 #include "untyped.h"
@@ -26,14 +27,16 @@ seL4_CPtr core_irq_ntfn;
 
 /*
  * The handler of a legacy (ISA) interrupt line, as Genode's core on seL4
- * gets it: through the I/O APIC, pin = line (kernel-sim's MADT has no
- * source overrides), vector = line, edge triggered, active high; or from
- * the PIC when the kernel is configured for it.
+ * gets it: through the I/O APIC, on the pin the line reaches (the PC's
+ * source override: line 0 is pin 2, others pin = line), vector = line,
+ * edge triggered, active high; or from the PIC when the kernel is
+ * configured for it.
  */
 static seL4_Error irq_control_get(unsigned long irq, seL4_CPtr handler)
 {
+	unsigned long pin = irq == PIT_IRQ ? PIT_IOAPIC_PIN : irq;
 	seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, core_cspace, handler,
-						 CORE_DEPTH, 0, irq, 0, 0, irq);
+						 CORE_DEPTH, 0, pin, 0, 0, irq);
 	if (e == seL4_IllegalOperation)
 		e = seL4_IRQControl_Get(seL4_CapIRQControl, irq, core_cspace, handler, CORE_DEPTH);
 	return e;

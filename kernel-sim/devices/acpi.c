@@ -2,13 +2,15 @@
  * The firmware of the simulated PC: ACPI tables in the BIOS area
  * (0xe0000-0xfffff), where seL4 and libplatsupport look for the RSDP. The
  * RSDP (ACPI 2.0) points to an RSDT and an XSDT, each listing a MADT (one
- * processor, one I/O APIC of 24 pins at 0xfec00000, no interrupt source
- * overrides, so ISA line n is pin n) and an HPET table (the event timer
+ * processor, one I/O APIC of 24 pins at 0xfec00000, and as on a PC one
+ * interrupt source override: ISA line 0 is pin 2, every other line n is
+ * pin n) and an HPET table (the event timer
  * block at 0xfed00000, devices/hpet.c).
  */
 #include "acpi.h"
 #include "irq_lines.h"
 #include "mmio.h"
+#include <sim/pit.h>
 
 #include <string.h>
 
@@ -56,6 +58,11 @@ struct __attribute__((packed)) madt {
 		uint8_t type, length, id, reserved;
 		uint32_t address, gsi_base;
 	} ioapic;
+	struct __attribute__((packed)) {
+		uint8_t type, length, bus, source;
+		uint32_t gsi;
+		uint16_t flags;
+	} iso;
 };
 
 struct __attribute__((packed)) hpet_table {
@@ -115,6 +122,12 @@ static void build_madt(void)
 	m.ioapic.type = 1;
 	m.ioapic.length = sizeof(m.ioapic);
 	m.ioapic.address = (uint32_t)IOAPIC_PADDR;
+	m.iso.type = 2;
+	m.iso.length = sizeof(m.iso);
+	m.iso.bus = 0; /* ISA */
+	m.iso.source = PIT_IRQ;
+	m.iso.gsi = isa_gsi(PIT_IRQ);
+	m.iso.flags = 0; /* conforms to the bus: edge, active high */
 	place(MADT_PADDR, &m, sizeof(m));
 }
 

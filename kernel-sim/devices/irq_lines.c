@@ -1,4 +1,5 @@
 #include "irq_lines.h"
+#include <sim/pit.h>
 
 enum irq_controller irq_controller = IRQ_CONTROLLER_IOAPIC;
 
@@ -9,7 +10,12 @@ void isa_irq_pulse(unsigned line)
 	if (irq_controller == IRQ_CONTROLLER_PIC)
 		pic_raise(line);
 	else
-		ioapic_edge(line);
+		ioapic_edge(isa_gsi(line));
+}
+
+unsigned isa_gsi(unsigned line)
+{
+	return line == PIT_IRQ ? PIT_IOAPIC_PIN : line;
 }
 
 void gsi_set_level(unsigned gsi, bool asserted)

@@ -1,7 +1,9 @@
 /*
  * How simulated devices raise interrupts on a PC: an ISA line (0-15) of
- * the legacy PIC or, with the I/O APIC that seL4 pc99 uses by default, the
- * same-numbered pin of the I/O APIC (the MADT has no source overrides); a
+ * the legacy PIC or, with the I/O APIC that seL4 pc99 uses by default, an
+ * I/O APIC pin: the same-numbered one but for line 0 (the PIT, the HPET's
+ * legacy route), which is pin 2 as on every PC, the MADT's one interrupt
+ * source override; a
  * level on an I/O APIC pin; or a message-signalled interrupt. The
  * controllers hand an accepted interrupt to the CPU as a vector, which the
  * kernel turns into seL4's IRQ number (vector - 0x20).
@@ -20,6 +22,9 @@ extern enum irq_controller irq_controller;
 
 /* A device pulses ISA line 0-15 (an edge). */
 void isa_irq_pulse(unsigned line);
+
+/* The I/O APIC pin (global system interrupt) ISA line 0-15 reaches. */
+unsigned isa_gsi(unsigned line);
 
 /* A device drives I/O APIC pin gsi high or low (level-triggered sources). */
 void gsi_set_level(unsigned gsi, bool asserted);

@@ -12,6 +12,11 @@
 #define PIT_CMD_PORT	0x43
 #define PIT_PORTS	4 /* 0x40..0x43 */
 #define PIT_IRQ		0
+/*
+ * ISA line 0 reaches I/O APIC pin 2 on a PC (the MADT's interrupt source
+ * override says so); libplatsupport looks for the PIT there.
+ */
+#define PIT_IOAPIC_PIN 2
 
 /* Command byte: channel, access, mode. */
 #define PIT_CMD_SELECT_CHANNEL_0 (0u << 6)

@@ -118,7 +118,7 @@ static void test_acpi_tables(void)
 			madt = true;
 			test_eq(le32(table + 36), 0xfee00000); /* the local APIC */
 			/* one processor and one I/O APIC at 0xfec00000, GSIs from 0 */
-			unsigned cpus = 0, ioapics = 0;
+			unsigned cpus = 0, ioapics = 0, overrides = 0;
 			for (uint32_t off = 44; off + 2 <= le32(table + 4); off += table[off + 1]) {
 				if (table[off] == 0)
 					cpus++;
@@ -127,11 +127,19 @@ static void test_acpi_tables(void)
 					test_eq(le32(table + off + 4), 0xfec00000);
 					test_eq(le32(table + off + 8), 0);
 				}
-				test_assert(table[off] != 2); /* no source overrides */
+				if (table[off] == 2) {
+					/* as on a PC: ISA line 0 (the PIT) is pin 2 */
+					overrides++;
+					test_eq(table[off + 1], 10);
+					test_eq(table[off + 2], 0); /* ISA */
+					test_eq(table[off + 3], 0);
+					test_eq(le32(table + off + 4), 2);
+				}
 				test_assert(table[off + 1] >= 2);
 			}
 			test_eq(cpus, 1);
 			test_eq(ioapics, 1);
+			test_eq(overrides, 1);
 		} else if (check_table(paddr, "HPET", table, sizeof(table))) {
 			hpet = true;
 			test_eq(table[40], 0); /* the base is in system memory */

@@ -1,16 +1,17 @@
 /*
  * Interrupts, I/O ports and the simulated PC devices: the i8254 PIT on ports
- * 0x40-0x43 (IRQ 0) and the 16550 UART at 0x3f8 (IRQ 4).
+ * 0x40-0x43 (IRQ 0, I/O APIC pin 2) and the 16550 UART at 0x3f8 (IRQ 4).
  */
 #include "test.h"
 
-#define PIT_HZ	    1193182ul
-#define PIT_CH0	    0x40
-#define PIT_CMD	    0x43
-#define PIT_IRQ	    0
-#define UART_BASE   0x3f8
-#define UART_IRQ    4
-#define UNUSED_PORT 0x2e0
+#define PIT_HZ	       1193182ul
+#define PIT_CH0	       0x40
+#define PIT_CMD	       0x43
+#define PIT_IRQ	       0
+#define PIT_IOAPIC_PIN 2 /* line 0's pin on a PC: the MADT's source override */
+#define UART_BASE      0x3f8
+#define UART_IRQ       4
+#define UNUSED_PORT    0x2e0
 
 static inline uint64_t rdtsc(void)
 {
@@ -47,8 +48,9 @@ static bool pic_configured(void)
 }
 
 /*
- * A handler cap for ISA line irq, through the I/O APIC (pin = line, vector
- * = line) or the PIC, whichever the kernel has; it signals a fresh
+ * A handler cap for ISA line irq, through the I/O APIC (on the pin the line
+ * reaches: 2 for line 0, the PIT, as on a PC; vector = line) or the PIC,
+ * whichever the kernel has; it signals a fresh
  * notification through a cap badged with the line's bit (an unbadged
  * signal would leave the word 0).
  */
@@ -56,8 +58,9 @@ static seL4_CPtr irq_handler(seL4_Word irq, seL4_CPtr *ntfn)
 {
 	seL4_CPtr slot = alloc_slot(), badged = alloc_slot();
 	*ntfn = alloc_notification();
+	seL4_Word pin = irq == PIT_IRQ ? PIT_IOAPIC_PIN : irq;
 	seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, 0,
-						 irq, 0, 0, irq);
+						 pin, 0, 0, irq);
 	if (e == seL4_IllegalOperation)
 		e = seL4_IRQControl_Get(seL4_CapIRQControl, irq, ROOT_CNODE, slot, WORD_BITS);
 	bool ok = cnode_mint(*ntfn, badged, seL4_AllRights, 1ul << irq) == seL4_NoError &&
