@@ -235,7 +235,8 @@ static bool theft_start(struct theft *t, const char *name)
 static bool theft_of(struct theft *t, seL4_CPtr frame, seL4_Word vaddr)
 {
 	seL4_Signal(t->go);
-	for (int attempt = 0; attempt < 500 && !stolen; attempt++) {
+	int attempt;
+	for (attempt = 0; attempt < 500 && !stolen; attempt++) {
 		if (seL4_X86_Page_Map(frame, child_pd_vspace(t->pd), vaddr, seL4_ReadWrite,
 				      seL4_X86_Default_VMAttributes) != seL4_NoError)
 			return false;
@@ -245,6 +246,8 @@ static bool theft_of(struct theft *t, seL4_CPtr frame, seL4_Word vaddr)
 			seL4_X86_Page_Unmap(frame);
 	}
 	stealing = false;
+	printf("host-memory: the thief %s a map command (%d maps)\n",
+	       stolen ? "stole" : "never got", attempt);
 	return stolen;
 }
 
