@@ -159,11 +159,12 @@ static long steal_command(struct sim_ctrl_msg *m, int *fd)
 	return n;
 }
 
-static void forge_ack(void)
+/* The acknowledgement the runtime would send for cmd (whatever fields name the command). */
+static void forge_ack(const struct sim_ctrl_msg *cmd)
 {
-	struct sim_ctrl_msg a;
-	memset(&a, 0, sizeof(a));
+	struct sim_ctrl_msg a = *cmd;
 	a.op = SIM_CTRL_ACK;
+	a.status = 0;
 	struct k_iovec iov = {&a, sizeof(a)};
 	struct k_msghdr h = {0, 0, &iov, 1, 0, 0, 0};
 	host_call(NR_SENDMSG, SIM_CTRL_FD, (long)&h, 0, 0, 0, 0);
@@ -194,7 +195,7 @@ static long thief(seL4_Word go, seL4_Word unused1, seL4_Word unused2, seL4_Word 
 		}
 		if (fd >= 0)
 			host_call(NR_CLOSE, fd, 0, 0, 0, 0, 0);
-		forge_ack();
+		forge_ack(&m);
 	}
 	seL4_Wait(go, NULL);
 	read_after = *(volatile seL4_Word *)RETAIN; /* faults if the frame was taken back */
