@@ -41,8 +41,6 @@ static unsigned round, rounds = 1, generation = 1, children = 2;
 static unsigned long sleeptime = 2000, ram_demand = 1024 * 1024;
 static bool master = true;
 
-static const char *const parent_services[] = {"PD", "CPU", "ROM", "LOG", "Timer"};
-
 static bool route(struct child *c, const char *service, const char *label, struct route *r)
 {
 	struct bomb_child *b = c->data;
@@ -53,12 +51,7 @@ static bool route(struct child *c, const char *service, const char *label, struc
 		r->service = &b->config.service;
 		return true;
 	}
-	for (unsigned i = 0; i < 5; i++)
-		if (!strcmp(service, parent_services[i])) {
-			r->kind = SERVICE_PARENT;
-			return true;
-		}
-	return false;
+	return child_route_parent(service, label, "PD CPU ROM LOG Timer", r);
 }
 
 static void child_exit(struct child *c, long value)

@@ -340,3 +340,20 @@ unsigned child_skipped_heartbeats(const struct child *c)
 	/* one outstanding is fine: the child needs a moment to answer */
 	return c->outstanding_heartbeats > 1 ? c->outstanding_heartbeats - 1 : 0;
 }
+
+bool child_route_parent(const char *service, const char *label, const char *services,
+			struct route *r)
+{
+	size_t n = strlen(service);
+	for (const char *p = services; *p;) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, service, n)) {
+			r->kind = SERVICE_PARENT;
+			strlcpy(r->label, label, sizeof(r->label));
+			return true;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}

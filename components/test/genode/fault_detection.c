@@ -25,14 +25,7 @@ static unsigned cnt;
 static bool route(struct child *c, const char *service, const char *label, struct route *r)
 {
 	(void)c;
-	static const char *const parent[] = {"CPU", "PD", "LOG", "ROM"};
-	for (unsigned i = 0; i < 4; i++)
-		if (!strcmp(service, parent[i])) {
-			r->kind = SERVICE_PARENT;
-			strlcpy(r->label, label, sizeof(r->label));
-			return true;
-		}
-	return false;
+	return child_route_parent(service, label, "CPU PD LOG ROM", r);
 }
 
 /* Register the handler for unresolvable page faults. */

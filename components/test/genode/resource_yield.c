@@ -193,20 +193,14 @@ static void yield_response(struct child *c)
 
 static bool route(struct child *c, const char *service, const char *label, struct route *r)
 {
-	static const char *const parent[] = {"PD", "CPU", "ROM", "LOG", "Timer"};
-	strlcpy(r->label, label, sizeof(r->label));
+	(void)c;
 	if (!strcmp(service, "ROM") && !strcmp(label, "child -> config")) {
+		strlcpy(r->label, label, sizeof(r->label));
 		r->kind = SERVICE_LOCAL;
 		r->service = &child_config.service;
 		return true;
 	}
-	(void)c;
-	for (unsigned i = 0; i < 5; i++)
-		if (!strcmp(service, parent[i])) {
-			r->kind = SERVICE_PARENT;
-			return true;
-		}
-	return false;
+	return child_route_parent(service, label, "PD CPU ROM LOG Timer", r);
 }
 
 static void child_exit(struct child *c, long value)

@@ -114,14 +114,7 @@ static unsigned fault_cnt;
 static bool route(struct child *c, const char *service, const char *label, struct route *r)
 {
 	(void)c;
-	static const char *const parent[] = {"PD", "CPU", "ROM", "LOG"};
-	for (unsigned i = 0; i < 4; i++)
-		if (!strcmp(service, parent[i])) {
-			r->kind = SERVICE_PARENT;
-			strlcpy(r->label, label, sizeof(r->label));
-			return true;
-		}
-	return false;
+	return child_route_parent(service, label, "PD CPU ROM LOG", r);
 }
 
 static void init_pd(struct child *c)

@@ -133,6 +133,14 @@ struct child {
 };
 
 /*
+ * A route to our parent for the services named in a space-separated list
+ * (Genode's Parent_service registry of a test's child policy), labelled
+ * as the child asked; false if the service is not in it.
+ */
+bool child_route_parent(const char *service, const char *label, const char *services,
+			struct route *r);
+
+/*
  * Start a child: its PD gets ram and caps from our PD, the costs of its
  * CPU and LOG sessions are taken from there; its environment sessions are
  * routed by the policy (PD, CPU, LOG labelled with its name, ROM with its
