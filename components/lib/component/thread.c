@@ -182,8 +182,12 @@ int thread_create(struct env *env, struct thread *t, const char *name, unsigned 
 	strlcpy(c.name, name, sizeof(c.name));
 	if (!err)
 		err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);
-	/* the CPU session pays for the thread: upgrade it from our RAM, as Genode does */
-	if (err == RPC_OUT_OF_RAM || err == RPC_OUT_OF_CAPS) {
+	/*
+	 * The CPU session pays for the thread: upgrade it from our RAM, as
+	 * Genode does, again while other threads take the upgrade meanwhile.
+	 */
+	for (unsigned attempt = 0;
+	     (err == RPC_OUT_OF_RAM || err == RPC_OUT_OF_CAPS) && attempt < 16; attempt++) {
 		err = env_upgrade(env, PARENT_ENV_CPU, "ram_quota=32768, cap_quota=8");
 		if (!err)
 			err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);

@@ -87,8 +87,7 @@ void component_construct(struct env *e)
 	bool attach_twice_forbidden = false, support_attach_sub_any = true;
 	struct rom_connection config;
 	struct xml_node node;
-	if (!rom_connect(env, "config", &config) &&
-	    xml_parse(config.text, config.size, &node, 0)) {
+	if (!rom_connect(env, "config", &config) && xml_parse(config.text, config.size, &node, 0)) {
 		xml_attr_ulong(&node, "local_attach_addr", &local_attach_addr);
 		attach_twice_forbidden = xml_attr_bool(&node, "attach_twice_forbidden", false);
 		support_attach_sub_any = xml_attr_bool(&node, "support_attach_sub_any", true);
@@ -160,8 +159,7 @@ void component_construct(struct env *e)
 
 	/* the sub rm appeared in our address space: populate it further */
 	log("attach RAM ds at another fixed position at sub rm");
-	if (!sub_attach(sub_rm, ds, 0, 0, DS_SUB_OFFSET_2, false, &addr) &&
-	    addr != DS_SUB_OFFSET_2)
+	if (!sub_attach(sub_rm, ds, 0, 0, DS_SUB_OFFSET_2, false, &addr) && addr != DS_SUB_OFFSET_2)
 		fail("attach-at return-value mismatch");
 
 	log("validate pattern in second mapping in sub rm");

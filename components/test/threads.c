@@ -1,5 +1,5 @@
 /*
- * test-thread: three threads, each on its own stack and IPC buffer, log
+ * test-threads: three threads, each on its own stack and IPC buffer, log
  * through the LOG session, use the heap and signal the main thread, whose
  * entrypoint counts the signals; then the threads are joined.
  */
