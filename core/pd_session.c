@@ -17,6 +17,9 @@
 
 struct pd_session *all_pds;
 
+/* A signal context's record in core, paid by its PD as Genode's core charges it. */
+#define CONTEXT_RAM ((sizeof(struct signal_context) + 15) & ~15ul)
+
 static int pd_create(struct core_session *s, const char *args);
 static void return_to_ref(struct pd_session *pd);
 static void pd_destroy(struct core_session *s);
@@ -149,7 +152,8 @@ static void pd_destroy(struct core_session *s)
 	umap_clear(&pd->rpc_caps);
 	while (pd->sources) {
 		unsigned long ram = pd->sources->own ? seL4_PageSize : 0;
-		account_release(&s->account, ram, signal_source_destroy(pd->sources) + 1);
+		unsigned long contexts = signal_source_destroy(pd->sources);
+		account_release(&s->account, ram + contexts * CONTEXT_RAM, contexts + 1);
 	}
 	while (pd->dataspaces) {
 		struct dataspace *ds = pd->dataspaces;
@@ -395,7 +399,7 @@ int serve_pd_session_free_signal_source(void *obj, const struct pd_source_id *in
 		return RPC_INVALID_ARGS;
 	struct pd_source_args a = {s->own ? PD_SOURCE_UNBOUND : 0};
 	unsigned long contexts = signal_source_destroy(s);
-	account_release(&pd->s.account, source_ram(&a), contexts + 1);
+	account_release(&pd->s.account, source_ram(&a) + contexts * CONTEXT_RAM, contexts + 1);
 	return RPC_OK;
 }
 
@@ -408,11 +412,13 @@ int serve_pd_session_alloc_context(void *obj, const struct pd_context_args *in,
 	struct signal_source *src = signal_source_lookup(pd, in->source);
 	if (!src)
 		return RPC_INVALID_ARGS;
-	if (!account_charge(&pd->s.account, 0, 1))
-		return RPC_OUT_OF_CAPS;
+	if (!account_charge(&pd->s.account, CONTEXT_RAM, 1))
+		return CONTEXT_RAM > pd->s.account.ram_quota - pd->s.account.ram_used
+			   ? RPC_OUT_OF_RAM
+			   : RPC_OUT_OF_CAPS;
 	struct signal_context *c = signal_context_create(src, in->imprint);
 	if (!c) {
-		account_release(&pd->s.account, 0, 1);
+		account_release(&pd->s.account, CONTEXT_RAM, 1);
 		return RPC_OUT_OF_METADATA;
 	}
 	*cap_out = c->obj.cap;
@@ -428,7 +434,7 @@ int serve_pd_session_free_context(void *obj, const struct rpc_none *in, struct r
 	if (!c || c->source->pd != pd)
 		return RPC_INVALID_ARGS;
 	signal_context_destroy(c);
-	account_release(&pd->s.account, 0, 1);
+	account_release(&pd->s.account, CONTEXT_RAM, 1);
 	return RPC_OK;
 }
 

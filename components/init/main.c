@@ -10,15 +10,26 @@ static struct rom_connection config_rom, control_rom;
 /* Parse the config ROM's current text into a copy of init's; false if it is unusable. */
 static bool parse_config(struct xml_node *out, char **copy)
 {
-	*copy = malloc(config_rom.size + 1);
+	/*
+	 * An empty ROM (a report not there yet) is an empty config, silently:
+	 * Genode's Attached_rom_dataspace shows it as <empty/>.
+	 */
+	static const char empty_config[] = "<config/>";
+	const char *text = config_rom.text;
+	unsigned long size = config_rom.size;
+	while (size && (text[size - 1] == 0 || strchr(" \t\r\n", text[size - 1])))
+		size--;
+	if (!size)
+		text = empty_config, size = sizeof(empty_config) - 1;
+	*copy = malloc(size + 1);
 	if (!*copy) {
 		error("no memory for the config");
 		return false;
 	}
-	memcpy(*copy, config_rom.text, config_rom.size);
-	(*copy)[config_rom.size] = 0;
+	memcpy(*copy, text, size);
+	(*copy)[size] = 0;
 	struct xml_error e;
-	if (!xml_parse(*copy, config_rom.size, out, &e)) {
+	if (!xml_parse(*copy, size, out, &e)) {
 		error("config is malformed: line %u, column %u: %s", e.line, e.column, e.message);
 	} else if (!xml_has_type(out, "config")) {
 		error("config: the root node must be <config>");

@@ -114,7 +114,7 @@ int signal_handler_init_at(struct entrypoint *ep, struct signal_handler *h,
 {
 	*h = (struct signal_handler){.handle = handle, .ep = ep, .io = io};
 	struct pd_context_args a = {(seL4_Word)h, ep->source};
-	return pd_session_alloc_context(ep->env->pd, &a, 0, 0, &h->cap);
+	return env_alloc_context(ep->env, &a, &h->cap);
 }
 
 int signal_handler_init(struct env *env, struct signal_handler *h,

@@ -48,6 +48,39 @@ int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds)
 	return pd_session_alloc(env->pd, &a, &r, 0, ds);
 }
 
+/*
+ * Out of quota at our PD: ask the parent for more and try again, as
+ * Genode's PD connection does (ram more bytes, caps more capabilities).
+ */
+static bool more_quota(struct env *env, int err, unsigned long ram, unsigned long caps)
+{
+	if (err == RPC_OUT_OF_RAM)
+		return !env_request_ram(env, ram);
+	if (err == RPC_OUT_OF_CAPS)
+		return !env_resource_request(env, 0, caps);
+	return false;
+}
+
+int env_alloc_context(struct env *env, struct pd_context_args *a, seL4_CPtr *cap)
+{
+	int err;
+	/* contexts are small: ask for a few pages' worth */
+	while ((err = pd_session_alloc_context(env->pd, a, 0, 0, cap)) &&
+	       more_quota(env, err, 16 * 1024, 16))
+		;
+	return err;
+}
+
+int env_transfer_quota(struct env *env, seL4_CPtr to, unsigned long ram, unsigned long caps)
+{
+	struct pd_transfer_args t = {ram, caps};
+	int err;
+	while ((err = pd_session_transfer_quota(env->pd, &t, 0, to, 0)) &&
+	       more_quota(env, err, ram, caps))
+		;
+	return err;
+}
+
 int env_request_ram(struct env *env, unsigned long need)
 {
 	struct pd_quota_result q = {0};

@@ -105,7 +105,8 @@ static struct signal_context avail_context;
 void env_resource_avail_sigh(struct env *env, seL4_CPtr sigh)
 {
 	user_avail_sigh = sigh != 0;
-	parent_resource_avail_sigh(env->parent, 0, 0, sigh, 0);
+	/* none of the component's: ours again */
+	parent_resource_avail_sigh(env->parent, 0, 0, sigh ? sigh : avail_context.cap, 0);
 }
 
 int env_resource_request(struct env *env, unsigned long ram, unsigned long caps)
@@ -119,13 +120,8 @@ int env_resource_request(struct env *env, unsigned long ram, unsigned long caps)
 	/* one request at a time; the others find the quota it brought */
 	lock_acquire(&resource_lock);
 	if (!avail_ready) {
-		if (signal_receiver_init(env, &avail_receiver) ||
-		    !signal_receiver_manage(&avail_receiver, &avail_context) ||
-		    parent_resource_avail_sigh(env->parent, 0, 0, avail_context.cap, 0)) {
-			lock_release(&resource_lock);
-			return RPC_OUT_OF_RAM;
-		}
-		avail_ready = true;
+		lock_release(&resource_lock);
+		return RPC_OUT_OF_RAM; /* no way to wait for the answer */
 	}
 	int err = parent_resource_request(env->parent, &a, 0, 0, 0);
 	if (!err) {
@@ -163,8 +159,18 @@ static void on_heartbeat(struct signal_handler *h, unsigned long n)
 	parent_heartbeat_response(genode_env()->parent, 0, 0, 0, 0);
 }
 
-void env_init_heartbeat(struct env *env)
+/*
+ * At the start: heartbeats answered, and a receiver to wait for resources
+ * on. It is there before the first resource request, whose cause may be
+ * that no RAM is left for it (Genode has the slab block of the first
+ * signal source for it).
+ */
+void env_init_parent(struct env *env)
 {
 	if (!signal_handler_init(env, &heartbeat, on_heartbeat))
 		parent_heartbeat_sigh(env->parent, 0, 0, heartbeat.cap, 0);
+	if (!signal_receiver_init(env, &avail_receiver) &&
+	    signal_receiver_manage(&avail_receiver, &avail_context) &&
+	    !parent_resource_avail_sigh(env->parent, 0, 0, avail_context.cap, 0))
+		avail_ready = true;
 }

@@ -28,7 +28,7 @@ seL4_CPtr signal_receiver_manage(struct signal_receiver *r, struct signal_contex
 {
 	*c = (struct signal_context){.receiver = r};
 	struct pd_context_args a = {(seL4_Word)c, r->source};
-	if (pd_session_alloc_context(r->env->pd, &a, 0, 0, &c->cap))
+	if (env_alloc_context(r->env, &a, &c->cap))
 		c->cap = 0;
 	return c->cap;
 }

@@ -55,7 +55,7 @@ static __attribute__((noreturn, used)) void component_main(void)
 	int err = entrypoint_init_main(&env);
 	if (err)
 		early_fail("no signal source for the main entrypoint", err);
-	env_init_heartbeat(&env);
+	env_init_parent(&env);
 	component_construct(&env);
 	ep_serve(&env);
 }

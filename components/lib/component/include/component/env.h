@@ -55,8 +55,11 @@ void env_resource_avail_sigh(struct env *env, seL4_CPtr sigh);
 void env_yield_sigh(struct env *env, seL4_CPtr sigh);
 void env_yield_request(struct env *env, char *args, size_t size);
 void env_yield_response(struct env *env);
-/* The framework's start: answer the parent's heartbeats from the main entrypoint. */
-void env_init_heartbeat(struct env *env);
+/*
+ * The framework's start: answer the parent's heartbeats from the main
+ * entrypoint, and be ready to wait for resources.
+ */
+void env_init_parent(struct env *env);
 
 /* Attach a dataspace to the component's own address space (size 0: all of it). */
 int env_attach(struct env *env, seL4_CPtr ds, unsigned long size, unsigned long offset,
@@ -70,6 +73,14 @@ int env_alloc_ram(struct env *env, unsigned long size, seL4_CPtr *ds);
 void env_free_ram(struct env *env, seL4_CPtr ds);
 /* Ask the parent for RAM quota so that need more bytes are available (a resource request). */
 int env_request_ram(struct env *env, unsigned long need);
+/*
+ * Quota to another PD whose reference account ours is (pd_session
+ * transfer_quota), asking the parent for more when we lack it.
+ */
+int env_transfer_quota(struct env *env, seL4_CPtr to, unsigned long ram, unsigned long caps);
+/* A signal context at our PD (pd_session alloc_context), asking for quota when out of it. */
+struct pd_context_args;
+int env_alloc_context(struct env *env, struct pd_context_args *a, seL4_CPtr *cap);
 
 void *malloc(size_t size);
 void *calloc(size_t n, size_t size);
