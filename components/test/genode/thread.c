@@ -45,8 +45,8 @@ __attribute__((noreturn)) static void fail(int n)
 	env_exit(env, 1);
 }
 
-static void create(struct thread *t, const char *name, unsigned long stack,
-		   void (*entry)(void *), void *arg, int n)
+static void create(struct thread *t, const char *name, unsigned long stack, void (*entry)(void *),
+		   void *arg, int n)
 {
 	int err = thread_create(env, t, name, stack, entry, arg);
 	if (err) {
@@ -246,7 +246,8 @@ static void test_create_as_many_threads(void)
 	for (; i < max; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "%u", i + 1);
-		int err = thread_create(env, &threads[i], name, STACK_SIZE, cpu_helper, &threads[i]);
+		int err =
+		    thread_create(env, &threads[i], name, STACK_SIZE, cpu_helper, &threads[i]);
 		if (err == RPC_OUT_OF_METADATA) {
 			out_of_stack_space = true;
 			break;
