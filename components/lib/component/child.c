@@ -259,14 +259,13 @@ static void close_env(struct child *c, seL4_Word id)
 	struct session *s = c->env_sessions[id];
 	c->env_sessions[id] = 0;
 	if (s)
-		session_close(s);
+		session_client_gone(s); /* a server child may close it later */
 }
 
 void child_destroy(struct child *c)
 {
 	struct env *env = c->env;
-	/* threads first (its own, then those of what it started), the PD last: it holds everything
-	 */
+	/* threads first (its own, then those of what it started); the PD last: it holds all */
 	rpc_cap_release(c->thread);
 	c->thread = 0;
 	close_env(c, PARENT_ENV_CPU);

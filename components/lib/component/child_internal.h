@@ -14,6 +14,9 @@ int session_initiate(struct session *s);
 int session_close(struct session *s);
 /* The client goes: close its sessions, answering nobody. */
 void sessions_of_client_gone(struct child *c);
+/* A session of a client that goes: closed, or left to its server to close (the quota comes back).
+ */
+void session_client_gone(struct session *s);
 /* The server goes: answer those waiting for it, forget its sessions. */
 void sessions_of_server_gone(struct child *server);
 

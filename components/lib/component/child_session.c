@@ -366,8 +366,6 @@ int session_close(struct session *s)
 	return RPC_OK;
 }
 
-static void session_of_client_gone(struct session *s);
-
 static bool is_cpu(const struct session *s)
 {
 	return s->client_id >= PARENT_ENV_IDS && !strcmp(s->service_name, "CPU");
@@ -388,16 +386,16 @@ void sessions_of_client_gone(struct child *c)
 				oldest = s; /* the list has the newest first */
 		if (!oldest)
 			break;
-		session_of_client_gone(oldest); /* no longer in the list */
+		session_client_gone(oldest); /* no longer in the list */
 	}
 	for (struct session *s = c->sessions, *next; s; s = next) {
 		next = s->next;
 		if (s->client_id >= PARENT_ENV_IDS)
-			session_of_client_gone(s);
+			session_client_gone(s);
 	}
 }
 
-static void session_of_client_gone(struct session *s)
+void session_client_gone(struct session *s)
 {
 	if (s->reply) {
 		rpc_cap_release(s->reply); /* nobody to answer */
