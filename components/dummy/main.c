@@ -13,8 +13,11 @@
  *   <quota/>                         log the PD's RAM and capability quota and use
  *   <alloc_caps count="N"/>          allocate N capabilities (signal contexts) of its PD
  *   <loop count="N"> ... </loop>     repeat the nested nodes N times
+ *   <log_service/>, <create_log_connections count="N" ram_upgrade="Q"/>,
+ *   <destroy_log_connections/>       as Genode's dummy (log_service.c)
  * Each failure is logged and the next node follows.
  */
+#include "dummy.h"
 #include <base/string.h>
 #include <base/xml.h>
 #include <component/clients.h>
@@ -131,6 +134,12 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 		log("allocated %lu capabilities", got);
 	} else if (xml_has_type(n, "quota")) {
 		quota(env);
+	} else if (xml_has_type(n, "log_service")) {
+		dummy_log_service(env, n);
+	} else if (xml_has_type(n, "create_log_connections")) {
+		dummy_create_log_connections(env, n);
+	} else if (xml_has_type(n, "destroy_log_connections")) {
+		dummy_destroy_log_connections(env);
 	} else if (xml_has_type(n, "loop")) {
 		xml_attr_ulong(n, "count", &v);
 		for (unsigned long i = 0; i < v; i++)
