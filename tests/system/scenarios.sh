@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The Genode-style scenarios of run/: core, init and components, each run
-# with the plain kernel-sim and with the ASan+UBSan one.
+# with the plain kernel-sim (here) and with the ASan+UBSan one
+# (scenarios_asan.sh runs this with SCENARIO_KERNELS set): two tests, each
+# within tests/run's time limit.
 cd "$(dirname "$0")/../.."
 export RUN_NO_BUILD=1 RUN_QUIET=1
 
@@ -12,7 +14,7 @@ SCENARIOS=$(for f in run/*.run; do
 	[ "$n" = demo ] || echo "$n"
 done)
 
-for kernel in build/bin/kernel-sim build/asan/kernel-sim; do
+for kernel in ${SCENARIO_KERNELS:-build/bin/kernel-sim}; do
 	tag=$([ "$kernel" = build/bin/kernel-sim ] && echo scenario || echo asan_scenario)
 	for s in $SCENARIOS; do
 		out=$(KERNEL_SIM=$kernel RUN_DIR="build/run/$tag-$s" "run/$s.run" 2>&1)
