@@ -131,6 +131,14 @@ static bool chunk_empty(const struct cnode_chunk *c)
 	return true;
 }
 
+size_t cnode_chunk_count(const struct cnode *cn)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < chunk_count(cn); i++)
+		n += cn->chunk[i] != NULL;
+	return n;
+}
+
 void cnode_release_empty_chunks(void)
 {
 	while (check_head) {

@@ -23,6 +23,9 @@ void cnode_delete_slots_later(struct cnode *cn);
 /* Free the chunks that hold no capability (end of every event). */
 void cnode_release_empty_chunks(void);
 
+/* Chunks of slots cn holds now (what it costs the host). */
+size_t cnode_chunk_count(const struct cnode *cn);
+
 static inline struct cap cap_cnode_new(struct cnode *cn, uint8_t guard_size, uint64_t guard)
 {
 	struct cap c = {.type = cap_cnode_cap};

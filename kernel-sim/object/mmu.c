@@ -260,10 +260,12 @@ static enum exception decode_asid_control(struct tcb *t, seL4_Word label, seL4_W
 	e = ensure_empty_slot(lu.slot);
 	if (e != EXCEPTION_NONE)
 		return e;
-	set_thread_state(t, ThreadState_Restart);
 	struct asid_pool *pool = calloc(1, sizeof(*pool));
-	if (!pool)
-		abort();
+	if (!pool) {
+		user_error("ASIDControlMakePool: The host has no memory for the pool.");
+		return host_not_enough_memory();
+	}
+	set_thread_state(t, ThreadState_Restart);
 	pool->obj.paddr = untyped.untyped.paddr;
 	pool->obj.size_bits = seL4_ASIDPoolBits;
 	parent->cap.untyped.free_index = 1ul << seL4_ASIDPoolBits;

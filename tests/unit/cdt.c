@@ -147,6 +147,33 @@ static void cdt_delete_cnode_chain_iteratively(void)
 	reap_released_objects();
 }
 
+/* A CNode holds memory for the chunks of slots with caps in them, not for its size. */
+static void cdt_cnode_memory_follows_caps(void)
+{
+	reset();
+	struct cnode *big = cnode_create(0xb00000, 12);
+	CHECK(cnode_chunk_count(big) == 0);
+	/* a lookup alone leaves nothing once the event is over */
+	CHECK(cnode_slot(big, 100)->cap.type == cap_null_cap);
+	reap_released_objects();
+	CHECK(cnode_chunk_count(big) == 0);
+	make_endpoint(0, 1);
+	cte_insert(slot(1)->cap, slot(1), cnode_slot(big, 100));
+	cte_insert(slot(1)->cap, slot(1), cnode_slot(big, 4000));
+	reap_released_objects();
+	CHECK(cnode_chunk_count(big) == 2);
+	cte_delete(cnode_slot(big, 100), true);
+	reap_released_objects();
+	CHECK(cnode_chunk_count(big) == 1);
+	CHECK(cnode_slot(big, 4000)->cap.type == cap_endpoint_cap);
+	/* a move out of a chunk empties it too */
+	cte_move(cnode_slot(big, 4000)->cap, cnode_slot(big, 4000), slot(2));
+	reap_released_objects();
+	CHECK(cnode_chunk_count(big) == 0);
+	CHECK(slot(2)->cap.type == cap_endpoint_cap);
+	cnode_destroy(big);
+}
+
 int main(void)
 {
 	RUN(cdt_copy_is_child_of_original);
@@ -156,5 +183,6 @@ int main(void)
 	RUN(cdt_swap_neighbours);
 	RUN(cdt_final_capability);
 	RUN(cdt_delete_cnode_chain_iteratively);
+	RUN(cdt_cnode_memory_follows_caps);
 	return check_failures != 0;
 }
