@@ -29,8 +29,15 @@ static int make_tmpfs(void)
 	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -1;
+	/*
+	 * No size or inode limit of its own: simulated RAM is the limit, as for
+	 * memfds, and a full tmpfs would make kernel-sim's own writes to a
+	 * frame fault.
+	 */
 	int mnt = -1;
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "nr_blocks", "0", 0) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "nr_inodes", "0", 0) == 0 &&
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
 		mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
 				   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
@@ -115,9 +122,9 @@ unsigned long frame_store_files(void)
 	return files;
 }
 
-static void file_name(uint64_t id, char *buf, size_t size)
+static void file_name(const struct backing *b, char *buf, size_t size)
 {
-	snprintf(buf, size, "%lx", (unsigned long)id);
+	snprintf(buf, size, "frame@%#lx.%lx", (unsigned long)b->paddr, (unsigned long)b->id);
 }
 
 /*
@@ -125,37 +132,34 @@ static void file_name(uint64_t id, char *buf, size_t size)
  * retyped frame; untouched pages cost the host nothing. Components execute
  * from frames, so a memfd is created executable where the host asks.
  */
-int backing_create(struct backing *b, uint64_t size)
+int backing_create(struct backing *b, uint64_t size, uint64_t paddr)
 {
 	int fd;
-	uint64_t id = 0;
-	if (store >= 0) {
-		char name[24];
-		id = next_id++;
-		file_name(id, name, sizeof(name));
+	struct backing made = {store >= 0 ? next_id++ : 0, paddr, -1};
+	char name[64];
+	file_name(&made, name, sizeof(name));
+	if (made.id) {
 		fd = openat(store, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	} else {
-		fd = memfd_create("frame", MFD_CLOEXEC | MFD_EXEC);
+		*strrchr(name, '.') = 0;
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
 		if (fd < 0 && errno == EINVAL)
-			fd = memfd_create("frame", MFD_CLOEXEC);
+			fd = memfd_create(name, MFD_CLOEXEC);
 	}
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)size) != 0) {
 		int err = errno;
 		close(fd);
-		if (id) {
-			char name[24];
-			file_name(id, name, sizeof(name));
+		if (made.id)
 			unlinkat(store, name, 0);
-		}
 		return -err;
 	}
-	if (id) {
+	if (made.id)
 		close(fd);
-		fd = -1;
-	}
-	*b = (struct backing){id, fd};
+	else
+		made.fd = fd;
+	*b = made;
 	files++;
 	return 0;
 }
@@ -166,7 +170,7 @@ int backing_open(const struct backing *b, bool writable)
 	char name[64];
 	int fd;
 	if (b->id) {
-		file_name(b->id, name, sizeof(name));
+		file_name(b, name, sizeof(name));
 		fd = openat(store, name, flags);
 	} else if (writable) {
 		fd = fcntl(b->fd, F_DUPFD_CLOEXEC, 0);
@@ -222,8 +226,8 @@ void backing_free(struct backing *b)
 	if (!backing_exists(b))
 		return;
 	if (b->id) {
-		char name[24], path[64];
-		file_name(b->id, name, sizeof(name));
+		char name[64], path[96];
+		file_name(b, name, sizeof(name));
 		snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", store, name);
 		if (truncate(path, 0) != 0)
 			kprintf("kernel-sim: cannot free a frame's memory: %s\n", strerror(errno));

@@ -18,13 +18,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A frame's file: none (id 0, fd -1) until first needed. */
+/*
+ * A frame's file: none (id 0, fd -1) until first needed. Its name shows the
+ * frame's physical address (/proc/PID/maps: frame@0x1800000.1c0).
+ */
 struct backing {
-	uint64_t id; /* name in the private tmpfs */
-	int fd;	     /* or the memfd, held open */
+	uint64_t id;	/* name in the private tmpfs, with paddr */
+	uint64_t paddr; /* of the frame */
+	int fd;		/* or the memfd, held open */
 };
 
-#define BACKING_NONE ((struct backing){0, -1})
+#define BACKING_NONE ((struct backing){0, 0, -1})
 
 /* Set the store up at start; force_memfd skips the private tmpfs. */
 void frame_store_init(bool force_memfd);
@@ -40,8 +44,8 @@ static inline bool backing_exists(const struct backing *b)
 	return b->id != 0 || b->fd >= 0;
 }
 
-/* A new zero-filled file of size bytes; 0 or a negative errno. */
-int backing_create(struct backing *b, uint64_t size);
+/* A new zero-filled file of size bytes for the frame at paddr; 0 or a negative errno. */
+int backing_create(struct backing *b, uint64_t size, uint64_t paddr);
 
 /* A new descriptor of the file, read-only unless writable (the caller closes it). */
 int backing_open(const struct backing *b, bool writable);

@@ -54,7 +54,7 @@ static int frame_backing(struct frame *f, const char *what)
 {
 	if (backing_exists(&f->backing))
 		return 0;
-	int err = backing_create(&f->backing, frame_size(f));
+	int err = backing_create(&f->backing, frame_size(f), f->obj.paddr);
 	if (err)
 		host_resource_exhausted(host_resource_of(-err), -err, what);
 	else if (f->is_device && firmware_overlaps(f->obj.paddr, frame_size(f)))
@@ -141,7 +141,7 @@ void frame_finalise(struct frame *f)
 
 static int copy_to_fresh(struct frame *f, struct backing *fresh)
 {
-	int err = backing_create(fresh, frame_size(f));
+	int err = backing_create(fresh, frame_size(f), f->obj.paddr);
 	if (!err) {
 		err = backing_copy(&f->backing, fresh, frame_size(f));
 		if (err)
