@@ -149,7 +149,8 @@ void dummy_create_log_connections(struct env *env, const struct xml_node *n)
 			log("upgrade connection %lu", i);
 			snprintf(args, sizeof(args), "ram_quota=%lu", ram_upgrade);
 			if ((err = env_upgrade(env, c->id, args)))
-				error("upgrade of connection %lu failed: %s", i, rpc_error_name(err));
+				error("upgrade of connection %lu failed: %s", i,
+				      rpc_error_name(err));
 		}
 	}
 	log("created all LOG connections");

@@ -103,8 +103,8 @@ static void gen_init_config(struct xml_gen *g, void *arg)
 {
 	(void)arg;
 	node(g, "report");
-	const char *yes[] = {"requested", "provided", "init_ram", "init_caps", "child_ram",
-			     "child_caps"};
+	const char *yes[] = {"requested", "provided",  "init_ram",
+			     "init_caps", "child_ram", "child_caps"};
 	for (unsigned i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		xml_gen_attr(g, yes[i], "yes");
 	xml_gen_attr_ulong(g, "delay_ms", 100);
