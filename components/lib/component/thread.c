@@ -1,5 +1,6 @@
 /* Component threads: stack-area slots, stacks, CPU-session threads. */
 #include <base/string.h>
+#include <base/tls.h>
 #include <component/clients.h>
 #include <component/thread.h>
 #include <genode/layout.h>
@@ -108,6 +109,17 @@ struct thread *thread_myself(void)
 	return slot ? by_slot[slot] : &main_thread;
 }
 
+/*
+ * Thread-local storage: a TLS block at the top of the thread's stack, its
+ * thread pointer in t->tls; the stack proper begins below it.
+ */
+static unsigned long tls_setup(struct thread *t)
+{
+	unsigned long size = (sim_tls_block_size() + 63) & ~63ul, area = t->stack_top - size;
+	t->tls = sim_tls_init((void *)area, size);
+	return area;
+}
+
 /* Where a new thread starts: its struct thread lies at the top of its stack. */
 void __thread_trampoline(void);
 __asm__(".text\n"
@@ -120,6 +132,7 @@ __asm__(".text\n"
 
 __attribute__((noreturn, used)) void __thread_entry(struct thread *t)
 {
+	seL4_SetTLSBase(t->tls);
 	t->entry(t->arg);
 	__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
 	unsigned joiner = __atomic_load_n(&t->joiner, __ATOMIC_SEQ_CST);
@@ -157,7 +170,12 @@ unsigned long thread_init_main(struct env *env, unsigned long stack_size)
 		return 0;
 	struct thread *t = &main_thread;
 	t->stack_top = t->stack_base = GENODE_UTCB_OF(0);
-	return stack_grow(env, t, (stack_size + 0xfff) & ~0xffful) ? 0 : t->stack_top;
+	if (stack_grow(env, t, (stack_size + 0xfff) & ~0xffful))
+		return 0;
+	/* the startup code runs on us: our TLS block from now on */
+	unsigned long top = tls_setup(t);
+	seL4_SetTLSBase(t->tls);
+	return top;
 }
 
 int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
@@ -202,7 +220,7 @@ int thread_create(struct env *env, struct thread *t, const char *name, unsigned 
 
 int thread_run(struct thread *t)
 {
-	unsigned long sp = t->stack_top - 16;
+	unsigned long sp = tls_setup(t) - 16;
 	*(struct thread **)sp = t;
 	struct cpu_thread_start_args s = {(seL4_Word)__thread_trampoline, sp};
 	return cpu_thread_start(t->cap, &s, 0, 0, 0);

@@ -1,7 +1,9 @@
 /*
  * Threads of a component: each gets a slot of the stack area (its stack, a
  * RAM dataspace attached there, and its IPC buffer, which core maps at the
- * slot's top) and a thread of the component's CPU session.
+ * slot's top) and a thread of the component's CPU session. Each thread,
+ * the main thread too, has thread-local storage (__thread variables): a
+ * TLS block at the top of its stack, its FS base set when it starts.
  */
 #pragma once
 
@@ -17,6 +19,7 @@ struct thread {
 	unsigned long stack_part[THREAD_STACK_MAPPINGS]; /* the size of each */
 	unsigned stack_maps;
 	unsigned long stack_top, stack_base; /* [base, top) is mapped */
+	unsigned long tls;		     /* the thread pointer: its TLS block tops the stack */
 	void (*entry)(void *arg);
 	void *arg;
 	unsigned done;
