@@ -358,6 +358,14 @@ int entrypoint_create(struct env *env, struct entrypoint *ep, const char *name,
 void entrypoint_destroy(struct entrypoint *ep)
 {
 	thread_destroy(ep->env, &ep->thread);
+	/* objects still managed lose their capabilities, as in Genode's ~Rpc_entrypoint */
+	for (size_t i = 0; ep->table_count && i < ep->table_size; i++) {
+		struct rpc_object *o = ep->table[i];
+		if (!o || o == TOMBSTONE)
+			continue;
+		warning("object pool not empty when destroying an entrypoint");
+		entrypoint_dissolve(ep, o);
+	}
 	struct pd_source_id a = {ep->source};
 	pd_session_free_signal_source(ep->env->pd, &a, 0, 0, 0);
 	free(ep->table);

@@ -45,7 +45,10 @@ struct entrypoint *env_ep(struct env *env);
 int entrypoint_create(struct env *env, struct entrypoint *ep, const char *name,
 		      unsigned long stack_size);
 
-/* Stop an entrypoint (not the main one): its thread, its source and signal contexts go. */
+/*
+ * Stop an entrypoint (not the main one): its thread, its source and signal
+ * contexts go; objects still managed are dissolved, with a warning.
+ */
 void entrypoint_destroy(struct entrypoint *ep);
 
 int entrypoint_manage(struct entrypoint *ep, struct rpc_object *o,
