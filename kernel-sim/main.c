@@ -9,13 +9,16 @@
 #include "boot/sel4_config.h"
 #include "devices/bus.h"
 #include "devices/irq_lines.h"
-#include "host/loop.h"
 #include "host/control.h"
+#include "host/dispatch.h"
+#include "host/loop.h"
 #include "host/pd.h"
+#include "host/thread.h"
 #include "host/frame_store.h"
 #include "host/resources.h"
 #include "kernel/delete.h"
 #include "kernel/log.h"
+#include "kernel/schedule.h"
 #include "kernel/thread.h"
 #include "kernel/trace.h"
 #include "object/frame.h"
@@ -46,28 +49,37 @@ static int exit_status;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: kernel-sim [options] ROOT_TASK [MODULE...]\n"
-		"Boot ROOT_TASK (a static x86_64 ELF) as seL4's initial thread. Each MODULE\n"
-		"file is placed after the image and listed in the boot info by its base name.\n"
-		"\n"
-		"Options:\n"
-		"  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
-		"  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
-		"      --control PATH the control socket for the sim tool (default sim.sock\n"
-		"                     in the working directory)\n"
-		"      --no-control   no control socket\n"
-		"      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
-		"                     trace-event file, any other name one text line per event\n"
-		"      --memfd-frames one memfd per frame instead of the private tmpfs\n"
-		"                     (what kernel-sim falls back to where it cannot mount one)\n"
-		"  -h, --help         show this help\n"
-		"      --version      show the version\n"
-		"\n"
-		"kernel-sim runs until the root task halts the system (its status becomes\n"
-		"kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
-		"SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler;\n"
-		"SIGUSR2 prints kernel-sim's totals and asks the root task for its own.\n");
+	fprintf(
+	    f, "Usage: kernel-sim [options] ROOT_TASK [MODULE...]\n"
+	       "Boot ROOT_TASK (a static x86_64 ELF) as seL4's initial thread. Each MODULE\n"
+	       "file is placed after the image and listed in the boot info by its base name.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
+	       "  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
+	       "      --control PATH the control socket for the sim tool (default sim.sock\n"
+	       "                     in the working directory)\n"
+	       "      --no-control   no control socket\n"
+	       "      --cpus N       simulated CPUs (default 1): at most N threads run\n"
+	       "                     component code at a time, chosen by seL4's scheduler\n"
+	       "      --sched MODE   sel4 or host (default): with host every runnable thread\n"
+	       "                     runs at once and Linux schedules them (not seL4's semantics)\n"
+	       "      --tick-us N    the kernel's timer tick in microseconds of thread CPU\n"
+	       "                     time (default 2000, CONFIG_TIMER_TICK_MS 2); 0: no\n"
+	       "                     tick, a thread runs until it blocks or yields\n"
+	       "      --timeslice N  ticks a thread runs before its peers (default 5,\n"
+	       "                     CONFIG_TIME_SLICE)\n"
+	       "      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
+	       "                     trace-event file, any other name one text line per event\n"
+	       "      --memfd-frames one memfd per frame instead of the private tmpfs\n"
+	       "                     (what kernel-sim falls back to where it cannot mount one)\n"
+	       "  -h, --help         show this help\n"
+	       "      --version      show the version\n"
+	       "\n"
+	       "kernel-sim runs until the root task halts the system (its status becomes\n"
+	       "kernel-sim's exit status) or until SIGINT or SIGTERM (exit status 0).\n"
+	       "SIGUSR1 prints every thread and its state, as seL4_DebugDumpScheduler;\n"
+	       "SIGUSR2 prints kernel-sim's totals and asks the root task for its own.\n");
 }
 
 /* Parse 64M, 1G, 512K or bytes. */
@@ -116,6 +128,52 @@ static uint32_t measure_tsc_mhz(void)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
 	return us > 0 ? (uint32_t)((double)(c1 - c0) / us + 0.5) : 0;
+}
+
+/* A number in [min, max], or -1. */
+static long parse_number(const char *s, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return errno || end == s || *end || v < min || v > max ? -1 : v;
+}
+
+/* The scheduler options; 0, or 2 after a message. */
+static int parse_sched_option(int c, const char *arg, struct sched_config *sc)
+{
+	long v;
+	switch (c) {
+	case 'C':
+		if ((v = parse_number(arg, 1, MAX_CPUS)) < 0)
+			break;
+		sc->cpus = (unsigned)v;
+		return 0;
+	case 'S':
+		if (!strcmp(arg, "sel4") || !strcmp(arg, "seL4"))
+			sc->mode = SCHED_SEL4;
+		else if (!strcmp(arg, "host"))
+			sc->mode = SCHED_HOST;
+		else
+			break;
+		return 0;
+	case 'T':
+		if ((v = parse_number(arg, 0, 1000000)) < 0)
+			break;
+		sc->tick_ns = (uint64_t)v * 1000;
+		return 0;
+	case 'L':
+		if ((v = parse_number(arg, 1, 255)) < 0)
+			break;
+		sc->time_slice = (unsigned)v;
+		return 0;
+	}
+	fprintf(stderr, "kernel-sim: bad value '%s' for --%s\n", arg,
+		c == 'C'   ? "cpus"
+		: c == 'S' ? "sched"
+		: c == 'T' ? "tick-us"
+			   : "timeslice");
+	return 2;
 }
 
 static void raise_fd_limit(void)
@@ -181,6 +239,16 @@ static void root_task_died(struct pd_proc *p, int wstatus)
 	exit_status = 1;
 }
 
+/*
+ * After every event: what was unmapped or deleted is gone from the hosts
+ * before any thread continues, then the scheduler's choice runs.
+ */
+static void after_event(void)
+{
+	frame_recall_pending();
+	dispatch_settle();
+}
+
 /* pd-host sits next to kernel-sim. */
 static int find_runtime(char *path, size_t len)
 {
@@ -202,6 +270,10 @@ int main(int argc, char **argv)
 	    {"verbose", no_argument, 0, 'v'},
 	    {"control", required_argument, 0, 'c'},
 	    {"no-control", no_argument, 0, 'n'},
+	    {"cpus", required_argument, 0, 'C'},
+	    {"sched", required_argument, 0, 'S'},
+	    {"tick-us", required_argument, 0, 'T'},
+	    {"timeslice", required_argument, 0, 'L'},
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
 	    {"irq-controller", required_argument, 0, 'I'},
@@ -215,6 +287,7 @@ int main(int argc, char **argv)
 				 .root_cnode_bits = seL4_RootCNodeSizeBits};
 	const char *control_path = "sim.sock", *trace_path = NULL;
 	bool memfd_frames = false;
+	struct sched_config sc = sched_config;
 	int c;
 	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -234,6 +307,13 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			control_path = NULL;
+			break;
+		case 'C':
+		case 'S':
+		case 'T':
+		case 'L':
+			if (parse_sched_option(c, optarg, &sc) != 0)
+				return 2;
 			break;
 		case 't':
 			trace_path = optarg;
@@ -301,6 +381,8 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
 
+	sched_init(&sc);
+
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -315,6 +397,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (dispatch_init() != 0) {
+		fprintf(stderr, "kernel-sim: cannot create the scheduler's timers: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	if (devices_init() != 0) {
 		fprintf(stderr, "kernel-sim: cannot create the simulated devices: %s\n",
 			strerror(errno));
@@ -324,7 +411,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (rom_update_init(args.modules, args.module_count) != 0)
 		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
-	thread_trap_handler = handle_trap;
+	host_trap_handler = handle_trap;
+	loop_set_after_event(after_event);
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {
 		pd_proc_kill_all();
@@ -334,12 +422,9 @@ int main(int argc, char **argv)
 	}
 	root->on_exit = root_task_died;
 
+	after_event();
 	while (!system_halted && !stop_requested) {
-		thread_deliver_pending_faults();
-		/* before any thread continues: what was unmapped or deleted is gone */
-		frame_recall_pending();
 		reap_released_objects();
-		thread_flush_resumes();
 		console_flush();
 		trace_flush();
 		if (loop_run_once(-1) < 0) {
@@ -350,6 +435,7 @@ int main(int argc, char **argv)
 	}
 	console_flush();
 	pd_proc_kill_all();
+	reap_released_objects();
 	trace_close();
 	control_shutdown();
 	return system_halted ? system_exit_status : exit_status;

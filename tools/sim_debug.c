@@ -139,7 +139,9 @@ static size_t hex_bytes(const char *s, unsigned char *out, size_t max)
 /* kernel-sim's answer to a trap: the registers the thread continues with. */
 static bool decode_answer(const char *pre, const char *s)
 {
-	if (!(strstr(s, "recvmsg(") || strstr(s, "recvmsg resumed>")) || !strstr(s, "= 184"))
+	char size[32];
+	snprintf(size, sizeof(size), "= %zu", sizeof(struct sim_resume));
+	if (!(strstr(s, "recvmsg(") || strstr(s, "recvmsg resumed>")) || !strstr(s, size))
 		return false;
 	struct sim_resume r;
 	unsigned char bytes[sizeof(r)];
@@ -161,7 +163,9 @@ static bool decode_answer(const char *pre, const char *s)
 /* The runtime's message to kernel-sim: a trap, shown as the seL4 call or fault it is. */
 static bool decode_trap(const char *pre, const char *s)
 {
-	if (strncmp(s, "sendmsg(", 8) || !strstr(s, "iov_len=208"))
+	char size[32];
+	snprintf(size, sizeof(size), "iov_len=%zu", sizeof(struct sim_trap));
+	if (strncmp(s, "sendmsg(", 8) || !strstr(s, size))
 		return false;
 	struct sim_trap t;
 	unsigned char bytes[sizeof(t)];

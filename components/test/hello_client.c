@@ -5,7 +5,7 @@
  * call fails (the server died: an IPC error) it closes the session and
  * opens it again, which waits until the server is back. With
  * crash_on_error="yes" it crashes instead (an unresolvable fault), for
- * its init to restart it.
+ * its init to restart it. With progress="K" it logs every K-th call.
  */
 #include <base/xml.h>
 #include <component/clients.h>
@@ -15,7 +15,7 @@
 
 static seL4_CPtr hello, timer;
 static seL4_Word hello_id;
-static unsigned long calls = 1, period_ms, done;
+static unsigned long calls = 1, period_ms, done, progress;
 static bool crash_on_error;
 static struct signal_handler tick;
 
@@ -61,6 +61,8 @@ static void on_tick(struct signal_handler *h, unsigned long count)
 	struct env *env = genode_env();
 	if (call()) {
 		done++;
+		if (progress && done % progress == 0)
+			log("%lu calls", done);
 	} else if (crash_on_error) {
 		log("crashing on purpose");
 		/* an address no region covers: core cannot resolve the fault */
@@ -86,6 +88,7 @@ void component_construct(struct env *env)
 	if (!rom_connect(env, "config", &rom) && xml_parse(rom.text, rom.size, &config, 0)) {
 		xml_attr_ulong(&config, "calls", &calls);
 		xml_attr_ulong(&config, "period_ms", &period_ms);
+		xml_attr_ulong(&config, "progress", &progress);
 		crash_on_error = xml_attr_bool(&config, "crash_on_error", false);
 	}
 	if (open_session(env))

@@ -5,6 +5,8 @@
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
 #include "../host/pd.h"
+#include "../host/thread.h"
+#include "../kernel/schedule.h"
 #include "../kernel/asid.h"
 #include "../object/vspace.h"
 #include <sel4/faults.h>
@@ -39,13 +41,14 @@ void dump_scheduler(bool host)
 	kprintf("--------------------------------------------------------------------------------"
 		"------\n");
 	for (struct tcb *t = tcb_first(); t; t = t->all_next) {
-		kprintf("%-40.40s\t%-15s\t%#-18lx\t%3u\t%3d", t->name, thread_state_name(t->state),
-			(unsigned long)t->regs.rip, t->priority, 0);
-		if (host && t->host.proc)
-			kprintf("\tpid %d slot %d%s%s%s", (int)t->host.proc->pid, t->host.index,
-				t->host.in_kernel ? " in-kernel" : "",
-				t->host.resume_queued ? " resume-queued" : "",
-				t->host.unrunnable ? " unrunnable" : "");
+		kprintf("%-40.40s\t%-15s\t%#-18lx\t%3u\t%3u", t->name, thread_state_name(t->state),
+			(unsigned long)t->regs.rip, t->priority, t->affinity);
+		if (host) {
+			char h[96];
+			host_thread_describe(t, h, sizeof(h));
+			kprintf("\t%s%s%s", h, t->sched_queued ? " ready" : "",
+				t == sched_cur_thread(t->affinity) ? " current" : "");
+		}
 		kprintf("\n");
 	}
 }
@@ -77,7 +80,7 @@ static void debug_name_thread(struct tcb *t)
 	if (kernel_verbose)
 		kprintf("kernel-sim: thread \"%s\" has priority %u\n", target->name,
 			(unsigned)target->priority);
-	target->host.name_dirty = true;
+	host_thread_renamed(target);
 	struct vspace *vs = thread_vspace(target);
 	if (vs)
 		vspace_name(vs, target->name);

@@ -86,6 +86,11 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 			reply_from_kernel_error(t);
 		return;
 	}
+	if (status == EXCEPTION_PREEMPTED) {
+		/* Not done: the system call runs again when the thread next runs. */
+		set_thread_state(t, ThreadState_Restart);
+		return;
+	}
 	if (t->state == ThreadState_Restart) {
 		if (is_call)
 			reply_from_kernel_success_empty(t);

@@ -7,7 +7,9 @@
 #include "faults.h"
 #include "invocation.h"
 #include "mmio_fault.h"
+#include "../host/thread.h"
 #include "../kernel/log.h"
+#include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
 #include "../object/vspace.h"
@@ -24,8 +26,10 @@ int system_exit_status;
 
 static void handle_yield(struct tcb *t)
 {
-	/* The host scheduler decides; the thread gives up its CPU. */
-	t->host.yield = true;
+	if (sched_is_sel4())
+		sched_yield_current();
+	else
+		host_thread_yield(t); /* the host scheduler decides */
 }
 
 static void handle_syscall(struct tcb *t, seL4_SWord syscall)
@@ -82,12 +86,12 @@ static bool fill_from_shadow(struct tcb *t, const struct sim_trap *trap)
 {
 	uint64_t page = trap->addr & ~(uint64_t)(seL4_PageSize - 1);
 	struct vspace *vs = thread_vspace(t);
-	if (!vs || page == t->host.last_fill ||
+	if (!vs || host_thread_filled(t, page) ||
 	    !vspace_fill_fault(vs, trap->addr, (trap->err & 0x2) != 0)) {
-		t->host.last_fill = NO_FILL;
+		host_thread_set_fill(t, NO_FILL);
 		return false;
 	}
-	t->host.last_fill = page;
+	host_thread_set_fill(t, page);
 	return true;
 }
 
@@ -104,21 +108,10 @@ static seL4_Word page_fault_error_code(struct tcb *t, const struct sim_trap *tra
 
 void handle_trap(struct tcb *t, const struct sim_trap *trap)
 {
-	if (!is_runnable(t) || trap->kind == SIM_TRAP_START || trap->kind == SIM_TRAP_PARKED) {
-		/*
-		 * A new thread, a thread that was stopped from outside, or one
-		 * the kernel already considers stopped: nothing to execute.
-		 */
-		thread_absorb_trap(t, trap);
-		if (is_runnable(t))
-			set_thread_state(t, t->state);
-		return;
-	}
-
 	save_trap_registers(t, trap);
 	trace_trap_begin(t, trap);
 	if (trap->kind != SIM_TRAP_VM_FAULT)
-		t->host.last_fill = NO_FILL;
+		host_thread_set_fill(t, NO_FILL);
 	switch (trap->kind) {
 	case SIM_TRAP_SYSCALL:
 		/* seL4 on x86_64: FaultIP is the syscall instruction, NextIP the one after. */
@@ -159,7 +152,5 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 				trap->kind);
 		break;
 	}
-	if (is_runnable(t))
-		set_thread_state(t, t->state);
 	trace_trap_end(t);
 }

@@ -8,6 +8,7 @@
 #include "../kernel/asid.h"
 #include "../kernel/cdt.h"
 #include "../kernel/log.h"
+#include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../object/cnode.h"
 #include "../object/frame.h"
@@ -601,7 +602,7 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	bi->empty.start = b.next_slot;
 	bi->empty.end = 1ul << b.cnode_bits;
 	bi->nodeID = 0;
-	bi->numNodes = 1;
+	bi->numNodes = sched_config.cpus;
 	bi->numIOPTLevels = ~0ul; /* -1: no IOMMU */
 	bi->ipcBuffer = (seL4_IPCBuffer *)ipcbuf;
 	bi->initThreadCNodeSizeBits = b.cnode_bits;
@@ -654,16 +655,12 @@ struct pd_proc *boot_system(const struct boot_args *a)
 	struct vspace *vs = thread_vspace(t);
 	/* "roottask" until the root task names its thread (core calls itself "core"). */
 	strcpy(vs->name, "roottask");
-	vs->proc = pd_proc_create(vs->name);
-	if (!vs->proc)
+	if (!vspace_process(vs))
 		return NULL;
-	vs->proc->owner = vs;
-	trace_pd(vs->proc, TRACE_PD_START, 0);
-	if (vspace_replay(vs) != 0) {
-		kprintf("kernel-sim: cannot map the root task into its PD process\n");
-		return NULL;
-	}
+	/* The root task is the first thread to run (seL4's create_initial_thread). */
 	set_thread_state(t, ThreadState_Running);
 	root_thread = t;
+	sched_enqueue(t);
+	possible_switch_to(t);
 	return vs->proc;
 }

@@ -12,6 +12,7 @@
 #include "control.h"
 #include "loop.h"
 #include "pd.h"
+#include "thread.h"
 #include "../boot/boot.h"
 #include "../devices/bus.h"
 #include "../kernel/log.h"
@@ -444,7 +445,7 @@ static void answer_ps(struct client *c)
 		struct pd_proc *p = list[i];
 		unsigned prio = 0, threads = 0;
 		for (struct tcb *t = tcb_first(); t; t = t->all_next)
-			if (t->host.proc == p) {
+			if (host_thread_proc(t) == p) {
 				threads++;
 				if (t->priority > prio)
 					prio = t->priority;

@@ -99,12 +99,12 @@ static int add_window_policy(scmp_filter_ctx ctx)
 }
 
 /* What the runtime may ask of Linux, and nothing more. */
-static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip, pid_t pid)
+static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip)
 {
 	static const int plain[] = {
-	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	     SCMP_SYS(close),
-	    SCMP_SYS(exit),	   SCMP_SYS(exit_group),     SCMP_SYS(rt_sigreturn),
-	    SCMP_SYS(sched_yield), SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
+	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	  SCMP_SYS(close),
+	    SCMP_SYS(exit),	   SCMP_SYS(exit_group),  SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -125,10 +125,6 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip, pid_t pi
 			       SCMP_A1(SCMP_CMP_EQ, PR_SYS_DISPATCH_ON),
 			       SCMP_A2(SCMP_CMP_EQ, syscall_ip), SCMP_A3(SCMP_CMP_EQ, 1),
 			       SCMP_A4(SCMP_CMP_EQ, 0));
-	/* Parking its own threads, with the one signal that means it. */
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
-			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)pid),
-			       SCMP_A2(SCMP_CMP_EQ, SIM_PARK_SIGNAL));
 	return rc;
 }
 
@@ -162,7 +158,7 @@ static struct sim_bpf_insn jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t j
 
 #define PROLOGUE_LEN 7
 
-int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_t max)
+int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 {
 	if (max <= PROLOGUE_LEN)
 		return -1;
@@ -172,7 +168,7 @@ int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_
 	int count = -1;
 	/* The child sets no_new_privs itself before exec. */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 &&
-	    add_runtime_policy(ctx, syscall_ip, pid) == 0)
+	    add_runtime_policy(ctx, syscall_ip) == 0)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);
 	if (count < 0) {

@@ -12,7 +12,7 @@
 #include <sim/ctrl.h>
 
 /*
- * Build the program for the runtime of process pid whose syscall
- * instruction returns to syscall_ip. Returns the number of instructions written to out, or -1.
+ * Build the program for a runtime whose syscall instruction returns to
+ * syscall_ip. Returns the number of instructions written to out, or -1.
  */
-int filter_build(uint64_t syscall_ip, pid_t pid, struct sim_bpf_insn *out, size_t max);
+int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max);

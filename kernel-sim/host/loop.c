@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 static int epfd = -1;
+static void (*after_event)(void);
 
 int loop_init(void)
 {
@@ -30,6 +32,17 @@ void loop_del(struct event_source *s)
 		epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, 0);
 }
 
+void loop_set_after_event(void (*after)(void))
+{
+	after_event = after;
+}
+
+/*
+ * Events of one wait are served one by one. An event may end the source of
+ * a later one in the same batch (a thread's channel when its PD dies): its
+ * entry stays in ev[], so sources are freed only after the batch
+ * (release_later) and a handler ignores a source whose fd it closed (-1).
+ */
 int loop_run_once(int timeout_ms)
 {
 	struct epoll_event ev[32];
@@ -39,6 +52,15 @@ int loop_run_once(int timeout_ms)
 	for (int i = 0; i < n; i++) {
 		struct event_source *s = ev[i].data.ptr;
 		s->ready(s, ev[i].events);
+		if (after_event)
+			after_event();
 	}
 	return n;
+}
+
+uint64_t loop_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

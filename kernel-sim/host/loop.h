@@ -1,7 +1,7 @@
 /*
  * kernel-sim's event loop: one epoll set over thread channels, PD process
- * handles and signals. Like a uniprocessor kernel it serves one event at a
- * time.
+ * handles, timers and signals. Like a uniprocessor kernel it serves one
+ * event at a time; after each, the scheduler decides who runs next.
  */
 #pragma once
 
@@ -18,5 +18,11 @@ void loop_del(struct event_source *s);
 /* Change the events a source waits for. */
 int loop_mod(struct event_source *s, uint32_t events);
 
+/* Called after every event (the scheduler settles who runs). */
+void loop_set_after_event(void (*after)(void));
+
 /* Wait for events (timeout in ms, -1 forever) and serve each. */
 int loop_run_once(int timeout_ms);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t loop_now_ns(void);

@@ -3,8 +3,9 @@
 #include "confine.h"
 #include "filter.h"
 #include "resources.h"
+#include "thread.h"
+#include "../kernel/delete.h"
 #include "../kernel/log.h"
-#include "../kernel/object.h"
 #include <sim/ctrl.h>
 
 #include <errno.h>
@@ -21,11 +22,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A PD runtime that does not answer a command within this time is lost. */
-#define CTRL_TIMEOUT_MS 10000
+int (*pd_mapping_of)(struct pd_proc *p, uint64_t vaddr, struct pd_mapping *m);
 
 static const char *runtime_path;
 static struct pd_proc *all_procs;
+
+/* Processes forgotten but not yet reaped: their pidfds stay in the loop until they exit. */
+struct reaped {
+	struct event_source exit_event;
+	pid_t pid;
+};
 
 void pd_set_runtime_path(const char *path)
 {
@@ -47,6 +53,19 @@ static bool process_stopped(pid_t pid)
 	return s && (s[2] == 't' || s[2] == 'T');
 }
 
+bool pd_proc_is_stopped(struct pd_proc *p)
+{
+	return process_stopped(p->pid);
+}
+
+uint64_t pd_proc_cpu_ns(struct pd_proc *p)
+{
+	struct timespec ts;
+	if (p->lost || clock_gettime(p->cpu_clock, &ts) != 0)
+		return p->cpu_seen_ns;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int pd_proc_kill(struct pd_proc *p)
 {
 	if (p->exit_event.fd < 0)
@@ -54,100 +73,174 @@ int pd_proc_kill(struct pd_proc *p)
 	return (int)syscall(SYS_pidfd_send_signal, p->exit_event.fd, SIGKILL, NULL, 0);
 }
 
-/* A PD whose runtime no longer follows the protocol is ended. */
-int pd_proc_broken(struct pd_proc *p)
+int pd_proc_broken(struct pd_proc *p, const char *why)
 {
-	if (!p->lost && kernel_verbose)
-		kprintf("kernel-sim: PD process %d (%s) does not answer; ending it\n", (int)p->pid,
-			p->name);
+	if (!p->lost)
+		kprintf("kernel-sim: PD process %d (%s) %s; ending it\n", (int)p->pid, p->name,
+			why);
 	p->lost = true;
 	pd_proc_kill(p);
 	return -EPIPE;
 }
 
-/* Wait for the runtime's answer to the last command. */
-static int ctrl_wait_ack(struct pd_proc *p)
+/* --- The command queue --------------------------------------------------- */
+
+static struct pd_cmd *queue_push(struct pd_proc *p)
 {
-	struct sim_ctrl_msg m;
-	for (;;) {
-		ssize_t n = chan_recv_timeout(p->ctrl, &m, sizeof(m), 0, CTRL_TIMEOUT_MS);
-		if (n < 0 && errno == EAGAIN)
-			continue;
-		/* A PD held by a debugger answers when it is let go. */
-		if (n < 0 && errno == ETIMEDOUT && process_stopped(p->pid))
-			continue;
-		if (n != (ssize_t)sizeof(m) || m.op != SIM_CTRL_ACK)
-			return pd_proc_broken(p);
-		return m.status;
+	if (p->q_len == p->q_cap) {
+		size_t cap = p->q_cap ? p->q_cap * 2 : 64;
+		struct pd_cmd *q = malloc(cap * sizeof(*q));
+		if (!q)
+			abort(); /* out of host memory: nothing sensible is left to do */
+		for (size_t i = 0; i < p->q_len; i++)
+			q[i] = p->queue[(p->q_head + i) % p->q_cap];
+		free(p->queue);
+		p->queue = q;
+		p->q_cap = cap;
+		p->q_head = 0;
 	}
+	struct pd_cmd *c = &p->queue[(p->q_head + p->q_len++) % p->q_cap];
+	memset(c, 0, sizeof(*c));
+	c->seq = ++p->queued_seq;
+	c->fd = -1;
+	return c;
 }
 
-/* Collect the answers of pipelined commands; a failed map shows in verbose mode. */
-static int ctrl_drain(struct pd_proc *p)
+static void set_out_interest(struct pd_proc *p, bool out)
 {
-	while (p->unacked) {
-		p->unacked--;
-		int status = ctrl_wait_ack(p);
-		if (status == -EPIPE && p->lost)
-			return status;
-		if (status != 0) {
-			/*
-			 * kernel-sim checks the limits a map could hit before it
-			 * sends one: a runtime that still cannot map has run its
-			 * host out of memory or hoards what it was sent. Its PD
-			 * gets the fault of a lost PD; the system goes on.
-			 */
-			host_resource_exhausted(status == -EBADF || status == -EMFILE ? HOST_FDS
-										      : HOST_MEMORY,
-						-status, "a PD process mapped a frame");
-			return pd_proc_broken(p);
-		}
-	}
-	return 0;
+	if (p->out_blocked == out)
+		return;
+	p->out_blocked = out;
+	loop_mod(&p->ctrl, EPOLLIN | (out ? EPOLLOUT : 0));
 }
 
-static int ctrl_command(struct pd_proc *p, const struct sim_ctrl_msg *m, const void *payload,
-			size_t plen, int fd)
+static uint32_t map_prot(bool writable)
 {
-	if (p->lost)
-		return -EPIPE;
-	if (chan_send(p->ctrl, m, sizeof(*m), payload, plen, fd) < 0)
-		return pd_proc_broken(p);
-	int status = ctrl_drain(p);
-	return status ? status : ctrl_wait_ack(p);
+	return PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
 }
 
 /*
- * Few enough in flight that neither side's socket buffer fills (the runtime
- * would block on its answers while kernel-sim blocks on its commands).
+ * A MAP without a file takes the shadow's truth when it is sent (a replay,
+ * a fault filled from the shadow): 1 with *fd to close after sending.
  */
-#define CTRL_PIPELINE 32
-
-static int ctrl_command_pipelined(struct pd_proc *p, const struct sim_ctrl_msg *m, int fd)
+static int build_map(struct pd_proc *p, struct pd_cmd *c, struct sim_ctrl_msg *m, int *fd)
 {
-	if (p->lost)
-		return -EPIPE;
-	if (p->unacked >= CTRL_PIPELINE && ctrl_drain(p) != 0)
-		return -EPIPE;
-	if (chan_send(p->ctrl, m, sizeof(*m), 0, 0, fd) < 0)
-		return pd_proc_broken(p);
-	p->unacked++;
-	return 0;
+	if (c->fd >= 0)
+		return 0;
+	struct pd_mapping map;
+	int found = pd_mapping_of ? pd_mapping_of(p, c->vaddr, &map) : 0;
+	if (found < 0) {
+		host_resource_exhausted(host_resource_of(-found), -found, "mapping a frame");
+		return found;
+	}
+	if (!found) {
+		m->op = SIM_CTRL_UNMAP; /* gone meanwhile: make sure nothing stays */
+		return 0;
+	}
+	m->size = map.size;
+	m->prot = map_prot(map.writable);
+	*fd = map.fd;
+	return 1;
 }
 
-static void on_process_exit(struct event_source *s, uint32_t events)
+/* Send one command; 0 sent, -EAGAIN the channel is full, other: broken. */
+static int send_cmd(struct pd_proc *p, struct pd_cmd *c)
 {
-	(void)events;
-	struct pd_proc *p = (struct pd_proc *)((char *)s - offsetof(struct pd_proc, exit_event));
-	int wstatus = 0;
-	if (waitpid(p->pid, &wstatus, WNOHANG) == 0)
-		return;
-	p->lost = true;
-	loop_del(&p->exit_event);
-	close(p->exit_event.fd);
-	p->exit_event.fd = -1;
-	if (p->on_exit)
-		p->on_exit(p, wstatus);
+	struct sim_ctrl_msg m;
+	memset(&m, 0, sizeof(m));
+	m.op = c->op;
+	m.seq = c->seq;
+	m.vaddr = c->vaddr;
+	m.size = c->size;
+	m.index = c->index;
+	m.prot = c->prot;
+	int fd = c->fd, owned = 0;
+	if (c->op == SIM_CTRL_MAP && (owned = build_map(p, c, &m, &fd)) < 0)
+		return owned;
+	if (c->op == SIM_CTRL_NAME)
+		memcpy(m.name, p->name, sizeof(m.name));
+	ssize_t n = chan_send(p->ctrl.fd, &m, sizeof(m), 0, 0, fd);
+	int err = n < 0 ? errno : 0;
+	if (owned)
+		close(fd);
+	if (n >= 0)
+		return 0;
+	return err == EAGAIN || err == EWOULDBLOCK ? -EAGAIN : -err;
+}
+
+/* Send queued commands while the window and the channel allow. */
+static void pump(struct pd_proc *p)
+{
+	while (!p->lost && p->phase == PD_READY && p->q_len > 0 && p->in_count < PD_CTRL_WINDOW) {
+		struct pd_cmd *c = &p->queue[p->q_head];
+		int status = send_cmd(p, c);
+		if (status == -EAGAIN) {
+			set_out_interest(p, true);
+			return;
+		}
+		if (status != 0) {
+			pd_proc_broken(p, "does not take commands");
+			return;
+		}
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+		if (p->in_count == 0) {
+			p->waiting_since = loop_now_ns();
+			host_watchdog_start();
+		}
+		p->inflight[(p->in_head + p->in_count++) % PD_CTRL_WINDOW] = *c;
+		p->q_head = (p->q_head + 1) % p->q_cap;
+		p->q_len--;
+	}
+	set_out_interest(p, false);
+}
+
+/* Queue a command; a file it carries stays the caller's (the queue keeps a copy). */
+static uint64_t queue_cmd(struct pd_proc *p, uint32_t op, uint64_t vaddr, uint64_t size, int fd,
+			  uint32_t prot)
+{
+	struct pd_cmd *c = queue_push(p);
+	c->op = op;
+	c->vaddr = vaddr;
+	c->size = size;
+	c->prot = prot;
+	/* Without a descriptor left, a map takes the shadow's truth when it is sent. */
+	if (fd >= 0)
+		c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	uint64_t seq = c->seq;
+	pump(p);
+	return seq;
+}
+
+uint64_t pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable)
+{
+	return queue_cmd(p, SIM_CTRL_MAP, vaddr, size, fd, map_prot(writable));
+}
+
+/* The span of a table may cover the runtime's window: that part stays. */
+uint64_t pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
+{
+	uint64_t end = vaddr + size, seq = p->queued_seq;
+	if (vaddr < SIM_RUNTIME_BASE)
+		seq = queue_cmd(p, SIM_CTRL_UNMAP, vaddr,
+				(end < SIM_RUNTIME_BASE ? end : SIM_RUNTIME_BASE) - vaddr, -1, 0);
+	if (end > SIM_RUNTIME_TOP) {
+		uint64_t start = vaddr > SIM_RUNTIME_TOP ? vaddr : SIM_RUNTIME_TOP;
+		seq = queue_cmd(p, SIM_CTRL_UNMAP, start, end - start, -1, 0);
+	}
+	return seq;
+}
+
+void pd_proc_set_barrier(struct pd_proc *p)
+{
+	p->barrier_seq = p->queued_seq;
+}
+
+void pd_proc_set_name(struct pd_proc *p, const char *name)
+{
+	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
+	queue_cmd(p, SIM_CTRL_NAME, 0, 0, -1, 0);
 }
 
 /* The process's address space in bytes (its VmSize), 0 if unknown. */
@@ -163,36 +256,6 @@ static uint64_t process_size(pid_t pid)
 		fclose(f);
 	}
 	return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-/* Receive HELLO, answer with the seccomp program, wait until it is installed. */
-static int handshake(struct pd_proc *p)
-{
-	struct sim_ctrl_msg m;
-	ssize_t n = chan_recv_timeout(p->ctrl, &m, sizeof(m), 0, CTRL_TIMEOUT_MS);
-	if (n != (ssize_t)sizeof(m) || m.op != SIM_CTRL_HELLO || m.prot != SIM_CTRL_VERSION)
-		return -1;
-	if (m.vaddr < SIM_RUNTIME_BASE || m.vaddr >= SIM_RUNTIME_TOP) {
-		kprintf("kernel-sim: PD runtime reports its syscall site at %#lx, outside the "
-			"runtime's window\n",
-			(unsigned long)m.vaddr);
-		return -1;
-	}
-	p->syscall_ip = m.vaddr;
-	p->as_base = process_size(p->pid);
-
-	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
-	int count = filter_build(p->syscall_ip, p->pid, prog, SIM_FILTER_MAX);
-	if (count < 0)
-		return -1;
-	struct sim_ctrl_msg f = {.op = SIM_CTRL_FILTER, .size = (uint64_t)count};
-	int status = ctrl_command(p, &f, prog, (size_t)count * sizeof(prog[0]), -1);
-	if (status != 0) {
-		kprintf("kernel-sim: PD runtime could not install its seccomp filter (%s)\n",
-			strerror(-status));
-		return -1;
-	}
-	return 0;
 }
 
 /* RLIMIT_AS moves in steps of this much, so that most maps need no prlimit. */
@@ -215,13 +278,211 @@ void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped)
 			strerror(errno));
 }
 
-static void report_start_failure(pid_t pid)
+enum { SLOT_FREE, SLOT_USED, SLOT_LEAVING };
+
+/*
+ * Runtime slots: the lowest free one, so that the runtime maps no more
+ * thread blocks than the PD had threads at once (and its RLIMIT_AS allows
+ * no more). A slot whose thread is still on its way out is refused by the
+ * runtime (EBUSY): it is passed over until no other slot is free.
+ */
+static int free_slot(struct pd_proc *p)
 {
-	int wstatus;
-	if (waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus))
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < SIM_RUNTIME_MAX_THREADS; i++)
+			if (p->thread_used[i] == SLOT_FREE)
+				return i;
+		for (int i = 0; i < SIM_RUNTIME_MAX_THREADS; i++)
+			if (p->thread_used[i] == SLOT_LEAVING)
+				p->thread_used[i] = SLOT_FREE;
+	}
+	return -1;
+}
+
+int pd_proc_start_thread(struct pd_proc *p, int *index_out, void *cookie)
+{
+	if (p->lost)
+		return -EPIPE;
+	int index = free_slot(p);
+	if (index < 0)
+		return -EAGAIN;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -errno;
+	if ((unsigned)index >= p->block_high) {
+		p->block_high = (unsigned)index + 1;
+		pd_proc_limit_memory(p, p->as_mapped);
+	}
+	p->thread_used[index] = SLOT_USED;
+	p->threads++;
+	struct pd_cmd *c = queue_push(p);
+	c->op = SIM_CTRL_THREAD;
+	c->index = (uint32_t)index;
+	c->fd = sv[1];
+	c->cookie = cookie;
+	*index_out = index;
+	pump(p);
+	return sv[0];
+}
+
+void pd_proc_release_thread(struct pd_proc *p, int index, bool leaving)
+{
+	if (index >= 0 && index < SIM_RUNTIME_MAX_THREADS && p->thread_used[index] == SLOT_USED) {
+		p->thread_used[index] = leaving ? SLOT_LEAVING : SLOT_FREE;
+		p->threads--;
+	}
+}
+
+/* --- Answers -------------------------------------------------------------- */
+
+static void answered(struct pd_proc *p, const struct pd_cmd *c, int status)
+{
+	p->acked_seq = c->seq;
+	switch (c->op) {
+	case SIM_CTRL_FILTER:
+		if (status != 0) {
+			kprintf(
+			    "kernel-sim: PD runtime could not install its seccomp filter (%s)\n",
+			    strerror(-status));
+			pd_proc_broken(p, "is not confined");
+		}
+		break;
+	case SIM_CTRL_THREAD:
+		host_thread_started(c->cookie, status);
+		break;
+	case SIM_CTRL_MAP:
+		/*
+		 * kernel-sim checks the limits a map could hit before it sends
+		 * one: a runtime that still cannot map has run its host out of
+		 * memory or hoards what it was sent. Its PD gets the fault of a
+		 * lost PD; the system goes on.
+		 */
+		if (status != 0) {
+			host_resource_exhausted(status == -EBADF || status == -EMFILE ? HOST_FDS
+										      : HOST_MEMORY,
+						-status, "a PD process mapped a frame");
+			pd_proc_broken(p, "cannot map a frame");
+		}
+		break;
+	case SIM_CTRL_UNMAP:
+		if (status != 0 && kernel_verbose)
+			kprintf("kernel-sim: PD process %d (%s) could not unmap: %s\n", (int)p->pid,
+				p->name, strerror(-status));
+		break;
+	default:
+		break;
+	}
+}
+
+/* HELLO: check the runtime's facts and confine it before anything else. */
+static void handshake(struct pd_proc *p, const struct sim_ctrl_msg *m)
+{
+	if (m->op != SIM_CTRL_HELLO || m->prot != SIM_CTRL_VERSION) {
+		pd_proc_broken(p, "did not say HELLO");
+		return;
+	}
+	if (m->vaddr < SIM_RUNTIME_BASE || m->vaddr >= SIM_RUNTIME_TOP) {
+		kprintf("kernel-sim: PD runtime reports its syscall site at %#lx, outside the "
+			"runtime's window\n",
+			(unsigned long)m->vaddr);
+		pd_proc_broken(p, "is not pd-host");
+		return;
+	}
+	p->syscall_ip = m->vaddr;
+	p->as_base = process_size(p->pid);
+	pd_proc_limit_memory(p, p->as_mapped);
+	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
+	int count = filter_build(p->syscall_ip, prog, SIM_FILTER_MAX);
+	struct sim_ctrl_msg f = {.op = SIM_CTRL_FILTER, .size = (uint64_t)count};
+	if (count < 0 ||
+	    chan_send(p->ctrl.fd, &f, sizeof(f), prog, (size_t)count * sizeof(prog[0]), -1) < 0) {
+		pd_proc_broken(p, "cannot be confined");
+		return;
+	}
+	/* FILTER is the first command; its sequence number comes before every queued one. */
+	struct pd_cmd c = {.seq = 0, .op = SIM_CTRL_FILTER, .fd = -1};
+	p->inflight[p->in_head] = c;
+	p->in_count = 1;
+	p->waiting_since = loop_now_ns();
+	host_watchdog_start();
+	p->phase = PD_READY;
+	p->cpu_seen_ns = pd_proc_cpu_ns(p);
+	pump(p);
+}
+
+static void on_ctrl(struct event_source *s, uint32_t events)
+{
+	struct pd_proc *p = (struct pd_proc *)((char *)s - offsetof(struct pd_proc, ctrl));
+	if (s->fd < 0)
+		return; /* destroyed earlier in this batch */
+	if (events & EPOLLOUT)
+		pump(p);
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	for (int budget = 0; budget < 4 * PD_CTRL_WINDOW && !p->lost; budget++) {
+		struct sim_ctrl_msg m;
+		ssize_t n = chan_recv(p->ctrl.fd, &m, sizeof(m), NULL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n == 0 || (n < 0 && errno != EMSGSIZE)) {
+			/* The runtime is gone; its exit is reported through the pidfd. */
+			loop_del(&p->ctrl);
+			p->lost = true;
+			return;
+		}
+		if (n != (ssize_t)sizeof(m)) {
+			pd_proc_broken(p, "sent a malformed answer");
+			return;
+		}
+		if (p->phase == PD_HELLO) {
+			handshake(p, &m);
+			continue;
+		}
+		if (m.op != SIM_CTRL_ACK || p->in_count == 0 ||
+		    m.seq != p->inflight[p->in_head].seq) {
+			pd_proc_broken(p, "answered what was not asked");
+			return;
+		}
+		struct pd_cmd c = p->inflight[p->in_head];
+		p->in_head = (p->in_head + 1) % PD_CTRL_WINDOW;
+		p->in_count--;
+		p->waiting_since = p->in_count ? loop_now_ns() : 0;
+		answered(p, &c, m.status);
+	}
+	pump(p);
+}
+
+/* --- Life and death ------------------------------------------------------ */
+
+static void on_reaped_exit(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	struct reaped *r = (struct reaped *)s;
+	if (s->fd < 0 || waitpid(r->pid, NULL, WNOHANG) == 0)
+		return;
+	loop_del(&r->exit_event);
+	close(r->exit_event.fd);
+	r->exit_event.fd = -1;
+	release_later(r, free);
+}
+
+static void on_process_exit(struct event_source *s, uint32_t events)
+{
+	(void)events;
+	struct pd_proc *p = (struct pd_proc *)((char *)s - offsetof(struct pd_proc, exit_event));
+	if (s->fd < 0)
+		return;
+	int wstatus = 0;
+	if (waitpid(p->pid, &wstatus, WNOHANG) == 0)
+		return;
+	if (p->phase == PD_HELLO && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
 		kprintf("kernel-sim: PD process %s\n", confine_status_string(WEXITSTATUS(wstatus)));
-	else
-		kprintf("kernel-sim: PD process did not start\n");
+	p->lost = true;
+	loop_del(&p->exit_event);
+	close(p->exit_event.fd);
+	p->exit_event.fd = -1;
+	if (p->on_exit)
+		p->on_exit(p, wstatus);
 }
 
 struct pd_proc *pd_proc_create(const char *name)
@@ -255,115 +516,42 @@ struct pd_proc *pd_proc_create(const char *name)
 
 	close(sv[1]);
 	p->pid = pid;
-	p->ctrl = sv[0];
+	p->ctrl.fd = sv[0];
+	p->ctrl.ready = on_ctrl;
 	p->exit_event.fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p->exit_event.ready = on_process_exit;
-	if (p->exit_event.fd < 0)
+	if (clock_getcpuclockid(pid, &p->cpu_clock) != 0)
+		p->cpu_clock = CLOCK_MONOTONIC;
+	if (p->exit_event.fd < 0 || loop_add(&p->exit_event, EPOLLIN) != 0 ||
+	    loop_add(&p->ctrl, EPOLLIN) != 0) {
 		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
-	if (p->exit_event.fd < 0 || handshake(p) != 0) {
 		kill(pid, SIGKILL);
-		report_start_failure(pid);
-		if (p->exit_event.fd >= 0)
+		waitpid(pid, NULL, 0);
+		if (p->exit_event.fd >= 0) {
+			loop_del(&p->exit_event);
 			close(p->exit_event.fd);
-		close(p->ctrl);
+		}
+		close(p->ctrl.fd);
 		free(p);
 		return NULL;
 	}
-	loop_add(&p->exit_event, EPOLLIN);
+	p->waiting_since = loop_now_ns(); /* for HELLO */
 	p->next = all_procs;
 	all_procs = p;
+	host_watchdog_start();
 	return p;
 }
 
-int pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable)
+static void drop_queue(struct pd_proc *p)
 {
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_MAP, .vaddr = vaddr, .size = size};
-	m.prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
-	return ctrl_command_pipelined(p, &m, fd);
-}
-
-int pd_proc_sync(struct pd_proc *p)
-{
-	return p->lost ? -EPIPE : ctrl_drain(p);
-}
-
-static int unmap_range(struct pd_proc *p, uint64_t start, uint64_t end)
-{
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_UNMAP, .vaddr = start, .size = end - start};
-	return start < end ? ctrl_command(p, &m, 0, 0, -1) : 0;
-}
-
-/* The span of a table may cover the runtime's window: that part stays. */
-int pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size)
-{
-	uint64_t end = vaddr + size;
-	if (end <= SIM_RUNTIME_BASE || vaddr >= SIM_RUNTIME_TOP)
-		return unmap_range(p, vaddr, end);
-	int status = unmap_range(p, vaddr, SIM_RUNTIME_BASE);
-	return status ? status : unmap_range(p, SIM_RUNTIME_TOP, end);
-}
-
-/*
- * Runtime slots: the lowest free one, so that the runtime maps no more
- * thread blocks than the PD had threads at once (and its RLIMIT_AS allows
- * no more); a slot whose thread is still on its way out (the runtime
- * answers EBUSY) is skipped.
- */
-int pd_proc_start_thread(struct pd_proc *p, int *index_out)
-{
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-		return -errno;
-	int status = -EAGAIN;
-	for (int index = 0; index < SIM_RUNTIME_MAX_THREADS; index++) {
-		if (p->thread_used[index])
-			continue;
-		if ((unsigned)index >= p->block_high) {
-			p->block_high = (unsigned)index + 1;
-			pd_proc_limit_memory(p, p->as_mapped);
-		}
-		struct sim_ctrl_msg m = {.op = SIM_CTRL_THREAD, .index = (uint32_t)index};
-		status = ctrl_command(p, &m, 0, 0, sv[1]);
-		if (status == -EBUSY)
-			continue;
-		if (status != 0)
-			break;
-		close(sv[1]);
-		p->thread_used[index] = 1;
-		p->threads++;
-		*index_out = index;
-		return sv[0];
+	for (size_t i = 0; i < p->q_len; i++) {
+		struct pd_cmd *c = &p->queue[(p->q_head + i) % p->q_cap];
+		if (c->fd >= 0)
+			close(c->fd);
 	}
-	close(sv[0]);
-	close(sv[1]);
-	return status;
-}
-
-void pd_proc_release_thread(struct pd_proc *p, int index)
-{
-	if (index >= 0 && index < SIM_RUNTIME_MAX_THREADS && p->thread_used[index]) {
-		p->thread_used[index] = 0;
-		p->threads--;
-	}
-}
-
-int pd_proc_park_thread(struct pd_proc *p, int index)
-{
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_PARK, .index = (uint32_t)index};
-	return ctrl_command(p, &m, 0, 0, -1);
-}
-
-bool pd_proc_is_stopped(struct pd_proc *p)
-{
-	return process_stopped(p->pid);
-}
-
-int pd_proc_set_name(struct pd_proc *p, const char *name)
-{
-	struct sim_ctrl_msg m = {.op = SIM_CTRL_NAME};
-	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
-	memcpy(m.name, p->name, sizeof(m.name));
-	return ctrl_command(p, &m, 0, 0, -1);
+	free(p->queue);
+	p->queue = NULL;
+	p->q_len = p->q_cap = p->q_head = 0;
 }
 
 void pd_proc_destroy(struct pd_proc *p)
@@ -374,14 +562,31 @@ void pd_proc_destroy(struct pd_proc *p)
 			break;
 		}
 	}
+	host_thread_forget_proc(p);
 	if (p->exit_event.fd >= 0) {
-		loop_del(&p->exit_event);
 		pd_proc_kill(p);
-		waitpid(p->pid, 0, 0);
-		close(p->exit_event.fd);
+		struct reaped *r = malloc(sizeof(*r));
+		if (r && waitpid(p->pid, NULL, WNOHANG) == 0) {
+			/* Dying: reap it when it is gone, without waiting here. */
+			loop_del(&p->exit_event);
+			r->pid = p->pid;
+			r->exit_event.fd = p->exit_event.fd;
+			r->exit_event.ready = on_reaped_exit;
+			if (loop_add(&r->exit_event, EPOLLIN) == 0)
+				r = NULL, p->exit_event.fd = -1;
+		}
+		free(r);
+		if (p->exit_event.fd >= 0) {
+			loop_del(&p->exit_event);
+			close(p->exit_event.fd);
+			p->exit_event.fd = -1;
+		}
 	}
-	close(p->ctrl);
-	free(p);
+	loop_del(&p->ctrl);
+	close(p->ctrl.fd);
+	p->ctrl.fd = -1;
+	drop_queue(p);
+	release_later(p, free);
 }
 
 struct pd_proc *pd_proc_first(void)
@@ -399,8 +604,38 @@ unsigned pd_proc_count(void)
 
 void pd_proc_kill_all(void)
 {
-	for (struct pd_proc *p = all_procs; p; p = p->next)
+	for (struct pd_proc *p = all_procs; p; p = p->next) {
 		pd_proc_kill(p);
-	while (all_procs)
-		pd_proc_destroy(all_procs);
+		p->on_exit = NULL;
+	}
+	while (all_procs) {
+		struct pd_proc *p = all_procs;
+		if (p->exit_event.fd >= 0)
+			waitpid(p->pid, NULL, 0);
+		pd_proc_destroy(p);
+	}
+}
+
+bool pd_proc_any_waiting(void)
+{
+	for (struct pd_proc *p = all_procs; p; p = p->next)
+		if (!p->lost && (p->waiting_since || p->q_len))
+			return true;
+	return false;
+}
+
+void pd_proc_check_timeouts(uint64_t now)
+{
+	const uint64_t limit = (uint64_t)PD_ANSWER_TIMEOUT_MS * 1000000ull;
+	for (struct pd_proc *p = all_procs; p; p = p->next) {
+		if (p->lost || !p->waiting_since || now - p->waiting_since < limit)
+			continue;
+		/* A PD held by a debugger answers when it is let go. */
+		if (process_stopped(p->pid)) {
+			p->waiting_since = now;
+			continue;
+		}
+		pd_proc_broken(p, p->phase == PD_HELLO ? "did not start"
+						       : "does not answer its control channel");
+	}
 }

@@ -15,7 +15,6 @@
 #include <sel4/faults.h>
 #include <sel4/message_info.h>
 #include "../host/frame_store.h"
-#include "../host/loop.h"
 #include <sim/layout.h>
 
 struct cte;
@@ -229,22 +228,6 @@ enum tcb_cnode_index {
 
 #define TCB_NAME_MAX (seL4_MsgMaxLength * sizeof(seL4_Word))
 
-/* The host side of a TCB: a thread of its VSpace's PD process. */
-#define NO_FILL (~0ull)
-
-struct host_thread {
-	struct pd_proc *proc;	  /* NULL until the thread first runs */
-	struct event_source chan; /* kernel-sim's end of the thread's channel */
-	int index;		  /* runtime block index in the PD process */
-	bool in_kernel;		  /* trapped and waiting for our answer */
-	bool resume_queued;
-	bool name_dirty;    /* host thread name to update at next resume */
-	bool yield;	    /* give up the host CPU at next resume */
-	bool unrunnable;    /* runnable without a place to run: faults soon */
-	uint64_t last_fill; /* page of the last fault filled from the shadow, or NO_FILL */
-	struct tcb *resume_next;
-};
-
 /* What a blocked thread waits on and with which IPC parameters (seL4 thread_state). */
 struct blocking {
 	void *object; /* endpoint or notification */
@@ -300,6 +283,8 @@ struct trace_thread {
 	uint64_t since; /* blocked since (ns), for its state slice */
 };
 
+struct host_thread;
+
 struct tcb {
 	struct kobj obj;
 	struct cte ctes[tcbCNodeEntries];
@@ -307,6 +292,11 @@ struct tcb {
 	struct blocking blocking;
 	struct tcb *ep_next; /* endpoint or notification queue */
 	struct tcb *ep_prev;
+	struct tcb *sched_next; /* ready queue (tcbSchedNext) */
+	struct tcb *sched_prev;
+	bool sched_queued;  /* in a ready queue (tcbQueued) */
+	uint8_t time_slice; /* ticks left (tcbTimeSlice) */
+	unsigned affinity;  /* the CPU whose queues it joins (tcbAffinity) */
 	/*
 	 * regs.rip is FaultIP, what seL4_TCB_ReadRegisters calls rip: the
 	 * instruction that trapped. next_ip is where the thread continues
@@ -323,7 +313,7 @@ struct tcb {
 	struct fault fault;		    /* the fault being handled, if any */
 	struct lookup_fault lookup_failure; /* behind a cap fault */
 	bool dead;			    /* finalised; memory freed at the end of the event */
-	struct host_thread host;
+	struct host_thread *host; /* the host side, owned by host/thread.c (as seL4's tcbArch) */
 	struct trace_thread trace;
 	struct tcb *all_next; /* every TCB, for debug dumps and accounting */
 	struct tcb *all_prev;

@@ -1,18 +1,13 @@
 /*
- * Threads: states, registers, message registers, and the bridge between a
- * TCB and its host thread. A thread that trapped waits in its host thread
- * until kernel-sim answers; every answer is sent once the event that made
- * the thread runnable has been handled completely. A thread that runs in
- * its host when the kernel must see or change its registers is parked
- * first (a signal stops it in the runtime's trap handler).
+ * Threads: states, registers, message registers and the endpoint queues,
+ * as seL4's kernel/thread.c. Which thread runs is kernel/schedule.c's
+ * decision; the host thread behind a TCB is host/thread.c's business.
  */
 #pragma once
 
 #include "object.h"
 #include <sel4/ipc_buffer.h>
 #include <sim/trap.h>
-
-struct pd_proc;
 
 struct tcb *tcb_create(uint64_t paddr);
 
@@ -67,14 +62,18 @@ void setup_reply_master(struct tcb *t);
 void tcb_queue_append(struct tcb_queue *q, struct tcb *t);
 void tcb_queue_remove(struct tcb_queue *q, struct tcb *t);
 
-/*
- * Make t's registers in kernel-sim current: a thread running in its host
- * is parked. Returns false if its host thread is gone.
- */
-bool thread_sync(struct tcb *t);
+/* The VSpace a thread runs in, if its VTable holds a valid one. */
+struct vspace *thread_vspace(struct tcb *t);
 
-/* Start the host thread of a runnable TCB in its VSpace's PD process. */
-int thread_activate(struct tcb *t);
+/*
+ * A runnable thread that has no place to run takes the fault seL4 would
+ * give it when it first ran: with no valid VSpace a VMFault at its first
+ * instruction fetch, in a VSpace whose process died the PD-lost exception.
+ */
+void fault_unrunnable(struct tcb *t);
+
+/* The PD process of vs died: each of its threads that is not inactive faults when it runs. */
+void thread_vspace_lost(struct vspace *vs);
 
 /*
  * A thread is about to be resumed: start its VSpace's PD process and its
@@ -82,30 +81,6 @@ int thread_activate(struct tcb *t);
  * host cannot; 0, or -1 with nothing changed in seL4's terms.
  */
 int thread_prepare_host(struct tcb *t);
-
-/* Send the answers of every thread made runnable since the last flush. */
-void thread_flush_resumes(void);
-
-/* The trap handler, set by the system-call layer. */
-extern void (*thread_trap_handler)(struct tcb *t, const struct sim_trap *trap);
-
-/* Record a trap that arrived while the thread was being stopped. */
-void thread_absorb_trap(struct tcb *t, const struct sim_trap *trap);
-
-/* End the host thread of a TCB that is being deleted. */
-void thread_end_host(struct tcb *t);
-
-/* Forget the host threads of a PD process that is being ended. */
-void thread_forget_process(struct pd_proc *p);
-
-/* A PD process died: forget its host threads and fault the threads that ran in it. */
-void thread_process_lost(struct pd_proc *p, int wstatus);
-
-/* Deliver the faults of threads that were made runnable but cannot run. */
-void thread_deliver_pending_faults(void);
-
-/* The VSpace a thread runs in, if its VTable holds a valid one. */
-struct vspace *thread_vspace(struct tcb *t);
 
 /* Unlink a dying TCB from kernel-sim's lists. */
 void tcb_remove(struct tcb *t);

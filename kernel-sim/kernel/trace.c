@@ -16,6 +16,7 @@
 #include "../host/control.h"
 #include "../host/loop.h"
 #include "../host/pd.h"
+#include "../host/thread.h"
 #include <sel4/message_info.h>
 #include <sel4/syscall.h>
 #include <sim/debug.h>
@@ -102,7 +103,7 @@ struct who {
 static void who_is(struct tcb *t, struct who *w)
 {
 	struct vspace *vs = thread_vspace(t);
-	struct pd_proc *p = t->host.proc ? t->host.proc : vs ? vs->proc : NULL;
+	struct pd_proc *p = host_thread_proc(t) ? host_thread_proc(t) : vs ? vs->proc : NULL;
 	if (vs && vs->name[0])
 		clean(w->pd, sizeof(w->pd), vs->name);
 	else if (p)

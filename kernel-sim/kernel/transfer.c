@@ -2,6 +2,7 @@
 #include "cdt.h"
 #include "cspace.h"
 #include "delete.h"
+#include "schedule.h"
 #include "thread.h"
 #include "trace.h"
 #include "../api/faults.h"
@@ -145,13 +146,19 @@ void do_reply_transfer(struct tcb *sender, struct tcb *receiver, struct cte *slo
 		do_ipc_transfer(sender, NULL, 0, grant, receiver);
 		cte_delete_one(slot);
 		set_thread_state(receiver, ThreadState_Running);
+		possible_switch_to(receiver);
 		return;
 	}
 	cte_delete_one(slot);
 	bool restart = handle_fault_reply(receiver, sender);
 	receiver->fault.type = seL4_Fault_NullFault;
 	trace_ipc(sender, receiver, restart, TRACE_IPC_FAULT_REPLY);
-	set_thread_state(receiver, restart ? ThreadState_Restart : ThreadState_Inactive);
+	if (restart) {
+		set_thread_state(receiver, ThreadState_Restart);
+		possible_switch_to(receiver);
+	} else {
+		set_thread_state(receiver, ThreadState_Inactive);
+	}
 }
 
 void do_nb_recv_failed_transfer(struct tcb *t)

@@ -2,6 +2,7 @@
 #include "notification.h"
 #include "tcb.h"
 #include "../kernel/delete.h"
+#include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../kernel/transfer.h"
 
@@ -27,6 +28,7 @@ void send_ipc(bool blocking, bool do_call, seL4_Word badge, bool can_grant, bool
 		do_ipc_transfer(thread, ep, badge, can_grant, dest);
 		bool reply_can_grant = dest->blocking.can_grant;
 		set_thread_state(dest, ThreadState_Running);
+		possible_switch_to(dest);
 		if (do_call) {
 			if (can_grant || can_grant_reply)
 				setup_caller_cap(thread, dest, reply_can_grant);
@@ -76,6 +78,7 @@ void receive_ipc(struct tcb *thread, struct cap cap, bool blocking)
 				set_thread_state(sender, ThreadState_Inactive);
 		} else {
 			set_thread_state(sender, ThreadState_Running);
+			possible_switch_to(sender);
 		}
 		return;
 	}
@@ -121,8 +124,10 @@ void cancel_all_ipc(struct endpoint *ep)
 		struct tcb *next = t->ep_next;
 		t->ep_next = t->ep_prev = NULL;
 		set_thread_state(t, ThreadState_Restart);
+		sched_enqueue(t);
 		t = next;
 	}
+	reschedule_required();
 }
 
 void cancel_badged_sends(struct endpoint *ep, seL4_Word badge)
@@ -134,8 +139,10 @@ void cancel_badged_sends(struct endpoint *ep, seL4_Word badge)
 		if (t->blocking.badge == badge) {
 			tcb_queue_remove(&ep->queue, t);
 			set_thread_state(t, ThreadState_Restart);
+			sched_enqueue(t);
 		}
 	}
 	if (!ep->queue.head)
 		ep->state = EPState_Idle;
+	reschedule_required();
 }

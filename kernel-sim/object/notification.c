@@ -1,5 +1,6 @@
 #include "notification.h"
 #include "endpoint.h"
+#include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
 #include "../kernel/transfer.h"
@@ -21,6 +22,7 @@ void send_signal(struct notification *n, seL4_Word badge)
 			cancel_ipc(t);
 			set_thread_state(t, ThreadState_Running);
 			t->regs.badgeRegister = badge;
+			possible_switch_to(t);
 		} else {
 			set_active(n, badge);
 		}
@@ -33,6 +35,7 @@ void send_signal(struct notification *n, seL4_Word badge)
 			n->state = NtfnState_Idle;
 		set_thread_state(dest, ThreadState_Running);
 		dest->regs.badgeRegister = badge;
+		possible_switch_to(dest);
 		return;
 	}
 	case NtfnState_Active:
@@ -88,8 +91,10 @@ void cancel_all_signals(struct notification *n)
 		struct tcb *next = t->ep_next;
 		t->ep_next = t->ep_prev = NULL;
 		set_thread_state(t, ThreadState_Restart);
+		sched_enqueue(t);
 		t = next;
 	}
+	reschedule_required();
 }
 
 void bind_notification(struct tcb *t, struct notification *n)

@@ -6,7 +6,9 @@
 #include "../api/faults.h"
 #include "../kernel/cdt.h"
 #include "../kernel/delete.h"
+#include "../host/thread.h"
 #include "../kernel/log.h"
+#include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
@@ -52,6 +54,19 @@ static size_t context_offset(unsigned i)
 	return i * sizeof(seL4_Word);
 }
 
+/*
+ * The invocation reads, writes or stops target: a thread that runs on
+ * another CPU (or under host scheduling) is parked first, and the
+ * invocation runs again once it stopped, as seL4 stalls the other core.
+ */
+static bool stopped_for(struct tcb *cur, struct tcb *target)
+{
+	if (target == cur || host_thread_stopped(target))
+		return true;
+	host_thread_await_stop(cur, target);
+	return false;
+}
+
 /* --- Registers ---------------------------------------------------------- */
 
 static enum exception decode_read_registers(struct tcb *cur, struct cap cap, seL4_Word length,
@@ -72,11 +87,11 @@ static enum exception decode_read_registers(struct tcb *cur, struct cap cap, seL
 		user_error("TCB ReadRegisters: Attempted to read our own registers.");
 		return syscall_error(seL4_IllegalOperation);
 	}
+	if (!stopped_for(cur, src))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
 	if (flags & READ_REGISTERS_SUSPEND)
 		suspend(src);
-	else
-		thread_sync(src);
 	if (is_call) {
 		seL4_Word *ipc = lookup_ipc_buffer(true, cur);
 		seL4_Word count = ipc ? n : (n < n_msgRegisters ? n : n_msgRegisters);
@@ -113,8 +128,9 @@ static enum exception decode_write_registers(struct tcb *cur, struct cap cap, se
 	}
 	if ((flags & WRITE_REGISTERS_RESUME) && is_stopped(dest) && thread_prepare_host(dest) != 0)
 		return host_cannot_run("TCB WriteRegisters");
+	if (!stopped_for(cur, dest))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
-	thread_sync(dest);
 	seL4_Word n =
 	    w < N_FRAME_REGISTERS + N_GP_REGISTERS ? w : N_FRAME_REGISTERS + N_GP_REGISTERS;
 	for (unsigned i = 0; i < n; i++)
@@ -140,14 +156,13 @@ static enum exception decode_copy_registers(struct tcb *cur, struct cap cap, seL
 	struct tcb *src = source.thread.tcb, *dest = cap.thread.tcb;
 	if ((flags & COPY_RESUME_TARGET) && is_stopped(dest) && thread_prepare_host(dest) != 0)
 		return host_cannot_run("TCB CopyRegisters");
+	if (!stopped_for(cur, src) || !stopped_for(cur, dest))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
 	if (flags & COPY_SUSPEND_SOURCE)
 		suspend(src);
-	else
-		thread_sync(src);
 	if (flags & COPY_RESUME_TARGET)
 		restart(dest);
-	thread_sync(dest);
 	if (flags & COPY_TRANSFER_FRAME) {
 		for (unsigned i = 0; i < N_FRAME_REGISTERS; i++)
 			*context_word(dest, i) = *context_word(src, i);
@@ -182,11 +197,9 @@ struct thread_control {
 static void move_to_vspace(struct tcb *t)
 {
 	struct vspace *vs = thread_vspace(t);
-	if (t->host.proc && (!vs || vs->proc != t->host.proc)) {
-		thread_end_host(t);
-		if (is_runnable(t))
-			set_thread_state(t, t->state);
-	}
+	struct pd_proc *p = host_thread_proc(t);
+	if (p && (!vs || vs->proc != p))
+		host_thread_end(t); /* the dispatcher starts it anew where it belongs */
 }
 
 static void replace_slot_cap(struct tcb *target, struct cte *tslot, enum tcb_cnode_index i,
@@ -218,7 +231,7 @@ static enum exception invoke_thread_control(struct tcb *target, struct cte *slot
 			replace_slot_cap(target, slot, tcbBuffer, c->buffer_cap, c->buffer_src);
 	}
 	if (c->flags & UPDATE_PRIORITY)
-		target->priority = (uint8_t)c->priority;
+		set_priority(target, (uint8_t)c->priority);
 	if (c->flags & UPDATE_SPACE)
 		move_to_vspace(target);
 	return EXCEPTION_NONE;
@@ -317,6 +330,8 @@ static enum exception decode_configure(struct tcb *cur, struct cap cap, seL4_Wor
 		e = decode_space(&c, croot_data, vroot_data, "TCB Configure");
 	if (e != EXCEPTION_NONE)
 		return e;
+	if (!stopped_for(cur, cap.thread.tcb))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
 	return invoke_thread_control(cap.thread.tcb, slot, &c);
 }
@@ -335,6 +350,8 @@ static enum exception decode_set_space(struct tcb *cur, struct cap cap, seL4_Wor
 					get_syscall_arg(cur, 2, buffer), "TCB SetSpace");
 	if (e != EXCEPTION_NONE)
 		return e;
+	if (!stopped_for(cur, cap.thread.tcb))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
 	return invoke_thread_control(cap.thread.tcb, slot, &c);
 }
@@ -438,8 +455,9 @@ static enum exception decode_set_tls_base(struct tcb *cur, struct cap cap, seL4_
 		return truncated("TCB SetTLSBase");
 	seL4_Word base = get_syscall_arg(cur, 0, buffer);
 	struct tcb *target = cap.thread.tcb;
+	if (!stopped_for(cur, target))
+		return EXCEPTION_PREEMPTED;
 	set_thread_state(cur, ThreadState_Restart);
-	thread_sync(target);
 	target->regs.fs_base = sanitise_register(offsetof(seL4_UserContext, fs_base), base);
 	return EXCEPTION_NONE;
 }
@@ -476,6 +494,8 @@ enum exception decode_tcb_invocation(struct tcb *t, seL4_Word label, seL4_Word l
 	case TCBCopyRegisters:
 		return decode_copy_registers(t, cap, length, buffer);
 	case TCBSuspend:
+		if (!stopped_for(t, cap.thread.tcb))
+			return EXCEPTION_PREEMPTED;
 		set_thread_state(t, ThreadState_Restart);
 		suspend(cap.thread.tcb);
 		return EXCEPTION_NONE;
@@ -531,8 +551,8 @@ enum exception decode_domain_invocation(struct tcb *t, seL4_Word label, seL4_Wor
 		user_error("Domain Configure: thread cap required.");
 		return invalid_argument(1);
 	}
-	/* One domain: every thread is in domain 0 already. */
 	set_thread_state(t, ThreadState_Restart);
+	set_domain(current_extra_caps.excaprefs[0]->cap.thread.tcb);
 	return EXCEPTION_NONE;
 }
 
@@ -555,7 +575,7 @@ void tcb_finalise(struct tcb *t)
 {
 	unbind_notification(t);
 	suspend(t);
-	thread_end_host(t);
+	host_thread_end(t);
 	tcb_remove(t);
 	t->dead = true;
 	delete_slots_later(t->ctes, tcbCNodeEntries);

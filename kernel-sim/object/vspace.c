@@ -1,6 +1,7 @@
 #include "vspace.h"
 #include "frame.h"
 #include "../host/pd.h"
+#include "../host/thread.h"
 #include "../kernel/asid.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
@@ -154,8 +155,21 @@ int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *
 }
 
 /*
- * The host side of a mapping, with fd from vspace_frame_fd (consumed): only
- * readable or writable mappings exist there.
+ * The host lost rights at seq: no thread of the PD runs before its runtime
+ * carried that out, and the invoking thread waits for it too while threads
+ * of the PD may be running (as seL4 waits for a TLB shootdown).
+ */
+static void host_restricted(struct vspace *vs, uint64_t seq)
+{
+	pd_proc_set_barrier(vs->proc);
+	if (vs->proc->executing && ks_cur_thread)
+		host_thread_await_proc(ks_cur_thread, vs->proc, seq);
+}
+
+/*
+ * The host side of a mapping, with fd from vspace_frame_fd (consumed; -1:
+ * the shadow's truth when the command is sent): only readable or writable
+ * mappings exist there.
  */
 static int host_map_fd(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights,
 		       int fd)
@@ -166,22 +180,20 @@ static int host_map_fd(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8
 		return 0;
 	}
 	/* an emulated device's registers are never host memory: every access traps */
-	if (!host_rights(vm_rights) || f->mmio)
-		return pd_proc_unmap(vs->proc, vaddr, frame_size(f));
-	if (fd < 0)
-		return -1;
-	int status = pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
-	close(fd);
-	return status;
+	if (!host_rights(vm_rights) || f->mmio) {
+		host_restricted(vs, pd_proc_unmap(vs->proc, vaddr, frame_size(f)));
+		return 0;
+	}
+	pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
+	if (fd >= 0)
+		close(fd);
+	return 0;
 }
 
+/* A mapping the shadow holds, for the host when the command is sent. */
 static int host_map(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights)
 {
-	int fd;
-	int err = vspace_frame_fd(vs, f, vm_rights, &fd);
-	if (err)
-		return err;
-	return host_map_fd(vs, f, vaddr, vm_rights, fd);
+	return host_map_fd(vs, f, vaddr, vm_rights, -1);
 }
 
 static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
@@ -190,7 +202,25 @@ static void host_unmap(struct vspace *vs, uint64_t vaddr, uint64_t size)
 		return;
 	if (size > SIM_USER_TOP - vaddr)
 		size = SIM_USER_TOP - vaddr;
-	pd_proc_unmap(vs->proc, vaddr, size);
+	host_restricted(vs, pd_proc_unmap(vs->proc, vaddr, size));
+}
+
+/*
+ * pd_mapping_of: what the shadow maps at vaddr of a process's VSpace, with
+ * a file to send: 1, 0 if nothing is mapped there, or a negative errno.
+ */
+static int vspace_host_mapping(struct pd_proc *p, uint64_t vaddr, struct pd_mapping *m)
+{
+	struct vspace *vs = p->owner;
+	uint64_t off;
+	uint8_t rights;
+	struct frame *f = vs ? vspace_lookup_frame(vs, vaddr, &off, &rights) : NULL;
+	if (!f || off != 0 || !host_rights(rights) || f->mmio)
+		return 0;
+	m->fd = frame_open_for_pd(f, rights == VM_READ_WRITE);
+	m->size = frame_size(f);
+	m->writable = rights == VM_READ_WRITE;
+	return m->fd < 0 ? m->fd : 1;
 }
 
 /* The VSpace's process may map what its tables reach (RLIMIT_AS). */
@@ -266,7 +296,7 @@ int vspace_set_frame(struct vspace *vs, struct paging_entry *e, struct frame *f,
 	 * must hold from the return on.
 	 */
 	if (status == 0 && replaces && vs->proc && !vs->lost)
-		status = pd_proc_sync(vs->proc);
+		host_restricted(vs, vs->proc->queued_seq);
 	return status;
 }
 
@@ -350,33 +380,38 @@ static void vspace_process_died(struct pd_proc *p, int wstatus)
 		kprintf("kernel-sim: PD process %d (%s) exited with status %d\n", (int)p->pid,
 			vs->name, WEXITSTATUS(wstatus));
 	trace_pd(p, TRACE_PD_LOST, wstatus);
-	vs->lost = true;
-	vs->lost_status = wstatus;
 	vs->proc = NULL;
-	thread_process_lost(p, wstatus);
+	host_thread_process_lost(p);
+	vspace_lost(vs, wstatus);
 	pd_proc_destroy(p);
 }
+
+void vspace_lost(struct vspace *vs, int wstatus)
+{
+	vs->lost = true;
+	vs->lost_status = wstatus;
+	thread_vspace_lost(vs);
+}
+
+static bool resolver_set;
 
 struct pd_proc *vspace_process(struct vspace *vs)
 {
 	if (vs->proc || vs->lost)
 		return vs->proc;
-	if (!vs->named)
+	if (!resolver_set) {
+		pd_mapping_of = vspace_host_mapping;
+		resolver_set = true;
+	}
+	if (!vs->named && !vs->name[0])
 		snprintf(vs->name, sizeof(vs->name), "pd %u", vs->asid);
 	vs->proc = pd_proc_create(vs->name);
 	if (!vs->proc)
-		return NULL;
+		return NULL; /* the host resource that ran out has said so */
 	vs->proc->owner = vs;
 	vs->proc->on_exit = vspace_process_died;
 	trace_pd(vs->proc, TRACE_PD_START, 0);
-	if (vspace_replay(vs) != 0) {
-		/* the host resource that ran out has said so */
-		if (kernel_verbose)
-			kprintf("kernel-sim: cannot map a VSpace into its PD process\n");
-		thread_forget_process(vs->proc);
-		pd_proc_destroy(vs->proc);
-		vs->proc = NULL;
-	}
+	vspace_replay(vs);
 	return vs->proc;
 }
 
@@ -385,7 +420,6 @@ void vspace_invalidate_asid(struct vspace *vs)
 	vs->asid = 0;
 	if (vs->proc) {
 		trace_pd(vs->proc, TRACE_PD_END, 0);
-		thread_forget_process(vs->proc);
 		pd_proc_destroy(vs->proc);
 		vs->proc = NULL;
 	}
@@ -441,8 +475,10 @@ bool vspace_fill_fault(struct vspace *vs, uint64_t vaddr, bool write)
 		return false;
 	if (rights != VM_READ_WRITE && (rights != VM_READ_ONLY || write))
 		return false;
-	/* The thread runs again at once: the mapping must be there by then. */
-	return host_map(vs, f, vaddr - off, rights) == 0 && pd_proc_sync(vs->proc) == 0;
+	/* The thread must not run again before the mapping is there. */
+	host_map(vs, f, vaddr - off, rights);
+	pd_proc_set_barrier(vs->proc);
+	return true;
 }
 
 void vspace_name(struct vspace *vs, const char *name)

@@ -87,6 +87,9 @@ void vspace_unmap_table(uint16_t asid, struct paging *table, uint64_t vaddr);
 int vspace_install_table(struct vspace *vs, struct paging *table, uint64_t vaddr);
 int vspace_map_frame(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8_t vm_rights);
 
+/* Its process died or cannot be made: its threads fault as a lost PD's when they run. */
+void vspace_lost(struct vspace *vs, int wstatus);
+
 /* The PD process of a VSpace, started (and given every mapping) if needed. */
 struct pd_proc *vspace_process(struct vspace *vs);
 

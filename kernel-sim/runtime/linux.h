@@ -28,6 +28,7 @@
 
 #define K_SYS_SECCOMP	    1
 #define K_SI_KERNEL	    0x80
+#define K_SI_QUEUE	    (-1)
 #define K_AUDIT_ARCH_X86_64 0xc000003eu
 
 #ifndef __NR_uretprobe
@@ -100,6 +101,11 @@ struct k_siginfo {
 			int syscall;
 			unsigned int arch;
 		} sys; /* SIGSYS */
+		struct {
+			int pid;
+			unsigned int uid;
+			uint64_t value;
+		} rt; /* queued with rt_tgsigqueueinfo (si_code K_SI_QUEUE) */
 		char _bytes[112];
 	} u;
 };

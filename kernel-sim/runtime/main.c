@@ -79,11 +79,12 @@ static void set_comm(const char *name)
 	rt_sys2(__NR_prctl, K_PR_SET_NAME, comm);
 }
 
-static void ack(long status)
+static void ack(uint64_t seq, long status)
 {
 	struct sim_ctrl_msg m;
 	memset(&m, 0, sizeof(m));
 	m.op = SIM_CTRL_ACK;
+	m.seq = seq;
 	m.status = (int32_t)status;
 	rt_send(SIM_CTRL_FD, &m, sizeof(m), 0, 0);
 }
@@ -113,7 +114,11 @@ static void confine(void)
 	memcpy(filter, buf + sizeof(h), h.size * sizeof(struct sim_bpf_insn));
 
 	struct k_sock_fprog prog = {(unsigned short)h.size, filter};
-	ack(rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER, 0, &prog));
+	long status = rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER, 0, &prog);
+	ack(h.seq, status);
+	/* Commands may follow at once: none may run unconfined. */
+	if (status != 0)
+		rt_die("seccomp");
 }
 
 /*
@@ -143,7 +148,7 @@ static void control_loop(void)
 		if (n != (long)sizeof(m)) {
 			if (fd >= 0)
 				rt_sys1(__NR_close, fd);
-			ack(-22);
+			ack(0, -22);
 			continue;
 		}
 		long status;
@@ -163,9 +168,6 @@ static void control_loop(void)
 				status = 0;
 			fd = -1;
 			break;
-		case SIM_CTRL_PARK:
-			status = rt_thread_park(m.index);
-			break;
 		case SIM_CTRL_NAME:
 			m.name[SIM_NAME_MAX - 1] = 0;
 			set_title(m.name);
@@ -178,7 +180,7 @@ static void control_loop(void)
 		}
 		if (fd >= 0)
 			rt_sys1(__NR_close, fd);
-		ack(status);
+		ack(m.seq, status);
 	}
 }
 

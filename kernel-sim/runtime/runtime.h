@@ -43,6 +43,7 @@ struct rt_block {
 	uint32_t index;
 	uint64_t fs_base; /* last loaded TLS bases: ucontext does not hold them */
 	uint64_t gs_base;
+	uint64_t park_done; /* parks up to this sequence number are answered */
 };
 
 struct rt_block *rt_block_at(uint32_t index);
@@ -51,7 +52,6 @@ struct rt_block *rt_current_block(void);
 /* Threads */
 extern long rt_pid;
 long rt_thread_start(uint32_t index, int chan);
-long rt_thread_park(uint32_t index);
 
 /* Traps */
 void rt_install_trap_handlers(void);

@@ -44,19 +44,6 @@ static long map_block(uint32_t index)
 
 long rt_pid;
 
-/* Make thread index trap: it reports SIM_TRAP_PARKED and waits for kernel-sim. */
-long rt_thread_park(uint32_t index)
-{
-	if (index >= SIM_RUNTIME_MAX_THREADS)
-		return -22;
-	if (!block_mapped[index])
-		return -3; /* ESRCH: never had a thread */
-	int tid = rt_block_at(index)->tid;
-	if (tid == 0)
-		return -3; /* ESRCH: the thread has ended */
-	return rt_sys3(__NR_tgkill, rt_pid, tid, SIM_PARK_SIGNAL);
-}
-
 /* Start a host thread for runtime block index, talking on chan. */
 long rt_thread_start(uint32_t index, int chan)
 {
@@ -72,6 +59,7 @@ long rt_thread_start(uint32_t index, int chan)
 	b->index = index;
 	b->fs_base = 0;
 	b->gs_base = 0;
+	b->park_done = 0;
 
 	uint64_t *sp = (uint64_t *)((char *)b + RT_ALTSTACK_OFFSET);
 	*--sp = 0;
@@ -133,10 +121,12 @@ __attribute__((noreturn)) void rt_thread_main(void *sp)
 	struct sim_resume r;
 	memset(&t, 0, sizeof(t));
 	t.kind = SIM_TRAP_START;
+	t.tid = (uint32_t)b->tid;
 	if (rt_exchange(b, &t, &r) != 0)
 		rt_sys1(__NR_exit_group, 0);
 	if (r.kind == SIM_RESUME_EXIT)
 		rt_sys1(__NR_exit, 0);
+	b->park_done = r.park_seq;
 	rt_apply_bases(b, &r);
 	rt_apply_name(&r);
 	enter_user(b, &r);

@@ -129,7 +129,11 @@ static void on_trap(int sig, void *siv, void *ucv)
 		t.arch = si->u.sys.arch;
 		break;
 	case SIM_PARK_SIGNAL:
+		/* A park that an answer already covered: continue as if none came. */
+		if (si->si_code == K_SI_QUEUE && si->u.rt.value <= b->park_done)
+			return;
 		t.kind = SIM_TRAP_PARKED;
+		t.park_seq = si->si_code == K_SI_QUEUE ? si->u.rt.value : 0;
 		break;
 	case K_SIGSEGV:
 	case K_SIGBUS:
@@ -165,6 +169,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 	if (r.kind == SIM_RESUME_EXIT)
 		rt_sys1(__NR_exit, 0);
 
+	b->park_done = r.park_seq;
 	rt_apply_bases(b, &r);
 	rt_apply_name(&r);
 	if (r.flags & SIM_RESUME_YIELD)

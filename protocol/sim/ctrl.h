@@ -5,14 +5,17 @@
  * frames, start threads, rename it); the runtime carries each command out
  * and answers with SIM_CTRL_ACK. The runtime speaks first, once: HELLO,
  * answered by FILTER, the seccomp program it installs before any component
- * code runs. A frame's memfd or a thread's channel travels as SCM_RIGHTS.
+ * code runs (a runtime that cannot install it ends itself, so commands may
+ * follow FILTER at once). Commands are pipelined: kernel-sim never waits for
+ * an answer, it matches the answers in order as they come. A frame's file or
+ * a thread's channel travels as SCM_RIGHTS.
  */
 #pragma once
 
 #include <stdint.h>
 #include "layout.h"
 
-#define SIM_CTRL_VERSION 1
+#define SIM_CTRL_VERSION 2
 
 enum sim_ctrl_op {
 	SIM_CTRL_HELLO = 1, /* runtime -> kernel-sim: runtime facts */
@@ -21,18 +24,18 @@ enum sim_ctrl_op {
 	SIM_CTRL_UNMAP,	    /* remove [vaddr, vaddr + size) */
 	SIM_CTRL_THREAD,    /* start runtime thread index with the channel fd */
 	SIM_CTRL_NAME,	    /* process name */
-	SIM_CTRL_PARK,	    /* stop thread index: it traps with SIM_TRAP_PARKED */
 	SIM_CTRL_ACK,	    /* runtime -> kernel-sim: status of the last command */
 };
 
 struct sim_ctrl_msg {
 	uint32_t op;
 	int32_t status;		 /* ACK: 0 or a negative errno */
+	uint64_t seq;		 /* the command's number; its ACK carries it back */
 	uint64_t vaddr;		 /* MAP, UNMAP; HELLO: the runtime's syscall return address */
 	uint64_t size;		 /* MAP, UNMAP; FILTER: number of instructions */
 	uint64_t offset;	 /* MAP */
 	uint32_t prot;		 /* MAP: PROT_* bits; HELLO: SIM_CTRL_VERSION */
-	uint32_t index;		 /* THREAD, PARK */
+	uint32_t index;		 /* THREAD */
 	char name[SIM_NAME_MAX]; /* NAME */
 };
 

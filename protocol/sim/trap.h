@@ -7,6 +7,11 @@
  * continues with. Message registers beyond the four in registers and all
  * capability-transfer fields live in the thread's IPC buffer, which
  * kernel-sim maps itself.
+ *
+ * kernel-sim parks a running thread by queueing SIM_PARK_SIGNAL to it with a
+ * sequence number (si_value). The thread traps SIM_TRAP_PARKED with that
+ * number; a park signal whose number an answer already covered (park_seq)
+ * is stale and the runtime ignores it.
  */
 #pragma once
 
@@ -22,13 +27,16 @@ enum sim_trap_kind {
 
 struct sim_trap {
 	uint32_t kind;
-	uint32_t signo;	       /* host signal behind the trap, 0 for START */
-	int32_t si_code;       /* its si_code */
-	uint32_t arch;	       /* AUDIT_ARCH_* of a trapped system call */
-	uint64_t host_nr;      /* host system-call number (si_syscall) */
-	uint64_t addr;	       /* faulting data address (si_addr) */
-	uint64_t err;	       /* x86 error code of the exception */
-	uint64_t trapno;       /* x86 exception vector */
+	uint32_t signo;	   /* host signal behind the trap, 0 for START */
+	int32_t si_code;   /* its si_code */
+	uint32_t arch;	   /* AUDIT_ARCH_* of a trapped system call */
+	uint64_t host_nr;  /* host system-call number (si_syscall) */
+	uint64_t addr;	   /* faulting data address (si_addr) */
+	uint64_t err;	   /* x86 error code of the exception */
+	uint64_t trapno;   /* x86 exception vector */
+	uint64_t park_seq; /* PARKED: the park's sequence number */
+	uint32_t tid;	   /* START: the host thread id, where parks are sent */
+	uint32_t reserved;
 	seL4_UserContext regs; /* rip is the address after the syscall instruction */
 };
 
@@ -47,6 +55,7 @@ enum sim_resume_flags {
 struct sim_resume {
 	uint32_t kind;
 	uint32_t flags;
+	uint64_t park_seq; /* every park up to this number is answered */
 	seL4_UserContext regs;
 	char name[16]; /* host thread name (comm), NUL terminated */
 };

@@ -43,6 +43,30 @@ static int sorted_cases(const struct test_case **out)
 	return n;
 }
 
+/*
+ * A boot module named "cases" selects cases: whitespace-separated names or
+ * name prefixes ending in '*' (as sel4test's filter); without it all run.
+ */
+static bool selected(const sim_BootModule *m, const char *name)
+{
+	if (!m)
+		return true;
+	const char *p = (const char *)m->vaddr, *end = p + m->size;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\t'))
+			p++;
+		const char *w = p;
+		while (p < end && *p != ' ' && *p != '\n' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - w);
+		if (n && w[n - 1] == '*' && !strncmp(name, w, n - 1))
+			return true;
+		if (n && strlen(name) == n && !strncmp(name, w, n))
+			return true;
+	}
+	return false;
+}
+
 int root_main(const seL4_BootInfo *bi)
 {
 	seL4_DebugNameThread(ROOT_TCB, "test-conformance");
@@ -50,8 +74,11 @@ int root_main(const seL4_BootInfo *bi)
 	static const struct test_case *cases[MAX_TESTS];
 	int count = sorted_cases(cases);
 	int passed = 0, failures = 0;
+	const sim_BootModule *filter = sim_boot_module(bi, "cases");
 	for (int c = 0; c < count; c++) {
 		const struct test_case *t = cases[c];
+		if (!selected(filter, t->name))
+			continue;
 		failed = 0;
 		failure[0] = 0;
 		t->run();

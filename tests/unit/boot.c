@@ -105,7 +105,7 @@ static void filter_prologue_traps_foreign_sites(void)
 {
 	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
 	uint64_t site = 0x7e8000001234ul;
-	int n = filter_build(site, 1234, prog, SIM_FILTER_MAX);
+	int n = filter_build(site, prog, SIM_FILTER_MAX);
 	CHECK(n > 8);
 	/* arch check, then the two halves of the instruction pointer */
 	CHECK(prog[0].code == (BPF_LD | BPF_W | BPF_ABS) && prog[0].k == 4);

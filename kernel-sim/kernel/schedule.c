@@ -1,0 +1,384 @@
+/*
+ * seL4's scheduler, as src/kernel/thread.c and src/object/tcb.c of the
+ * non-MCS kernel have it, with one domain. Each simulated CPU has its ready
+ * queues, its current thread and its scheduler action; a thread's affinity
+ * names the CPU whose queues it joins (seL4's SMP rules).
+ */
+#include "schedule.h"
+#include "thread.h"
+
+#include <string.h>
+
+struct sched_config sched_config = {
+    .mode = SCHED_HOST,
+    .cpus = 1,
+    .tick_ns = DEFAULT_TIMER_TICK_US * 1000ull,
+    .time_slice = DEFAULT_TIME_SLICE,
+};
+
+struct sched_cpu ks_cpu[MAX_CPUS];
+unsigned ks_cur_cpu;
+
+void sched_init(const struct sched_config *c)
+{
+	sched_config = *c;
+	memset(ks_cpu, 0, sizeof(ks_cpu));
+}
+
+void sched_enter(unsigned cpu, struct tcb *cur)
+{
+	ks_cur_cpu = cpu;
+	if (!sched_is_sel4())
+		ks_cpu[cpu].cur = cur; /* only the thread being served is "current" */
+}
+
+/* --- Ready queues and their bitmaps ------------------------------------- */
+
+static void add_to_bitmap(struct sched_cpu *c, unsigned prio)
+{
+	c->l1_bitmap |= 1ull << (prio / 64);
+	c->l2_bitmap[prio / 64] |= 1ull << (prio % 64);
+}
+
+static void remove_from_bitmap(struct sched_cpu *c, unsigned prio)
+{
+	c->l2_bitmap[prio / 64] &= ~(1ull << (prio % 64));
+	if (!c->l2_bitmap[prio / 64])
+		c->l1_bitmap &= ~(1ull << (prio / 64));
+}
+
+/* getHighestPrio: the CPU must have a thread ready. */
+static unsigned highest_prio(const struct sched_cpu *c)
+{
+	unsigned l1 = 63 - (unsigned)__builtin_clzll(c->l1_bitmap);
+	return l1 * 64 + 63 - (unsigned)__builtin_clzll(c->l2_bitmap[l1]);
+}
+
+static bool is_highest_prio(const struct sched_cpu *c, unsigned prio)
+{
+	return !c->l1_bitmap || prio >= highest_prio(c);
+}
+
+static struct sched_cpu *cpu_of(const struct tcb *t)
+{
+	return &ks_cpu[t->affinity];
+}
+
+/* Host scheduling: the runnable threads whose answer is due, in order. */
+static struct tcb_queue host_due;
+
+static struct tcb_queue *queue_of(const struct tcb *t)
+{
+	return sched_is_sel4() ? &cpu_of(t)->ready[t->priority] : &host_due;
+}
+
+static void queue_gained(struct tcb *t, struct tcb_queue *q)
+{
+	if (!q->head && sched_is_sel4())
+		add_to_bitmap(cpu_of(t), t->priority);
+}
+
+void tcb_sched_enqueue(struct tcb *t)
+{
+	if (t->sched_queued)
+		return;
+	struct tcb_queue *q = queue_of(t);
+	queue_gained(t, q);
+	t->sched_prev = NULL;
+	t->sched_next = q->head;
+	if (q->head)
+		q->head->sched_prev = t;
+	else
+		q->end = t;
+	q->head = t;
+	t->sched_queued = true;
+}
+
+void tcb_sched_append(struct tcb *t)
+{
+	if (t->sched_queued)
+		return;
+	struct tcb_queue *q = queue_of(t);
+	queue_gained(t, q);
+	t->sched_next = NULL;
+	t->sched_prev = q->end;
+	if (q->end)
+		q->end->sched_next = t;
+	else
+		q->head = t;
+	q->end = t;
+	t->sched_queued = true;
+}
+
+void tcb_sched_dequeue(struct tcb *t)
+{
+	if (!t->sched_queued)
+		return;
+	struct tcb_queue *q = queue_of(t);
+	if (t->sched_prev)
+		t->sched_prev->sched_next = t->sched_next;
+	else
+		q->head = t->sched_next;
+	if (t->sched_next)
+		t->sched_next->sched_prev = t->sched_prev;
+	else
+		q->end = t->sched_prev;
+	t->sched_next = t->sched_prev = NULL;
+	t->sched_queued = false;
+	if (!q->head && sched_is_sel4())
+		remove_from_bitmap(cpu_of(t), t->priority);
+}
+
+struct tcb *sched_host_due(void)
+{
+	return host_due.head;
+}
+
+/* --- Scheduler actions ---------------------------------------------------- */
+
+/* rescheduleRequired on CPU c: a pending candidate goes back to its queue. */
+static void reschedule_cpu(struct sched_cpu *c)
+{
+	if (c->action != SCHED_ACTION_RESUME && c->action != SCHED_ACTION_CHOOSE_NEW)
+		tcb_sched_enqueue(c->action);
+	c->action = SCHED_ACTION_CHOOSE_NEW;
+}
+
+/*
+ * seL4's remoteQueueUpdate: a thread queued on another CPU than the one in
+ * the kernel makes that CPU reschedule (an IPI) if it outranks what runs there.
+ */
+static void remote_queue_update(struct tcb *t)
+{
+	struct sched_cpu *c = cpu_of(t);
+	if (t->affinity != ks_cur_cpu && (!c->cur || t->priority > c->cur->priority))
+		reschedule_cpu(c);
+}
+
+/* SCHED_ENQUEUE and SCHED_APPEND. */
+void sched_enqueue(struct tcb *t)
+{
+	if (!sched_is_sel4())
+		return;
+	tcb_sched_enqueue(t);
+	remote_queue_update(t);
+}
+
+static void sched_append(struct tcb *t)
+{
+	tcb_sched_append(t);
+	remote_queue_update(t);
+}
+
+void reschedule_required(void)
+{
+	reschedule_cpu(&ks_cpu[ks_cur_cpu]);
+}
+
+void possible_switch_to(struct tcb *t)
+{
+	if (!sched_is_sel4())
+		return;
+	struct sched_cpu *c = &ks_cpu[ks_cur_cpu];
+	if (t->affinity != ks_cur_cpu) {
+		sched_enqueue(t);
+	} else if (c->action != SCHED_ACTION_RESUME) {
+		/* Too many threads want special treatment: use the regular queues. */
+		reschedule_required();
+		sched_enqueue(t);
+	} else {
+		c->action = t;
+	}
+}
+
+/*
+ * scheduleTCB. A thread that stops being runnable also leaves its ready
+ * queue: in seL4 only the current thread blocks, here a queued thread of a
+ * lost PD can take a fault too.
+ */
+void schedule_tcb(struct tcb *t)
+{
+	if (!is_runnable(t))
+		tcb_sched_dequeue(t);
+	else if (!sched_is_sel4())
+		tcb_sched_append(t); /* host scheduling: its answer is due */
+	struct sched_cpu *c = cpu_of(t);
+	if (t == c->cur && c->action == SCHED_ACTION_RESUME && !is_runnable(t))
+		c->action = SCHED_ACTION_CHOOSE_NEW;
+}
+
+/* switchToThread: the thread leaves its ready queue and becomes current. */
+static void switch_to_thread(struct sched_cpu *c, struct tcb *t)
+{
+	tcb_sched_dequeue(t);
+	c->cur = t;
+}
+
+static void choose_thread(struct sched_cpu *c)
+{
+	if (c->l1_bitmap)
+		switch_to_thread(c, c->ready[highest_prio(c)].head);
+	else
+		c->cur = NULL; /* switchToIdleThread */
+}
+
+void schedule(void)
+{
+	struct sched_cpu *c = &ks_cpu[ks_cur_cpu];
+	if (c->action != SCHED_ACTION_RESUME) {
+		struct tcb *cur = c->cur;
+		bool was_runnable = cur && is_runnable(cur);
+		if (was_runnable)
+			tcb_sched_enqueue(cur);
+		if (c->action == SCHED_ACTION_CHOOSE_NEW) {
+			choose_thread(c);
+		} else {
+			struct tcb *candidate = c->action;
+			/* As the fastpath: a higher current thread keeps the CPU without a look at
+			 * the queues. */
+			bool fastfail = !cur || candidate->priority < cur->priority;
+			if (fastfail && !is_highest_prio(c, candidate->priority)) {
+				sched_enqueue(candidate);
+				c->action = SCHED_ACTION_CHOOSE_NEW;
+				choose_thread(c);
+			} else if (was_runnable && candidate->priority == cur->priority) {
+				/* The candidate goes behind the current thread, enqueued at the
+				 * head. */
+				sched_append(candidate);
+				c->action = SCHED_ACTION_CHOOSE_NEW;
+				choose_thread(c);
+			} else {
+				switch_to_thread(c, candidate);
+			}
+		}
+	}
+	c->action = SCHED_ACTION_RESUME;
+}
+
+bool sched_settle(void)
+{
+	if (!sched_is_sel4())
+		return false;
+	bool ran = false;
+	for (unsigned cpu = 0; cpu < sched_config.cpus; cpu++) {
+		if (ks_cpu[cpu].action == SCHED_ACTION_RESUME)
+			continue;
+		ks_cur_cpu = cpu;
+		schedule();
+		ran = true;
+	}
+	return ran;
+}
+
+void activate_thread(struct tcb *t)
+{
+	if (t->state == ThreadState_Restart) {
+		t->next_ip = t->regs.rip; /* getRestartPC, setNextPC */
+		t->state = ThreadState_Running;
+	}
+}
+
+void sched_yield_current(void)
+{
+	struct tcb *cur = ks_cpu[ks_cur_cpu].cur;
+	if (!cur)
+		return;
+	tcb_sched_dequeue(cur);
+	tcb_sched_append(cur);
+	reschedule_required();
+}
+
+void set_priority(struct tcb *t, uint8_t prio)
+{
+	tcb_sched_dequeue(t);
+	t->priority = prio;
+	if (!sched_is_sel4() || !is_runnable(t))
+		return;
+	if (t == cpu_of(t)->cur)
+		reschedule_cpu(cpu_of(t));
+	else
+		possible_switch_to(t);
+}
+
+/*
+ * SetAffinity: a thread that runs elsewhere gives up that CPU first (seL4
+ * stalls it with an IPI), then moves with its queue entry.
+ */
+void set_affinity(struct tcb *t, unsigned cpu)
+{
+	tcb_sched_dequeue(t);
+	struct sched_cpu *old = cpu_of(t);
+	if (old->cur == t) {
+		old->cur = NULL;
+		reschedule_cpu(old);
+	}
+	t->affinity = cpu;
+	if (is_runnable(t))
+		sched_enqueue(t);
+}
+
+void set_domain(struct tcb *t)
+{
+	tcb_sched_dequeue(t);
+	if (is_runnable(t))
+		sched_enqueue(t);
+	if (t == ks_cpu[ks_cur_cpu].cur)
+		reschedule_required();
+}
+
+void sched_forget(struct tcb *t)
+{
+	tcb_sched_dequeue(t);
+	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+		struct sched_cpu *c = &ks_cpu[cpu];
+		if (c->action == t)
+			c->action = SCHED_ACTION_CHOOSE_NEW;
+		if (c->cur == t) {
+			c->cur = NULL;
+			reschedule_cpu(c);
+		}
+	}
+}
+
+/* --- Time ------------------------------------------------------------------ */
+
+/* timerTick for thread t: its timeslice runs down; at the end it goes behind its peers. */
+static void timer_tick(struct sched_cpu *c, struct tcb *t)
+{
+	if (t->state != ThreadState_Running)
+		return;
+	if (t->time_slice > 1) {
+		t->time_slice--;
+		return;
+	}
+	t->time_slice = (uint8_t)sched_config.time_slice;
+	if (t == c->cur) {
+		tcb_sched_append(t);
+		reschedule_cpu(c);
+	} else if (t->sched_queued) {
+		/* It was preempted before the tick was seen: it still goes behind. */
+		tcb_sched_dequeue(t);
+		tcb_sched_append(t);
+	}
+}
+
+void sched_charge(unsigned cpu, struct tcb *t, uint64_t ns)
+{
+	if (!sched_is_sel4() || !sched_config.tick_ns || !t)
+		return;
+	struct sched_cpu *c = &ks_cpu[cpu];
+	c->tick_phase_ns += ns;
+	while (c->tick_phase_ns >= sched_config.tick_ns) {
+		c->tick_phase_ns -= sched_config.tick_ns;
+		timer_tick(c, t);
+	}
+}
+
+uint64_t sched_time_left(unsigned cpu, const struct tcb *t)
+{
+	if (!sched_is_sel4() || !sched_config.tick_ns)
+		return ~0ull;
+	uint64_t tick = sched_config.tick_ns;
+	uint64_t slice = t->time_slice ? t->time_slice : 1;
+	return (slice - 1) * tick + (tick - ks_cpu[cpu].tick_phase_ns);
+}

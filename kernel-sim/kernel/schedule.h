@@ -1,0 +1,113 @@
+/*
+ * seL4's scheduler (the non-MCS kernel): 256 priorities with a FIFO ready
+ * queue each, per simulated CPU; ksCurThread and ksSchedulerAction per CPU;
+ * possibleSwitchTo, rescheduleRequired, schedule and chooseThread; the
+ * timer tick with its timeslice. Threads are TCBs: which one runs is
+ * decided here, host/dispatch.c makes the host follow.
+ *
+ * With --sched=host (not seL4's semantics) Linux schedules every runnable
+ * thread at once; this module then only keeps the queues for the debug
+ * dump and decides nothing.
+ */
+#pragma once
+
+#include "object.h"
+
+enum sched_mode {
+	SCHED_SEL4, /* seL4's scheduler on ks_num_cpus simulated CPUs */
+	SCHED_HOST, /* every runnable thread runs, Linux decides */
+};
+
+/* The defaults of seL4's x86_64 configuration. */
+#define DEFAULT_TIMER_TICK_US 2000 /* CONFIG_TIMER_TICK_MS 2 */
+#define DEFAULT_TIME_SLICE    5	   /* CONFIG_TIME_SLICE, in ticks */
+#define MAX_CPUS	      64
+
+struct sched_config {
+	enum sched_mode mode;
+	unsigned cpus;
+	uint64_t tick_ns;    /* 0: no timer tick, threads run until they block or yield */
+	unsigned time_slice; /* ticks */
+};
+
+extern struct sched_config sched_config;
+
+/* seL4's ksSchedulerAction: resume the current thread, choose anew, or switch to a candidate. */
+#define SCHED_ACTION_RESUME	((struct tcb *)0)
+#define SCHED_ACTION_CHOOSE_NEW ((struct tcb *)1)
+
+struct sched_cpu {
+	struct tcb *cur;    /* ksCurThread; NULL: the idle thread */
+	struct tcb *action; /* ksSchedulerAction */
+	struct tcb_queue ready[seL4_NumPriorities];
+	uint64_t l1_bitmap;	/* ksReadyQueuesL1Bitmap */
+	uint64_t l2_bitmap[4];	/* ksReadyQueuesL2Bitmap */
+	uint64_t tick_phase_ns; /* CPU time since the last tick */
+};
+
+extern struct sched_cpu ks_cpu[MAX_CPUS];
+extern unsigned ks_cur_cpu; /* the CPU of the kernel entry being served */
+
+void sched_init(const struct sched_config *c);
+
+/* A kernel entry on cpu: ksCurThread is the thread that entered (or the interrupted one). */
+void sched_enter(unsigned cpu, struct tcb *cur);
+
+static inline struct tcb *sched_cur_thread(unsigned cpu)
+{
+	return ks_cpu[cpu].cur;
+}
+
+/* tcbSchedEnqueue (at the head), tcbSchedAppend (at the end), tcbSchedDequeue. */
+void tcb_sched_enqueue(struct tcb *t);
+void tcb_sched_append(struct tcb *t);
+void tcb_sched_dequeue(struct tcb *t);
+
+/* SCHED_ENQUEUE: at the head of its queue, telling its CPU if that is another. */
+void sched_enqueue(struct tcb *t);
+
+void possible_switch_to(struct tcb *t);
+void reschedule_required(void);
+/* A thread's state changed (setThreadState calls it). */
+void schedule_tcb(struct tcb *t);
+
+/* schedule(): the current CPU's scheduler action, then chooseThread. */
+void schedule(void);
+
+/* seL4's activateThread for the thread about to run: Restart continues at the restart PC. */
+void activate_thread(struct tcb *t);
+
+/* handleYield. */
+void sched_yield_current(void);
+
+/* setPriority (non-MCS) and the SMP migration of SetAffinity. */
+void set_priority(struct tcb *t, uint8_t prio);
+void set_affinity(struct tcb *t, unsigned cpu);
+
+/* Host scheduling: the first runnable thread whose answer is due (follow sched_next). */
+struct tcb *sched_host_due(void);
+
+/* setDomain, with the one domain there is: the thread goes to the head of its queue. */
+void set_domain(struct tcb *t);
+
+/* Forget a dying TCB: off the ready queues and off every CPU. */
+void sched_forget(struct tcb *t);
+
+/* Run schedule() on every CPU whose scheduler action is pending; true if any ran. */
+bool sched_settle(void);
+
+/*
+ * ns of CPU time used by thread t, which ran on cpu: the CPU's timer ticks
+ * that fall in it are charged to t (timerTick), as seL4's periodic tick
+ * falls on whoever runs.
+ */
+void sched_charge(unsigned cpu, struct tcb *t, uint64_t ns);
+
+/* ns of CPU time t may still use before its timeslice ends on cpu (~0: never). */
+uint64_t sched_time_left(unsigned cpu, const struct tcb *t);
+
+/* Is the scheduler seL4's (not the host's)? */
+static inline bool sched_is_sel4(void)
+{
+	return sched_config.mode == SCHED_SEL4;
+}
