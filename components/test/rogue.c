@@ -156,15 +156,19 @@ void component_construct(struct env *env)
 		thread_start(env, &thief, "thief", 16 * 1024, steal, (void *)rt_syscall);
 		while (!stealing)
 			seL4_Yield();
-		/* every page touched now waits for a map the runtime never sees */
-		seL4_CPtr ds;
-		char *fresh;
-		if (env_alloc_ram(env, 64 * 4096, &ds) ||
-		    env_attach(env, ds, 0, 0, true, (void **)&fresh))
-			env_exit(env, 1);
-		for (unsigned i = 0; i < 64 * 4096; i += 4096)
-			fresh[i] = 1;
-		log("rogue: still running");
+		/* commands for the runtime, until one goes astray and kernel-sim ends us */
+		for (;;) {
+			seL4_CPtr ds;
+			char *fresh;
+			if (env_alloc_ram(env, 16 * 4096, &ds))
+				continue;
+			if (!env_attach(env, ds, 0, 0, true, (void **)&fresh)) {
+				for (unsigned i = 0; i < 16 * 4096; i += 4096)
+					fresh[i] = 1;
+				env_detach(env, fresh);
+			}
+			env_free_ram(env, ds);
+		}
 	} else if (!strcmp(mode, "block_park")) {
 		log("rogue: blocking parks");
 		block_park(rt_syscall, spin_forever, spin_stack, sizeof(spin_stack));

@@ -17,15 +17,6 @@
 /* The watchdog's period while anything waits for a PD. */
 #define WATCHDOG_MS 100
 
-/*
- * A CPU waits at most this long for the host: for a park to land, for the
- * chosen thread's PD to answer or start. Then it moves on: a thread that
- * does not stop is left running (its PD is ended soon, PD_ANSWER_TIMEOUT_MS),
- * a thread that cannot be answered is held aside until it can, and the
- * next thread runs. A PD that misbehaves costs the others this much once.
- */
-#define HOST_GRACE_MS 250
-
 struct host_cpu {
 	struct host_thread *occupant; /* runs component code on this CPU, or is parked there */
 	struct event_source timer;    /* the end of the occupant's timeslice */
@@ -141,18 +132,15 @@ static bool cannot_run(struct tcb *t)
 	return t->state != before;
 }
 
-static bool past_grace(uint64_t since)
-{
-	return since && loop_now_ns() - since > (uint64_t)HOST_GRACE_MS * 1000000ull;
-}
-
 /* The chosen thread waited too long for the host: hold it aside, choose another. */
 static void hold(struct host_thread *h)
 {
 	if (!h->held)
 		held_count++;
 	h->held = true;
+	unsigned cpu = h->tcb->affinity;
 	sched_forget(h->tcb);
+	ks_cpu[cpu].reason = "waits for the host";
 	host_watchdog_start();
 }
 
@@ -187,7 +175,7 @@ static bool settle_cpu(struct host_cpu *c)
 {
 	struct tcb *want = sched_cur_thread(c->index);
 	struct host_thread *occ = c->occupant;
-	if (occ && occ->state == HOST_PARKING && past_grace(occ->park_sent))
+	if (occ && occ->state == HOST_PARKING && host_past_grace(occ->park_sent))
 		dispatch_vacate(occ); /* it does not stop: run the next thread anyway */
 	else if (occ) {
 		if (occ->tcb != want && occ->state == HOST_RUNNING)
@@ -205,7 +193,7 @@ static bool settle_cpu(struct host_cpu *c)
 		/* Starting, stopping elsewhere, or waiting for its PD. */
 		if (!c->waiting_since)
 			c->waiting_since = loop_now_ns();
-		if (!past_grace(c->waiting_since))
+		if (!host_past_grace(c->waiting_since))
 			return false;
 		hold(h);
 		c->waiting_since = 0;

@@ -53,6 +53,11 @@ static bool process_stopped(pid_t pid)
 	return s && (s[2] == 't' || s[2] == 'T');
 }
 
+bool host_past_grace(uint64_t since)
+{
+	return since && loop_now_ns() - since > (uint64_t)HOST_GRACE_MS * 1000000ull;
+}
+
 bool pd_proc_is_stopped(struct pd_proc *p)
 {
 	return process_stopped(p->pid);

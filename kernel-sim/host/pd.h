@@ -20,6 +20,17 @@
 /* How long a runtime may take to answer a command or to stop a thread. */
 #define PD_ANSWER_TIMEOUT_MS 2000
 
+/*
+ * How long anything else waits for a PD's runtime at most: a CPU for a park
+ * to land or for the chosen thread's PD, an invoker for an unmap to be
+ * carried out. Then it goes on; a PD that misbehaves costs others this much
+ * once, and is ended at PD_ANSWER_TIMEOUT_MS.
+ */
+#define HOST_GRACE_MS 250
+
+/* Has a wait that began at since (ns, 0: none) lasted longer than HOST_GRACE_MS? */
+bool host_past_grace(uint64_t since);
+
 /* Answers in flight at most: neither side's socket buffer can fill. */
 #define PD_CTRL_WINDOW 32
 

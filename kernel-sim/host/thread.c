@@ -345,6 +345,8 @@ void host_thread_await_proc(struct tcb *waiter, struct pd_proc *proc, uint64_t s
 		return;
 	if (h->wait_proc && h->wait_proc != proc && !pd_proc_answered(h->wait_proc, h->wait_seq))
 		return; /* at most one process to wait for: that one is the slower anyway */
+	if (h->wait_proc != proc)
+		h->wait_since = loop_now_ns();
 	h->wait_proc = proc;
 	h->wait_seq = seq;
 }
@@ -353,7 +355,9 @@ bool host_thread_may_run(const struct host_thread *h)
 {
 	if (h->state != HOST_IN_KERNEL || !pd_proc_settled(h->proc))
 		return false;
-	if (h->wait_proc && !pd_proc_answered(h->wait_proc, h->wait_seq))
+	/* A PD that does not carry out an unmap holds the invoker up only so long. */
+	if (h->wait_proc && !pd_proc_answered(h->wait_proc, h->wait_seq) &&
+	    !host_past_grace(h->wait_since))
 		return false;
 	return !h->wait_stop || host_thread_stopped(h->wait_stop);
 }

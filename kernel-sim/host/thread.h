@@ -46,6 +46,7 @@ struct host_thread {
 	uint64_t run_charged;	   /* of which charged to its timeslice */
 	struct pd_proc *wait_proc; /* answered only once wait_proc answered wait_seq */
 	uint64_t wait_seq;
+	uint64_t wait_since;	  /* ns: since then (it waits HOST_GRACE_MS at most) */
 	struct tcb *wait_stop;	  /* its system call runs again once this thread stopped */
 	bool name_dirty;	  /* host thread name to update at the next answer */
 	bool yield;		  /* give up the host CPU at the next answer (host scheduling) */

@@ -6,6 +6,7 @@
  */
 #include "schedule.h"
 #include "thread.h"
+#include "trace.h"
 
 #include <string.h>
 
@@ -222,9 +223,21 @@ static void choose_thread(struct sched_cpu *c)
 		c->cur = NULL; /* switchToIdleThread */
 }
 
+/* Why cur gives way, for the trace. */
+static const char *switch_reason(const struct sched_cpu *c, const struct tcb *cur)
+{
+	if (c->reason)
+		return c->reason;
+	if (!cur)
+		return "woken";
+	return is_runnable(cur) ? "preempted" : "blocked";
+}
+
 void schedule(void)
 {
 	struct sched_cpu *c = &ks_cpu[ks_cur_cpu];
+	struct tcb *before = c->cur;
+	const char *reason = c->action != SCHED_ACTION_RESUME ? switch_reason(c, before) : NULL;
 	if (c->action != SCHED_ACTION_RESUME) {
 		struct tcb *cur = c->cur;
 		bool was_runnable = cur && is_runnable(cur);
@@ -253,6 +266,9 @@ void schedule(void)
 		}
 	}
 	c->action = SCHED_ACTION_RESUME;
+	c->reason = NULL;
+	if (c->cur != before)
+		trace_schedule(ks_cur_cpu, c->cur, reason);
 }
 
 bool sched_settle(void)
@@ -286,6 +302,7 @@ void sched_yield_current(void)
 	tcb_sched_dequeue(cur);
 	tcb_sched_append(cur);
 	reschedule_required();
+	ks_cpu[ks_cur_cpu].reason = "yield";
 }
 
 void set_priority(struct tcb *t, uint8_t prio)
@@ -355,6 +372,7 @@ static void timer_tick(struct sched_cpu *c, struct tcb *t)
 	if (t == c->cur) {
 		tcb_sched_append(t);
 		reschedule_cpu(c);
+		c->reason = "timeslice";
 	} else if (t->sched_queued) {
 		/* It was preempted before the tick was seen: it still goes behind. */
 		tcb_sched_dequeue(t);

@@ -43,6 +43,7 @@ struct sched_cpu {
 	uint64_t l1_bitmap;	/* ksReadyQueuesL1Bitmap */
 	uint64_t l2_bitmap[4];	/* ksReadyQueuesL2Bitmap */
 	uint64_t tick_phase_ns; /* CPU time since the last tick */
+	const char *reason;	/* why it reschedules, for the trace (NULL: found out then) */
 };
 
 extern struct sched_cpu ks_cpu[MAX_CPUS];
