@@ -134,12 +134,12 @@ static int build_map(struct pd_proc *p, struct pd_cmd *c, struct sim_ctrl_msg *m
 		return 0;
 	struct pd_mapping map;
 	int found = pd_mapping_of ? pd_mapping_of(p, c->vaddr, &map) : 0;
-	if (found < 0) {
+	if (found < 0)
 		host_resource_exhausted(host_resource_of(-found), -found, "mapping a frame");
-		return found;
-	}
-	if (!found) {
-		m->op = SIM_CTRL_UNMAP; /* gone meanwhile: make sure nothing stays */
+	if (found <= 0) {
+		/* gone meanwhile, or no file for it now: make sure nothing stays (a touch faults)
+		 */
+		m->op = SIM_CTRL_UNMAP;
 		return 0;
 	}
 	m->size = map.size;
@@ -201,7 +201,7 @@ static void pump(struct pd_proc *p)
 	set_out_interest(p, false);
 }
 
-/* Queue a command; a file it carries stays the caller's (the queue keeps a copy). */
+/* Queue a command; the queue owns the file it carries (closed once sent). */
 static uint64_t queue_cmd(struct pd_proc *p, uint32_t op, uint64_t vaddr, uint64_t size, int fd,
 			  uint32_t prot)
 {
@@ -210,9 +210,7 @@ static uint64_t queue_cmd(struct pd_proc *p, uint32_t op, uint64_t vaddr, uint64
 	c->vaddr = vaddr;
 	c->size = size;
 	c->prot = prot;
-	/* Without a descriptor left, a map takes the shadow's truth when it is sent. */
-	if (fd >= 0)
-		c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	c->fd = fd;
 	uint64_t seq = c->seq;
 	pump(p);
 	return seq;

@@ -110,9 +110,9 @@ void pd_set_runtime_path(const char *path);
 struct pd_proc *pd_proc_create(const char *name);
 
 /*
- * Queue a map of the file fd (a frame's, from frame_open_for_pd; the caller
- * closes it), read-only unless writable; with fd -1, of whatever frame the
- * shadow holds at vaddr when it is sent. Returns its sequence number.
+ * Queue a map of the file fd (a frame's, from frame_open_for_pd; the queue
+ * closes it once sent), read-only unless writable; with fd -1, of whatever
+ * frame the shadow holds at vaddr when it is sent. Returns its sequence number.
  */
 uint64_t pd_proc_map(struct pd_proc *p, uint64_t vaddr, uint64_t size, int fd, bool writable);
 /* Queue the removal of [vaddr, vaddr+size); returns its sequence number. */

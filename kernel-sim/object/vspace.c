@@ -185,8 +185,6 @@ static int host_map_fd(struct vspace *vs, struct frame *f, uint64_t vaddr, uint8
 		return 0;
 	}
 	pd_proc_map(vs->proc, vaddr, frame_size(f), fd, vm_rights == VM_READ_WRITE);
-	if (fd >= 0)
-		close(fd);
 	return 0;
 }
 
