@@ -1,7 +1,10 @@
 /*
  * dummy's LOG service and LOG connections, as Genode's dummy has them:
- *   <log_service verbose="no" delay_close_ms="0"/>
- *       announce a LOG service; each message is logged as "[label] text"
+ *   <log_service verbose="no" delay_close_ms="0" open_on_create="no"/>
+ *       announce a LOG service; each message is logged as "[label] text";
+ *       open_on_create (ours): each session's creation opens a LOG session
+ *       at our parent first (a server calling its parent while it creates
+ *       a session), closed with it
  *   <create_log_connections count="N" ram_upgrade="Q"/>
  *       open N LOG sessions at the parent (labelled 0 .. N-1), upgrade each
  *       by Q bytes
@@ -24,12 +27,13 @@ struct log_session {
 	struct rpc_object obj; /* first: the entrypoint finds the session by it */
 	seL4_Word id;
 	char label[128];
+	struct connection own; /* open_on_create: ours at the parent */
 	struct log_session *next;
 };
 
 static struct log_session *sessions;
 static struct root root;
-static bool verbose;
+static bool verbose, open_on_create;
 static unsigned long delay_close_ms;
 static struct timer timer;
 
@@ -57,8 +61,22 @@ static int create(struct root *r, seL4_Word id, const char *args, seL4_CPtr *cap
 	if (!s)
 		return RPC_OUT_OF_METADATA;
 	session_arg_string(args, "label", s->label, sizeof(s->label));
+	if (open_on_create) {
+		char label[160];
+		snprintf(label, sizeof(label), "for %s", s->label);
+		int err = log_connect(genode_env(), label, &s->own);
+		if (err) {
+			error("no session at the parent while creating one: %s",
+			      rpc_error_name(err));
+			free(s);
+			return err;
+		}
+		log("opened a session at the parent while creating one for %s", s->label);
+	}
 	int err = ep_manage(genode_env(), &s->obj, &log_session_interface, s);
 	if (err) {
+		if (s->own.cap)
+			env_close(genode_env(), s->own.id, s->own.cap);
 		free(s);
 		return err;
 	}
@@ -97,6 +115,8 @@ static int destroy(struct root *r, seL4_Word id)
 			if (verbose)
 				log("closing session with label %s", s->label);
 			ep_dissolve(genode_env(), &s->obj);
+			if (s->own.cap)
+				env_close(genode_env(), s->own.id, s->own.cap);
 			free(s);
 			break;
 		}
@@ -106,6 +126,7 @@ static int destroy(struct root *r, seL4_Word id)
 void dummy_log_service(struct env *env, const struct xml_node *n)
 {
 	verbose = xml_attr_bool(n, "verbose", false);
+	open_on_create = xml_attr_bool(n, "open_on_create", false);
 	xml_attr_ulong(n, "delay_close_ms", &delay_close_ms);
 	if (delay_close_ms && timer_connect(env, &timer)) {
 		error("no Timer session for delay_close_ms");

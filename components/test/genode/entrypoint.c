@@ -129,7 +129,8 @@ void component_construct(struct env *e)
 
 	/* test signal */
 	test_ep_construct();
-	if (timer_connect(env, &timer) || signal_handler_init(env, &main_sigh, main_handle_signal)) {
+	if (timer_connect(env, &timer) ||
+	    signal_handler_init(env, &main_sigh, main_handle_signal)) {
 		error("no timer");
 		env_exit(env, 1);
 	}
