@@ -89,24 +89,34 @@ static bool load_elf(struct pd_session *pd, const struct rom_module *m, struct d
 	return true;
 }
 
-/* The args with the child's name prepended to its label (Genode's label chain). */
-static void relabel(const char *name, const char *args, char *out, size_t size)
+/*
+ * The args with the child's name prepended to its label (Genode's label
+ * chain); false if the chain does not fit: a label cut short would name
+ * something else.
+ */
+static bool relabel(const char *name, const char *args, char *out, size_t size)
 {
-	char label[SESSION_LABEL_MAX], chain[SESSION_LABEL_MAX];
+	char label[GENODE_SESSION_ARGS_MAX] = "", chain[SESSION_LABEL_MAX];
 	strlcpy(out, args, size);
-	if (!session_arg_string(args, "label", label, sizeof(label)) || !label[0])
-		strlcpy(chain, name, sizeof(chain));
-	else
-		snprintf(chain, sizeof(chain), "%s -> %s", name, label);
-	session_arg_set_label(out, size, chain);
+	session_arg_string(args, "label", label, sizeof(label));
+	size_t n = label[0] ? (size_t)snprintf(chain, sizeof(chain), "%s -> %s", name, label)
+			    : strlcpy(chain, name, sizeof(chain));
+	if (n >= sizeof(chain) || !session_arg_set_label(out, size, chain)) {
+		str_sanitize(label);
+		core_log("core: session label \"%s -> %s\" is longer than %zu characters: denied\n",
+			 name, label, sizeof(chain) - 1);
+		return false;
+	}
+	return true;
 }
 
 static struct core_session *env_session(struct core_child *c, const char *service, const char *args)
 {
 	char labeled[GENODE_SESSION_ARGS_MAX];
-	relabel(c->name, args, labeled, sizeof(labeled));
-	int err;
-	struct core_session *s = session_create(service, labeled, &core_account, &err);
+	int err = RPC_DENIED;
+	struct core_session *s = relabel(c->name, args, labeled, sizeof(labeled))
+				     ? session_create(service, labeled, &core_account, &err)
+				     : 0;
 	if (!s)
 		core_log("core: cannot create %s session for %s: %s\n", service, c->name,
 			 rpc_error_name(err));
@@ -187,7 +197,8 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 	strlcpy(args, in->args, sizeof(args));
 	if (in->id < PARENT_ENV_IDS || *find(c, in->id))
 		return RPC_INVALID_ARGS;
-	relabel(c->name, args, labeled, sizeof(labeled));
+	if (!relabel(c->name, args, labeled, sizeof(labeled)))
+		return RPC_DENIED;
 	struct child_session *cs = core_zalloc(sizeof(*cs));
 	if (!cs)
 		return RPC_OUT_OF_METADATA;

@@ -5,6 +5,7 @@
 #include "untyped.h"
 #include <base/session_args.h>
 #include <base/string.h>
+#include <genode/parent.h>
 
 extern const struct core_service pd_service, cpu_service, rm_service, rom_service, log_service,
     io_port_service, irq_service, io_mem_service;
@@ -38,6 +39,15 @@ struct core_session *session_create(const char *service, const char *args, struc
 		*err = RPC_INSUFFICIENT_CAP_QUOTA;
 		return 0;
 	}
+	char label[GENODE_SESSION_ARGS_MAX] = "";
+	session_arg_string(args, "label", label, sizeof(label));
+	if (strlen(label) >= SESSION_LABEL_MAX) {
+		/* a label cut short would name something else (a ROM module, a PD) */
+		core_log("core: %s session label of %zu characters is longer than %d: denied\n",
+			 svc->name, strlen(label), SESSION_LABEL_MAX - 1);
+		*err = RPC_DENIED;
+		return 0;
+	}
 	struct account donation = {0};
 	if (!account_transfer(payer, &donation, ram, caps)) {
 		*err = ram > payer->ram_quota - payer->ram_used ? RPC_OUT_OF_RAM : RPC_OUT_OF_CAPS;
@@ -56,8 +66,7 @@ struct core_session *session_create(const char *service, const char *args, struc
 	s->donated_caps = caps;
 	/* the session's own bookkeeping is paid from its donation */
 	account_charge(&s->account, svc->ram_cost, svc->cap_cost);
-	if (!session_arg_string(args, "label", s->label, sizeof(s->label)))
-		s->label[0] = 0;
+	strlcpy(s->label, label, sizeof(s->label));
 	str_sanitize(s->label); /* labels go to logs and process names */
 	if (core_verbose)
 		core_log(

@@ -72,7 +72,7 @@ static void alloc_ram(struct env *env, const struct xml_node *n)
 
 static void session(struct env *env, const struct xml_node *n)
 {
-	char service[32] = "", label[64] = "", args[GENODE_SESSION_ARGS_MAX];
+	char service[32] = "", label[GENODE_SESSION_ARGS_MAX] = "", args[GENODE_SESSION_ARGS_MAX];
 	unsigned long ram = 4096, caps = 4;
 	xml_attr_string(n, "service", service, sizeof(service));
 	xml_attr_string(n, "label", label, sizeof(label));

@@ -78,8 +78,10 @@ static void read_start(struct init_child *c)
 	struct xml_node bin, hb;
 	read_quota(c, &c->start);
 	strlcpy(c->binary, c->name, sizeof(c->binary));
-	if (xml_first_sub(&c->start, "binary", &bin))
-		xml_attr_string(&bin, "name", c->binary, sizeof(c->binary));
+	/* <binary> without a usable name: no binary, not the child's name (see start_child) */
+	if (xml_first_sub(&c->start, "binary", &bin) &&
+	    (!xml_attr_string(&bin, "name", c->binary, sizeof(c->binary)) || !c->binary[0]))
+		c->binary[0] = 0;
 	/* a priority can only lower a child below init, within init's levels */
 	long prio = 0;
 	xml_attr_long(&c->start, "priority", &prio);
@@ -313,8 +315,11 @@ struct init_child *start_child(struct xml_node *start)
 	*tail = c;
 	provided_create(c);
 	clamp_quota(c);
-	if (child_create(init.env, &c->child, &init_policy, c, c->name, c->binary, c->assigned_ram,
-			 c->assigned_caps)) {
+	if (!c->binary[0])
+		error("child \"%s\": <binary> needs a name of 1 to %zu characters", c->name,
+		      sizeof(c->binary) - 1);
+	if (!c->binary[0] || child_create(init.env, &c->child, &init_policy, c, c->name, c->binary,
+					  c->assigned_ram, c->assigned_caps)) {
 		c->state = CHILD_INCOMPLETE;
 		report_state();
 		return 0;

@@ -28,7 +28,15 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 	s->client_id = in->id;
 	strlcpy(s->service_name, in->service, sizeof(s->service_name));
 	strlcpy(s->args, in->args, sizeof(s->args));
-	session_arg_string(s->args, "label", s->label, sizeof(s->label));
+	char label[GENODE_SESSION_ARGS_MAX] = "";
+	session_arg_string(s->args, "label", label, sizeof(label));
+	if (strlcpy(s->label, label, sizeof(s->label)) >= sizeof(s->label)) {
+		/* cut short it would name something else: Genode's labels hold 159 characters */
+		error("%s: session label of %zu characters is longer than %zu: denied", c->name,
+		      strlen(label), sizeof(s->label) - 1);
+		free(s);
+		return RPC_DENIED;
+	}
 	/* both end up in logs */
 	str_sanitize(s->service_name);
 	str_sanitize(s->label);

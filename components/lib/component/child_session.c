@@ -182,7 +182,8 @@ static int initiate_at(struct session *s, const struct route *r)
 	struct env *env = env_of(s);
 	s->kind = r->kind;
 	s->service = r->service;
-	session_arg_set_label(s->args, sizeof(s->args), r->label);
+	if (!session_arg_set_label(s->args, sizeof(s->args), r->label))
+		return RPC_DENIED; /* the label does not fit the arguments */
 	s->ram = session_arg_ulong(s->args, "ram_quota", 0);
 	s->caps = session_arg_ulong(s->args, "cap_quota", 0);
 	if (r->kind == SERVICE_CHILD)
@@ -226,12 +227,18 @@ int session_initiate(struct session *s)
 		c->policy->filter_args(c, s->service_name, s->args, sizeof(s->args));
 	if (!c)
 		return RPC_DENIED; /* own sessions come with their route */
-	if (s->client_id < PARENT_ENV_IDS) {
-		strlcpy(full, s->label, sizeof(full));
-	} else if (s->label[0]) {
-		snprintf(full, sizeof(full), "%s -> %s", c->name, s->label);
-	} else {
-		strlcpy(full, c->name, sizeof(full));
+	size_t n;
+	if (s->client_id < PARENT_ENV_IDS)
+		n = strlcpy(full, s->label, sizeof(full));
+	else if (s->label[0])
+		n = (size_t)snprintf(full, sizeof(full), "%s -> %s", c->name, s->label);
+	else
+		n = strlcpy(full, c->name, sizeof(full));
+	if (n >= sizeof(full)) {
+		error("%s: the label of its \"%s\" session grows beyond %zu characters", c->name,
+		      s->service_name, sizeof(full) - 1);
+		s->phase = SESSION_SERVICE_DENIED;
+		return RPC_DENIED;
 	}
 	strlcpy(r.label, full, sizeof(r.label));
 	if (!c->policy->route(c, s->service_name, full, &r)) {
