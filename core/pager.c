@@ -115,7 +115,13 @@ static bool page_fault(struct cpu_thread *t)
 	t->fault_addr = addr;
 	t->fault_type = exec ? RM_FAULT_EXEC : write ? RM_FAULT_WRITE : RM_FAULT_READ;
 	t->fault_attachments = rm_attachments;
-	log_unresolvable(t, why);
+	/* a fault for a region map's own handler is no error (Genode reflects it quietly) */
+	if (!res.fault_rm || !res.fault_rm->fault_sigh)
+		log_unresolvable(t, why);
+	else if (core_verbose)
+		core_log("core: page fault for a region map's handler: pd='%s' thread='%s' ip=%#lx "
+			 "pf=%#lx (%s)\n",
+			 pd_label(t), t->name, ip, addr, why);
 	if (res.fault_rm) {
 		res.fault_rm->fault_type = t->fault_type;
 		res.fault_rm->fault_addr = res.fault_addr;

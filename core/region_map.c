@@ -157,12 +157,12 @@ static bool fit_in(const struct region *r, unsigned long prev, unsigned long siz
 	return fit_in(region_of(r->node.right), r->base + r->size, size, align, floor, out);
 }
 
-/* The lowest free address for size, aligned to align, above the null page. */
+/* The lowest free address for size, aligned to align (in an address space, above the null page). */
 static bool find_free(const struct region_map *rm, unsigned long size, unsigned long align,
 		      unsigned long *out)
 {
 	const struct region *root = region_of(rm->regions.root);
-	const unsigned long floor = 0x10000;
+	const unsigned long floor = rm->vs ? 0x10000 : 0;
 	return fit_in(root, 0, size, align, floor, out) ||
 	       fit_gap(root ? root->hi : 0, rm->size, size, align, floor, out);
 }

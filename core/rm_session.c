@@ -25,6 +25,7 @@ static void rm_session_destroy(struct core_session *s)
 		struct region_map *rm = r->maps;
 		r->maps = rm->next;
 		rm_destroy(rm);
+		account_release(&r->s.account, RM_COST, 2);
 	}
 }
 
