@@ -14,6 +14,11 @@
 void *core_alloc(size_t size);
 void *core_zalloc(size_t size);
 void core_free(void *p);
+/*
+ * The RAM of core's heap window (mapped, in use or free for reuse; it
+ * never shrinks), part of the RAM in use; the first heap is in core's bss.
+ */
+unsigned long core_heap_size(void);
 
 /* Core's own address space: its heap window and its window for local mappings. */
 extern struct vm_space core_vm;

@@ -84,13 +84,18 @@ void core_unmap_local(void *addr, unsigned long count, bool large)
  * tables, a new core CNode): those nested requests are served from pages
  * already mapped beyond what was handed out, a reserve that every growth
  * tops up first. So the heap never re-enters its own growth; when the
- * reserve does not suffice, the nested request fails cleanly.
+ * reserve does not suffice, the nested request fails cleanly. Large blocks
+ * the heap gives back are kept as free page ranges of the window
+ * (coalesced), for the next requests of any size to reuse.
  */
 #define HEAP_RESERVE (256 * 1024)
 #define HEAP_STEP    64 /* pages mapped per block at most */
 
 static unsigned long heap_handed = CORE_HEAP_BASE, heap_mapped = CORE_HEAP_BASE;
 static bool heap_growing, heap_window; /* heap_window: core_vm is ready */
+static struct range heap_free_ranges[1024];
+static struct range_alloc heap_pages;
+static unsigned long heap_lost; /* given back when heap_pages had no record left */
 
 /* Map one more naturally aligned block of fresh frames at the end of the heap window. */
 static bool heap_extend(unsigned long pages)
@@ -122,10 +127,15 @@ static void heap_grow(unsigned long bytes)
 	heap_growing = false;
 }
 
-/* Heap backend: bss first, then the heap window. */
+/* Heap backend: pages given back, bss, then the heap window. */
 static void *heap_more(size_t bytes, void *ctx)
 {
 	(void)ctx;
+	unsigned long reused;
+	if (range_alloc_alloc_aligned(&heap_pages, bytes, seL4_PageBits, &reused)) {
+		memset((void *)reused, 0, bytes);
+		return (void *)reused;
+	}
 	if (boot_arena_used + bytes <= sizeof(boot_arena)) {
 		void *p = boot_arena + boot_arena_used;
 		boot_arena_used += bytes;
@@ -138,6 +148,18 @@ static void *heap_more(size_t bytes, void *ctx)
 	void *p = (void *)heap_handed;
 	heap_handed += bytes;
 	return p;
+}
+
+unsigned long core_heap_size(void)
+{
+	return heap_mapped - CORE_HEAP_BASE;
+}
+
+static void heap_release(void *p, size_t bytes, void *ctx)
+{
+	(void)ctx;
+	if (!range_alloc_free(&heap_pages, (unsigned long)p, bytes))
+		heap_lost += bytes;
 }
 
 void *core_alloc(size_t size)
@@ -159,7 +181,9 @@ bool platform_init(const seL4_BootInfo *bi)
 {
 	range_alloc_init(&virt_alloc, virt_ranges, sizeof(virt_ranges) / sizeof(virt_ranges[0]));
 	range_alloc_add(&virt_alloc, CORE_MAP_BASE, CORE_MAP_SIZE);
-	heap_init(&core_heap, heap_more, 0, 0, 64 * 1024);
+	range_alloc_init(&heap_pages, heap_free_ranges,
+			 sizeof(heap_free_ranges) / sizeof(heap_free_ranges[0]));
+	heap_init(&core_heap, heap_more, heap_release, 0, 64 * 1024);
 	untyped_init(bi);
 	if (!cspace_init(bi)) {
 		core_log("core: cannot build core's CSpace\n");

@@ -5,7 +5,9 @@
 # within a minute gets SIGUSR1 (kernel-sim prints every thread and where it
 # runs on the host) and its output is kept. ROUNDS=N sets the number of rounds.
 # Then the teardown test with 1000 kills under IPC load (KILLS=N), whose
-# totals must come back as in make test.
+# totals must come back as in make test, and the scale test with 1000 PDs
+# in one init (1000 of them killed while all run) and in 10 nested inits
+# of 100.
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
@@ -49,6 +51,11 @@ done
 kills=${KILLS:-1000}
 teardown=$(TEARDOWN_ROUNDS=$(((kills + 2) / 3)) bash tests/system/teardown.sh)
 echo "$teardown" | sed 's/^/teardown-soak-/'
+# 1000 PDs, 1000 kills among them, and 10 nested inits of 100 (tests/system/scale.sh)
+scale=$(SCALE_N=1000 SCALE_KILLS=$kills bash tests/system/scale.sh
+	SCALE_N=100 SCALE_NESTED=10 bash tests/system/scale.sh)
+echo "$scale" | sed 's/^/soak-/'
+teardown=$(printf '%s\n%s' "$teardown" "$scale")
 t_failed=$(echo "$teardown" | grep -c FAILED)
 failed=$((failed + t_failed))
 # Scenarios too long for make test (a line "# soak-only" in the .run file)

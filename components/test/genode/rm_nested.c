@@ -50,7 +50,8 @@ static const char *fault_name(seL4_Word type)
 static void handle_fault(struct signal_handler *h, unsigned long n)
 {
 	(void)n;
-	struct fault_handler *f = (struct fault_handler *)((char *)h - offsetof(struct fault_handler, handler));
+	struct fault_handler *f =
+	    (struct fault_handler *)((char *)h - offsetof(struct fault_handler, handler));
 	struct region_map_state s = {0};
 	region_map_state(f->rm, 0, &s, 0, 0);
 	f->count++;
@@ -143,7 +144,8 @@ static void nested_regions(void)
 	/* the bottom map inside shim 1, writeable memory inside it */
 	seL4_CPtr rm_bottom = rm_create(&rm, BOTTOM);
 	const unsigned long size_bottom = BOTTOM - SHIM2;
-	unsigned long addr_bottom = attach(rm_shim1, rm_dataspace(rm_bottom), size_bottom, false, 0, false);
+	unsigned long addr_bottom =
+	    attach(rm_shim1, rm_dataspace(rm_bottom), size_bottom, false, 0, false);
 	unsigned long base = addr_top + addr_shim1 + addr_bottom;
 	log("   bottom shim (r) [%#lx,%#lx)", base, base + BOTTOM);
 	log("   bottom shim (s) [%#lx,%#lx)", base, base + size_bottom);
@@ -157,8 +159,8 @@ static void nested_regions(void)
 	unsigned long addr_bottom_ram = attach(rm_bottom, bottom_ram, 0, true, 0, true);
 	unsigned long write_bottom = base + addr_bottom_ram;
 	log("    attached mem   [%#lx,%#lx)", write_bottom, write_bottom + size_bottom);
-	log("    wrote    mem   [%#lx,%#lx) with value=%#x", write_bottom, write_bottom + size_bottom,
-	    *(volatile unsigned *)write_bottom);
+	log("    wrote    mem   [%#lx,%#lx) with value=%#x", write_bottom,
+	    write_bottom + size_bottom, *(volatile unsigned *)write_bottom);
 
 	log(" try reading mem  %#lx - should succeed", read_shim2);
 	unsigned value = *(volatile unsigned *)read_shim2;
