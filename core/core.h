@@ -16,9 +16,10 @@ void *core_zalloc(size_t size);
 void core_free(void *p);
 /*
  * The RAM of core's heap window (mapped, in use or free for reuse; it
- * never shrinks), part of the RAM in use; the first heap is in core's bss.
+ * never shrinks), part of the RAM in use, and how many paging structures
+ * (4 KiB each) core made to map it; the first heap is in core's bss.
  */
-unsigned long core_heap_size(void);
+unsigned long core_heap_size(unsigned long *tables);
 
 /* Core's own address space: its heap window and its window for local mappings. */
 extern struct vm_space core_vm;

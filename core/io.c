@@ -81,10 +81,11 @@ static void report_totals(void)
 	unsigned long pds = 0;
 	for (struct pd_session *pd = all_pds; pd; pd = pd->next)
 		pds++;
+	unsigned long heap_tables, heap = core_heap_size(&heap_tables);
 	core_log("core: totals: %lu KiB RAM free, %lu KiB in use, %lu objects, %lu slots, %lu PDs, "
-		 "heap %lu KiB\n",
+		 "heap %lu KiB and %lu tables\n",
 		 untyped_avail() >> 10, untyped_in_use() >> 10, obj_count(), cspace_used(), pds,
-		 core_heap_size() >> 10);
+		 heap >> 10, heap_tables);
 	for (struct pd_session *pd = all_pds; pd; pd = pd->next) {
 		unsigned long threads = 0;
 		for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)

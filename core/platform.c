@@ -95,7 +95,8 @@ static unsigned long heap_handed = CORE_HEAP_BASE, heap_mapped = CORE_HEAP_BASE;
 static bool heap_growing, heap_window; /* heap_window: core_vm is ready */
 static struct range heap_free_ranges[1024];
 static struct range_alloc heap_pages;
-static unsigned long heap_lost; /* given back when heap_pages had no record left */
+static unsigned long heap_lost;	  /* given back when heap_pages had no record left */
+static unsigned long heap_tables; /* paging structures made for the heap window */
 
 /* Map one more naturally aligned block of fresh frames at the end of the heap window. */
 static bool heap_extend(unsigned long pages)
@@ -108,13 +109,16 @@ static bool heap_extend(unsigned long pages)
 	seL4_CPtr first;
 	if (!frames_block(k, false, &first))
 		return false;
-	for (unsigned long i = 0; i < k; i++) {
+	unsigned long tables = core_vm.table_count;
+	bool ok = true;
+	for (unsigned long i = 0; ok && i < k; i++) {
 		/* the frames are core's for good: the originals are mapped, no copies kept */
-		if (vm_space_map_pinned(&core_vm, first + i, heap_mapped) != seL4_NoError)
-			return false;
-		heap_mapped += seL4_PageSize;
+		ok = vm_space_map_pinned(&core_vm, first + i, heap_mapped) == seL4_NoError;
+		if (ok)
+			heap_mapped += seL4_PageSize;
 	}
-	return true;
+	heap_tables += core_vm.table_count - tables;
+	return ok;
 }
 
 /* Map until bytes and the reserve are there beyond what is handed out. */
@@ -150,8 +154,9 @@ static void *heap_more(size_t bytes, void *ctx)
 	return p;
 }
 
-unsigned long core_heap_size(void)
+unsigned long core_heap_size(unsigned long *tables)
 {
+	*tables = heap_tables;
 	return heap_mapped - CORE_HEAP_BASE;
 }
 

@@ -90,15 +90,19 @@ totals() {
 }
 # the totals without core's heap (its pages, frames, frame files) and slots
 normalize() {
-	awk '/core: totals:/ { match($0, /heap [0-9]+ KiB/); h = substr($0, RSTART + 5, RLENGTH - 9) + 0 }
+	awk '/core: totals:/ { match($0, /heap [0-9]+ KiB/); h = substr($0, RSTART + 5, RLENGTH - 9) + 0
+			       match($0, /KiB and [0-9]+ tables/); t = substr($0, RSTART + 8, RLENGTH - 15) + 0 }
 	     { lines[NR] = $0 }
 	     END { for (i = 1; i <= NR; i++) { l = lines[i]
 		if (l ~ /kernel-sim: totals:/) { split(l, w, " "); for (j in w) if (w[j] == "frame") w[j - 1] -= h / 4
 			l = ""; for (j = 1; j <= length(w); j++) l = l (j > 1 ? " " : "") w[j] }
 		if (l ~ /kernel-sim: objects:/) { n = split(l, w, " "); for (j = 1; j <= n; j++) if (w[j] == "4K") w[j - 1] -= h / 4
-			l = ""; for (j = 1; j <= n; j++) l = l (j > 1 ? " " : "") w[j] }
+			l = ""; p = -t; for (j = 1; j <= n; j++) { if (w[j] ~ /^(PDPTs|page)/) p += w[j - 1]
+				if (w[j] ~ /^(PDPTs,?|page|tables,?|directories,?)$/ || w[j + 1] ~ /^(PDPTs|page)/) continue
+				l = l (j > 1 ? " " : "") w[j] }
+			l = l " " p " paging structures besides the heap" }
 		if (l ~ /core: totals:/) { split(l, w, " "); free = w[3]; used = w[7]
-			l = sprintf("core: totals: %d KiB RAM free and %d KiB in use besides the heap, %s objects, %s PDs", free + h, used - h, w[11], w[15]) }
+			l = sprintf("core: totals: %d KiB RAM free and %d KiB in use besides the heap, %s objects, %s PDs", free + h + 4 * t, used - h - 4 * t, w[11], w[15]) }
 		print l } }' "$1"
 }
 base=$(procs)
