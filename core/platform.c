@@ -18,7 +18,7 @@ static struct range_alloc virt_alloc;
 static struct heap core_heap;
 
 /* The first heap memory comes from bss: the CNode and maps of core_vm need a heap. */
-static char boot_arena[512 * 1024] __attribute__((aligned(4096)));
+static char boot_arena[128 * 1024] __attribute__((aligned(4096)));
 static size_t boot_arena_used;
 
 /* count fresh 4 KiB or 2 MiB frames (a power of two) in consecutive core slots from *first. */
@@ -93,7 +93,7 @@ void core_unmap_local(void *addr, unsigned long count, bool large)
 
 static unsigned long heap_handed = CORE_HEAP_BASE, heap_mapped = CORE_HEAP_BASE;
 static bool heap_growing, heap_window; /* heap_window: core_vm is ready */
-static struct range heap_free_ranges[1024];
+static struct range heap_free_ranges[256];
 static struct range_alloc heap_pages;
 static unsigned long heap_lost;	  /* given back when heap_pages had no record left */
 static unsigned long heap_tables; /* paging structures made for the heap window */
