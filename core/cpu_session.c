@@ -47,6 +47,11 @@ static unsigned kernel_priority(unsigned long logical)
 	return (unsigned)(((0xffff - logical) * 256) / 0x10000);
 }
 
+unsigned cpu_thread_state(const struct cpu_thread *t)
+{
+	return t->pager.state ? t->pager.state : t->state;
+}
+
 void cpu_thread_destroy(struct cpu_thread *t)
 {
 	pager_forget(t);
@@ -62,9 +67,7 @@ void cpu_thread_destroy(struct cpu_thread *t)
 		}
 	if (t->tcb)
 		seL4_TCB_Suspend(t->tcb);
-	cspace_release(t->blocked_reply);
 	obj_unregister(&t->obj);
-	obj_unregister(&t->pager);
 	signal_sources_unbind(t->pd, t->slot);
 	if (t->ipc_frame)
 		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
@@ -89,14 +92,14 @@ static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_arg
 	t->ipc_frame = kobj_create(seL4_X86_4K, 0, seL4_PageBits, &t->ipc_ut);
 	if (!t->tcb || !t->ep || !t->ntfn || !t->lock_ntfn || !t->ipc_frame)
 		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
-	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !obj_register(&t->pager, 0, t))
+	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !pager_register(t))
 		return RPC_OUT_OF_METADATA;
 	seL4_Word utcb = GENODE_UTCB_OF(t->slot), guard;
 	seL4_CPtr cspace = pd_cspace_root(pd, &guard);
 	if (pd_install(pd, GENODE_SEL_THREAD_EP(t->slot), t->ep, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_NTFN(t->slot), t->ntfn, 0) ||
 	    pd_install(pd, GENODE_SEL_THREAD_LOCK(t->slot), t->lock_ntfn, 0) ||
-	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.badge) ||
+	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.obj.badge) ||
 	    vm_space_map(&pd->vs, t->ipc_frame, seL4_PageBits, utcb, true) ||
 	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), cspace, guard, pd->pml4, 0,
 			       utcb, t->ipc_frame) ||
@@ -214,7 +217,7 @@ int serve_cpu_thread_pause(void *obj, const struct rpc_none *in, struct rpc_none
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
-	if (t->state == THREAD_RUNNING && seL4_TCB_Suspend(t->tcb) == seL4_NoError)
+	if (cpu_thread_state(t) == THREAD_RUNNING && seL4_TCB_Suspend(t->tcb) == seL4_NoError)
 		t->state = THREAD_PAUSED;
 	return RPC_OK;
 }
@@ -224,7 +227,8 @@ int serve_cpu_thread_resume(void *obj, const struct rpc_none *in, struct rpc_non
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
-	if (t->state == THREAD_PAUSED && t->started && seL4_TCB_Resume(t->tcb) == seL4_NoError)
+	if (cpu_thread_state(t) == THREAD_PAUSED && t->started &&
+	    seL4_TCB_Resume(t->tcb) == seL4_NoError)
 		t->state = THREAD_RUNNING;
 	return RPC_OK;
 }
@@ -234,16 +238,17 @@ int serve_cpu_thread_state(void *obj, const struct rpc_none *in, struct cpu_thre
 {
 	(void)in, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
+	const struct pager_object *p = &t->pager;
 	seL4_UserContext regs = {0};
-	if (t->state != THREAD_DEAD)
+	out->state = cpu_thread_state(t);
+	if (out->state != THREAD_DEAD)
 		seL4_TCB_ReadRegisters(t->tcb, 0, 0, 2, &regs);
-	out->state = t->state;
-	out->ip = t->state == THREAD_FAULTED ? t->fault_ip : regs.rip;
+	out->ip = out->state == THREAD_FAULTED ? p->fault_ip : regs.rip;
 	out->sp = regs.rsp;
-	out->fault_addr = t->fault_addr;
-	out->fault_type = t->fault_type;
-	out->exception = t->exception;
-	out->code = t->code;
+	out->fault_addr = p->fault_addr;
+	out->fault_type = p->fault_type;
+	out->exception = p->exception;
+	out->code = p->code;
 	return RPC_OK;
 }
 

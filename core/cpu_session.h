@@ -6,14 +6,15 @@
  */
 #pragma once
 
+#include "pager.h"
 #include "pd_session.h"
 #include <genode/cpu_session.h>
 
 struct cpu_session;
 
 struct cpu_thread {
-	struct core_obj obj;   /* the Cpu_thread RPC object */
-	struct core_obj pager; /* fault messages arrive with this badge */
+	struct core_obj obj;	   /* the Cpu_thread RPC object */
+	struct pager_object pager; /* pager.c's: the fault badge and the last fault */
 	struct cpu_session *cpu;
 	struct pd_session *pd;
 	unsigned slot;
@@ -21,12 +22,9 @@ struct cpu_thread {
 	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *lock_ntfn_ut, *ipc_ut;
 	char name[GENODE_THREAD_NAME_MAX];
 	unsigned kernel_priority;
-	unsigned state; /* enum cpu_thread_state_type */
-	seL4_Word fault_ip, fault_addr, fault_type, exception, code;
-	unsigned long fault_attachments; /* rm_attachments when its fault was last signalled */
-	seL4_CPtr blocked_reply;	 /* saved reply of an unresolved fault */
+	unsigned state; /* THREAD_RUNNING or THREAD_PAUSED: what the CPU service made of it */
 	bool started;
-	struct cpu_thread *next_in_pd, *next_in_cpu, *next_blocked;
+	struct cpu_thread *next_in_pd, *next_in_cpu;
 };
 
 struct cpu_session {
@@ -40,4 +38,6 @@ int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
 		      const struct cpu_create_thread_args *in, struct cpu_thread **out);
 int cpu_thread_start(struct cpu_thread *t, seL4_Word ip, seL4_Word sp);
 void cpu_thread_destroy(struct cpu_thread *t);
+/* enum cpu_thread_state_type: a fault's outcome, else what the CPU service made of it. */
+unsigned cpu_thread_state(const struct cpu_thread *t);
 extern const struct rpc_interface cpu_session_interface, cpu_thread_interface;

@@ -1,7 +1,12 @@
-/* Fault handling for all component threads. */
+/*
+ * Fault handling for all component threads. The pager writes only its own
+ * part of a thread (struct pager_object); the PD and the region map hear
+ * of a fault through their services' functions.
+ */
 #include "pager.h"
 #include "child.h"
 #include "core.h"
+#include "cpu_session.h"
 #include <base/string.h>
 #include <genode/layout.h>
 #include <genode/rm_session.h>
@@ -44,7 +49,7 @@ static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct
 		res->fault_addr = addr;
 		return false;
 	}
-	pd->faults++;
+	pd_fault_resolved(pd);
 	pager_resolved++;
 	return true;
 }
@@ -67,25 +72,32 @@ static bool stack_overflow(struct pd_session *pd, const struct rm_resolution *re
 	return false;
 }
 
+bool pager_register(struct cpu_thread *t)
+{
+	return obj_register(&t->pager.obj, 0, t);
+}
+
 static void block(struct cpu_thread *t)
 {
-	if (!t->blocked_reply) {
-		t->blocked_reply = cspace_alloc();
-		if (t->blocked_reply && seL4_CNode_SaveCaller(core_cspace, t->blocked_reply,
-							      CORE_DEPTH) != seL4_NoError) {
-			cspace_free(t->blocked_reply);
-			t->blocked_reply = 0;
+	struct pager_object *p = &t->pager;
+	if (!p->reply) {
+		p->reply = cspace_alloc();
+		if (p->reply &&
+		    seL4_CNode_SaveCaller(core_cspace, p->reply, CORE_DEPTH) != seL4_NoError) {
+			cspace_free(p->reply);
+			p->reply = 0;
 		}
 	}
-	t->next_blocked = blocked;
+	p->next_blocked = blocked;
 	blocked = t;
 }
 
 static void log_unresolvable(const struct cpu_thread *t, const char *reason)
 {
+	const struct pager_object *p = &t->pager;
 	core_log("core: unresolvable page fault: pd='%s' thread='%s' ip=%#lx pf=%#lx write=%d "
 		 "(%s)\n",
-		 pd_label(t), t->name, t->fault_ip, t->fault_addr, t->fault_type == RM_FAULT_WRITE,
+		 pd_label(t), t->name, p->fault_ip, p->fault_addr, p->fault_type == RM_FAULT_WRITE,
 		 reason);
 }
 
@@ -110,11 +122,12 @@ static bool page_fault(struct cpu_thread *t)
 	char why[GENODE_THREAD_NAME_MAX + 32];
 	if (!stack_overflow(t->pd, &res, why, sizeof(why)))
 		strlcpy(why, res.reason, sizeof(why));
-	t->state = THREAD_FAULTED;
-	t->fault_ip = ip;
-	t->fault_addr = addr;
-	t->fault_type = exec ? RM_FAULT_EXEC : write ? RM_FAULT_WRITE : RM_FAULT_READ;
-	t->fault_attachments = rm_attachments;
+	struct pager_object *p = &t->pager;
+	p->state = THREAD_FAULTED;
+	p->fault_ip = ip;
+	p->fault_addr = addr;
+	p->fault_type = exec ? RM_FAULT_EXEC : write ? RM_FAULT_WRITE : RM_FAULT_READ;
+	p->fault_attachments = rm_attachments;
 	/* a fault for a region map's own handler is no error (Genode reflects it quietly) */
 	if (!res.fault_rm || !res.fault_rm->fault_sigh)
 		log_unresolvable(t, why);
@@ -122,10 +135,7 @@ static bool page_fault(struct cpu_thread *t)
 		core_log("core: page fault for a region map's handler: pd='%s' thread='%s' ip=%#lx "
 			 "pf=%#lx (%s)\n",
 			 pd_label(t), t->name, ip, addr, why);
-	if (res.fault_rm) {
-		res.fault_rm->fault_type = t->fault_type;
-		res.fault_rm->fault_addr = res.fault_addr;
-	}
+	rm_fault_note(&res, p->fault_type);
 	block(t);
 	notify(t, res.fault_rm);
 	return false;
@@ -177,20 +187,20 @@ static bool exception(struct cpu_thread *t, seL4_Word type)
 		what = "capability fault";
 		break;
 	}
+	struct pager_object *p = &t->pager;
 	if (type == seL4_Fault_UserException && number == SIM_EXCEPTION_PD_LOST) {
-		if (!t->pd->dead)
+		if (pd_lost(t->pd))
 			core_log("core: PD '%s' lost: its process ended (status %#lx)\n",
 				 pd_label(t), code);
-		t->pd->dead = true;
-		t->state = THREAD_DEAD;
-		t->code = code;
+		p->state = THREAD_DEAD;
+		p->code = code;
 		child_thread_lost(t->pd, "lost its process");
 	} else {
 		core_log("core: %s in pd='%s' thread='%s' ip=%#lx number=%lu code=%#lx\n", what,
 			 pd_label(t), t->name, ip, number, code);
-		t->state = THREAD_FAULTED;
-		t->fault_ip = ip;
-		t->exception = number;
+		p->state = THREAD_FAULTED;
+		p->fault_ip = ip;
+		p->exception = number;
 		child_thread_lost(t->pd, "crashed");
 	}
 	notify(t, 0);
@@ -209,11 +219,14 @@ bool pager_fault(struct cpu_thread *t, seL4_MessageInfo_t info)
 
 void pager_forget(struct cpu_thread *t)
 {
-	for (struct cpu_thread **p = &blocked; *p; p = &(*p)->next_blocked)
-		if (*p == t) {
-			*p = t->next_blocked;
+	for (struct cpu_thread **b = &blocked; *b; b = &(*b)->pager.next_blocked)
+		if (*b == t) {
+			*b = t->pager.next_blocked;
 			break;
 		}
+	cspace_release(t->pager.reply);
+	t->pager.reply = 0;
+	obj_unregister(&t->pager.obj);
 }
 
 void pager_retry(void)
@@ -222,32 +235,30 @@ void pager_retry(void)
 	blocked = 0;
 	while (list) {
 		struct cpu_thread *t = list;
-		list = t->next_blocked;
+		struct pager_object *p = &t->pager;
+		list = p->next_blocked;
 		struct rm_resolution res = {0};
-		if (t->state != THREAD_FAULTED || t->exception || !t->blocked_reply ||
-		    !resolve(t, t->fault_addr, t->fault_type == RM_FAULT_WRITE, &res)) {
+		if (p->state != THREAD_FAULTED || p->exception || !p->reply ||
+		    !resolve(t, p->fault_addr, p->fault_type == RM_FAULT_WRITE, &res)) {
 			/*
 			 * Still unresolvable after something was attached (a
 			 * read-only region where a write faulted): the thread would
 			 * have run and faulted anew, so its handler hears of it again.
 			 */
-			if (t->state == THREAD_FAULTED && !t->exception && res.reason &&
-			    !res.unbacked && rm_attachments != t->fault_attachments) {
-				t->fault_attachments = rm_attachments;
+			if (p->state == THREAD_FAULTED && !p->exception && res.reason &&
+			    !res.unbacked && rm_attachments != p->fault_attachments) {
+				p->fault_attachments = rm_attachments;
 				log_unresolvable(t, res.reason);
-				if (res.fault_rm) {
-					res.fault_rm->fault_type = t->fault_type;
-					res.fault_rm->fault_addr = res.fault_addr;
-				}
+				rm_fault_note(&res, p->fault_type);
 				notify(t, res.fault_rm);
 			}
-			t->next_blocked = blocked;
+			p->next_blocked = blocked;
 			blocked = t;
 			continue;
 		}
-		t->state = THREAD_RUNNING;
-		seL4_Send(t->blocked_reply, seL4_MessageInfo_new(0, 0, 0, 0));
-		cspace_release(t->blocked_reply);
-		t->blocked_reply = 0;
+		p->state = 0; /* the thread runs on as the CPU service left it */
+		seL4_Send(p->reply, seL4_MessageInfo_new(0, 0, 0, 0));
+		cspace_release(p->reply);
+		p->reply = 0;
 	}
 }

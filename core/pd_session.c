@@ -129,6 +129,18 @@ fail:
 	return untyped_avail() < PD_RAM_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
 }
 
+void pd_fault_resolved(struct pd_session *pd)
+{
+	pd->faults++;
+}
+
+bool pd_lost(struct pd_session *pd)
+{
+	bool first = !pd->dead;
+	pd->dead = true;
+	return first;
+}
+
 static void pd_destroy(struct core_session *s)
 {
 	struct pd_session *pd = (struct pd_session *)s;

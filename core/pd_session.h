@@ -48,5 +48,9 @@ seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4
 void pd_uninstall(struct pd_session *pd, seL4_Word slot);
 /* What TCB_Configure takes for a thread of the PD: its CSpace root and the root's guard. */
 seL4_CPtr pd_cspace_root(const struct pd_session *pd, seL4_Word *guard);
+/* The pager resolved a fault of the PD. */
+void pd_fault_resolved(struct pd_session *pd);
+/* The PD's process is gone; true when this is the first news of it. */
+bool pd_lost(struct pd_session *pd);
 /* A PD session core creates for itself as parent (init's environment). */
 struct pd_session *pd_of_session(struct core_session *s);

@@ -331,6 +331,14 @@ int serve_region_map_detach(void *obj, const struct region_map_addr *in, struct 
 	return rm_detach(obj, in->addr);
 }
 
+void rm_fault_note(const struct rm_resolution *res, unsigned long type)
+{
+	if (!res->fault_rm)
+		return;
+	res->fault_rm->fault_type = type;
+	res->fault_rm->fault_addr = res->fault_addr;
+}
+
 int serve_region_map_fault_handler(void *obj, const struct rpc_none *in, struct rpc_none *out,
 				   struct rpc_cap_arg *cap_in, seL4_CPtr *cap_out)
 {

@@ -66,6 +66,8 @@ struct rm_resolution {
 	bool unbacked; /* nothing is attached there */
 };
 bool rm_resolve(struct region_map *rm, unsigned long addr, bool write, struct rm_resolution *res);
+/* A fault that res->fault_rm could not resolve: its state (region_map.state) tells of it. */
+void rm_fault_note(const struct rm_resolution *res, unsigned long type);
 /* Attachments made so far in any region map (a fault's handler attached something?). */
 extern unsigned long rm_attachments;
 
