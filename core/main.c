@@ -6,7 +6,9 @@
 #include "child.h"
 #include "core.h"
 #include "cpu_session.h"
-#include "io.h"
+#include "io_port.h"
+#include "irq.h"
+#include "rom_update.h"
 #include "object.h"
 #include "pager.h"
 #include "rom.h"
@@ -127,7 +129,8 @@ int root_main(const seL4_BootInfo *bi)
 		core_log("core: initialization failed\n");
 		return 1;
 	}
-	io_init();
+	io_port_init();
+	rom_update_init();
 	core_log("core: %lu KiB free after core's setup\n", untyped_avail() >> 10);
 	/* leave the boot stack in bss, next to core's allocators, for a stack with a guard */
 	__asm__ volatile("mov %0, %%rsp\n"
