@@ -233,6 +233,7 @@ bench: all
 	$(BIN)/bench-kernel
 	$(BIN)/bench-boot
 	bash tests/bench/kernel_memory.sh
+	bash tests/bench/scale.sh
 
 soak: all
 	tests/soak.sh

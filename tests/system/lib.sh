@@ -48,7 +48,8 @@ start_ks() {
 }
 
 # start_children N: boot core and init with N blocking dummy children (1 MiB
-# each, in $TMP/children-N); each logs "up I" when it runs.
+# each, in $TMP/children-N); each logs "up I" when it runs. $KS_ARGS (for
+# one, --memory SIZE) go to kernel-sim first.
 start_children() {
 	local n=$1 dir=$TMP/children-$1 i
 	mkdir -p "$dir"
@@ -63,7 +64,8 @@ start_children() {
 		done
 		echo '</config>'
 	} >"$dir/config"
-	start_ks "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
+	# shellcheck disable=SC2086
+	start_ks ${KS_ARGS:-} "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
 }
 
 # wait_for PATTERN [SECONDS]: wait until kernel-sim's output matches.
