@@ -160,7 +160,7 @@ bool child_start_init(void)
 	core_log("core: transferred %lu MiB to init\n", c->pd->s.account.ram_quota >> 20);
 	unsigned long entry;
 	if (!obj_register(&c->parent, &parent_interface, c) ||
-	    pd_install(c->pd, GENODE_SEL_PARENT, c->parent.cap, 0) != seL4_NoError ||
+	    platform_pd_install(&c->pd->pf, GENODE_SEL_PARENT, c->parent.cap, 0) != seL4_NoError ||
 	    !load_elf(c->pd, m, rom, &entry))
 		return false;
 	struct cpu_create_thread_args t = {.utcb = GENODE_MAIN_UTCB};

@@ -65,52 +65,23 @@ void cpu_thread_destroy(struct cpu_thread *t)
 			*p = t->next_in_pd;
 			break;
 		}
-	if (t->tcb)
-		seL4_TCB_Suspend(t->tcb);
+	platform_thread_pause(&t->pf);
 	obj_unregister(&t->obj);
 	signal_sources_unbind(t->pd, t->slot);
-	if (t->ipc_frame)
-		vm_space_unmap(&t->pd->vs, GENODE_UTCB_OF(t->slot), seL4_PageSize);
-	pd_uninstall(t->pd, GENODE_SEL_THREAD_FAULT(t->slot));
-	/* revoking each block deletes the object with every copy */
-	kobj_destroy(t->tcb, t->tcb_ut);
-	kobj_destroy(t->ep, t->ep_ut);
-	kobj_destroy(t->ntfn, t->ntfn_ut);
-	kobj_destroy(t->lock_ntfn, t->lock_ntfn_ut);
-	kobj_destroy(t->ipc_frame, t->ipc_ut);
+	platform_thread_destroy(&t->pf, &t->pd->pf, t->slot);
 	account_release(&t->cpu->s.account, THREAD_RAM_COST, THREAD_CAP_COST);
 	core_free(t);
 }
 
 static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_args *in)
 {
-	struct pd_session *pd = t->pd;
-	t->tcb = kobj_create(seL4_TCBObject, 0, seL4_PageBits, &t->tcb_ut);
-	t->ep = kobj_create(seL4_EndpointObject, 0, seL4_PageBits, &t->ep_ut);
-	t->ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->ntfn_ut);
-	t->lock_ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->lock_ntfn_ut);
-	t->ipc_frame = kobj_create(seL4_X86_4K, 0, seL4_PageBits, &t->ipc_ut);
-	if (!t->tcb || !t->ep || !t->ntfn || !t->lock_ntfn || !t->ipc_frame)
-		return untyped_avail() ? RPC_OUT_OF_METADATA : RPC_OUT_OF_RAM;
 	if (!obj_register(&t->obj, &cpu_thread_interface, t) || !pager_register(t))
-		return RPC_OUT_OF_METADATA;
-	seL4_Word utcb = GENODE_UTCB_OF(t->slot), guard;
-	seL4_CPtr cspace = pd_cspace_root(pd, &guard);
-	if (pd_install(pd, GENODE_SEL_THREAD_EP(t->slot), t->ep, 0) ||
-	    pd_install(pd, GENODE_SEL_THREAD_NTFN(t->slot), t->ntfn, 0) ||
-	    pd_install(pd, GENODE_SEL_THREAD_LOCK(t->slot), t->lock_ntfn, 0) ||
-	    pd_install(pd, GENODE_SEL_THREAD_FAULT(t->slot), core_ep, t->pager.obj.badge) ||
-	    vm_space_map(&pd->vs, t->ipc_frame, seL4_PageBits, utcb, true) ||
-	    seL4_TCB_Configure(t->tcb, GENODE_SEL_THREAD_FAULT(t->slot), cspace, guard, pd->pml4, 0,
-			       utcb, t->ipc_frame) ||
-	    seL4_TCB_SetPriority(t->tcb, seL4_CapInitThreadTCB, t->kernel_priority) ||
-	    seL4_TCB_BindNotification(t->tcb, t->ntfn))
 		return RPC_OUT_OF_METADATA;
 	/* the main thread carries the PD's label: the host shows it as the process name */
 	char name[SESSION_LABEL_MAX + GENODE_THREAD_NAME_MAX];
-	strlcpy(name, t->slot == 0 ? pd->s.label : in->name, sizeof(name));
-	seL4_DebugNameThread(t->tcb, name);
-	return RPC_OK;
+	strlcpy(name, t->slot == 0 ? t->pd->s.label : in->name, sizeof(name));
+	return platform_thread_create(&t->pf, &t->pd->pf, t->slot, t->pager.obj.badge,
+				      t->kernel_priority, name);
 }
 
 int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
@@ -156,8 +127,7 @@ int cpu_thread_start(struct cpu_thread *t, seL4_Word ip, seL4_Word sp)
 {
 	if (t->started || t->pd->dead)
 		return RPC_INVALID_ARGS;
-	seL4_UserContext regs = {.rip = ip, .rsp = sp};
-	seL4_Error e = seL4_TCB_WriteRegisters(t->tcb, 1, 0, 2, &regs);
+	seL4_Error e = platform_thread_start(&t->pf, ip, sp);
 	if (e == seL4_NotEnoughMemory) {
 		/* the kernel's host could not start the PD's process or thread */
 		core_log("core: PD '%s' cannot run thread '%s': the kernel is out of resources\n",
@@ -217,7 +187,7 @@ int serve_cpu_thread_pause(void *obj, const struct rpc_none *in, struct rpc_none
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
-	if (cpu_thread_state(t) == THREAD_RUNNING && seL4_TCB_Suspend(t->tcb) == seL4_NoError)
+	if (cpu_thread_state(t) == THREAD_RUNNING && platform_thread_pause(&t->pf))
 		t->state = THREAD_PAUSED;
 	return RPC_OK;
 }
@@ -227,8 +197,7 @@ int serve_cpu_thread_resume(void *obj, const struct rpc_none *in, struct rpc_non
 {
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
-	if (cpu_thread_state(t) == THREAD_PAUSED && t->started &&
-	    seL4_TCB_Resume(t->tcb) == seL4_NoError)
+	if (cpu_thread_state(t) == THREAD_PAUSED && t->started && platform_thread_resume(&t->pf))
 		t->state = THREAD_RUNNING;
 	return RPC_OK;
 }
@@ -239,12 +208,12 @@ int serve_cpu_thread_state(void *obj, const struct rpc_none *in, struct cpu_thre
 	(void)in, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
 	const struct pager_object *p = &t->pager;
-	seL4_UserContext regs = {0};
+	seL4_Word ip = 0, sp = 0;
 	out->state = cpu_thread_state(t);
 	if (out->state != THREAD_DEAD)
-		seL4_TCB_ReadRegisters(t->tcb, 0, 0, 2, &regs);
-	out->ip = out->state == THREAD_FAULTED ? p->fault_ip : regs.rip;
-	out->sp = regs.rsp;
+		platform_thread_regs(&t->pf, &ip, &sp);
+	out->ip = out->state == THREAD_FAULTED ? p->fault_ip : ip;
+	out->sp = sp;
 	out->fault_addr = p->fault_addr;
 	out->fault_type = p->fault_type;
 	out->exception = p->exception;
@@ -258,20 +227,16 @@ int serve_cpu_thread_cancel_blocking(void *obj, const struct rpc_none *in, struc
 	(void)in, (void)out, (void)cap_in, (void)cap_out;
 	struct cpu_thread *t = obj;
 	/*
-	 * Only a thread waiting for a reply (seL4's state 5): one still queued to
-	 * send is restarted by the kernel when the endpoint goes, and then gets
-	 * seL4's invalid-capability error by itself, while its call may as well
-	 * be queued at a server that is alive (core, for one).
+	 * Only a thread waiting for a reply: one still queued to send is
+	 * restarted by the kernel when the endpoint goes, and then gets seL4's
+	 * invalid-capability error by itself, while its call may as well be
+	 * queued at a server that is alive (core, for one).
 	 */
-	if (t->pd->dead || sim_DebugThreadState(t->tcb) != 5)
-		return RPC_OK;
-	seL4_UserContext regs;
-	if (seL4_TCB_ReadRegisters(t->tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)
+	if (t->pd->dead || !platform_thread_waits_for_reply(&t->pf))
 		return RPC_OK;
 	/* a blocked thread stands at its syscall instruction: continue after it, with an error */
-	regs.rip += 2;
-	regs.rsi = seL4_MessageInfo_new(RPC_IPC_ERROR, 0, 0, 0).words[0];
-	regs.rdi = 0;
-	seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs);
+	seL4_Word ip, sp;
+	platform_thread_regs(&t->pf, &ip, &sp);
+	platform_thread_ipc_error(&t->pf, ip);
 	return RPC_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "pager.h"
 #include "pd_session.h"
+#include "platform_thread.h"
 #include <genode/cpu_session.h>
 
 struct cpu_session;
@@ -18,8 +19,8 @@ struct cpu_thread {
 	struct cpu_session *cpu;
 	struct pd_session *pd;
 	unsigned slot;
-	seL4_CPtr tcb, ep, ntfn, lock_ntfn, ipc_frame;
-	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *lock_ntfn_ut, *ipc_ut;
+	struct platform_thread
+	    pf; /* the kernel objects: TCB, endpoint, notifications, IPC buffer */
 	char name[GENODE_THREAD_NAME_MAX];
 	unsigned kernel_priority;
 	unsigned state; /* THREAD_RUNNING or THREAD_PAUSED: what the CPU service made of it */

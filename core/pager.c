@@ -26,7 +26,7 @@ static bool ipc_buffer_at(struct pd_session *pd, unsigned long addr, struct rm_r
 {
 	for (struct cpu_thread *o = pd->threads; o; o = o->next_in_pd)
 		if ((addr & ~(seL4_PageSize - 1)) == GENODE_UTCB_OF(o->slot)) {
-			res->frame = o->ipc_frame;
+			res->frame = o->pf.ipc_frame;
 			res->bits = seL4_PageBits;
 			res->map_addr = GENODE_UTCB_OF(o->slot);
 			res->writeable = true;
@@ -42,7 +42,7 @@ static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct
 	/* region maps first: IPC buffers fault only after a flush of the VM CNode */
 	if (!rm_resolve(pd->address_space, addr, write, res) && !ipc_buffer_at(pd, addr, res))
 		return false;
-	if (vm_space_map(&pd->vs, res->frame, res->bits, res->map_addr, res->writeable) !=
+	if (vm_space_map(&pd->pf.vs, res->frame, res->bits, res->map_addr, res->writeable) !=
 	    seL4_NoError) {
 		res->reason = "out of memory for page tables";
 		res->fault_rm = pd->address_space;
@@ -150,17 +150,12 @@ static bool page_fault(struct cpu_thread *t)
 static bool ipc_error(struct cpu_thread *t)
 {
 	seL4_Word ip = seL4_GetMR(seL4_CapFault_IP), addr = seL4_GetMR(seL4_CapFault_Addr);
-	seL4_UserContext regs;
-	if (seL4_TCB_ReadRegisters(t->tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)
+	if (!platform_thread_ipc_error(&t->pf, ip))
 		return false;
-	regs.rip = ip + 2; /* past the syscall instruction */
-	regs.rsi = seL4_MessageInfo_new(RPC_IPC_ERROR, 0, 0, 0).words[0];
-	regs.rdi = 0;
 	if (core_verbose)
 		core_log("core: pd='%s' thread='%s' invoked an invalid capability %#lx at ip=%#lx: "
 			 "IPC error\n",
 			 t->pd->s.label, t->name, addr, ip);
-	seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs);
 	return true;
 }
 

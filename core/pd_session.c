@@ -1,19 +1,11 @@
 /* The PD service. */
 #include "pd_session.h"
 #include "core.h"
-#include "asid_pool.h"
 #include "cpu_session.h"
 #include <base/string.h>
 #include <genode/layout.h>
 #include <genode/pd_session.h>
 #include <sim/layout.h>
-
-/* What a PD costs: PML4, the CSpace's top CNode and first CNode, VM CNode, and bookkeeping. */
-#define VM_CNODE_BITS 12
-#define CNODE_COST    (1ul << (GENODE_PD_CNODE_BITS + seL4_SlotBits))
-#define PD_RAM_COST                                                                                \
-	(seL4_PageSize + (1ul << (GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits)) + CNODE_COST +       \
-	 (1ul << (VM_CNODE_BITS + seL4_SlotBits)) + 4 * seL4_PageSize)
 
 struct pd_session *all_pds;
 
@@ -28,7 +20,7 @@ RPC_SERVER(pd_session_interface, PD_SESSION_RPC);
 
 const struct core_service pd_service = {
     .name = "PD",
-    .ram_cost = PD_RAM_COST,
+    .ram_cost = PLATFORM_PD_COST,
     .cap_cost = 4,
     .create = pd_create,
     .destroy = pd_destroy,
@@ -41,73 +33,17 @@ struct pd_session *pd_of_session(struct core_session *s)
 	return s && s->service == &pd_service ? (struct pd_session *)s : 0;
 }
 
-/* Core addresses the PD's CSpace through its top-level CNode, with depth GENODE_PD_CSPACE_BITS. */
-seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4_Word badge)
-{
-	pd_uninstall(pd, slot);
-	if (badge)
-		return seL4_CNode_Mint(pd->cspace, slot, GENODE_PD_CSPACE_BITS, core_cspace, cap,
-				       CORE_DEPTH, seL4_AllRights, badge);
-	return seL4_CNode_Copy(pd->cspace, slot, GENODE_PD_CSPACE_BITS, core_cspace, cap,
-			       CORE_DEPTH, seL4_AllRights);
-}
-
-void pd_uninstall(struct pd_session *pd, seL4_Word slot)
-{
-	seL4_CNode_Delete(pd->cspace, slot, GENODE_PD_CSPACE_BITS);
-}
-
-/* The PD's threads see a 64-bit CPtr space: the guard pads the two levels. */
-static seL4_Word cspace_guard(void)
-{
-	return seL4_CNode_CapData_new(0, 64 - GENODE_PD_CSPACE_BITS).words[0];
-}
-
-seL4_CPtr pd_cspace_root(const struct pd_session *pd, seL4_Word *guard)
-{
-	*guard = cspace_guard();
-	return pd->cspace;
-}
-
-/* One more CNode of 2^GENODE_PD_CNODE_BITS slots at the next entry of the top-level CNode. */
-static bool cspace_add(struct pd_session *pd)
-{
-	struct pd_cnode *n =
-	    pd->cnode_count < GENODE_PD_CSPACE_ENTRIES ? core_zalloc(sizeof(*n)) : 0;
-	if (!n)
-		return false;
-	n->sel = kobj_create(seL4_CapTableObject, GENODE_PD_CNODE_BITS,
-			     GENODE_PD_CNODE_BITS + seL4_SlotBits, &n->ut);
-	if (!n->sel || seL4_CNode_Mint(pd->cspace, pd->cnode_count, GENODE_PD_CSPACE_TOP_BITS,
-				       core_cspace, n->sel, CORE_DEPTH, seL4_AllRights,
-				       seL4_CNode_CapData_new(0, 0).words[0]) != seL4_NoError) {
-		if (n->sel)
-			kobj_destroy(n->sel, n->ut);
-		core_free(n);
-		return false;
-	}
-	n->next = pd->cnodes;
-	pd->cnodes = n;
-	pd->cnode_count++;
-	return true;
-}
-
 static int pd_create(struct core_session *s, const char *args)
 {
 	(void)args;
 	struct pd_session *pd = (struct pd_session *)s;
-	pd->pml4 = kobj_create(seL4_X64_PML4Object, 0, seL4_PML4Bits, &pd->pml4_ut);
-	pd->cspace = kobj_create(seL4_CapTableObject, GENODE_PD_CSPACE_TOP_BITS,
-				 GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits, &pd->cspace_ut);
-	if (!pd->pml4 || !pd->cspace || !cspace_add(pd) || !asid_assign(pd->pml4))
-		goto fail;
-	if (!vm_space_init(&pd->vs, pd->pml4, VM_CNODE_BITS))
+	if (!platform_pd_create(&pd->pf))
 		goto fail;
 	pd->address_space = rm_create(SIM_USER_TOP, &s->account, false);
 	pd->stack_area = rm_create(GENODE_STACK_AREA_SIZE, &s->account, true);
 	if (!pd->address_space || !pd->stack_area)
 		goto fail;
-	pd->address_space->vs = &pd->vs;
+	pd->address_space->vs = &pd->pf.vs;
 	unsigned long at;
 	/* The parts of the window the host keeps (sim/layout.h) are never attached. */
 	if (rm_attach(pd->address_space, 0, SIM_USER_BASE, 0, true, 0, false, false, &at) ||
@@ -116,9 +52,6 @@ static int pd_create(struct core_session *s, const char *args)
 	    rm_attach(pd->address_space, pd->stack_area->ds, 0, 0, true, GENODE_STACK_AREA_BASE,
 		      false, true, &at))
 		goto fail;
-	/* the component's handle on its own CSpace */
-	if (pd_install(pd, GENODE_SEL_CNODE, pd->cspace, cspace_guard()))
-		goto fail;
 	pd->initial_ram = s->account.ram_quota;
 	pd->initial_caps = s->account.cap_quota;
 	pd->next = all_pds;
@@ -126,7 +59,7 @@ static int pd_create(struct core_session *s, const char *args)
 	return RPC_OK;
 fail:
 	pd_destroy(s);
-	return untyped_avail() < PD_RAM_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
+	return untyped_avail() < PLATFORM_PD_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
 }
 
 void pd_fault_resolved(struct pd_session *pd)
@@ -144,9 +77,9 @@ bool pd_lost(struct pd_session *pd)
 static void pd_destroy(struct core_session *s)
 {
 	struct pd_session *pd = (struct pd_session *)s;
-	if (core_verbose && pd->pml4)
+	if (core_verbose && pd->pf.pml4)
 		core_log("core: PD '%s' closed: %lu page faults resolved, %lu KiB mapped\n",
-			 s->label, pd->faults, pd->vs.mapped_bytes >> 10);
+			 s->label, pd->faults, pd->pf.vs.mapped_bytes >> 10);
 	for (struct pd_session **p = &all_pds; *p; p = &(*p)->next)
 		if (*p == pd) {
 			*p = pd->next;
@@ -174,19 +107,8 @@ static void pd_destroy(struct core_session *s)
 	}
 	rm_destroy(pd->stack_area);
 	rm_destroy(pd->address_space);
-	if (pd->vs.cnode)
-		vm_space_destroy(&pd->vs);
 	/* deleting the CNodes and the PML4 ends the PD's process */
-	while (pd->cnodes) {
-		struct pd_cnode *n = pd->cnodes;
-		pd->cnodes = n->next;
-		kobj_destroy(n->sel, n->ut);
-		core_free(n);
-	}
-	if (pd->cspace_ut)
-		kobj_destroy(pd->cspace, pd->cspace_ut);
-	if (pd->pml4_ut)
-		kobj_destroy(pd->pml4, pd->pml4_ut);
+	platform_pd_destroy(&pd->pf);
 	return_to_ref(pd);
 }
 
@@ -318,7 +240,7 @@ int serve_pd_session_assign_parent(void *obj, const struct rpc_none *in, struct 
 		return RPC_INVALID_ARGS;
 	/* the parent is another component's object: it arrived as a capability */
 	seL4_CPtr cap = cap_in->local ? 0 : cap_in->sel;
-	if (!cap || pd_install(pd, GENODE_SEL_PARENT, cap, 0) != seL4_NoError)
+	if (!cap || platform_pd_install(&pd->pf, GENODE_SEL_PARENT, cap, 0) != seL4_NoError)
 		return RPC_INVALID_ARGS;
 	return RPC_OK;
 }
@@ -339,7 +261,7 @@ int serve_pd_session_alloc_rpc_cap(void *obj, const struct pd_rpc_cap_args *in,
 	seL4_Word badge = badge_alloc();
 	seL4_CPtr sel = badge ? cspace_alloc() : 0;
 	if (!sel ||
-	    seL4_CNode_Mint(core_cspace, sel, CORE_DEPTH, core_cspace, t->ep, CORE_DEPTH,
+	    seL4_CNode_Mint(core_cspace, sel, CORE_DEPTH, core_cspace, t->pf.ep, CORE_DEPTH,
 			    seL4_AllRights, badge) != seL4_NoError ||
 	    !umap_put(&pd->rpc_caps, badge, sel)) {
 		cspace_release(sel);
@@ -384,7 +306,7 @@ int serve_pd_session_alloc_signal_source(void *obj, const struct pd_source_args 
 			t = t->next_in_pd;
 		if (!t)
 			return RPC_INVALID_ARGS;
-		ntfn = t->ntfn;
+		ntfn = t->pf.ntfn;
 	}
 	if (!account_charge(&pd->s.account, source_ram(in), 1))
 		return source_ram(in) > pd->s.account.ram_quota - pd->s.account.ram_used
@@ -473,14 +395,15 @@ int serve_pd_session_cspace_extend(void *obj, const struct rpc_none *in,
 {
 	(void)in, (void)cap_in, (void)cap_out;
 	struct pd_session *pd = obj;
-	if (pd->cnode_count == GENODE_PD_CSPACE_ENTRIES)
+	if (pd->pf.cnode_count == GENODE_PD_CSPACE_ENTRIES)
 		return RPC_OUT_OF_CAPS; /* the CSpace is as large as it gets */
-	if (!account_charge(&pd->s.account, CNODE_COST, 0))
+	if (!account_charge(&pd->s.account, PLATFORM_PD_CNODE_COST, 0))
 		return RPC_OUT_OF_RAM;
-	if (!cspace_add(pd)) {
-		account_release(&pd->s.account, CNODE_COST, 0);
-		return untyped_avail() < CNODE_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
+	if (!platform_pd_cspace_add(&pd->pf)) {
+		account_release(&pd->s.account, PLATFORM_PD_CNODE_COST, 0);
+		return untyped_avail() < PLATFORM_PD_CNODE_COST ? RPC_OUT_OF_RAM
+								: RPC_OUT_OF_METADATA;
 	}
-	out->entries = pd->cnode_count;
+	out->entries = pd->pf.cnode_count;
 	return RPC_OK;
 }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "platform_pd.h"
 #include "region_map.h"
 #include "session.h"
 #include "signal.h"
@@ -13,20 +14,9 @@
 
 struct cpu_thread;
 
-/* A CNode of the PD's CSpace, below its top-level CNode. */
-struct pd_cnode {
-	seL4_CPtr sel;
-	struct ut_block *ut;
-	struct pd_cnode *next;
-};
-
 struct pd_session {
 	struct core_session s;
-	seL4_CPtr pml4, cspace; /* core's capabilities: VSpace root, top-level CNode */
-	struct ut_block *pml4_ut, *cspace_ut;
-	struct pd_cnode *cnodes; /* entries of the top-level CNode, newest first */
-	unsigned cnode_count;
-	struct vm_space vs;
+	struct platform_pd pf; /* the kernel objects: VSpace root, vm_space, CSpace */
 	struct region_map *address_space, *stack_area;
 	struct dataspace *dataspaces;
 	struct signal_source *sources;
@@ -43,11 +33,6 @@ struct pd_session {
 extern const struct rpc_interface pd_session_interface;
 extern struct pd_session *all_pds;
 
-/* Put a capability of core's into a slot of the PD's CSpace (a CPtr of the PD's). */
-seL4_Error pd_install(struct pd_session *pd, seL4_Word slot, seL4_CPtr cap, seL4_Word badge);
-void pd_uninstall(struct pd_session *pd, seL4_Word slot);
-/* What TCB_Configure takes for a thread of the PD: its CSpace root and the root's guard. */
-seL4_CPtr pd_cspace_root(const struct pd_session *pd, seL4_Word *guard);
 /* The pager resolved a fault of the PD. */
 void pd_fault_resolved(struct pd_session *pd);
 /* The PD's process is gone; true when this is the first news of it. */

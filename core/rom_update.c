@@ -34,7 +34,6 @@ static void report_totals(void)
 
 static seL4_CPtr rom_ports, rom_irq;
 
-
 /* Read every changed module from the device and hand it to the ROM service. */
 static void rom_update_irq(void)
 {
