@@ -68,11 +68,9 @@ static bool load_elf(struct pd_session *pd, const struct rom_module *m, struct d
 			err = rm_attach(pd->address_space, rom, size, page_down(p->offset), true,
 					at, p->flags & PF_X, false, &addr);
 		} else {
-			struct dataspace *ds = ds_alloc_ram(size, &pd->s.account, &err);
+			struct dataspace *ds = pd_alloc_ram(pd, size, &err);
 			if (!ds)
 				break;
-			ds->next = pd->dataspaces;
-			pd->dataspaces = ds;
 			if (!ds_write(ds, p->vaddr - at, (const char *)m->data + p->offset,
 				      p->filesz))
 				return false;

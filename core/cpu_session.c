@@ -60,11 +60,7 @@ void cpu_thread_destroy(struct cpu_thread *t)
 			*p = t->next_in_cpu;
 			break;
 		}
-	for (struct cpu_thread **p = &t->pd->threads; *p; p = &(*p)->next_in_pd)
-		if (*p == t) {
-			*p = t->next_in_pd;
-			break;
-		}
+	pd_thread_remove(t->pd, t);
 	platform_thread_pause(&t->pf);
 	obj_unregister(&t->obj);
 	signal_sources_unbind(t->pd, t->slot);
@@ -112,8 +108,7 @@ int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
 	t->kernel_priority = kernel_priority(prio > 0xffff ? 0xffff : prio);
 	t->next_in_cpu = cpu->threads;
 	cpu->threads = t;
-	t->next_in_pd = pd->threads;
-	pd->threads = t;
+	pd_thread_add(pd, t);
 	int err = setup_thread(t, in);
 	if (err) {
 		cpu_thread_destroy(t);

@@ -39,11 +39,10 @@ static int pd_create(struct core_session *s, const char *args)
 	struct pd_session *pd = (struct pd_session *)s;
 	if (!platform_pd_create(&pd->pf))
 		goto fail;
-	pd->address_space = rm_create(SIM_USER_TOP, &s->account, false);
-	pd->stack_area = rm_create(GENODE_STACK_AREA_SIZE, &s->account, true);
+	pd->address_space = rm_create(SIM_USER_TOP, &s->account, false, &pd->pf.vs);
+	pd->stack_area = rm_create(GENODE_STACK_AREA_SIZE, &s->account, true, 0);
 	if (!pd->address_space || !pd->stack_area)
 		goto fail;
-	pd->address_space->vs = &pd->pf.vs;
 	unsigned long at;
 	/* The parts of the window the host keeps (sim/layout.h) are never attached. */
 	if (rm_attach(pd->address_space, 0, SIM_USER_BASE, 0, true, 0, false, false, &at) ||
@@ -60,6 +59,31 @@ static int pd_create(struct core_session *s, const char *args)
 fail:
 	pd_destroy(s);
 	return untyped_avail() < PLATFORM_PD_COST ? RPC_OUT_OF_RAM : RPC_OUT_OF_METADATA;
+}
+
+struct dataspace *pd_alloc_ram(struct pd_session *pd, unsigned long size, int *err)
+{
+	struct dataspace *ds = ds_alloc_ram(size, &pd->s.account, err);
+	if (ds) {
+		ds->next = pd->dataspaces;
+		pd->dataspaces = ds;
+	}
+	return ds;
+}
+
+void pd_thread_add(struct pd_session *pd, struct cpu_thread *t)
+{
+	t->next_in_pd = pd->threads;
+	pd->threads = t;
+}
+
+void pd_thread_remove(struct pd_session *pd, struct cpu_thread *t)
+{
+	for (struct cpu_thread **p = &pd->threads; *p; p = &(*p)->next_in_pd)
+		if (*p == t) {
+			*p = t->next_in_pd;
+			break;
+		}
 }
 
 void pd_fault_resolved(struct pd_session *pd)
@@ -120,11 +144,9 @@ int serve_pd_session_alloc(void *obj, const struct pd_alloc_args *in, struct pd_
 	(void)cap_in;
 	struct pd_session *pd = obj;
 	int err;
-	struct dataspace *ds = ds_alloc_ram(in->size, &pd->s.account, &err);
+	struct dataspace *ds = pd_alloc_ram(pd, in->size, &err);
 	if (!ds)
 		return err;
-	ds->next = pd->dataspaces;
-	pd->dataspaces = ds;
 	out->size = ds->size;
 	*cap_out = ds->obj.cap;
 	return RPC_OK;

@@ -33,6 +33,11 @@ struct pd_session {
 extern const struct rpc_interface pd_session_interface;
 extern struct pd_session *all_pds;
 
+/* A RAM dataspace paid by the PD and freed with it; NULL with an rpc_error in *err. */
+struct dataspace *pd_alloc_ram(struct pd_session *pd, unsigned long size, int *err);
+/* The PD's list of threads (the CPU service makes and ends them). */
+void pd_thread_add(struct pd_session *pd, struct cpu_thread *t);
+void pd_thread_remove(struct pd_session *pd, struct cpu_thread *t);
 /* The pager resolved a fault of the PD. */
 void pd_fault_resolved(struct pd_session *pd);
 /* The PD's process is gone; true when this is the first news of it. */

@@ -34,7 +34,8 @@ seL4_CPtr platform_pd_cspace_root(const struct platform_pd *p, seL4_Word *guard)
 
 bool platform_pd_cspace_add(struct platform_pd *p)
 {
-	struct pd_cnode *n = p->cnode_count < GENODE_PD_CSPACE_ENTRIES ? core_zalloc(sizeof(*n)) : 0;
+	struct pd_cnode *n =
+	    p->cnode_count < GENODE_PD_CSPACE_ENTRIES ? core_zalloc(sizeof(*n)) : 0;
 	if (!n)
 		return false;
 	n->sel = kobj_create(seL4_CapTableObject, GENODE_PD_CNODE_BITS,

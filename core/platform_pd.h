@@ -17,7 +17,7 @@
 /* PML4, the top-level CNode and the first CNode, the VM CNode, and bookkeeping. */
 #define PLATFORM_PD_COST                                                                           \
 	(seL4_PageSize + (1ul << (GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits)) +                    \
-	 PLATFORM_PD_CNODE_COST + (1ul << (PLATFORM_PD_VM_CNODE_BITS + seL4_SlotBits)) +          \
+	 PLATFORM_PD_CNODE_COST + (1ul << (PLATFORM_PD_VM_CNODE_BITS + seL4_SlotBits)) +           \
 	 4 * seL4_PageSize)
 
 /* A CNode of the PD's CSpace, below its top-level CNode. */

@@ -80,6 +80,5 @@ bool platform_thread_ipc_error(const struct platform_thread *t, seL4_Word syscal
 	regs.rip = syscall_ip + 2; /* past the syscall instruction */
 	regs.rsi = seL4_MessageInfo_new(RPC_IPC_ERROR, 0, 0, 0).words[0];
 	regs.rdi = 0;
-	return seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs) ==
-	       seL4_NoError;
+	return seL4_TCB_WriteRegisters(t->tcb, 1, 0, seL4_UserContext_Words, &regs) == seL4_NoError;
 }

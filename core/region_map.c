@@ -33,13 +33,15 @@ static void update(struct avl_node *n)
 		      h ? max2(h->gap, h->lo - (r->base + r->size)) : 0);
 }
 
-struct region_map *rm_create(unsigned long size, struct account *account, bool managed)
+struct region_map *rm_create(unsigned long size, struct account *account, bool managed,
+			     struct vm_space *vs)
 {
 	struct region_map *rm = core_zalloc(sizeof(*rm));
 	if (!rm)
 		return 0;
 	rm->size = size;
 	rm->account = account;
+	rm->vs = vs;
 	rm->regions.update = update;
 	if (!obj_register(&rm->obj, &region_map_interface, rm)) {
 		core_free(rm);

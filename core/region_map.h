@@ -44,7 +44,12 @@ struct region_map {
 	struct region_map *next; /* in the owning session's list */
 };
 
-struct region_map *rm_create(unsigned long size, struct account *account, bool managed);
+/*
+ * A region map paid by account: a PD's address space, which maps into vs,
+ * or (managed) one with a dataspace of its own, to be attached elsewhere.
+ */
+struct region_map *rm_create(unsigned long size, struct account *account, bool managed,
+			     struct vm_space *vs);
 void rm_destroy(struct region_map *rm);
 
 /* Attach; returns an rpc_error and the address. ds NULL with use_at reserves the range. */

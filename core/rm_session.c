@@ -50,7 +50,7 @@ int serve_rm_session_create(void *obj, const struct rm_create_args *in, struct r
 	if (!account_charge(&r->s.account, RM_COST, 2))
 		return RPC_OUT_OF_RAM;
 	unsigned long size = (in->size + seL4_PageSize - 1) & ~(seL4_PageSize - 1);
-	struct region_map *rm = rm_create(size, &r->s.account, true);
+	struct region_map *rm = rm_create(size, &r->s.account, true, 0);
 	if (!rm) {
 		account_release(&r->s.account, RM_COST, 2);
 		return RPC_OUT_OF_METADATA;
