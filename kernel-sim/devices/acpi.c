@@ -4,14 +4,19 @@
  * RSDP (ACPI 2.0) points to an RSDT and an XSDT, each listing a MADT (one
  * processor, one I/O APIC of 24 pins at 0xfec00000, and as on a PC one
  * interrupt source override: ISA line 0 is pin 2, every other line n is
- * pin n) and an HPET table (the event timer
- * block at 0xfed00000, devices/hpet.c).
+ * pin n), an HPET table (the event timer block at 0xfed00000,
+ * devices/hpet.c) and a FADT. The FADT describes a hardware-reduced ACPI
+ * platform (no PM timer, event or control blocks, no FACS) with legacy
+ * devices and the CMOS clock, whose century byte it names (devices/rtc.c);
+ * its DSDT is an empty definition block.
  */
 #include "acpi.h"
 #include "irq_lines.h"
 #include "mmio.h"
 #include <sim/pit.h>
+#include <sim/rtc.h>
 
+#include <stddef.h>
 #include <string.h>
 
 #define BIOS_START 0xe0000ul
@@ -22,6 +27,8 @@
 #define XSDT_PADDR 0xe0080ul
 #define MADT_PADDR 0xe0100ul
 #define HPET_PADDR 0xe0200ul
+#define FADT_PADDR 0xe0300ul
+#define DSDT_PADDR 0xe0500ul
 
 static uint8_t bios[BIOS_END - BIOS_START];
 
@@ -65,17 +72,53 @@ struct __attribute__((packed)) madt {
 	} iso;
 };
 
+/* A generic address structure. */
+struct __attribute__((packed)) gas {
+	uint8_t space_id, bit_width, bit_offset, access_size;
+	uint64_t address;
+};
+
 struct __attribute__((packed)) hpet_table {
 	struct acpi_header h;
 	uint32_t event_timer_block_id;
-	struct __attribute__((packed)) {
-		uint8_t space_id, bit_width, bit_offset, access_size;
-		uint64_t address;
-	} base;
+	struct gas base;
 	uint8_t number;
 	uint16_t min_tick;
 	uint8_t page_protection;
 };
+
+/* The FADT of ACPI 5.0 (revision 5). */
+struct __attribute__((packed)) fadt {
+	struct acpi_header h;
+	uint32_t firmware_ctrl, dsdt;
+	uint8_t reserved0, preferred_pm_profile;
+	uint16_t sci_int;
+	uint32_t smi_cmd;
+	uint8_t acpi_enable, acpi_disable, s4bios_req, pstate_cnt;
+	uint32_t pm1a_evt_blk, pm1b_evt_blk, pm1a_cnt_blk, pm1b_cnt_blk, pm2_cnt_blk, pm_tmr_blk;
+	uint32_t gpe0_blk, gpe1_blk;
+	uint8_t pm1_evt_len, pm1_cnt_len, pm2_cnt_len, pm_tmr_len, gpe0_blk_len, gpe1_blk_len;
+	uint8_t gpe1_base, cst_cnt;
+	uint16_t p_lvl2_lat, p_lvl3_lat, flush_size, flush_stride;
+	uint8_t duty_offset, duty_width, day_alrm, mon_alrm, century;
+	uint16_t iapc_boot_arch;
+	uint8_t reserved1;
+	uint32_t flags;
+	struct gas reset_reg;
+	uint8_t reset_value;
+	uint16_t arm_boot_arch;
+	uint8_t minor_version;
+	uint64_t x_firmware_ctrl, x_dsdt;
+	struct gas x_pm1a_evt_blk, x_pm1b_evt_blk, x_pm1a_cnt_blk, x_pm1b_cnt_blk;
+	struct gas x_pm2_cnt_blk, x_pm_tmr_blk, x_gpe0_blk, x_gpe1_blk;
+	struct gas sleep_control_reg, sleep_status_reg;
+};
+
+#define FADT_WBINVD	     (1u << 0)
+#define FADT_HW_REDUCED_ACPI (1u << 20)
+#define BOOT_ARCH_LEGACY     (1u << 0) /* ISA devices: PIT, COM1, the CMOS clock */
+#define BOOT_ARCH_VGA_ABSENT (1u << 2) /* bit 5 clear: the CMOS clock is there */
+#define SCI_ISA_LINE	     9	       /* where a PC's chipset puts the SCI */
 
 static uint8_t checksum(const void *p, size_t n)
 {
@@ -144,17 +187,39 @@ static void build_hpet(void)
 	place(HPET_PADDR, &t, sizeof(t));
 }
 
+/*
+ * The FADT: the century of the CMOS clock, and no fixed ACPI hardware
+ * (hardware-reduced), which is what kernel-sim has: no PM timer, no PM1
+ * event or control blocks, no GPEs, no SMI command port.
+ */
+static void build_fadt(void)
+{
+	struct fadt f;
+	memset(&f, 0, sizeof(f));
+	f.h = header("FACP", sizeof(f), 5);
+	f.dsdt = DSDT_PADDR;
+	f.x_dsdt = DSDT_PADDR;
+	f.sci_int = SCI_ISA_LINE;
+	f.century = RTC_CENTURY;
+	f.iapc_boot_arch = BOOT_ARCH_LEGACY | BOOT_ARCH_VGA_ABSENT;
+	f.flags = FADT_WBINVD | FADT_HW_REDUCED_ACPI;
+	f.minor_version = 0;
+	place(FADT_PADDR, &f, sizeof(f));
+	struct acpi_header dsdt = header("DSDT", sizeof(dsdt), 2); /* no AML: no devices to name */
+	place(DSDT_PADDR, &dsdt, sizeof(dsdt));
+}
+
 static void build_rsdt_xsdt(void)
 {
 	struct __attribute__((packed)) {
 		struct acpi_header h;
-		uint32_t entry[2];
-	} rsdt = {header("RSDT", sizeof(rsdt), 1), {MADT_PADDR, HPET_PADDR}};
+		uint32_t entry[3];
+	} rsdt = {header("RSDT", sizeof(rsdt), 1), {FADT_PADDR, MADT_PADDR, HPET_PADDR}};
 	place(RSDT_PADDR, &rsdt, sizeof(rsdt));
 	struct __attribute__((packed)) {
 		struct acpi_header h;
-		uint64_t entry[2];
-	} xsdt = {header("XSDT", sizeof(xsdt), 1), {MADT_PADDR, HPET_PADDR}};
+		uint64_t entry[3];
+	} xsdt = {header("XSDT", sizeof(xsdt), 1), {FADT_PADDR, MADT_PADDR, HPET_PADDR}};
 	place(XSDT_PADDR, &xsdt, sizeof(xsdt));
 }
 
@@ -176,6 +241,9 @@ static void build_rsdp(void)
 void acpi_init(void)
 {
 	_Static_assert(sizeof(struct rsdp) == ACPI_RSDP_SIZE, "RSDP layout");
+	_Static_assert(sizeof(struct fadt) == 268, "FADT layout (ACPI 5.0)");
+	_Static_assert(offsetof(struct fadt, century) == 108, "FADT century");
+	build_fadt();
 	build_madt();
 	build_hpet();
 	build_rsdt_xsdt();

@@ -1,6 +1,7 @@
 /* The simulated PC's ACPI tables (devices/acpi.c) and the HPET they describe. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ACPI_RSDP_SIZE	36
@@ -14,3 +15,5 @@ void acpi_rsdp(void *out);
 /* The HPET's general capabilities register (devices/hpet.c). */
 uint64_t hpet_capabilities(void);
 int hpet_init(void);
+/* The HPET drives ISA lines 0 and 8 itself: the PIT and the RTC are cut off from them. */
+bool hpet_legacy_route(void);

@@ -41,9 +41,10 @@ void io_bus_write(uint16_t port, unsigned size, uint32_t value)
 
 int pit_init(void);
 int uart_init(void);
+int rtc_init(void);
 
 int devices_init(void)
 {
 	acpi_init();
-	return pit_init() == 0 && uart_init() == 0 && hpet_init() == 0 ? 0 : -1;
+	return pit_init() == 0 && uart_init() == 0 && rtc_init() == 0 && hpet_init() == 0 ? 0 : -1;
 }

@@ -94,6 +94,11 @@ static uint64_t counter(void)
 	return running() ? hpet.counter + (now_ns() - hpet.base_ns) / HPET_PERIOD_NS : hpet.counter;
 }
 
+bool hpet_legacy_route(void)
+{
+	return hpet.config & CFG_LEGACY; /* whether or not the counter runs, as QEMU's */
+}
+
 /* Drive comparator n's interrupt line or send its message. */
 static void interrupt(unsigned n)
 {

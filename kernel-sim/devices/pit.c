@@ -6,6 +6,7 @@
  * status byte work as on the chip.
  */
 #include "bus.h"
+#include "acpi.h"
 #include "../host/loop.h"
 #include "irq_lines.h"
 
@@ -229,7 +230,9 @@ static void on_timer(struct event_source *s, uint32_t events)
 {
 	(void)events;
 	uint64_t expirations;
-	if (read(s->fd, &expirations, sizeof(expirations)) == sizeof(expirations) && expirations)
+	/* The HPET's legacy replacement route takes line 0 from the PIT. */
+	if (read(s->fd, &expirations, sizeof(expirations)) == sizeof(expirations) && expirations &&
+	    !hpet_legacy_route())
 		isa_irq_pulse(PIT_IRQ);
 }
 

@@ -105,12 +105,12 @@ static void test_acpi_tables(void)
 	test_assert(h && h->len == sizeof(*h) + 36);
 	test_eq(memcmp(h + 1, rsdp, 36), 0);
 
-	static uint8_t rsdt[256], xsdt[256], table[256];
+	static uint8_t rsdt[256], xsdt[256], table[512], dsdt[256];
 	test_assert(check_table(le32(rsdp + 16), "RSDT", rsdt, sizeof(rsdt)));
 	test_assert(check_table(le64(rsdp + 24), "XSDT", xsdt, sizeof(xsdt)));
 	uint32_t entries = (le32(rsdt + 4) - 36) / 4;
 	test_eq((le32(xsdt + 4) - 36) / 8, entries);
-	bool madt = false, hpet = false;
+	bool madt = false, hpet = false, fadt = false;
 	for (uint32_t i = 0; i < entries; i++) {
 		seL4_Word paddr = le32(rsdt + 36 + 4 * i);
 		test_eq(le64(xsdt + 36 + 8 * i), paddr);
@@ -144,11 +144,22 @@ static void test_acpi_tables(void)
 			hpet = true;
 			test_eq(table[40], 0); /* the base is in system memory */
 			test_eq(le64(table + 44), 0xfed00000);
+		} else if (check_table(paddr, "FACP", table, sizeof(table))) {
+			/* ACPI 5.0, hardware-reduced, the CMOS clock's century byte */
+			fadt = true;
+			test_eq(table[8], 5);
+			test_eq(le32(table + 4), 268);
+			test_eq(table[108], 0x32);     /* CENTURY */
+			test_eq(table[109] & 0x20, 0); /* IAPC_BOOT_ARCH: CMOS RTC present */
+			test_eq(le32(table + 112) & (1u << 20), 1u << 20); /* HW_REDUCED_ACPI */
+			test_eq(le64(table + 140), le32(table + 40));	   /* X_DSDT, DSDT */
+			test_assert(check_table(le32(table + 40), "DSDT", dsdt, sizeof(dsdt)));
 		}
 	}
-	test_assert(madt && hpet);
+	test_assert(madt && hpet && fadt);
 }
-DEFINE_TEST(ACPI0001, "RSDP in the BIOS area and the boot info, RSDT, XSDT, MADT, HPET table",
+DEFINE_TEST(ACPI0001,
+	    "RSDP in the BIOS area and the boot info, RSDT, XSDT, MADT, HPET table, FADT, DSDT",
 	    test_acpi_tables);
 
 /* The firmware's memory map in the boot info: RAM where the untypeds say. */
@@ -309,6 +320,7 @@ static void hpet_legacy(struct dev_page *p)
 	test_eq(seL4_IRQHandler_SetNotification(handler, badged), seL4_NoError);
 	*reg(p, HPET_CONFIG) = 2; /* LEG_RT_CNF */
 	fire_once(p, 1, 0, ntfn);
+	*reg(p, HPET_CONFIG) = 0; /* lines 0 and 8 back to the PIT and the RTC */
 	release_slot(badged);
 	release_slot(handler);
 	release_slot(ntfn);

@@ -4,39 +4,13 @@
  */
 #include "test.h"
 
-#define PIT_HZ	       1193182ul
-#define PIT_CH0	       0x40
-#define PIT_CMD	       0x43
-#define PIT_IRQ	       0
-#define PIT_IOAPIC_PIN 2 /* line 0's pin on a PC: the MADT's source override */
-#define UART_BASE      0x3f8
-#define UART_IRQ       4
-#define UNUSED_PORT    0x2e0
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* Nanoseconds between two TSC readings, from the boot info's TSC frequency. */
-static uint64_t tsc_ns(uint64_t t0, uint64_t t1)
-{
-	seL4_Word mhz = sim_tsc_mhz(boot_info);
-	return mhz ? (t1 - t0) * 1000 / mhz : 0;
-}
-
-static seL4_CPtr io_ports(seL4_Word first, seL4_Word last)
-{
-	seL4_CPtr slot = alloc_slot();
-	if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, ROOT_CNODE, slot,
-					 WORD_BITS) != seL4_NoError) {
-		free_slot(slot);
-		return 0;
-	}
-	return slot;
-}
+#define PIT_HZ	    1193182ul
+#define PIT_CH0	    0x40
+#define PIT_CMD	    0x43
+#define PIT_IRQ	    0
+#define UART_BASE   0x3f8
+#define UART_IRQ    4
+#define UNUSED_PORT 0x2e0
 
 /* The kernel's IRQ controller: an I/O APIC refuses plain IRQControl_Get. */
 static bool pic_configured(void)
@@ -45,33 +19,6 @@ static bool pic_configured(void)
 	seL4_Error e = seL4_IRQControl_Get(seL4_CapIRQControl, 15, ROOT_CNODE, slot, WORD_BITS);
 	release_slot(slot);
 	return e == seL4_NoError;
-}
-
-/*
- * A handler cap for ISA line irq, through the I/O APIC (on the pin the line
- * reaches: 2 for line 0, the PIT, as on a PC; vector = line) or the PIC,
- * whichever the kernel has; it signals a fresh
- * notification through a cap badged with the line's bit (an unbadged
- * signal would leave the word 0).
- */
-static seL4_CPtr irq_handler(seL4_Word irq, seL4_CPtr *ntfn)
-{
-	seL4_CPtr slot = alloc_slot(), badged = alloc_slot();
-	*ntfn = alloc_notification();
-	seL4_Word pin = irq == PIT_IRQ ? PIT_IOAPIC_PIN : irq;
-	seL4_Error e = seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, slot, WORD_BITS, 0,
-						 pin, 0, 0, irq);
-	if (e == seL4_IllegalOperation)
-		e = seL4_IRQControl_Get(seL4_CapIRQControl, irq, ROOT_CNODE, slot, WORD_BITS);
-	bool ok = cnode_mint(*ntfn, badged, seL4_AllRights, 1ul << irq) == seL4_NoError &&
-		  e == seL4_NoError &&
-		  seL4_IRQHandler_SetNotification(slot, badged) == seL4_NoError;
-	release_slot(badged); /* the handler keeps its own copy */
-	if (!ok) {
-		free_slot(slot);
-		return 0;
-	}
-	return slot;
 }
 
 /* The handler's notification rules, on any handler cap. */
@@ -234,34 +181,19 @@ static void pit_program(seL4_CPtr ports, unsigned mode, unsigned count)
 	seL4_X86_IOPort_Out8(ports, PIT_CH0, (count >> 8) & 0xff);
 }
 
-/* Was the notification signalled (without waiting)? */
-static bool signalled(seL4_CPtr ntfn)
-{
-	seL4_Word word = 0;
-	seL4_Poll(ntfn, &word);
-	return word != 0;
-}
-
-static void spin_ns(uint64_t ns)
-{
-	uint64_t t0 = rdtsc();
-	while (tsc_ns(t0, rdtsc()) < ns)
-		;
-}
-
 static void test_pit_one_shot(void)
 {
 	test_assert(sim_tsc_mhz(boot_info) > 0);
-	seL4_CPtr ntfn, irq = irq_handler(PIT_IRQ, &ntfn);
+	seL4_CPtr ntfn, irq = isa_irq_handler(PIT_IRQ, &ntfn);
 	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
 	test_assert(irq && ports);
 	const unsigned count = 23864; /* 20 ms */
 	const uint64_t programmed_ns = count * 1000000000ul / PIT_HZ;
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = tsc_now();
 	pit_program(ports, 0, count);
 	seL4_Word word = 0;
 	seL4_Wait(ntfn, &word);
-	uint64_t elapsed = tsc_ns(t0, rdtsc());
+	uint64_t elapsed = tsc_ns(t0, tsc_now());
 	test_eq(word, 1ul << PIT_IRQ);
 	/* Never early (1% for the TSC calibration), and not absurdly late. */
 	test_check(elapsed >= programmed_ns - programmed_ns / 100);
@@ -279,19 +211,19 @@ DEFINE_TEST(PIT0001, "PIT one-shot: IRQ 0 through a notification, no earlier tha
 
 static void test_pit_rate_generator(void)
 {
-	seL4_CPtr ntfn, irq = irq_handler(PIT_IRQ, &ntfn);
+	seL4_CPtr ntfn, irq = isa_irq_handler(PIT_IRQ, &ntfn);
 	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
 	test_assert(irq && ports);
 	const unsigned count = 11932; /* 10 ms */
 	const uint64_t period_ns = count * 1000000000ul / PIT_HZ;
 	const int ticks = 5;
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = tsc_now();
 	pit_program(ports, 2, count);
 	for (int i = 0; i < ticks; i++) {
 		seL4_Wait(ntfn, NULL);
 		test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
 	}
-	uint64_t elapsed = tsc_ns(t0, rdtsc());
+	uint64_t elapsed = tsc_ns(t0, tsc_now());
 	test_check(elapsed >= ticks * period_ns - ticks * period_ns / 100);
 	/* Unacknowledged, the line stays masked: at most one signal waits. */
 	spin_ns(4 * period_ns);
@@ -341,9 +273,62 @@ static void test_pit_read_back(void)
 }
 DEFINE_TEST(PIT0003, "PIT read-back status and counter latch", test_pit_read_back);
 
+/*
+ * Latch channel 0's count, bracketed by the TSC: the latch happened between
+ * *before and the return; false if the bracket is wider than limit_ns (the
+ * host delayed the trap).
+ */
+static bool pit_sample(seL4_CPtr ports, uint64_t limit_ns, uint64_t *tsc, unsigned *count)
+{
+	uint64_t before = tsc_now();
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x00);
+	uint64_t after = tsc_now();
+	unsigned lo = seL4_X86_IOPort_In8(ports, PIT_CH0).result;
+	unsigned hi = seL4_X86_IOPort_In8(ports, PIT_CH0).result;
+	*tsc = before + (after - before) / 2;
+	*count = lo | hi << 8;
+	return tsc_ns(before, after) <= limit_ns;
+}
+
+/*
+ * The TSC calibrated against PIT channel 0 as libplatsupport's
+ * tsc_calculate_frequency_pit does it (mode 2, counts latched through port
+ * 0x43), but over windows shorter than one period, so that no reload is
+ * missed when the host delays the reader: it agrees with the boot info's
+ * TSC frequency.
+ */
+static void test_pit_tsc_calibration(void)
+{
+	seL4_CPtr ports = io_ports(PIT_CH0, PIT_CMD);
+	test_assert(ports);
+	pit_program(ports, 2, 0); /* 65536 ticks: 54.9 ms a period */
+	const uint64_t window_ns = 40000000, bracket_ns = 100000;
+	uint64_t tsc_total = 0, ticks_total = 0;
+	for (int attempt = 0; attempt < 40 && ticks_total < 5 * 47000; attempt++) {
+		uint64_t t0, t1;
+		unsigned c0, c1;
+		if (!pit_sample(ports, bracket_ns, &t0, &c0))
+			continue;
+		spin_ns(window_ns);
+		if (!pit_sample(ports, bracket_ns, &t1, &c1) || tsc_ns(t0, t1) > 50000000)
+			continue; /* a reload could have been missed */
+		tsc_total += t1 - t0;
+		ticks_total += (c0 - c1) & 0xffff;
+	}
+	seL4_X86_IOPort_Out8(ports, PIT_CMD, 0x30);
+	release_slot(ports);
+	test_assert(ticks_total >= 5 * 47000);
+	uint64_t mhz_x1000 = tsc_total * PIT_HZ / ticks_total / 1000;
+	uint64_t boot_x1000 = sim_tsc_mhz(boot_info) * 1000;
+	/* 1%: the boot info's MHz, brackets of up to 0.1 ms in 40 ms windows */
+	test_check(mhz_x1000 * 100 >= boot_x1000 * 99 && mhz_x1000 * 100 <= boot_x1000 * 101);
+}
+DEFINE_TEST(PIT0004, "TSC calibrated against PIT channel 0 agrees with the boot info's",
+	    test_pit_tsc_calibration);
+
 static void test_uart_loopback(void)
 {
-	seL4_CPtr ntfn, irq = irq_handler(UART_IRQ, &ntfn);
+	seL4_CPtr ntfn, irq = isa_irq_handler(UART_IRQ, &ntfn);
 	seL4_CPtr ports = io_ports(UART_BASE, UART_BASE + 7);
 	test_assert(irq && ports);
 	seL4_X86_IOPort_Out8(ports, UART_BASE + 3, 0x03); /* 8N1 */

@@ -191,3 +191,21 @@ seL4_Error helper_set_fault_ep(struct helper *h, seL4_CPtr ep);
 
 /* Set the IPC buffer address registers seL4_SetCapReceivePath in the root CNode. */
 void set_cap_receive_path(seL4_CPtr slot);
+
+/* --- The PC's devices (isa.c) ----------------------------------------- */
+
+/* The time stamp counter, serialised; nanoseconds between two readings (boot info's rate). */
+uint64_t tsc_now(void);
+uint64_t tsc_ns(uint64_t t0, uint64_t t1);
+void spin_ns(uint64_t ns);
+/* An I/O port cap for first..last (0 if refused). */
+seL4_CPtr io_ports(seL4_Word first, seL4_Word last);
+/*
+ * A handler cap for ISA line irq, through the I/O APIC (on the pin the line
+ * reaches: 2 for line 0, the PIT, as on a PC; vector = line) or the PIC,
+ * whichever the kernel has; it signals a fresh notification through a cap
+ * badged with the line's bit (an unbadged signal would leave the word 0).
+ */
+seL4_CPtr isa_irq_handler(seL4_Word irq, seL4_CPtr *ntfn);
+/* Was the notification signalled (without waiting)? */
+bool signalled(seL4_CPtr ntfn);
