@@ -57,6 +57,7 @@ static void usage(FILE *f)
 	       "Options:\n"
 	       "  -m, --memory SIZE  simulated RAM, e.g. 64M or 1G (default 256M)\n"
 	       "  -v, --verbose      print seL4-style diagnostics for failing invocations\n"
+	       "                     and seL4's boot lines\n"
 	       "      --control PATH the control socket for the sim tool (default sim.sock\n"
 	       "                     in the working directory)\n"
 	       "      --no-control   no control socket\n"
@@ -116,18 +117,36 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* The TSC frequency in MHz, measured against the monotonic clock. */
+/*
+ * A reading of the monotonic clock and the TSC at the same moment: the
+ * clock read between two TSC reads, the tightest of a few pairs (the host
+ * may preempt kernel-sim between any two of them).
+ */
+static void clock_and_tsc(double *ns, double *tsc)
+{
+	uint64_t best = UINT64_MAX;
+	for (int i = 0; i < 8; i++) {
+		struct timespec t;
+		uint64_t c0 = __builtin_ia32_rdtsc();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		uint64_t c1 = __builtin_ia32_rdtsc();
+		if (c1 - c0 < best) {
+			best = c1 - c0;
+			*ns = (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+			*tsc = (double)c0 + (double)(c1 - c0) / 2;
+		}
+	}
+}
+
+/* The TSC frequency in MHz, measured against the monotonic clock over 10 ms. */
 static uint32_t measure_tsc_mhz(void)
 {
-	/* 1 ms is plenty: both clocks are read around the same interval */
-	struct timespec t0, t1, pause = {0, 1000 * 1000};
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	uint64_t c0 = __builtin_ia32_rdtsc();
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	double ns0, tsc0, ns1, tsc1;
+	clock_and_tsc(&ns0, &tsc0);
 	nanosleep(&pause, NULL);
-	uint64_t c1 = __builtin_ia32_rdtsc();
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
-	return us > 0 ? (uint32_t)((double)(c1 - c0) / us + 0.5) : 0;
+	clock_and_tsc(&ns1, &tsc1);
+	return ns1 > ns0 ? (uint32_t)((tsc1 - tsc0) * 1e3 / (ns1 - ns0) + 0.5) : 0;
 }
 
 /* A number in [min, max], or -1. */
@@ -421,6 +440,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	root->on_exit = root_task_died;
+	if (args.boot_messages || kernel_verbose)
+		boot_log(&args); /* before the root task's first output: the loop has not run */
 
 	after_event();
 	while (!system_halted && !stop_requested) {

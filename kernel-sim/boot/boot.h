@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct pd_proc;
@@ -17,6 +18,7 @@ struct boot_args {
 	uint64_t memory;	  /* bytes of simulated RAM */
 	uint32_t tsc_mhz;	  /* reported in the boot info, as seL4 does on x86 */
 	unsigned root_cnode_bits; /* seL4's KernelRootCNodeSizeBits */
+	bool boot_messages;	  /* print seL4's boot lines (KernelPrinting, --verbose) */
 };
 
 /* Files whose frames boot_file_at knows: the root task and 64 modules. */
@@ -28,6 +30,9 @@ struct boot_args {
  * Debuggers find a component's ELF file by the frame mapped at its text.
  */
 const char *boot_file_at(uint64_t paddr);
+
+/* The lines a debug seL4 kernel prints while it boots (boot/boot_log.c). */
+void boot_log(const struct boot_args *args);
 
 /* Build the initial system and start the root task; its PD process or NULL. */
 struct pd_proc *boot_system(const struct boot_args *args);

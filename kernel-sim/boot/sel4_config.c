@@ -111,5 +111,6 @@ int sel4_config_load(const char *path, struct boot_args *args)
 	}
 	args->root_cnode_bits = (unsigned)bits;
 	irq_controller = is_true(json, "IRQ_PIC") ? IRQ_CONTROLLER_PIC : IRQ_CONTROLLER_IOAPIC;
+	args->boot_messages = is_true(json, "PRINTING");
 	return 0;
 }

@@ -250,6 +250,76 @@ void acpi_init(void)
 	build_rsdp();
 }
 
+static const void *table(uint64_t paddr)
+{
+	return bios + (paddr - BIOS_START);
+}
+
+/* The tables the RSDT lists with signature sig, in its order. */
+static unsigned rsdt_tables(const char sig[4], uint64_t *out, unsigned max)
+{
+	const struct acpi_header *rsdt = table(RSDT_PADDR);
+	const uint8_t *entry = (const uint8_t *)(rsdt + 1);
+	unsigned n = 0;
+	for (uint32_t off = 0; off + 4 <= rsdt->length - sizeof(*rsdt) && n < max; off += 4) {
+		uint32_t paddr;
+		memcpy(&paddr, entry + off, 4);
+		if (memcmp(((const struct acpi_header *)table(paddr))->signature, sig, 4) == 0)
+			out[n++] = paddr;
+	}
+	return n;
+}
+
+static void madt_log(void (*say)(const char *fmt, ...), uint64_t paddr)
+{
+	const struct madt *m = table(paddr);
+	say("ACPI: MADT paddr=%p\n", (void *)paddr);
+	say("ACPI: MADT vaddr=%p\n", (void *)paddr);
+	say("ACPI: MADT apic_addr=0x%x\n", m->lapic_address);
+	say("ACPI: MADT flags=0x%x\n", m->flags);
+	unsigned cpus = 0;
+	const uint8_t *e = (const uint8_t *)m + sizeof(m->h) + 8,
+		      *end = (const uint8_t *)m + m->h.length;
+	for (; e + 2 <= end && e[1] >= 2; e += e[1]) {
+		if (e[0] == 0 && (e[4] & 1)) {
+			say("ACPI: MADT_APIC apic_id=0x%x\n", e[3]);
+			cpus++;
+		} else if (e[0] == 1) {
+			uint32_t address, gsi_base;
+			memcpy(&address, e + 4, 4);
+			memcpy(&gsi_base, e + 8, 4);
+			say("ACPI: MADT_IOAPIC ioapic_id=%d ioapic_addr=0x%x gsib=%d\n", e[2],
+			    address, (int)gsi_base);
+		} else if (e[0] == 2) {
+			uint16_t flags;
+			memcpy(&flags, e + 8, 2);
+			/* seL4 prints the GSI's high and low halves as it reads them */
+			say("ACPI: MADT_ISO bus=%d source=%d gsi=0x%x%02x flags=0x%x\n", e[2], e[3],
+			    e[6] | e[7] << 8, e[4] | e[5] << 8, flags);
+		}
+	}
+	say("ACPI: %u CPU(s) detected\n", cpus);
+}
+
+void acpi_boot_log(void (*say)(const char *fmt, ...))
+{
+	uint64_t found[4];
+	say("ACPI: RSDP paddr=%p\n", (void *)RSDP_PADDR);
+	say("ACPI: RSDP vaddr=%p\n", (void *)RSDP_PADDR);
+	for (int validate = 0; validate < 2; validate++) { /* acpi_init, then boot_sys */
+		say("ACPI: RSDT paddr=%p\n", (void *)RSDT_PADDR);
+		say("ACPI: RSDT vaddr=%p\n", (void *)RSDT_PADDR);
+	}
+	for (unsigned i = 0, n = rsdt_tables("FACP", found, 4); i < n; i++) {
+		const struct fadt *f = table(found[i]);
+		say("ACPI: FADT paddr=%p\n", (void *)found[i]);
+		say("ACPI: FADT vaddr=%p\n", (void *)found[i]);
+		say("ACPI: FADT flags=0x%x\n", f->flags);
+	}
+	for (unsigned i = 0, n = rsdt_tables("APIC", found, 4); i < n; i++)
+		madt_log(say, found[i]);
+}
+
 void acpi_rsdp(void *out)
 {
 	memcpy(out, bios + (RSDP_PADDR - BIOS_START), ACPI_RSDP_SIZE);

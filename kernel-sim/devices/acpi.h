@@ -9,6 +9,9 @@
 
 void acpi_init(void);
 
+/* What seL4's boot code prints about the tables (acpi_init, FADT and MADT scans). */
+void acpi_boot_log(void (*say)(const char *fmt, ...) __attribute__((format(printf, 1, 2))));
+
 /* A copy of the RSDP, as seL4 puts it into the boot info. */
 void acpi_rsdp(void *out);
 

@@ -35,7 +35,7 @@
 /* A divider taken out of reset starts its first update half a second later. */
 #define FIRST_UPDATE_NS (NS_PER_S / 2)
 /* The registers show years 0-9999: 25 Gregorian cycles of 400 years. */
-#define YEAR_0	     (-62167219200ll) /* 0000-01-01 00:00:00 */
+#define YEAR_0	    (-62167219200ll) /* 0000-01-01 00:00:00 */
 #define TEN_K_YEARS (25ll * 146097 * SECONDS_PER_DAY)
 
 static struct {
@@ -428,7 +428,8 @@ static void rtc_write(struct io_device *d, uint16_t port, uint8_t value)
 {
 	(void)d;
 	if (port == RTC_INDEX_PORT) {
-		rtc.index = value & (RTC_BYTES - 1); /* bit 7 masks the NMI: there is none to mask */
+		rtc.index =
+		    value & (RTC_BYTES - 1); /* bit 7 masks the NMI: there is none to mask */
 		return;
 	}
 	int64_t t = now_ns();

@@ -40,14 +40,14 @@
 #define RTC_A_RS_2_HZ	 0x0f
 
 /* Register B. */
-#define RTC_B_SET  0x80 /* updates inhibited while the time is set */
-#define RTC_B_PIE  0x40 /* periodic interrupt enable */
-#define RTC_B_AIE  0x20 /* alarm interrupt enable */
-#define RTC_B_UIE  0x10 /* update-ended interrupt enable */
-#define RTC_B_SQWE 0x08
-#define RTC_B_DM   0x04 /* data mode: 1 binary, 0 BCD */
-#define RTC_B_24H  0x02 /* 1: 24-hour clock; 0: 12-hour, bit 7 of the hour is PM */
-#define RTC_B_DSE  0x01
+#define RTC_B_SET   0x80 /* updates inhibited while the time is set */
+#define RTC_B_PIE   0x40 /* periodic interrupt enable */
+#define RTC_B_AIE   0x20 /* alarm interrupt enable */
+#define RTC_B_UIE   0x10 /* update-ended interrupt enable */
+#define RTC_B_SQWE  0x08
+#define RTC_B_DM    0x04 /* data mode: 1 binary, 0 BCD */
+#define RTC_B_24H   0x02 /* 1: 24-hour clock; 0: 12-hour, bit 7 of the hour is PM */
+#define RTC_B_DSE   0x01
 #define RTC_HOUR_PM 0x80
 
 /* Register C: interrupt flags, cleared by reading it. */

@@ -10,8 +10,10 @@ run_suite() {
 }
 
 # The suite's own lines are cases of this test.
+started=$(date -u +%s)
 run_suite "$BIN/kernel-sim" "$TMP/plain"
 status=$?
+ended=$(date -u +%s)
 grep -E '^[A-Z_0-9]+: (ok|FAILED)' "$TMP/plain"
 if [ "$status" -eq 0 ] && tail -n 1 "$TMP/plain" | grep -qE '^[0-9]+ passed, 0 failed$'; then
 	ok conformance_complete
@@ -19,6 +21,10 @@ else
 	fail conformance_complete "exit status $status; last line: $(tail -n 1 "$TMP/plain")"
 	tail -n 30 "$TMP/plain.err" | sed 's/^/    > /'
 fi
+# The CMOS clock tells the host's time of day (UTC), as RTC0001 read it.
+rtc=$(sed -n 's/^rtc clock at \([0-9T:-]*\)Z$/\1/p' "$TMP/plain" | tr T ' ')
+rtc_s=$(date -u -d "${rtc:-none}" +%s 2>/dev/null || echo 0)
+check rtc_tells_host_time test "$rtc_s" -ge $((started - 2)) -a "$rtc_s" -le $((ended + 2))
 check conformance_case_count test "$(grep -cE '^[A-Z_0-9]+: ok$' "$TMP/plain")" -ge 60
 
 # The same suite with the kernel configured for the legacy PIC
