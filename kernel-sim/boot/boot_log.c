@@ -16,7 +16,7 @@
 
 #define HIGHMEM_PADDR 0x100000ul
 /* The top of seL4 x86_64's kernel window: memory above it is device memory to seL4. */
-#define PADDR_TOP 0x7f80000000ul
+#define PADDR_TOP    0x7f80000000ul
 #define MMAP_USEABLE SEL4_MULTIBOOT_RAM_REGION_TYPE
 
 /* seL4's printf: the kernel's console, where seL4_DebugPutChar writes too. */
@@ -41,8 +41,8 @@ static void memory_map(const struct boot_args *a)
 	say("Parsing GRUB physical memory map\n");
 	for (unsigned i = 0; i < count; i++) {
 		uint64_t start = map[i].base_addr, length = map[i].length;
-		say("\tPhysical Memory Region from %lx size %lx type %d\n", (long)start, (long)length,
-		    (int)map[i].type);
+		say("\tPhysical Memory Region from %lx size %lx type %d\n", (long)start,
+		    (long)length, (int)map[i].type);
 		uint64_t first = (start + 0xfff) & ~0xffful, end = (start + length) & ~0xffful;
 		if (map[i].type != MMAP_USEABLE || start < HIGHMEM_PADDR || length < 0x1000 ||
 		    first >= PADDR_TOP)

@@ -1,4 +1,5 @@
 #include "filter.h"
+#include "resources.h"
 #include "../kernel/log.h"
 
 #include <errno.h>
@@ -128,12 +129,17 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip)
 	return rc;
 }
 
-/* Export ctx as classic BPF into out; returns the instruction count or -1. */
+/*
+ * Export ctx as classic BPF into out; returns the instruction count, -1, or
+ * -2 when the host had no descriptor or memory for it (said once).
+ */
 static int export_bpf(scmp_filter_ctx ctx, struct sim_bpf_insn *out, size_t max)
 {
 	int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
-	if (fd < 0)
-		return -1;
+	if (fd < 0) {
+		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
+		return -2;
+	}
 	int count = -1;
 	if (seccomp_export_bpf(ctx, fd) == 0) {
 		off_t len = lseek(fd, 0, SEEK_END);
@@ -172,7 +178,8 @@ int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);
 	if (count < 0) {
-		kprintf("kernel-sim: cannot build the seccomp filter\n");
+		if (count == -1)
+			kprintf("kernel-sim: cannot build the seccomp filter\n");
 		return -1;
 	}
 
