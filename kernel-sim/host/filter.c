@@ -164,7 +164,7 @@ static struct sim_bpf_insn jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t j
 
 #define PROLOGUE_LEN 7
 
-int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
+static int build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 {
 	if (max <= PROLOGUE_LEN)
 		return -1;
@@ -198,4 +198,25 @@ int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 	out[5] = jump(BPF_JMP | BPF_JEQ | BPF_K, ip_lo, 1, 0);
 	out[6] = stmt(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
 	return PROLOGUE_LEN + count;
+}
+
+/*
+ * The program depends on the syscall site alone, which is the same for every
+ * PD running the same pd-host: build it once, so that starting a PD costs no
+ * memfd (it would fail after the fork, when the host has no descriptor left,
+ * and end a PD that the invocation starting it could no longer refuse).
+ */
+int filter_build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
+{
+	static struct sim_bpf_insn cached[SIM_FILTER_MAX];
+	static uint64_t cached_ip;
+	static int cached_count = -1;
+	if (cached_count < 0 || cached_ip != syscall_ip) {
+		cached_count = build(syscall_ip, cached, SIM_FILTER_MAX);
+		cached_ip = syscall_ip;
+	}
+	if (cached_count < 0 || (size_t)cached_count > max)
+		return -1;
+	memcpy(out, cached, (size_t)cached_count * sizeof(out[0]));
+	return cached_count;
 }

@@ -488,10 +488,14 @@ static void on_process_exit(struct event_source *s, uint32_t events)
 		p->on_exit(p, wstatus);
 }
 
+/* Descriptors left to the running PDs when a new one starts (see fd_headroom). */
+#define PD_START_FD_HEADROOM 8
+
 struct pd_proc *pd_proc_create(const char *name)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+	if (!fd_headroom(PD_START_FD_HEADROOM) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
 		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		return NULL;
 	}

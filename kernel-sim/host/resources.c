@@ -95,6 +95,20 @@ void fd_reserve_release(void)
 		close(reserve[--reserved]);
 }
 
+bool fd_headroom(int n)
+{
+	int fds[16], got = 0;
+	if (n > 16)
+		n = 16;
+	while (got < n && (fds[got] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		got++;
+	int err = errno;
+	for (int i = 0; i < got; i++)
+		close(fds[i]);
+	errno = err;
+	return got == n;
+}
+
 void host_resource_totals(char *buf, size_t size)
 {
 	size_t n = 0;

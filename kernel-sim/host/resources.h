@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum host_resource {
@@ -35,6 +36,14 @@ void host_resource_exhausted(enum host_resource r, int err, const char *what);
  */
 void fd_reserve_fill(void);
 void fd_reserve_release(void);
+
+/*
+ * Whether n more descriptors could be opened now. A new PD process asks for
+ * a margin first, so that the PDs already running keep the descriptors their
+ * frames need (mapping one takes a descriptor until it is sent): at the limit
+ * a new PD is refused, not an old one starved.
+ */
+bool fd_headroom(int n);
 
 /* Failures so far, for the totals: "fds 3, memory 0, ...". */
 void host_resource_totals(char *buf, size_t size);
