@@ -16,8 +16,8 @@ static seL4_CPtr untyped, next_slot;
 static seL4_CPtr make(seL4_Word type, seL4_Word size_bits)
 {
 	seL4_CPtr slot = next_slot++;
-	seL4_Error err = seL4_Untyped_Retype(untyped, type, size_bits, seL4_CapInitThreadCNode, 0,
-					     0, slot, 1);
+	seL4_Error err =
+	    seL4_Untyped_Retype(untyped, type, size_bits, seL4_CapInitThreadCNode, 0, 0, slot, 1);
 	if (err)
 		printf("first-roottask: Untyped_Retype of type %lu failed: %d\n",
 		       (unsigned long)type, err);
@@ -87,10 +87,11 @@ static seL4_CPtr child_vspace;
 /* Map a frame at vaddr into the child: a copy of an image frame cap, or a fresh frame. */
 static void child_map(seL4_Word vaddr)
 {
-	seL4_Word page = vaddr & ~(seL4_Word)(seL4_PageSize - 1), image = (seL4_Word)__executable_start;
+	seL4_Word page = vaddr & ~(seL4_Word)(seL4_PageSize - 1),
+		  image = (seL4_Word)__executable_start;
 	seL4_CPtr frame;
-	if (page >= image && page < image + (bi->userImageFrames.end - bi->userImageFrames.start) *
-						    seL4_PageSize) {
+	if (page >= image &&
+	    page < image + (bi->userImageFrames.end - bi->userImageFrames.start) * seL4_PageSize) {
 		/* a frame cap maps once: the child gets a copy of the image frame's cap */
 		frame = next_slot++;
 		seL4_CNode_Copy(seL4_CapInitThreadCNode, frame, 64, seL4_CapInitThreadCNode,
@@ -135,10 +136,12 @@ static void child_vspace_and_faults(void)
 			seL4_Word addr = seL4_GetMR(seL4_VMFault_Addr);
 			printf("first-roottask: the child faulted at %#lx (%s, ip %#lx)\n",
 			       (unsigned long)addr,
-			       seL4_GetMR(seL4_VMFault_PrefetchFault) ? "instruction fetch" : "data",
+			       seL4_GetMR(seL4_VMFault_PrefetchFault) ? "instruction fetch"
+								      : "data",
 			       (unsigned long)seL4_GetMR(seL4_VMFault_IP));
 			child_map(addr);
-			seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0)); /* it runs the instruction again */
+			seL4_Reply(
+			    seL4_MessageInfo_new(0, 0, 0, 0)); /* it runs the instruction again */
 			continue;
 		}
 		if (seL4_MessageInfo_get_label(m) == seL4_Fault_UserException)
