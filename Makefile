@@ -39,7 +39,7 @@ PD_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
 RUNTIME_BASE   := 0x7e8000000000
 COMPONENT_BASE := 0x1000000
 
-.PHONY: all deps run test bench soak clean format
+.PHONY: fuzz all deps run test bench soak clean format
 all: deps $(BIN)/kernel-sim $(BIN)/pd-host $(BIN)/core $(BIN)/sim $(TEST_BINS)
 
 deps:
@@ -137,10 +137,11 @@ endef
 $(eval $(call roottask,core,$(wildcard core/*.c)))
 $(eval $(call roottask,test-hello,tests/roottask/hello.c))
 $(eval $(call roottask,first-roottask,tests/roottask/first_roottask.c))
-$(eval $(call roottask,test-hostile,tests/roottask/hostile.c))
 $(eval $(call roottask,test-halt,tests/roottask/halt.c))
 ENV_SRCS := tests/conformance/env.c tests/conformance/pd.c tests/roottask/report.c
 $(eval $(call roottask,test-kill,tests/roottask/kill.c $(ENV_SRCS)))
+$(eval $(call roottask,test-hostile,tests/roottask/hostile.c $(ENV_SRCS)))
+$(eval $(call roottask,fuzz-invoke,tests/fuzz/invoke.c $(ENV_SRCS)))
 $(eval $(call roottask,test-host-memory,tests/roottask/host_memory.c $(ENV_SRCS)))
 $(eval $(call roottask,bench-kernel-root,tests/bench/kernel_root.c))
 $(eval $(call roottask,bench-vm-root,tests/bench/vm_root.c $(ENV_SRCS)))
@@ -237,6 +238,18 @@ bench: all
 
 soak: all
 	tests/soak.sh
+
+# Not in make test: tests/fuzz/run.sh says how to run it longer.
+FUZZ_HARNESS := $(BUILD)/fuzz/trap-fuzz
+$(FUZZ_HARNESS): tests/fuzz/trap_fuzz.c kernel-sim/api/trap_check.c kernel-sim/api/x86_decode.c
+	@mkdir -p $(@D)
+	$(call say,FUZZ,$@)
+	$(Q)clang -std=gnu11 -g -O1 -Iprotocol -fsanitize=fuzzer,address,undefined -o $@ $^
+
+fuzz: all $(BIN)/fuzz-invoke
+	scripts/install-deps clang
+	$(MAKE) $(FUZZ_HARNESS)
+	tests/fuzz/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

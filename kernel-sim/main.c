@@ -74,6 +74,9 @@ static void usage(FILE *f)
 	       "                     trace-event file, any other name one text line per event\n"
 	       "      --memfd-frames one memfd per frame instead of the private tmpfs\n"
 	       "                     (what kernel-sim falls back to where it cannot mount one)\n"
+	       "      --debug-calls WHO  who may make seL4's debug calls (DebugPutChar,\n"
+	       "                     DebugHalt, ...): roottask (the default), all (as a debug\n"
+	       "                     kernel offers them) or none; others take an UnknownSyscall\n"
 	       "  -h, --help         show this help\n"
 	       "      --version      show the version\n"
 	       "\n"
@@ -298,6 +301,7 @@ int main(int argc, char **argv)
 	    {"irq-controller", required_argument, 0, 'I'},
 	    {"root-cnode-bits", required_argument, 0, 'R'},
 	    {"sel4-config", required_argument, 0, 'K'},
+	    {"debug-calls", required_argument, 0, 'D'},
 	    {"help", no_argument, 0, 'h'},
 	    {"version", no_argument, 0, 'V'},
 	    {0, 0, 0, 0},
@@ -353,6 +357,13 @@ int main(int argc, char **argv)
 		case 'K':
 			if (sel4_config_load(optarg, &args) != 0)
 				return 2;
+			break;
+		case 'D':
+			if (debug_calls_parse(optarg) != 0) {
+				fprintf(stderr,
+					"kernel-sim: --debug-calls is roottask, all or none\n");
+				return 2;
+			}
 			break;
 		case 'I':
 			if (strcmp(optarg, "ioapic") == 0)

@@ -17,7 +17,7 @@ failed=0
 
 run_one() {
 	local ks=$1 tag=$2 pid t
-	"$ks" --no-control "$BIN/test-conformance" >"$KEEP/$tag.out" 2>"$KEEP/$tag.err" &
+	"$ks" --no-control --debug-calls all "$BIN/test-conformance" >"$KEEP/$tag.out" 2>"$KEEP/$tag.err" &
 	pid=$!
 	for ((t = 0; t < 60; t++)); do
 		kill -0 "$pid" 2>/dev/null || break

@@ -76,6 +76,7 @@ static void debug_name_thread(struct tcb *t)
 	struct tcb *target = lu.cap.thread.tcb;
 	memcpy(target->name, name, len);
 	target->name[len] = 0;
+	sanitise_name(target->name);
 	/* sel4-sim: the host sees each named thread's priority (kill -USR1 shows all later) */
 	if (kernel_verbose)
 		kprintf("kernel-sim: thread \"%s\" has priority %u\n", target->name,
@@ -149,8 +150,56 @@ static seL4_Word open_fd_count(void)
 	return n - 1; /* not the directory's own fd */
 }
 
+enum debug_calls debug_calls = DEBUG_CALLS_ROOTTASK;
+static bool debug_calls_given;
+
+void debug_calls_of_kernel(bool debug_kernel)
+{
+	if (!debug_calls_given)
+		debug_calls = debug_kernel ? DEBUG_CALLS_ALL : DEBUG_CALLS_ROOTTASK;
+}
+
+int debug_calls_parse(const char *who)
+{
+	debug_calls_given = true;
+	if (strcmp(who, "roottask") == 0)
+		debug_calls = DEBUG_CALLS_ROOTTASK;
+	else if (strcmp(who, "all") == 0)
+		debug_calls = DEBUG_CALLS_ALL;
+	else if (strcmp(who, "none") == 0)
+		debug_calls = DEBUG_CALLS_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static bool is_debug_call(seL4_SWord w)
+{
+	return (w <= seL4_SysDebugPutChar && w >= seL4_SysDebugNameThread) ||
+	       (w <= SIM_SysDebugThreadState && w >= SIM_SysDebugHaltStatus);
+}
+
+static bool may_debug(struct tcb *t)
+{
+	if (debug_calls != DEBUG_CALLS_ROOTTASK)
+		return debug_calls == DEBUG_CALLS_ALL;
+	struct vspace *vs = thread_vspace(t);
+	return vs && vs->root_task;
+}
+
+static void unknown_syscall_fault(struct tcb *t, seL4_Word w)
+{
+	current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,
+				       .unknown_syscall = {.syscall_number = w}};
+	handle_fault(t);
+}
+
 void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 {
+	if (is_debug_call((seL4_SWord)w) && !may_debug(t)) {
+		unknown_syscall_fault(t, w);
+		return;
+	}
 	switch ((seL4_SWord)w) {
 	case seL4_SysDebugPutChar:
 		console_putchar((char)t->regs.capRegister);
@@ -197,9 +246,7 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 		set_tls_base(t);
 		return;
 	default:
-		current_fault = (struct fault){.type = seL4_Fault_UnknownSyscall,
-					       .unknown_syscall = {.syscall_number = w}};
-		handle_fault(t);
+		unknown_syscall_fault(t, w);
 		return;
 	}
 }

@@ -21,6 +21,9 @@
 bool system_halted;
 int system_exit_status;
 
+/* Where the host keeps its legacy vsyscall page in every process. */
+#define VSYSCALL_PAGE 0xffffffffff600000ul
+
 /* x86 vectors for the faults that arrive as UserException. */
 #define X86_GENERAL_PROTECTION 13
 
@@ -114,6 +117,20 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 		host_thread_set_fill(t, NO_FILL);
 	switch (trap->kind) {
 	case SIM_TRAP_SYSCALL:
+		if (trap->addr >= VSYSCALL_PAGE && trap->addr < VSYSCALL_PAGE + seL4_PageSize) {
+			/*
+			 * A call into the host's vsyscall page, which the host
+			 * emulates up to the seccomp trap and a return: on seL4
+			 * it is an instruction fetch from kernel memory.
+			 */
+			t->regs.rip = trap->addr;
+			t->regs.rsp -= sizeof(seL4_Word);
+			current_fault = (struct fault){
+			    .type = seL4_Fault_VMFault,
+			    .vm = {.address = trap->addr, .fsr = 0x15, .instruction_fault = true}};
+			handle_fault(t);
+			break;
+		}
 		/* seL4 on x86_64: FaultIP is the syscall instruction, NextIP the one after. */
 		t->regs.rip = trap->regs.rip - 2;
 		if (trap->arch != AUDIT_ARCH_X86_64) {

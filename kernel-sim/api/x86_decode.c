@@ -61,7 +61,8 @@ static const enum x86_alu group1[8] = {ALU_ADD, ALU_OR,	 ALU_ADC, ALU_SBB,
 
 bool x86_decode(const uint8_t *code, size_t len, struct x86_insn *out)
 {
-	struct cursor c = {code, len, 0};
+	/* No x86 instruction is longer than 15 bytes (the CPU raises #GP instead). */
+	struct cursor c = {code, len < 15 ? len : 15, 0};
 	memset(out, 0, sizeof(*out));
 	bool opsize16 = false, rex = false, rex_w = false, rex_r = false;
 	uint64_t b;

@@ -527,6 +527,8 @@ static struct tcb *build(const struct boot_args *a, const struct elf_image *img,
 	    rs_alloc(seL4_PageBits, &bi_paddr) != 0)
 		goto no_memory;
 	b.vs = vspace_create(paddr);
+	if (b.vs)
+		b.vs->root_task = true;
 	struct asid_pool *pool = calloc(1, sizeof(*pool));
 	seL4_BootInfo *bi = calloc(1, sizeof(*bi));
 	char *ext = calloc(1, extra_size);

@@ -1,4 +1,5 @@
 #include "sel4_config.h"
+#include "../api/debug.h"
 #include "boot.h"
 #include "../devices/irq_lines.h"
 #include "../kernel/log.h"
@@ -112,5 +113,6 @@ int sel4_config_load(const char *path, struct boot_args *args)
 	args->root_cnode_bits = (unsigned)bits;
 	irq_controller = is_true(json, "IRQ_PIC") ? IRQ_CONTROLLER_PIC : IRQ_CONTROLLER_IOAPIC;
 	args->boot_messages = is_true(json, "PRINTING");
+	debug_calls_of_kernel(is_true(json, "PRINTING") || is_true(json, "DEBUG_BUILD"));
 	return 0;
 }

@@ -84,6 +84,11 @@ void confine_and_exec(int ctrl_fd, pid_t parent, const char *runtime, char *cons
 	if (setrlimit(RLIMIT_NOFILE, &files) != 0)
 		_exit(CONFINE_ERR_FDS);
 
+	/* No core files: a PD's memory is not written into kernel-sim's directory. */
+	struct rlimit no_core = {0, 0};
+	if (setrlimit(RLIMIT_CORE, &no_core) != 0)
+		_exit(CONFINE_ERR_PRCTL);
+
 	if (drop_capabilities() != 0)
 		_exit(CONFINE_ERR_CAPS);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_DUMPABLE, 1) != 0)

@@ -552,6 +552,14 @@ static void cmd_where(struct client *c, const char *label)
 		say(c, "error: no PD with the label \"%s\"\n", label);
 		return;
 	}
+	/*
+	 * The asker is about to debug it (sim gdb, sim strace): under Yama's
+	 * ptrace_scope 1 the PD names it as its tracer, and nobody else.
+	 */
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	if (getsockopt(c->ev.fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.pid > 0)
+		pd_proc_set_tracer(p, cred.pid);
 	const char *file = pd_file(p);
 	say(c, "%d %s\n", (int)p->pid, file ? file : "-");
 }

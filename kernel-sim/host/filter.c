@@ -33,8 +33,10 @@ static const uint64_t block_sizes[] = {1ul << 12, 1ul << 21, 1ul << 30, 1ul << 3
 
 /*
  * mmap and munmap only of the component window, never of the runtime's own
- * window: below it a range of one of these sizes that ends below it; above
- * it any range. A mapping is shared and fixed (a frame's memfd).
+ * window, and only of the sizes the runtime maps and unmaps: a frame (4 KiB,
+ * 2 MiB, 1 GiB), the span of a paging structure (also 512 GiB), and the
+ * rest of the 512 GiB span that holds the runtime's gigabyte. A mapping is
+ * shared and fixed (a frame's file).
  */
 /*
  * The same mapping, private and without write access: how read-only frames
@@ -87,15 +89,31 @@ static int add_window_policy(scmp_filter_ctx ctx)
 					       SCMP_A3(SCMP_CMP_MASKED_EQ, flag_mask, flags)};
 		rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2, below);
 		if (i < MAP_BLOCK_SIZES) {
+			rc |=
+			    seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2, above);
 			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, below);
 			rc |= seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 3, above);
 			rc |= add_private_map(ctx, below);
 			rc |= add_private_map(ctx, above);
 		}
 	}
+	/*
+	 * Above the runtime one whole 512 GiB span (compared for equality:
+	 * libseccomp's tree of range rules explodes otherwise), the rest of
+	 * the span that holds the runtime (pd_proc_unmap splits it).
+	 */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
-			       SCMP_A0(SCMP_CMP_GE, SIM_RUNTIME_TOP),
-			       SCMP_A1(SCMP_CMP_LE, SIM_USER_TOP - SIM_RUNTIME_TOP));
+			       SCMP_A0(SCMP_CMP_EQ, SIM_RUNTIME_SLOT_END),
+			       SCMP_A1(SCMP_CMP_EQ, SIM_RUNTIME_SLOT_END - SIM_RUNTIME_BASE));
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
+			       SCMP_A0(SCMP_CMP_EQ, SIM_RUNTIME_TOP),
+			       SCMP_A1(SCMP_CMP_EQ, SIM_RUNTIME_SLOT_END - SIM_RUNTIME_TOP));
+	/* The last span of each paging level ends at the user top, a page short of 2^47. */
+	for (size_t i = 1; i < sizeof(block_sizes) / sizeof(block_sizes[0]); i++)
+		rc |= seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 2,
+		    SCMP_A0(SCMP_CMP_EQ, SIM_USER_END - block_sizes[i]),
+		    SCMP_A1(SCMP_CMP_EQ, SIM_USER_TOP - (SIM_USER_END - block_sizes[i])));
 	return rc | add_block_policy(ctx);
 }
 
@@ -112,14 +130,32 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0);
 
 	rc |= add_window_policy(ctx);
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	/* A thread: kernel-sim answers (clone_gate.c); any other clone ends the process. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_EQ, RUNTIME_THREAD_FLAGS));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
 			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_FS));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
 			       SCMP_A0(SCMP_CMP_EQ, ARCH_SET_GS));
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-			       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	/*
+	 * Thread names only from the names file kernel-sim writes (names.h):
+	 * the control thread's, or a runtime slot's.
+	 */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
+			       SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME),
+			       SCMP_A1(SCMP_CMP_EQ, SIM_RUNTIME_NAMES + SIM_NAMES_CONTROL));
+	rc |= seccomp_rule_add(
+	    ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2, SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME),
+	    SCMP_A1(SCMP_CMP_MASKED_EQ,
+		    ~(scmp_datum_t)(SIM_NAMES_SIZE - SIM_NAMES_THREADS - 1) | (SIM_NAMES_COMM - 1),
+		    SIM_RUNTIME_NAMES + SIM_NAMES_THREADS));
+	/*
+	 * Naming one debugger (SIM_CTRL_TRACER), never any process: a PD can
+	 * let a host process of its user trace it, not open itself to all.
+	 */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
+			       SCMP_A0(SCMP_CMP_EQ, PR_SET_PTRACER),
+			       SCMP_A1(SCMP_CMP_NE, (scmp_datum_t)PR_SET_PTRACER_ANY));
 	/* Each component thread turns on syscall user dispatch for itself, around the site only. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 5,
 			       SCMP_A0(SCMP_CMP_EQ, PR_SET_SYSCALL_USER_DISPATCH),
@@ -173,7 +209,13 @@ static int build(uint64_t syscall_ip, struct sim_bpf_insn *out, size_t max)
 		return -1;
 	int count = -1;
 	/* The child sets no_new_privs itself before exec. */
+	/*
+	 * An x32 or other foreign-ABI call from the site ends the whole
+	 * process (libseccomp's default ends one thread, which would leave a
+	 * TCB "running" whose host thread vanished).
+	 */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0 &&
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) == 0 &&
 	    add_runtime_policy(ctx, syscall_ip) == 0)
 		count = export_bpf(ctx, out + PROLOGUE_LEN, max - PROLOGUE_LEN);
 	seccomp_release(ctx);

@@ -2,6 +2,7 @@
 #include "channel.h"
 #include "confine.h"
 #include "filter.h"
+#include "names.h"
 #include "resources.h"
 #include "thread.h"
 #include "../kernel/delete.h"
@@ -243,7 +244,13 @@ void pd_proc_set_barrier(struct pd_proc *p)
 void pd_proc_set_name(struct pd_proc *p, const char *name)
 {
 	snprintf(p->name, sizeof(p->name), "[sim] %s", name);
+	pd_names_title(p, p->name);
 	queue_cmd(p, SIM_CTRL_NAME, 0, 0, -1, 0);
+}
+
+void pd_proc_set_tracer(struct pd_proc *p, pid_t tracer)
+{
+	queue_cmd(p, SIM_CTRL_TRACER, (uint64_t)tracer, 0, -1, 0);
 }
 
 /* The process's address space in bytes (its VmSize), 0 if unknown. */
@@ -343,6 +350,8 @@ static void answered(struct pd_proc *p, const struct pd_cmd *c, int status)
 	p->acked_seq = c->seq;
 	switch (c->op) {
 	case SIM_CTRL_FILTER:
+		if (status == 0 && p->gate.ev.fd < 0)
+			status = -EPROTO; /* no listener came with it: clones would not be ours */
 		if (status != 0) {
 			kprintf(
 			    "kernel-sim: PD runtime could not install its seccomp filter (%s)\n",
@@ -394,6 +403,8 @@ static void handshake(struct pd_proc *p, const struct sim_ctrl_msg *m)
 	p->syscall_ip = m->vaddr;
 	p->as_base = process_size(p->pid);
 	pd_proc_limit_memory(p, p->as_mapped);
+	/* Its names, written before the runtime points the host at them (names.h). */
+	pd_names_title(p, p->name);
 	static struct sim_bpf_insn prog[SIM_FILTER_MAX];
 	int count = filter_build(p->syscall_ip, prog, SIM_FILTER_MAX);
 	struct sim_ctrl_msg f = {.op = SIM_CTRL_FILTER, .size = (uint64_t)count};
@@ -424,7 +435,8 @@ static void on_ctrl(struct event_source *s, uint32_t events)
 		return;
 	for (int budget = 0; budget < 4 * PD_CTRL_WINDOW && !p->lost; budget++) {
 		struct sim_ctrl_msg m;
-		ssize_t n = chan_recv(p->ctrl.fd, &m, sizeof(m), NULL);
+		int fd;
+		ssize_t n = chan_recv(p->ctrl.fd, &m, sizeof(m), &fd);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n == 0 || (n < 0 && errno != EMSGSIZE)) {
@@ -432,6 +444,20 @@ static void on_ctrl(struct event_source *s, uint32_t events)
 			loop_del(&p->ctrl);
 			p->lost = true;
 			return;
+		}
+		/* A descriptor comes only with FILTER's answer: the seccomp listener. */
+		bool filter = p->phase == PD_READY && p->in_count && m.op == SIM_CTRL_ACK &&
+			      p->inflight[p->in_head].op == SIM_CTRL_FILTER && m.status == 0;
+		if (fd >= 0) {
+			if (!filter || n != (ssize_t)sizeof(m) || p->gate.ev.fd >= 0) {
+				close(fd);
+				pd_proc_broken(p, "sent a descriptor");
+				return;
+			}
+			if (clone_gate_open(p, fd) != 0) { /* closes fd */
+				pd_proc_broken(p, "cannot be confined");
+				return;
+			}
 		}
 		if (n != (ssize_t)sizeof(m)) {
 			pd_proc_broken(p, "sent a malformed answer");
@@ -525,6 +551,7 @@ struct pd_proc *pd_proc_create(const char *name)
 	p->pid = pid;
 	p->ctrl.fd = sv[0];
 	p->ctrl.ready = on_ctrl;
+	p->gate.ev.fd = -1;
 	p->exit_event.fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p->exit_event.ready = on_process_exit;
 	if (clock_getcpuclockid(pid, &p->cpu_clock) != 0)
@@ -592,6 +619,7 @@ void pd_proc_destroy(struct pd_proc *p)
 	loop_del(&p->ctrl);
 	close(p->ctrl.fd);
 	p->ctrl.fd = -1;
+	clone_gate_close(p);
 	drop_queue(p);
 	release_later(p, free);
 }

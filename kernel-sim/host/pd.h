@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+#include "clone_gate.h"
 #include "loop.h"
 #include <sim/layout.h>
 
@@ -43,6 +44,7 @@ struct pd_cmd {
 	uint32_t prot; /* MAP */
 	int fd; /* THREAD: the thread's channel; MAP: the frame's file (or -1: the shadow's) */
 	void *cookie; /* THREAD: told the outcome (host_thread_started) */
+	bool cloned;  /* THREAD: the clone it asked for went through (clone_gate.c) */
 };
 
 enum pd_phase {
@@ -56,6 +58,7 @@ struct pd_proc {
 	uint64_t cpu_seen_ns; /* its last reading */
 	struct event_source ctrl;
 	struct event_source exit_event; /* the pidfd */
+	struct clone_gate gate;		/* its clones, answered by kernel-sim */
 	enum pd_phase phase;
 	bool lost;
 	bool out_blocked; /* the channel is full: sending resumes on EPOLLOUT */
@@ -151,6 +154,9 @@ int pd_proc_start_thread(struct pd_proc *p, int *index, void *cookie);
 void pd_proc_release_thread(struct pd_proc *p, int index, bool leaving);
 
 void pd_proc_set_name(struct pd_proc *p, const char *name);
+
+/* Let process tracer (and its descendants) ptrace the PD under Yama's scope 1. */
+void pd_proc_set_tracer(struct pd_proc *p, pid_t tracer);
 
 /* Is the process held by a debugger or job control? */
 bool pd_proc_is_stopped(struct pd_proc *p);

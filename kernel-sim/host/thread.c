@@ -1,4 +1,6 @@
 #include "thread.h"
+#include "names.h"
+#include "../api/trap_check.h"
 #include "channel.h"
 #include "dispatch.h"
 #include "pd.h"
@@ -233,9 +235,28 @@ static void wake_waiters(const struct tcb *stopped)
 	}
 }
 
+/*
+ * The thread's channel carried what no runtime sends: component code, which
+ * can run the runtime's code with any registers, wrote to it. Its PD is
+ * ended, and its threads get the PD-lost fault as for any death of the
+ * process (which is how that fault can never be forged).
+ */
+static void malformed(struct host_thread *h, const char *what)
+{
+	char why[160];
+	snprintf(why, sizeof(why), "sent %s on the channel of thread \"%.40s\"", what,
+		 h->tcb ? h->tcb->name : "");
+	pd_proc_broken(h->proc, why);
+}
+
 static void on_trap(struct host_thread *h, const struct sim_trap *trap)
 {
 	struct tcb *t = h->tcb;
+	const char *bad = trap_malformed(trap);
+	if (bad) {
+		malformed(h, bad);
+		return;
+	}
 	switch (h->state) {
 	case HOST_STARTING:
 		if (trap->kind != SIM_TRAP_START)
@@ -272,12 +293,10 @@ static void on_trap(struct host_thread *h, const struct sim_trap *trap)
 		return;
 	}
 	case HOST_IN_KERNEL:
-		break;
+		malformed(h, "a second trap before the answer to the first");
+		return;
 	}
-	/* Not what the runtime sends: ignore it, change nothing. */
-	if (kernel_verbose)
-		kprintf("kernel-sim: a thread of %s sent an unexpected trap (kind %u)\n",
-			h->proc->name, trap->kind);
+	malformed(h, "a trap before its thread started");
 }
 
 static void on_channel(struct event_source *s, uint32_t events)
@@ -296,10 +315,10 @@ static void on_channel(struct event_source *s, uint32_t events)
 		loop_del(s);
 		return;
 	}
+	if (h->proc->lost)
+		return; /* its process is being ended: nothing it says counts */
 	if (n != (ssize_t)sizeof(trap)) {
-		if (kernel_verbose)
-			kprintf("kernel-sim: a thread of %s sent a malformed trap (%zd bytes)\n",
-				h->proc->name, n);
+		malformed(h, "a message of the wrong size");
 		return;
 	}
 	on_trap(h, &trap);
@@ -383,6 +402,7 @@ void host_thread_resume(struct host_thread *h, int cpu)
 		r.flags |= SIM_RESUME_NAME;
 		size_t n = strnlen(t->name, sizeof(r.name) - 1);
 		memcpy(r.name, t->name, n);
+		pd_names_thread(h->proc, h->index, r.name);
 		h->name_dirty = false;
 	}
 	h->state = HOST_RUNNING;

@@ -27,11 +27,71 @@ void console_flush(void)
 	console_len = 0;
 }
 
-void console_putchar(char c)
+static void console_put(char c)
 {
 	console_line[console_len++] = c;
 	if (c == '\n' || console_len == sizeof(console_line))
 		console_flush();
+}
+
+/* c in caret notation (cat -v): ^[ for ESC, ^? for DEL, M-^[ for the C1 control CSI. */
+static void console_put_caret(unsigned char c)
+{
+	if (c >= 0x80) {
+		console_put('M');
+		console_put('-');
+		c -= 0x80;
+	}
+	console_put('^');
+	console_put(c == 0x7f ? '?' : (char)(c + 0x40));
+}
+
+/*
+ * Text from PDs reaches the operator's terminal, so no control character
+ * passes raw: C0 controls but newline and tab, DEL, and C1 controls whether
+ * raw bytes or UTF-8 (U+0080-U+009F, which terminals obey as well) are
+ * shown in caret notation. Other UTF-8 passes.
+ */
+static unsigned utf8_continuations; /* still expected in the current sequence */
+static bool utf8_c2;		    /* the last byte was 0xc2, held back */
+
+void console_putchar(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+	if (utf8_c2) {
+		utf8_c2 = false;
+		if (c >= 0x80 && c < 0xa0) {
+			console_put_caret(c);
+			return;
+		}
+		console_put((char)0xc2);
+		if (c >= 0x80 && c < 0xc0) {
+			console_put(ch);
+			return;
+		}
+	}
+	if (utf8_continuations && c >= 0x80 && c < 0xc0) {
+		utf8_continuations--;
+		console_put(ch);
+		return;
+	}
+	utf8_continuations = 0;
+	if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+		console_put_caret(c);
+	} else if (c == 0xc2) {
+		utf8_c2 = true;
+	} else {
+		if (c >= 0xc3 && c < 0xf5)
+			utf8_continuations = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+		console_put(ch);
+	}
+}
+
+void sanitise_name(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
 }
 
 void kprintf(const char *fmt, ...)

@@ -11,8 +11,11 @@ struct tcb;
 
 extern bool kernel_verbose;
 
-/* The console: one character from a thread. */
+/* The console: one character from a thread, control characters escaped. */
 void console_putchar(char c);
+
+/* A name a PD chose (thread names, labels): printable ASCII only, '?' for the rest. */
+void sanitise_name(char *s);
 void console_flush(void);
 
 /* A message of kernel-sim itself, always shown. */

@@ -50,7 +50,6 @@
 #define K_PR_SYS_DISPATCH_ON	       1
 #define K_PR_SET_MM_MAP		       14
 #define K_PR_SET_PTRACER	       0x59616d61
-#define K_PR_SET_PTRACER_ANY	       ((unsigned long)-1)
 
 #define K_ARCH_SET_GS 0x1001
 #define K_ARCH_SET_FS 0x1002
@@ -59,7 +58,8 @@
 #define K_SOL_SOCKET	   1
 #define K_MSG_CMSG_CLOEXEC 0x40000000
 
-#define K_SECCOMP_SET_MODE_FILTER 1
+#define K_SECCOMP_SET_MODE_FILTER	    1
+#define K_SECCOMP_FILTER_FLAG_NEW_LISTENER (1ul << 3)
 
 #define K_MAP_SHARED	0x01
 #define K_MAP_PRIVATE	0x02

@@ -5,30 +5,13 @@
 #include "runtime.h"
 #include <sim/ctrl.h>
 
-/*
- * The process title the host shows as cmdline: a page of the runtime's own
- * anonymous memory, named to the host kernel with PR_SET_MM_MAP. Its last
- * byte stays non-zero, which tells the host kernel to end the title at the
- * first NUL.
- */
-static char title[4096] __attribute__((aligned(4096)));
-
-static void set_title(const char *name)
-{
-	size_t n = rt_strlen(name);
-	if (n > sizeof(title) - 2)
-		n = sizeof(title) - 2;
-	memcpy(title, name, n);
-	memset(title + n, 0, sizeof(title) - n);
-	title[sizeof(title) - 1] = ' ';
-}
-
 extern char __executable_start[], etext[], _end[], rt_boot_stack_top[];
 
 /*
  * Point the host's idea of this process (argument area, stack) into the
- * runtime. Without PR_SET_MM_MAP (a kernel without checkpoint/restore) the
- * host shows only the thread names.
+ * runtime: the title is the first part of the names file kernel-sim writes
+ * (mapped read-only at SIM_RUNTIME_NAMES). Without PR_SET_MM_MAP (a kernel
+ * without checkpoint/restore) the host shows only the thread names.
  */
 static void move_title(void)
 {
@@ -40,8 +23,8 @@ static void move_title(void)
 	mm.end_data = (uint64_t)_end;
 	mm.start_brk = mm.brk = (uint64_t)rt_sys1(__NR_brk, 0);
 	mm.start_stack = (uint64_t)rt_boot_stack_top;
-	mm.arg_start = (uint64_t)title;
-	mm.arg_end = mm.env_start = mm.env_end = (uint64_t)title + sizeof(title);
+	mm.arg_start = SIM_RUNTIME_NAMES;
+	mm.arg_end = mm.env_start = mm.env_end = SIM_RUNTIME_NAMES + SIM_NAMES_TITLE_SIZE;
 	mm.exe_fd = ~0u;
 	rt_sys5(__NR_prctl, K_PR_SET_MM, K_PR_SET_MM_MAP, &mm, sizeof(mm), 0);
 }
@@ -61,22 +44,10 @@ static void release_host_mappings(void)
 		rt_die("cannot remove the host's mappings");
 }
 
-/* Host thread name of the control thread: the short form of the PD name. */
-static void set_comm(const char *name)
+/* Host thread name of the control thread: the short form of the PD name kernel-sim wrote. */
+static void set_comm(void)
 {
-	char comm[16];
-	const char *s = name;
-	if (s[0] == '[') /* drop the "[sim] " prefix */
-		while (*s && *s != ' ')
-			s++;
-	while (*s == ' ')
-		s++;
-	size_t n = rt_strlen(s);
-	if (n > 15)
-		n = 15;
-	memcpy(comm, s, n);
-	comm[n] = 0;
-	rt_sys2(__NR_prctl, K_PR_SET_NAME, comm);
+	rt_sys2(__NR_prctl, K_PR_SET_NAME, SIM_RUNTIME_NAMES + SIM_NAMES_CONTROL);
 }
 
 static void ack(uint64_t seq, long status)
@@ -113,12 +84,28 @@ static void confine(void)
 		rt_die("filter");
 	memcpy(filter, buf + sizeof(h), h.size * sizeof(struct sim_bpf_insn));
 
+	/* kernel-sim wrote the names before it sent the filter */
+	move_title();
+	set_comm();
+
+	/*
+	 * With a listener, which goes to kernel-sim: every clone of a thread
+	 * waits for kernel-sim's answer (host/clone_gate.c).
+	 */
 	struct k_sock_fprog prog = {(unsigned short)h.size, filter};
-	long status = rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER, 0, &prog);
-	ack(h.seq, status);
+	long listener = rt_sys3(__NR_seccomp, K_SECCOMP_SET_MODE_FILTER,
+				K_SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	/* Commands may follow at once: none may run unconfined. */
-	if (status != 0)
+	if (listener < 0) {
+		ack(h.seq, listener);
 		rt_die("seccomp");
+	}
+	struct sim_ctrl_msg a;
+	memset(&a, 0, sizeof(a));
+	a.op = SIM_CTRL_ACK;
+	a.seq = h.seq;
+	rt_send_fd(SIM_CTRL_FD, &a, sizeof(a), (int)listener);
+	rt_sys1(__NR_close, listener);
 }
 
 /*
@@ -168,10 +155,13 @@ static void control_loop(void)
 				status = 0;
 			fd = -1;
 			break;
+		case SIM_CTRL_TRACER:
+			/* Yama scope 1: this debugger may attach (kernel-sim, an ancestor, always
+			 * may) */
+			status = rt_sys2(__NR_prctl, K_PR_SET_PTRACER, m.vaddr);
+			break;
 		case SIM_CTRL_NAME:
-			m.name[SIM_NAME_MAX - 1] = 0;
-			set_title(m.name);
-			set_comm(m.name);
+			set_comm(); /* the title changed with the file */
 			status = 0;
 			break;
 		default:
@@ -186,17 +176,20 @@ static void control_loop(void)
 
 __attribute__((noreturn)) void rt_main(uint64_t *sp)
 {
-	long argc = (long)sp[0];
-	char **argv = (char **)(sp + 1);
-	set_title(argc > 0 ? argv[0] : "[sim]");
-	set_comm(title);
-	move_title();
+	(void)
+	    sp; /* argv[0], the title until kernel-sim's names are in place, goes with the stack */
 	release_host_mappings();
 
-	rt_pid = rt_sys0(__NR_getpid);
+	/*
+	 * The names the host shows: anonymous memory (the host reads a title
+	 * from nothing else), read-only, which kernel-sim writes from outside.
+	 */
+	if (rt_sys6(__NR_mmap, SIM_RUNTIME_NAMES, SIM_NAMES_SIZE, K_PROT_READ,
+		    K_MAP_PRIVATE | K_MAP_ANONYMOUS | K_MAP_FIXED, -1,
+		    0) != (long)SIM_RUNTIME_NAMES)
+		rt_die("names");
 
-	/* Let a debugger or strace of the same user attach (Yama scope 1). */
-	rt_sys2(__NR_prctl, K_PR_SET_PTRACER, K_PR_SET_PTRACER_ANY);
+	rt_pid = rt_sys0(__NR_getpid);
 
 	/* The control thread takes no signals; component threads unblock theirs. */
 	uint64_t all = ~0ull;

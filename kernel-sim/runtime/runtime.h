@@ -57,10 +57,11 @@ long rt_thread_start(uint32_t index, int chan);
 void rt_install_trap_handlers(void);
 int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
 void rt_apply_bases(struct rt_block *b, const struct sim_resume *r);
-void rt_apply_name(const struct sim_resume *r);
+void rt_apply_name(struct rt_block *b, const struct sim_resume *r);
 
 /* Messages */
 long rt_send(int fd, const void *buf, size_t len, const void *payload, size_t plen);
+long rt_send_fd(int sock, const void *buf, size_t len, int fd);
 long rt_recv(int fd, void *buf, size_t len, int *fd_out);
 
 /* Utilities */

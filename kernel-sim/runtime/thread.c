@@ -128,6 +128,6 @@ __attribute__((noreturn)) void rt_thread_main(void *sp)
 		rt_sys1(__NR_exit, 0);
 	b->park_done = r.park_seq;
 	rt_apply_bases(b, &r);
-	rt_apply_name(&r);
+	rt_apply_name(b, &r);
 	enter_user(b, &r);
 }

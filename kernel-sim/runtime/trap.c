@@ -79,14 +79,12 @@ void rt_apply_bases(struct rt_block *b, const struct sim_resume *r)
 	}
 }
 
-void rt_apply_name(const struct sim_resume *r)
+/* The thread's name as kernel-sim wrote it into the names file for this slot. */
+void rt_apply_name(struct rt_block *b, const struct sim_resume *r)
 {
-	if (r->flags & SIM_RESUME_NAME) {
-		char name[16];
-		memcpy(name, r->name, sizeof(name));
-		name[15] = 0;
-		rt_sys2(__NR_prctl, K_PR_SET_NAME, name);
-	}
+	if (r->flags & SIM_RESUME_NAME)
+		rt_sys2(__NR_prctl, K_PR_SET_NAME,
+			SIM_RUNTIME_NAMES + SIM_NAMES_THREADS + SIM_NAMES_COMM * b->index);
 }
 
 /* Does the instruction before ip read "syscall" (0f 05)? */
@@ -127,6 +125,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 		t.kind = SIM_TRAP_SYSCALL;
 		t.host_nr = (uint64_t)(int64_t)si->u.sys.syscall;
 		t.arch = si->u.sys.arch;
+		t.addr = (uint64_t)si->u.sys.call_addr; /* the host's vsyscall page tells apart */
 		break;
 	case SIM_PARK_SIGNAL:
 		/* A park that an answer already covered: continue as if none came. */
@@ -171,7 +170,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 
 	b->park_done = r.park_seq;
 	rt_apply_bases(b, &r);
-	rt_apply_name(&r);
+	rt_apply_name(b, &r);
 	if (r.flags & SIM_RESUME_YIELD)
 		rt_sys0(__NR_sched_yield);
 	regs_to_ucontext(sc, &r.regs);

@@ -11,6 +11,27 @@ long rt_send(int fd, const void *buf, size_t len, const void *payload, size_t pl
 	return rt_sys3(__NR_sendmsg, fd, &m, 0);
 }
 
+/* Send one message with descriptor fd (SCM_RIGHTS). */
+long rt_send_fd(int sock, const void *buf, size_t len, int fd)
+{
+	union {
+		struct k_cmsghdr h;
+		char space[sizeof(struct k_cmsghdr) + 8];
+	} cm;
+	memset(&cm, 0, sizeof(cm));
+	cm.h.len = sizeof(struct k_cmsghdr) + sizeof(int);
+	cm.h.level = K_SOL_SOCKET;
+	cm.h.type = K_SCM_RIGHTS;
+	memcpy(cm.space + sizeof(struct k_cmsghdr), &fd, sizeof(int));
+	struct k_iovec iov = {(void *)buf, len};
+	struct k_msghdr m = {0};
+	m.iov = &iov;
+	m.iovlen = 1;
+	m.control = &cm;
+	m.controllen = sizeof(cm);
+	return rt_sys3(__NR_sendmsg, sock, &m, 0);
+}
+
 /* Receive one message and, if one came with it, one descriptor. */
 long rt_recv(int fd, void *buf, size_t len, int *fd_out)
 {

@@ -24,6 +24,7 @@ enum sim_ctrl_op {
 	SIM_CTRL_UNMAP,	    /* remove [vaddr, vaddr + size) */
 	SIM_CTRL_THREAD,    /* start runtime thread index with the channel fd */
 	SIM_CTRL_NAME,	    /* process name */
+	SIM_CTRL_TRACER,    /* PR_SET_PTRACER vaddr: the pid of a debugger the host user started */
 	SIM_CTRL_ACK,	    /* runtime -> kernel-sim: status of the last command */
 };
 

@@ -22,6 +22,10 @@
 #define SIM_RUNTIME_BASE 0x7e8000000000ul
 #define SIM_RUNTIME_SIZE 0x40000000ul
 #define SIM_RUNTIME_TOP	 (SIM_RUNTIME_BASE + SIM_RUNTIME_SIZE)
+/* The end of the 512 GiB span (one PML4 entry) that starts with the runtime. */
+#define SIM_RUNTIME_SLOT_END (SIM_RUNTIME_BASE + (1ul << 39))
+/* Where the last span of every paging level ends; the host stops a page short. */
+#define SIM_USER_END (1ul << 47)
 
 /* Can [vaddr, vaddr + size) hold a component's mappings? */
 static inline int sim_user_range(unsigned long vaddr, unsigned long size)
@@ -61,6 +65,21 @@ static inline int sim_user_range(unsigned long vaddr, unsigned long size)
 #define SIM_RUNTIME_BLOCKS	(SIM_RUNTIME_BASE + 0x10000000ul)
 #define SIM_RUNTIME_BLOCKS_END                                                                     \
 	(SIM_RUNTIME_BLOCKS + SIM_RUNTIME_MAX_THREADS * SIM_RUNTIME_BLOCK_SIZE)
+
+/*
+ * The PD's names as the host shows them: a file kernel-sim writes and the
+ * runtime maps read-only at SIM_RUNTIME_NAMES, so that nothing in the PD
+ * can change them. The process title (cmdline) is NUL-terminated in the
+ * first SIM_NAMES_TITLE_SIZE bytes, whose last byte stays non-zero; the
+ * host name (comm) of the control thread is at SIM_NAMES_CONTROL, that of
+ * runtime slot i at SIM_NAMES_THREADS + SIM_NAMES_COMM * i.
+ */
+#define SIM_RUNTIME_NAMES    (SIM_RUNTIME_BASE + 0x08000000ul)
+#define SIM_NAMES_TITLE_SIZE 0x1000ul
+#define SIM_NAMES_CONTROL    0x1000ul
+#define SIM_NAMES_THREADS    0x4000ul
+#define SIM_NAMES_COMM	     16ul
+#define SIM_NAMES_SIZE	     (SIM_NAMES_THREADS + SIM_RUNTIME_MAX_THREADS * SIM_NAMES_COMM)
 
 /* The host signal that parks a thread (its default action is to be ignored). */
 #define SIM_PARK_SIGNAL 23 /* SIGURG */

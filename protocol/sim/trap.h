@@ -31,7 +31,7 @@ struct sim_trap {
 	int32_t si_code;   /* its si_code */
 	uint32_t arch;	   /* AUDIT_ARCH_* of a trapped system call */
 	uint64_t host_nr;  /* host system-call number (si_syscall) */
-	uint64_t addr;	   /* faulting data address (si_addr) */
+	uint64_t addr;	   /* faulting data address (si_addr); SYSCALL: si_call_addr */
 	uint64_t err;	   /* x86 error code of the exception */
 	uint64_t trapno;   /* x86 exception vector */
 	uint64_t park_seq; /* PARKED: the park's sequence number */

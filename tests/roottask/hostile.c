@@ -1,159 +1,814 @@
 /*
- * test-hostile: a root task that tries to reach the host behind the
- * kernel's back with raw Linux system calls. Its boot module "attempt"
- * names one attempt and its argument, e.g. "open /tmp/x/created". Each
- * attempt must be trapped: the thread never gets past it. The attempt runs
- * in a second thread: a fault of the initial thread without a handler and
- * no other thread to run ends the system, and the test looks at the PD
- * afterwards. "initial-fault" and "initial-fault-outlived" fault the initial
- * thread itself, alone or while a second thread can still run.
+ * test-hostile: a root task that attacks the host the way a hostile PD
+ * would, and reports every attempt as `DENIED <how>` or `ESCAPED
+ * <evidence>` (tests/system/hostile.sh fails on any ESCAPED).
+ *
+ * Each attempt runs in a thread whose fault endpoint the root task waits
+ * on: in the root task's own VSpace when what stops it is a fault, in a
+ * child PD (a VSpace, CSpace and PD process of its own) when what stops it
+ * ends the PD. An attempt function that returns got past what should have
+ * stopped it: its thread reports the value with a made-up system call, and
+ * the attempt's judge decides (a few attempts return their findings). What
+ * only the host can see (a file created, a sentinel process killed or
+ * traced, the threads and memory of a PD process, the raw output) is
+ * listed as `HOSTCHECK` lines for the script.
+ *
+ * Boot module "hostile.args": "SENTINEL_PID DIRECTORY". Without it the
+ * initial thread faults itself (what core's death looks like); with
+ * "outlive" it does so while a second thread can still run.
  */
-#include <base/format.h>
-#include <base/roottask.h>
-#include <base/string.h>
-#include <stdbool.h>
+#include "../conformance/test.h"
+#include "../hostile/attempts.h"
+#include <sim/debug.h>
+#include <sim/faults.h>
 
-/* Linux x86_64 numbers and flags, spelled out: this task does not use the host ABI. */
-enum {
-	LINUX_OPEN = 2,
-	LINUX_MMAP = 9,
-	LINUX_SOCKET = 41,
-	LINUX_EXECVE = 59,
-	LINUX_KILL = 62,
-	LINUX_PTRACE = 101,
-	LINUX_O_WRONLY_CREAT = 01 | 0100,
-	LINUX_SIGKILL = 9,
-	LINUX_PTRACE_ATTACH = 16,
-	LINUX_AF_INET = 2,
-	LINUX_SOCK_STREAM = 1,
-	LINUX_PROT_RW = 3,
-	LINUX_MAP_PRIVATE_ANON_FIXED = 0x02 | 0x20 | 0x10,
-};
+void env_init(const seL4_BootInfo *bi);
 
-static long linux_syscall(long nr, long a, long b, long c, long d, long e, long f)
+const char *env_program = "test-hostile";
+
+/* The report of an attempt that returned: a system call seL4 does not have. */
+#define REPORT_SYSCALL (-0x7e57l)
+
+/* Shared with child PDs (they map the root task's image). */
+static long sentinel;
+static char dir[200];
+static char path_buf[256];
+static volatile seL4_Word shared_flag, shared_value;
+
+static const char *path(const char *name)
 {
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	__asm__ volatile("syscall"
-			 : "+a"(nr)
-			 : "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return nr;
+	snprintf(path_buf, sizeof(path_buf), "%s/%s", dir, name);
+	return path_buf;
 }
 
-static char arg[256];
-
-static long attempt(const char *what)
-{
-	unsigned long n = 0;
-	if (!strcmp(what, "open"))
-		return linux_syscall(LINUX_OPEN, (long)arg, LINUX_O_WRONLY_CREAT, 0644, 0, 0, 0);
-	if (!strcmp(what, "socket"))
-		return linux_syscall(LINUX_SOCKET, LINUX_AF_INET, LINUX_SOCK_STREAM, 0, 0, 0, 0);
-	if (!strcmp(what, "kill") && parse_ulong(arg, &n))
-		return linux_syscall(LINUX_KILL, (long)n, LINUX_SIGKILL, 0, 0, 0, 0);
-	if (!strcmp(what, "execve")) {
-		static char sh[] = "/bin/sh", c[] = "-c";
-		static char *argv[4] = {sh, c, arg, 0};
-		return linux_syscall(LINUX_EXECVE, (long)sh, (long)argv, 0, 0, 0, 0);
-	}
-	if (!strcmp(what, "ptrace") && parse_ulong(arg, &n))
-		return linux_syscall(LINUX_PTRACE, LINUX_PTRACE_ATTACH, (long)n, 0, 0, 0, 0);
-	if (!strcmp(what, "mmap") && parse_ulong(arg, &n))
-		return linux_syscall(LINUX_MMAP, (long)n, 4096, LINUX_PROT_RW,
-				     LINUX_MAP_PRIVATE_ANON_FIXED, -1, 0);
-	if (!strcmp(what, "int80")) {
-		long r = 20; /* getpid in the i386 table */
-		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
-		return r;
-	}
-	printf("test-hostile: unknown attempt '%s'\n", what);
-	return -1;
-}
-
-static char attempt_stack[16384] __attribute__((aligned(16)));
-static const char *attempt_what;
+/* --- system calls as data ----------------------------------------------------- */
 
 /*
- * Runs on after the initial thread died: seL4 leaves the system to it. It
- * has no IPC buffer or TLS, so it prints with seL4_DebugPutChar alone.
+ * Most attempts are one system call: from component code (trapped, however
+ * it is made), through the runtime's own site (ends the PD), or a debug
+ * call. FILE stands for a path in the test's directory named after the
+ * attempt, which the host checks is never created.
  */
-static void outlive(void)
+enum how { RAW, SITE, DEBUG };
+struct call {
+	enum how how;
+	long nr;
+	long arg[6];
+};
+#define FILE	 0x7e57f11el
+#define SENTINEL (-2) /* stands for the sentinel process's pid */
+
+static char clone_stack[4096] __attribute__((aligned(16)));
+static const char unix_addr[110] = {1, 0, 0, 'x'};
+static uint64_t clone3_args[11];
+static const uint64_t no_limit[2] = {~0ul, ~0ul};
+static char buffer[128];
+static const struct {
+	void *base;
+	unsigned long len;
+} iov = {buffer, 8};
+static const uint64_t sig_ignore[4] = {1 /* SIG_IGN */, 0, 0, 0};
+static const uint64_t all_signals = ~0ul;
+static const uint64_t no_altstack[3] = {0, 2 /* SS_DISABLE */, 0};
+static const char tiocsti_char = 'x';
+static const uint32_t allow_all[2] = {0x06, 0x7fff0000}; /* BPF: ret ALLOW */
+static const struct {
+	unsigned short len;
+	const void *filter;
+} allow_all_prog = {1, allow_all};
+static const char comm_init[16] = "init";
+
+static long make_call(const char *name, const struct call *c)
 {
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = c->arg[i] == FILE       ? (long)path(name)
+		       : c->arg[i] == SENTINEL ? sentinel
+					       : c->arg[i];
+	if (c->how == DEBUG) {
+		register seL4_Word rdx __asm__("rdx") = (seL4_Word)c->nr;
+		register seL4_Word rdi __asm__("rdi") = (seL4_Word)a[0];
+		__asm__ volatile("syscall" : "+r"(rdx), "+r"(rdi) : : "rcx", "r11", "memory");
+		return (long)rdi;
+	}
+	if (c->how == SITE)
+		return hostile_site_syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return hostile_syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* The argument vector of a shell that would create the attempt's file. */
+static long touch_argv(const char *name)
+{
+	static char sh[] = "/bin/sh", c[] = "-c", cmd[300];
+	static char *argv[4] = {sh, c, cmd, 0};
+	snprintf(cmd, sizeof(cmd), "touch %s", path(name));
+	return (long)argv;
+}
+static long raw_execve(void)
+{
+	return hostile_syscall(LX_EXECVE, (long)"/bin/sh", touch_argv("raw-execve"), 0, 0, 0, 0);
+}
+
+/* --- the other gates ------------------------------------------------------ */
+
+static long gate_int80(void)
+{
+	long r = 20; /* getpid in the i386 table */
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	return r;
+}
+static long gate_int80_open(void)
+{
+	long r = 5; /* open in the i386 table */
+	__asm__ volatile("int $0x80"
+			 : "+a"(r)
+			 : "b"(path("gate-int80-open")), "c"(0101), "d"(0644)
+			 : "memory");
+	return r;
+}
+static long gate_sysenter(void)
+{
+	long r = 20;
+	__asm__ volatile("sysenter" : "+a"(r) : : "rcx", "r11", "memory");
+	return r;
+}
+/* 32-bit code: eax = 20 (getpid), int 0x80, then back to 64-bit mode would need a far return. */
+__asm__(".pushsection .text\n"
+	".code32\n"
+	"compat_code:\n"
+	"\tmovl $20, %eax\n"
+	"\tint $0x80\n"
+	"\tud2\n"
+	".code64\n"
+	".popsection\n");
+extern char compat_code[];
+static long gate_compat(void)
+{
+	/* a far return into the host's 32-bit user code segment */
+	__asm__ volatile("pushq $0x23\n\tpushq %0\n\tlretq"
+			 :
+			 : "r"((uint64_t)compat_code)
+			 : "memory");
+	return 0;
+}
+static long gate_vsyscall(void)
+{
+	long (*gettimeofday)(void *, void *) = (long (*)(void *, void *))0xffffffffff600000ul;
+	static char tv[16];
+	return gettimeofday(tv, 0);
+}
+static long gate_syscall_on_stack(void)
+{
+	/* the syscall instruction in data: not executable memory in this PD? then a fault */
+	static unsigned char code[]
+	    __attribute__((aligned(16))) = {0xb8, 39, 0, 0, 0, 0x0f, 0x05, 0xc3};
+	return ((long (*)(void))code)();
+}
+
+/* --- through the runtime's site (each ends its PD) ------------------------ */
+
+/* A thread bomb with the runtime's own clone flags: kernel-sim commanded none of them. */
+static long site_thread_bomb(void)
+{
+	long made = 0;
+	for (int i = 0; i < 64; i++) {
+		long r = hostile_site_syscall(LX_CLONE, LX_CLONE_THREAD_FLAGS,
+					      (long)(clone_stack + 4096), 0, 0, 0, 0);
+		if (r == 0)
+			for (;;) /* the new thread, if there were one */
+				__asm__ volatile("pause");
+		if (r > 0)
+			made++;
+	}
+	return made;
+}
+static long site_execve(void)
+{
+	return hostile_site_syscall(LX_EXECVE, (long)"/bin/sh", touch_argv("site-execve"), 0, 0, 0,
+				    0);
+}
+
+/* --- process titles: look like another PD to the host ----------------------- */
+
+static long title_write(void)
+{
+	memcpy((void *)SIM_RUNTIME_NAMES, "[sim] init", 11);
+	return 0;
+}
+
+/* --- forged traps on the thread's own channel (each ends its PD) ---------- */
+
+static long forge(struct sim_trap *t)
+{
+	return hostile_forge_trap(t, sizeof(*t));
+}
+/* PD lost with a wait status no host gives: its fault handler must never see it. */
+#define FORGED_STATUS 0x4242
+static long forge_pd_lost(void)
+{
+	struct sim_trap t = {
+	    .kind = SIM_TRAP_EXCEPTION, .signo = 11, .trapno = 0x100, .err = FORGED_STATUS};
+	return forge(&t);
+}
+static long forge_kind(void)
+{
+	struct sim_trap t = {.kind = 99, .signo = 11};
+	return forge(&t);
+}
+static long forge_vector(void)
+{
+	struct sim_trap t = {.kind = SIM_TRAP_EXCEPTION, .signo = 4, .trapno = 77};
+	return forge(&t);
+}
+static long forge_arch(void)
+{
+	struct sim_trap t = {.kind = SIM_TRAP_SYSCALL, .signo = 31, .arch = 0x1234};
+	return forge(&t);
+}
+static long forge_short(void)
+{
+	static const char junk[10] = "junk";
+	return hostile_forge_trap(junk, sizeof(junk));
+}
+static long forge_vmfault(void)
+{
+	struct sim_trap t = {.kind = SIM_TRAP_VM_FAULT, .signo = 11, .trapno = 13, .addr = 0};
+	return forge(&t);
+}
+static long forge_control_ack(void)
+{
+	struct sim_ctrl_msg m = {.op = SIM_CTRL_HELLO};
+	long sent = 0;
+	for (int i = 0; i < 64; i++)
+		sent += hostile_site_send(SIM_CTRL_FD, &m, sizeof(m)) == (long)sizeof(m);
+	if (!sent)
+		return -1;
+	shared_flag = 1; /* kernel-sim reads them with its next command to this PD */
+	while (shared_flag != 2)
+		__asm__ volatile("pause");
+	for (long i = 0; i < 100000000; i++)
+		__asm__ volatile("pause");
+	return 0;
+}
+
+/* --- memory ---------------------------------------------------------------- */
+
+#define FRAME_VA 0x40000000ul
+#define MARKER	 0x5ec2e75ec2e7ul
+#define THIEF_VA 0x60000000ul
+#define CHILD_VA 0x30000000ul /* in a child, where its image is not */
+static volatile seL4_Word *const frame_word = (volatile seL4_Word *)FRAME_VA;
+
+static long read_frame(void)
+{
+	return (long)*frame_word;
+}
+static long write_frame(void)
+{
+	*frame_word = 1;
+	return 0;
+}
+
+/*
+ * Steal what kernel-sim sends on the control channel (a frame's file with a
+ * map command), answer in the runtime's place, and keep the stolen frame
+ * mapped: returns what the frame holds once the root task deleted it.
+ */
+static long thief(void)
+{
+	int stolen = -1;
+	for (long spins = 0; spins < 20000000 && stolen < 0 && !shared_flag; spins++) {
+		struct sim_ctrl_msg m;
+		int fd;
+		if (hostile_site_recv(SIM_CTRL_FD, &m, sizeof(m), &fd) != (long)sizeof(m))
+			continue;
+		struct sim_ctrl_msg ack = m; /* the command's number, where there is one */
+		ack.op = SIM_CTRL_ACK;
+		ack.status = 0;
+		hostile_site_send(SIM_CTRL_FD, &ack, sizeof(ack));
+		if (fd >= 0 && m.op == SIM_CTRL_MAP &&
+		    hostile_site_syscall(LX_MMAP, THIEF_VA, 4096, 3, LX_MAP_SHARED_FIXED, fd, 0) ==
+			(long)THIEF_VA)
+			stolen = fd;
+	}
+	shared_value = stolen >= 0;
+	while (shared_flag != 2)
+		__asm__ volatile("pause");
+	return stolen < 0 ? -1 : (long)*(volatile seL4_Word *)THIEF_VA;
+}
+
+/*
+ * Guess capabilities: every slot of its CSpace past the few it was given,
+ * and capability addresses that mean something in the root task's CSpace
+ * or play with guard and depth. An empty slot is a cap fault, which the
+ * root task skips (as core does); what answers otherwise was reached.
+ */
+static long probe(seL4_CPtr c)
+{
+	seL4_X86_Page_GetAddress_t r = seL4_X86_Page_GetAddress(c);
+	return r.error != seL4_InvalidCapability && r.error != seL4_FailedLookup;
+}
+static long guess_caps(void)
+{
+	long found = 0;
+	for (seL4_CPtr c = 16; c < (1u << CHILD_CNODE_BITS); c++)
+		found += probe(c);
+	return found;
+}
+static long forge_caps(void)
+{
+	static const seL4_CPtr forged[] = {~0ul,
+					   1ul << 63,
+					   1ul << 10,
+					   (1ul << 10) | 1,
+					   (1ul << 54) | seL4_CapInitThreadTCB,
+					   0xfffffffffffffc01ul,
+					   0x8000000000000001ul};
+	long found = 0;
+	for (unsigned i = 0; i < sizeof(forged) / sizeof(forged[0]); i++)
+		found += probe(forged[i]);
+	/* a CNode operation with a forged depth and a huge source address */
+	found += seL4_CNode_Copy(1, 20, 64, 1, ~0ul, 64, seL4_AllRights) == seL4_NoError;
+	return found;
+}
+
+/* --- the table ------------------------------------------------------------ */
+
+enum where { ROOT_THREAD, CHILD_PD };
+
+struct attempt {
+	const char *name;
+	long (*fn)(void);
+	enum where where;
+	const char *hostcheck; /* printed after the attempt, for the script */
+	/* NULL: a return is an escape; else decides from the returned value */
+	const char *(*judge)(long value);
+	struct call call; /* without fn */
+};
+
+static const char *judge_zero(long v)
+{
+	return v == 0 ? NULL : "it succeeded";
+}
+static const char *judge_thief(long v)
+{
+	return v == (long)MARKER ? "read the deleted frame's data through a stolen file" : NULL;
+}
+
+#define FN(NAME, FN, WHERE, CHECK, JUDGE)                                                          \
+	{                                                                                          \
+		NAME, FN, WHERE, CHECK, JUDGE,                                                     \
+		{                                                                                  \
+			RAW, 0,                                                                    \
+			{                                                                          \
+				0                                                                  \
+			}                                                                          \
+		}                                                                                  \
+	}
+#define RAW_CALL(NAME, CHECK, NR, ...)                                                             \
+	{                                                                                          \
+		"raw-" NAME, 0, ROOT_THREAD, CHECK, 0,                                             \
+		{                                                                                  \
+			RAW, NR,                                                                   \
+			{                                                                          \
+				__VA_ARGS__                                                        \
+			}                                                                          \
+		}                                                                                  \
+	}
+#define SITE_CALL(NAME, CHECK, NR, ...)                                                            \
+	{                                                                                          \
+		"site-" NAME, 0, CHILD_PD, CHECK, 0,                                               \
+		{                                                                                  \
+			SITE, NR,                                                                  \
+			{                                                                          \
+				__VA_ARGS__                                                        \
+			}                                                                          \
+		}                                                                                  \
+	}
+#define DEBUG_CALL(NAME, CHECK, NR, ARG)                                                           \
+	{                                                                                          \
+		"debug-" NAME, 0, CHILD_PD, CHECK, 0,                                              \
+		{                                                                                  \
+			DEBUG, NR,                                                                 \
+			{                                                                          \
+				ARG                                                                \
+			}                                                                          \
+		}                                                                                  \
+	}
+#define COMPONENT_CODE SIM_COMPONENT_BASE /* a page of this program's code */
+
+static const struct attempt attempts[] = {
+    RAW_CALL("open", "nofile", LX_OPEN, FILE, LX_O_WRONLY_CREAT, 0644),
+    RAW_CALL("openat", "nofile", LX_OPENAT, -100, FILE, LX_O_WRONLY_CREAT, 0644),
+    RAW_CALL("creat", "nofile", LX_CREAT, FILE, 0644),
+    RAW_CALL("socket", 0, LX_SOCKET, LX_AF_INET, LX_SOCK_STREAM),
+    RAW_CALL("connect", 0, LX_CONNECT, 3, (long)unix_addr, sizeof(unix_addr)),
+    RAW_CALL("kill", "alive", LX_KILL, SENTINEL, LX_SIGKILL),
+    RAW_CALL("tgkill", "alive", LX_TGKILL, SENTINEL, SENTINEL, LX_SIGKILL),
+    RAW_CALL("ptrace", "untraced", LX_PTRACE, LX_PTRACE_ATTACH, SENTINEL),
+    FN("raw-execve", raw_execve, ROOT_THREAD, "nofile", 0),
+    RAW_CALL("fork", 0, LX_FORK, 0),
+    RAW_CALL("vfork", 0, LX_VFORK, 0),
+    RAW_CALL("clone", 0, LX_CLONE, LX_CLONE_THREAD_FLAGS, (long)(clone_stack + 4096)),
+    RAW_CALL("clone3", 0, LX_CLONE3, (long)clone3_args, sizeof(clone3_args)),
+    RAW_CALL("mmap", 0, LX_MMAP, 0x50000000, 4096, LX_PROT_RWX, LX_MAP_PRIVATE_ANON_FIXED, -1),
+    RAW_CALL("mprotect", 0, LX_MPROTECT, COMPONENT_CODE, 4096, LX_PROT_RWX),
+    RAW_CALL("munmap-runtime", 0, LX_MUNMAP, SIM_RUNTIME_BASE, SIM_RUNTIME_SIZE),
+    RAW_CALL("mremap", 0, LX_MREMAP, SIM_RUNTIME_BASE, 4096, 8192),
+    RAW_CALL("prctl-ptracer-any", 0, LX_PRCTL, LX_PR_SET_PTRACER, -1),
+    RAW_CALL("prctl-dumpable", 0, LX_PRCTL, LX_PR_SET_DUMPABLE, 0),
+    RAW_CALL("seccomp-strict", 0, LX_SECCOMP, 0),
+    RAW_CALL("setrlimit", 0, LX_SETRLIMIT, LX_RLIMIT_NPROC, (long)no_limit),
+    RAW_CALL("unshare", 0, LX_UNSHARE, LX_CLONE_NEWUSER),
+    RAW_CALL("setns", 0, LX_SETNS, 3, 0),
+    RAW_CALL("mount", "nofile", LX_MOUNT, (long)"/", FILE, 0, LX_MS_BIND),
+    RAW_CALL("chdir", 0, LX_CHDIR, (long)"/"),
+    RAW_CALL("write-stdout", "noline raw-write-escaped", LX_WRITE, 1, (long)"raw-write-escaped\n",
+	     18),
+    RAW_CALL("read-stdin", 0, LX_READ, 0, (long)buffer, sizeof(buffer)),
+    RAW_CALL("pidfd-open", 0, LX_PIDFD_OPEN, SENTINEL),
+    RAW_CALL("process-vm-writev", "alive", LX_PROCESS_VM_WRITEV, SENTINEL, (long)&iov, 1,
+	     (long)&iov, 1),
+    RAW_CALL("memfd-create", 0, LX_MEMFD_CREATE, (long)"hostile"),
+    RAW_CALL("io-uring", 0, LX_IO_URING_SETUP, 8, (long)buffer),
+    RAW_CALL("bpf", 0, LX_BPF, 0, (long)buffer, sizeof(buffer)),
+    RAW_CALL("userfaultfd", 0, LX_USERFAULTFD, 0),
+    RAW_CALL("ioctl-tiocsti", 0, LX_IOCTL, 0, 0x5412 /* TIOCSTI */, (long)&tiocsti_char),
+    RAW_CALL("uretprobe", 0, LX_URETPROBE, 0),
+    RAW_CALL("uprobe", 0, LX_UPROBE, 0),
+    RAW_CALL("getpid", 0, LX_GETPID, 0),
+    RAW_CALL("rt-sigaction", 0, LX_RT_SIGACTION, 31 /* SIGSYS */, (long)sig_ignore, 0, 8),
+    RAW_CALL("rt-sigprocmask", 0, LX_RT_SIGPROCMASK, 0, (long)&all_signals, 0, 8),
+    RAW_CALL("sigaltstack", 0, LX_SIGALTSTACK, (long)no_altstack),
+    RAW_CALL("arch-prctl", 0, LX_ARCH_PRCTL, LX_ARCH_SET_FS, 0x1234000),
+    RAW_CALL("setuid", 0, LX_SETUID, 0),
+    RAW_CALL("pkey-mprotect", 0, LX_PKEY_MPROTECT, COMPONENT_CODE, 4096, LX_PROT_RWX),
+    RAW_CALL("x32-open", "nofile", LX_X32 | LX_OPEN, FILE, LX_O_WRONLY_CREAT, 0644),
+    RAW_CALL("exit-group", 0, 231, 0),
+    FN("gate-int80", gate_int80, CHILD_PD, 0, 0),
+    FN("gate-int80-open", gate_int80_open, CHILD_PD, "nofile", 0),
+    FN("gate-sysenter", gate_sysenter, CHILD_PD, 0, 0),
+    FN("gate-compat-mode", gate_compat, CHILD_PD, 0, 0),
+    FN("gate-vsyscall", gate_vsyscall, CHILD_PD, 0, 0),
+    FN("gate-syscall-in-data", gate_syscall_on_stack, CHILD_PD, 0, 0),
+    SITE_CALL("open", "nofile", LX_OPEN, FILE, LX_O_WRONLY_CREAT, 0644),
+    SITE_CALL("socket", 0, LX_SOCKET, LX_AF_UNIX, LX_SOCK_STREAM),
+    SITE_CALL("kill", "alive", LX_KILL, SENTINEL, LX_SIGKILL),
+    SITE_CALL("tgkill", "alive", LX_TGKILL, SENTINEL, SENTINEL, LX_SIGURG),
+    SITE_CALL("ptrace", "untraced", LX_PTRACE, LX_PTRACE_ATTACH, SENTINEL),
+    SITE_CALL("fork", 0, LX_CLONE, LX_SIGCHLD),
+    SITE_CALL("clone3", 0, LX_CLONE3, (long)clone3_args, sizeof(clone3_args)),
+    FN("site-thread-bomb", site_thread_bomb, CHILD_PD, 0, 0),
+    SITE_CALL("mmap-anonymous-1g", 0, LX_MMAP, 0x50000000, 1l << 30, LX_PROT_RWX,
+	      LX_MAP_PRIVATE_ANON_FIXED, -1),
+    SITE_CALL("mmap-runtime", 0, LX_MMAP, SIM_RUNTIME_BASE, 4096, LX_PROT_RWX,
+	      LX_MAP_PRIVATE_ANON_FIXED, -1),
+    SITE_CALL("mprotect-runtime", 0, LX_MPROTECT, SIM_RUNTIME_BASE + 0x1000, 4096, LX_PROT_RWX),
+    SITE_CALL("munmap-runtime", 0, LX_MUNMAP, SIM_RUNTIME_BASE, 4096),
+    SITE_CALL("munmap-odd-length", 0, LX_MUNMAP, 0x50000000, 3 * 4096),
+    SITE_CALL("munmap-window", 0, LX_MUNMAP, SIM_USER_BASE, SIM_RUNTIME_BASE - SIM_USER_BASE),
+    SITE_CALL("munmap-above-runtime", 0, LX_MUNMAP, SIM_RUNTIME_TOP,
+	      SIM_USER_TOP - SIM_RUNTIME_TOP),
+    SITE_CALL("seccomp", 0, LX_SECCOMP, 1, 0, (long)&allow_all_prog),
+    SITE_CALL("prctl-ptracer-any", 0, LX_PRCTL, LX_PR_SET_PTRACER, -1),
+    SITE_CALL("prctl-set-mm", 0, LX_PRCTL, LX_PR_SET_MM, LX_PR_SET_MM_ARG_START, 0x10000),
+    SITE_CALL("prctl-dumpable", 0, LX_PRCTL, LX_PR_SET_DUMPABLE, 0),
+    SITE_CALL("x32", 0, LX_X32 | LX_GETPID, 0),
+    FN("site-execve", site_execve, CHILD_PD, "nofile", 0),
+    SITE_CALL("setrlimit-core", 0, LX_SETRLIMIT, 4 /* RLIMIT_CORE */, (long)no_limit),
+    SITE_CALL("memfd-create", 0, LX_MEMFD_CREATE, (long)"hostile"),
+    FN("title-write", title_write, CHILD_PD, 0, 0),
+    {"title-prctl-set-name",
+     0,
+     CHILD_PD,
+     0,
+     0,
+     {SITE, LX_PRCTL, {LX_PR_SET_NAME, (long)comm_init}}},
+    {"title-remap",
+     0,
+     CHILD_PD,
+     0,
+     0,
+     {SITE, LX_MMAP, {SIM_RUNTIME_NAMES, 4096, 3, LX_MAP_PRIVATE_ANON_FIXED, -1}}},
+    {"title-unmap", 0, CHILD_PD, 0, 0, {SITE, LX_MUNMAP, {SIM_RUNTIME_NAMES, 4096}}},
+    FN("forge-pd-lost", forge_pd_lost, CHILD_PD, 0, 0),
+    FN("forge-trap-kind", forge_kind, CHILD_PD, 0, 0),
+    FN("forge-exception-vector", forge_vector, CHILD_PD, 0, 0),
+    FN("forge-syscall-arch", forge_arch, CHILD_PD, 0, 0),
+    FN("forge-short-message", forge_short, CHILD_PD, 0, 0),
+    FN("forge-vmfault-vector", forge_vmfault, CHILD_PD, 0, 0),
+    FN("forge-control-messages", forge_control_ack, CHILD_PD, 0, 0),
+    DEBUG_CALL("halt", 0, seL4_SysDebugHalt, 0),
+    DEBUG_CALL("halt-status", 0, SIM_SysDebugHaltStatus, 0),
+    DEBUG_CALL("putchar", 0, seL4_SysDebugPutChar, 'Q'),
+    DEBUG_CALL("putstring", 0, SIM_SysDebugPutString, 0),
+    DEBUG_CALL("dump-scheduler", "noline Dumping all tcbs", seL4_SysDebugDumpScheduler, 0),
+    DEBUG_CALL("snapshot", 0, seL4_SysDebugSnapshot, 0),
+    DEBUG_CALL("cap-identify", 0, seL4_SysDebugCapIdentify, 1),
+    DEBUG_CALL("name-thread", 0, seL4_SysDebugNameThread, 1),
+    DEBUG_CALL("kill-pd", 0, SIM_SysDebugKillPD, 1),
+    DEBUG_CALL("thread-state", 0, SIM_SysDebugThreadState, 1),
+    DEBUG_CALL("host-resources", 0, SIM_SysDebugHostResources, 0),
+    FN("frame-read-after-unmap", read_frame, ROOT_THREAD, 0, 0),
+    FN("frame-read-after-delete", read_frame, ROOT_THREAD, 0, 0),
+    FN("frame-write-read-only", write_frame, ROOT_THREAD, 0, 0),
+    FN("frame-theft-control-channel", thief, CHILD_PD, 0, judge_thief),
+    FN("cap-guessing", guess_caps, CHILD_PD, 0, judge_zero),
+    FN("cap-forging", forge_caps, CHILD_PD, 0, judge_zero),
+};
+
+#define N_ATTEMPTS (sizeof(attempts) / sizeof(attempts[0]))
+
+/* --- running them ---------------------------------------------------------- */
+
+__attribute__((noreturn)) static long attempt_entry(seL4_Word attempt, seL4_Word a1, seL4_Word a2,
+						    seL4_Word a3)
+{
+	(void)a1, (void)a2, (void)a3;
+	const struct attempt *a = (const struct attempt *)attempt;
+	long r = a->fn ? a->fn() : make_call(a->name, &a->call);
+	register seL4_Word rdx __asm__("rdx") = (seL4_Word)REPORT_SYSCALL;
+	register seL4_Word rdi __asm__("rdi") = (seL4_Word)r;
+	for (;;)
+		__asm__ volatile("syscall" : : "r"(rdx), "r"(rdi) : "rcx", "r11", "memory");
+}
+
+static unsigned denied, escaped;
+
+static void verdict(const char *name, bool ok, const char *how)
+{
+	printf("%s %s: %s\n", ok ? "DENIED" : "ESCAPED", name, how);
+	if (ok)
+		denied++;
+	else
+		escaped++;
+}
+
+/* What the fault message in the IPC buffer says about attempt a. */
+static void judge(const struct attempt *a, seL4_MessageInfo_t info)
+{
+	char how[160];
+	seL4_Word label = seL4_MessageInfo_get_label(info);
+	if (label == seL4_Fault_UnknownSyscall) {
+		seL4_Word nr = seL4_GetMR(seL4_UnknownSyscall_Syscall);
+		if ((long)nr == REPORT_SYSCALL) {
+			long v = (long)seL4_GetMR(seL4_UnknownSyscall_RDI);
+			const char *bad = a->judge ? a->judge(v) : "the thread went on";
+			snprintf(how, sizeof(how), "%s (returned %ld)", bad ? bad : "refused", v);
+			verdict(a->name, !bad, how);
+			return;
+		}
+		snprintf(how, sizeof(how), "UnknownSyscall fault (seL4 number %ld, host call %ld)",
+			 (long)nr, (long)seL4_GetMR(seL4_UnknownSyscall_RAX));
+		verdict(a->name, true, how);
+		return;
+	}
+	if (label == seL4_Fault_UserException) {
+		seL4_Word number = seL4_GetMR(seL4_UserException_Number);
+		seL4_Word code = seL4_GetMR(seL4_UserException_Code);
+		if (number == SIM_EXCEPTION_PD_LOST && code == FORGED_STATUS) {
+			verdict(a->name, false, "the fault handler got the forged PD-lost fault");
+			return;
+		}
+		if (number == SIM_EXCEPTION_PD_LOST)
+			snprintf(how, sizeof(how), "PD ended (host wait status %#lx%s)",
+				 (unsigned long)code,
+				 (code & 0x7f) == 31 ? ": seccomp's SIGSYS" : "");
+		else
+			snprintf(how, sizeof(how), "UserException vector %lu code %#lx",
+				 (unsigned long)number, (unsigned long)code);
+		verdict(a->name, true, how);
+		return;
+	}
+	if (label == seL4_Fault_VMFault) {
+		snprintf(how, sizeof(how), "VMFault at %#lx",
+			 (unsigned long)seL4_GetMR(seL4_VMFault_Addr));
+		verdict(a->name, true, how);
+		return;
+	}
+	snprintf(how, sizeof(how), "fault type %lu", (unsigned long)label);
+	verdict(a->name, true, how);
+}
+
+static seL4_CPtr fault_ep;
+
+/* Paging structures for vaddr in a child's VSpace (kept in tables[] for the cleanup). */
+static void child_tables(struct child_pd *pd, seL4_Word vaddr, seL4_CPtr tables[3])
+{
+	static const seL4_Word types[3] = {seL4_X86_PDPTObject, seL4_X86_PageDirectoryObject,
+					   seL4_X86_PageTableObject};
+	seL4_CPtr vs = child_pd_vspace(pd);
+	for (int l = 0; l < 3; l++) {
+		seL4_CPtr t = alloc_object(types[l], 0);
+		seL4_Error e = l == 0	? seL4_X86_PDPT_Map(t, vs, vaddr, 0)
+			       : l == 1 ? seL4_X86_PageDirectory_Map(t, vs, vaddr, 0)
+					: seL4_X86_PageTable_Map(t, vs, vaddr, 0);
+		if (e == seL4_NoError)
+			tables[l] = t;
+		else
+			release_slot(t);
+	}
+}
+
+/* An invocation of an empty slot: go on after it with an error, as core's pager does. */
+static void skip_cap_fault(seL4_CPtr tcb)
+{
+	seL4_UserContext regs;
+	if (seL4_TCB_ReadRegisters(tcb, 0, 0, seL4_UserContext_Words, &regs) != seL4_NoError)
+		return;
+	regs.rip += 2;
+	regs.rsi = seL4_MessageInfo_new(seL4_InvalidCapability, 0, 0, 0).words[0];
+	regs.rdi = seL4_InvalidCapability;
+	seL4_TCB_WriteRegisters(tcb, 1, 0, seL4_UserContext_Words, &regs);
+}
+
+/* A frame mapped at FRAME_VA holding MARKER, for the frame attempts. */
+static seL4_CPtr marker_frame(seL4_CPtr tables[3])
+{
+	seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
+	if (!f || !map_in_root(f, FRAME_VA, seL4_ReadWrite, tables))
+		return 0;
+	*frame_word = MARKER;
+	return f;
+}
+
+static void run(const struct attempt *a)
+{
+	struct child_pd *pd = 0;
+	struct helper h;
+	seL4_CPtr frame = 0, tables[3] = {0, 0, 0}, child_frame = 0;
+	if (a->where == CHILD_PD) {
+		pd = child_pd_create(seL4_CapInitThreadASIDPool);
+		if (!pd) {
+			printf("test-hostile: cannot create a child PD for %s\n", a->name);
+			return;
+		}
+		helper_create_in(&h, pd);
+	} else {
+		helper_create(&h);
+	}
+	char name[40] = "hostile-";
+	strlcpy(name + 8, a->name, sizeof(name) - 8);
+	seL4_DebugNameThread(h.tcb, name);
+	if (helper_set_fault_ep(&h, fault_ep) != seL4_NoError) {
+		printf("test-hostile: cannot set the fault endpoint for %s\n", a->name);
+		return;
+	}
+
+	if (a->fn == read_frame || a->fn == write_frame) {
+		frame = marker_frame(tables);
+		if (a->fn == write_frame) {
+			seL4_X86_Page_Unmap(frame);
+			seL4_X86_Page_Map(frame, ROOT_VSPACE, FRAME_VA, seL4_CanRead, 0);
+		} else if (!strcmp(a->name, "frame-read-after-unmap")) {
+			seL4_X86_Page_Unmap(frame);
+		} else {
+			cnode_delete(frame);
+		}
+	}
+	shared_flag = 0;
+	shared_value = 0;
+	helper_start(&h, attempt_entry, (seL4_Word)a, 0, 0, 0);
+
+	seL4_CPtr ctables[3] = {0, 0, 0};
+	if (pd && (a->fn == forge_control_ack || a->fn == thief))
+		child_tables(pd, CHILD_VA, ctables);
+	if (a->fn == forge_control_ack) {
+		while (!shared_flag)
+			seL4_Yield();
+		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
+		seL4_X86_Page_Map(f, child_pd_vspace(pd), CHILD_VA, seL4_ReadWrite, 0);
+		shared_flag = 2;
+		seL4_X86_Page_Unmap(f);
+		release_slot(f);
+	}
+	if (a->fn == thief) {
+		/* map a marked frame into the thief's VSpace until it has stolen one */
+		child_frame = alloc_object(seL4_X86_4K, 0);
+		seL4_CPtr view = alloc_slot();
+		cnode_copy(child_frame, view, seL4_AllRights);
+		seL4_CPtr vt[3] = {0, 0, 0};
+		map_in_root(view, FRAME_VA, seL4_ReadWrite, vt);
+		*frame_word = MARKER;
+		for (int i = 0; i < 2000 && !shared_value; i++) {
+			seL4_X86_Page_Map(child_frame, child_pd_vspace(pd), CHILD_VA,
+					  seL4_ReadWrite, 0);
+			seL4_X86_Page_Unmap(child_frame);
+			seL4_Yield();
+		}
+		shared_flag = 1;
+		unmap_in_root(view, vt);
+		release_slot(view);
+		release_slot(child_frame);
+		child_frame = 0;
+		shared_flag = 2;
+	}
+
+	seL4_MessageInfo_t info;
+	for (;;) {
+		info = seL4_Recv(fault_ep, NULL);
+		if (seL4_MessageInfo_get_label(info) != seL4_Fault_CapFault || !a->judge)
+			break;
+		skip_cap_fault(h.tcb);
+	}
+	judge(a, info);
+	if (a->hostcheck)
+		printf("HOSTCHECK %s %s\n", a->name, a->hostcheck);
+
+	helper_cleanup(&h);
+	for (int l = 2; l >= 0; l--)
+		release_slot(ctables[l]);
+	if (pd)
+		child_pd_destroy(pd);
+	if (frame) {
+		unmap_in_root(frame, tables);
+		release_slot(frame);
+	}
+}
+
+/* Terminal escapes from the root task, which may print: the host checks the raw output. */
+static void terminal_escapes(void)
+{
+	static const char *const escapes[] = {
+	    "\033[2J\033[H",
+	    "\033]0;owned\007",
+	    "\r\033[Kspoofed line",
+	    "\x9b"
+	    "31m",
+	    "\xc2\x9b"
+	    "31m",
+	    "\x7f\x08\x08",
+	};
+	for (unsigned i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		printf("escape %u: %s\n", i, escapes[i]);
+		printf("HOSTCHECK terminal-escape-%u noraw %u\n", i, i);
+	}
+	seL4_DebugNameThread(ROOT_TCB, "test-hostile\033[2J");
+	printf("HOSTCHECK terminal-escape-thread-name noraw name\n");
+	seL4_DebugNameThread(ROOT_TCB, "test-hostile");
+}
+
+static bool read_args(const seL4_BootInfo *bi)
+{
+	const sim_BootModule *m = sim_boot_module(bi, "hostile.args");
+	if (!m)
+		return false;
+	const char *s = (const char *)m->vaddr;
+	size_t i = 0, j = 0;
+	unsigned long v = 0;
+	for (; i < m->size && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	sentinel = (long)v;
+	while (i < m->size && s[i] == ' ')
+		i++;
+	while (i < m->size && s[i] != '\n' && j < sizeof(dir) - 1)
+		dir[j++] = s[i++];
+	dir[j] = 0;
+	return sentinel > 1 && dir[0] == '/';
+}
+
+/* A second thread that runs on after the initial thread died: seL4 leaves the system to it. */
+static long outlive(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a3)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
 	for (int i = 0; i < 100; i++)
 		seL4_Yield();
 	for (const char *c = "test-hostile: the second thread runs on\n"; *c; c++)
 		seL4_DebugPutChar(*c);
-}
-
-static void attempt_thread(void)
-{
-	if (!strcmp(attempt_what, "outlive")) {
-		outlive();
-		for (;;)
-			seL4_Yield();
-	}
-	long r = attempt(attempt_what);
-	printf("test-hostile: %s was not trapped (returned %ld)\n", attempt_what, r);
 	for (;;)
-		seL4_TCB_Suspend(seL4_CapInitThreadTCB);
-}
-
-/* A thread of the same address space and CSpace, without a fault handler, runs the attempt. */
-static bool start_attempt(const seL4_BootInfo *bi, const char *what)
-{
-	seL4_CPtr tcb = bi->empty.start, ut = 0;
-	for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start && !ut; i++)
-		if (!bi->untypedList[i].isDevice && bi->untypedList[i].sizeBits >= seL4_TCBBits)
-			ut = bi->untyped.start + i;
-	attempt_what = what;
-	seL4_UserContext regs = {.rip = (seL4_Word)attempt_thread,
-				 .rsp = (seL4_Word)(attempt_stack + sizeof(attempt_stack) - 8)};
-	if (!ut ||
-	    seL4_Untyped_Retype(ut, seL4_TCBObject, 0, seL4_CapInitThreadCNode, 0, 0, tcb, 1) ||
-	    seL4_TCB_Configure(tcb, seL4_CapNull, seL4_CapInitThreadCNode, 0,
-			       seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull) ||
-	    seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 255)) {
-		printf("test-hostile: cannot create the attempt's thread\n");
-		return false;
-	}
-	seL4_DebugNameThread(tcb, "test-hostile");
-	return seL4_TCB_WriteRegisters(tcb, 1, 0, 2, &regs) == seL4_NoError;
+		seL4_Yield();
+	return 0;
 }
 
 int root_main(const seL4_BootInfo *bi)
 {
-	seL4_DebugNameThread(seL4_CapInitThreadTCB, "test-hostile");
-	const sim_BootModule *m = sim_boot_module(bi, "attempt");
-	if (!m) {
-		printf("test-hostile: no 'attempt' module\n");
-		return 2;
+	seL4_DebugNameThread(ROOT_TCB, "test-hostile");
+	const sim_BootModule *m = sim_boot_module(bi, "hostile.args");
+	if (m && m->size >= 7 && !strncmp((const char *)m->vaddr, "outlive", 7)) {
+		/* the initial thread faults while a second thread can run: the system goes on */
+		env_init(bi);
+		static struct helper h;
+		helper_create(&h);
+		helper_start(&h, outlive, 0, 0, 0, 0);
+		return (int)*(volatile long *)0;
 	}
-	char what[32];
-	size_t len = m->size < sizeof(what) + sizeof(arg) - 2 ? m->size : 0;
-	const char *text = (const char *)m->vaddr;
-	size_t i = 0, j = 0;
-	while (i < len && text[i] != ' ' && text[i] != '\n' && j < sizeof(what) - 1)
-		what[j++] = text[i++];
-	what[j] = 0;
-	if (i < len && text[i] == ' ')
-		i++;
-	j = 0;
-	while (i < len && text[i] != '\n' && j < sizeof(arg) - 1)
-		arg[j++] = text[i++];
-	arg[j] = 0;
-
-	printf("test-hostile: attempting %s\n", what);
-	if (!strcmp(what, "initial-fault"))
-		return (int)*(volatile long *)0; /* the initial thread itself */
-	if (!strcmp(what, "initial-fault-outlived")) {
-		if (!start_attempt(bi, "outlive"))
-			return 2;
-		return (int)*(volatile long *)0; /* while the second thread can run */
+	if (!read_args(bi))
+		return (int)*(volatile long *)0; /* the initial thread faults: the system ends */
+	env_init(bi);
+	fault_ep = alloc_endpoint();
+	seL4_Word fds0, procs0;
+	sim_DebugHostResources(&fds0, &procs0);
+	for (unsigned i = 0; i < N_ATTEMPTS; i++) {
+		printf("ATTEMPT %s\n", attempts[i].name);
+		run(&attempts[i]);
 	}
-	if (!start_attempt(bi, what))
-		return 2;
-	seL4_TCB_Suspend(seL4_CapInitThreadTCB);
-	return 1;
+	terminal_escapes();
+	seL4_Word fds1, procs1;
+	sim_DebugHostResources(&fds1, &procs1);
+	printf("test-hostile: kernel-sim fds %lu -> %lu, PD processes %lu -> %lu\n",
+	       (unsigned long)fds0, (unsigned long)fds1, (unsigned long)procs0,
+	       (unsigned long)procs1);
+	printf("test-hostile: %u denied, %u escaped, %d failures\n", denied, escaped, env_failures);
+	for (;;) /* for the host's checks; kernel-sim ends on SIGTERM */
+		seL4_Wait(alloc_notification(), NULL);
 }
