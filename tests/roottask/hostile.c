@@ -298,6 +298,34 @@ static long thief(void)
 }
 
 /*
+ * Take over the control channel and never answer: everything kernel-sim
+ * sends the PD is read and dropped. kernel-sim must end the PD without
+ * making anyone else wait; the root task measures how long the Page_Unmap
+ * it makes meanwhile takes.
+ */
+static long silent_control(void)
+{
+	shared_value = 1;
+	while (shared_flag != 2) {
+		struct sim_ctrl_msg m;
+		int fd;
+		hostile_site_recv(SIM_CTRL_FD, &m, sizeof(m), &fd);
+	}
+	return 0;
+}
+
+/* Block the park signal: kernel-sim cannot stop this thread, and must not wait for it. */
+static long park_blocked(void)
+{
+	static const uint64_t urg = 1ul << (LX_SIGURG - 1);
+	hostile_site_syscall(LX_RT_SIGPROCMASK, 0 /* SIG_BLOCK */, (long)&urg, 0, 8, 0, 0);
+	shared_value = 1;
+	while (shared_flag != 2)
+		__asm__ volatile("pause");
+	return 0;
+}
+
+/*
  * Guess capabilities: every slot of its CSpace past the few it was given,
  * and capability addresses that mean something in the root task's CSpace
  * or play with guard and depth. An empty slot is a cap fault, which the
@@ -350,6 +378,21 @@ static const char *judge_zero(long v)
 {
 	return v == 0 ? NULL : "it succeeded";
 }
+/* What a PD that misbehaves may cost everyone else: a short wait, never a stall. */
+#define STALL_MS 1000
+static uint64_t stall_ms;
+
+static const char *judge_stall(long v)
+{
+	(void)v;
+	static char why[80];
+	if (stall_ms < STALL_MS)
+		return NULL;
+	snprintf(why, sizeof(why), "the root task waited %lu ms for the PD",
+		 (unsigned long)stall_ms);
+	return why;
+}
+
 static const char *judge_thief(long v)
 {
 	return v == (long)MARKER ? "read the deleted frame's data through a stolen file" : NULL;
@@ -513,6 +556,8 @@ static const struct attempt attempts[] = {
     FN("frame-read-after-delete", read_frame, ROOT_THREAD, 0, 0),
     FN("frame-write-read-only", write_frame, ROOT_THREAD, 0, 0),
     FN("frame-theft-control-channel", thief, CHILD_PD, 0, judge_thief),
+    FN("park-signal-blocked", park_blocked, CHILD_PD, 0, judge_stall),
+    FN("control-channel-silent", silent_control, CHILD_PD, 0, judge_stall),
     FN("cap-guessing", guess_caps, CHILD_PD, 0, judge_zero),
     FN("cap-forging", forge_caps, CHILD_PD, 0, judge_zero),
 };
@@ -549,6 +594,10 @@ static void judge(const struct attempt *a, seL4_MessageInfo_t info)
 {
 	char how[160];
 	seL4_Word label = seL4_MessageInfo_get_label(info);
+	if (a->judge == judge_stall && judge_stall(0)) {
+		verdict(a->name, false, judge_stall(0));
+		return;
+	}
 	if (label == seL4_Fault_UnknownSyscall) {
 		seL4_Word nr = seL4_GetMR(seL4_UnknownSyscall_Syscall);
 		if ((long)nr == REPORT_SYSCALL) {
@@ -682,6 +731,29 @@ static void run(const struct attempt *a)
 		seL4_X86_Page_Unmap(f);
 		release_slot(f);
 	}
+	if (a->fn == silent_control || a->fn == park_blocked) {
+		while (!shared_value)
+			seL4_Yield();
+		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
+		uint64_t t0 = __builtin_ia32_rdtsc();
+		if (a->fn == silent_control) {
+			seL4_X86_Page_Map(f, child_pd_vspace(pd), CHILD_VA, seL4_ReadWrite, 0);
+			seL4_X86_Page_Unmap(f);
+		} else {
+			seL4_TCB_Suspend(h.tcb);
+		}
+		stall_ms = (__builtin_ia32_rdtsc() - t0) / 1000 / sim_tsc_mhz(boot_info);
+		shared_flag = 2;
+		release_slot(f);
+		if (a->fn == park_blocked && seL4_TCB_Resume(h.tcb) != seL4_NoError) {
+			/* kernel-sim ended the PD while its thread was suspended: no fault comes */
+			char how[80];
+			snprintf(how, sizeof(how), "PD ended, the suspend took %lu ms",
+				 (unsigned long)stall_ms);
+			verdict(a->name, !judge_stall(0), judge_stall(0) ? judge_stall(0) : how);
+			goto cleanup;
+		}
+	}
 	if (a->fn == thief) {
 		/* map a marked frame into the thief's VSpace until it has stolen one */
 		child_frame = alloc_object(seL4_X86_4K, 0);
@@ -712,6 +784,7 @@ static void run(const struct attempt *a)
 		skip_cap_fault(h.tcb);
 	}
 	judge(a, info);
+cleanup:
 	if (a->hostcheck)
 		printf("HOSTCHECK %s %s\n", a->name, a->hostcheck);
 
