@@ -377,7 +377,7 @@ struct vspace {
 	bool named;	       /* the process is named after its first named thread */
 	uint64_t mapped_bytes; /* frames its tables reach, the bound of its process's memory */
 	unsigned long mapped_count;
-	bool root_task;	       /* the root task's initial VSpace: its threads may debug */
+	bool root_task; /* the root task's initial VSpace: its threads may debug */
 	char name[SIM_NAME_MAX];
 };
 

@@ -594,9 +594,15 @@ static void judge(const struct attempt *a, seL4_MessageInfo_t info)
 {
 	char how[160];
 	seL4_Word label = seL4_MessageInfo_get_label(info);
-	if (a->judge == judge_stall && judge_stall(0)) {
-		verdict(a->name, false, judge_stall(0));
-		return;
+	if (a->judge == judge_stall) {
+		const char *bad = judge_stall(0);
+		snprintf(how, sizeof(how),
+			 "the root task waited %lu ms for the PD (fault label %lu)",
+			 (unsigned long)stall_ms, (unsigned long)label);
+		if (bad || label != seL4_Fault_UserException) {
+			verdict(a->name, !bad, how);
+			return;
+		}
 	}
 	if (label == seL4_Fault_UnknownSyscall) {
 		seL4_Word nr = seL4_GetMR(seL4_UnknownSyscall_Syscall);
@@ -640,6 +646,13 @@ static void judge(const struct attempt *a, seL4_MessageInfo_t info)
 }
 
 static seL4_CPtr fault_ep;
+
+/* The attempt's thread has not faulted (its PD may have been ended under it). */
+static bool still_runs(seL4_CPtr tcb)
+{
+	seL4_Word st = sim_DebugThreadState(tcb);
+	return st == 1 /* Running */ || st == 2 /* Restart */;
+}
 
 /* Paging structures for vaddr in a child's VSpace (kept in tables[] for the cleanup). */
 static void child_tables(struct child_pd *pd, seL4_Word vaddr, seL4_CPtr tables[3])
@@ -717,13 +730,15 @@ static void run(const struct attempt *a)
 	}
 	shared_flag = 0;
 	shared_value = 0;
+	stall_ms = 0;
 	helper_start(&h, attempt_entry, (seL4_Word)a, 0, 0, 0);
 
 	seL4_CPtr ctables[3] = {0, 0, 0};
 	if (pd && (a->fn == forge_control_ack || a->fn == thief))
 		child_tables(pd, CHILD_VA, ctables);
 	if (a->fn == forge_control_ack) {
-		while (!shared_flag)
+		/* until it sent its forgeries, unless kernel-sim read them and ended it already */
+		while (!shared_flag && still_runs(h.tcb))
 			seL4_Yield();
 		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
 		seL4_X86_Page_Map(f, child_pd_vspace(pd), CHILD_VA, seL4_ReadWrite, 0);
@@ -732,8 +747,11 @@ static void run(const struct attempt *a)
 		release_slot(f);
 	}
 	if (a->fn == silent_control || a->fn == park_blocked) {
-		while (!shared_value)
+		/* until it is ready, unless it is gone already (its PD ended: a fault) */
+		while (!shared_value && still_runs(h.tcb))
 			seL4_Yield();
+	}
+	if ((a->fn == silent_control || a->fn == park_blocked) && shared_value) {
 		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
 		uint64_t t0 = __builtin_ia32_rdtsc();
 		if (a->fn == silent_control) {
