@@ -19,6 +19,7 @@
 #include <sim/layout.h>
 
 #include <base/xml.h>
+#include "../../tests/hostile/attempts.h"
 
 /*
  * The runtime's rt_syscall(nr, a1..a6): the one function whose syscall
@@ -47,11 +48,6 @@ static const unsigned char *find_rt_syscall(void)
 	return 0;
 }
 
-#define HOST_RECVMSG	  47
-#define HOST_MSG_DONTWAIT 0x40
-#define HOST_RT_SIGRETURN 15
-#define HOST_SIGURG	  23
-
 static rt_syscall_fn sys;
 
 /* Read the control channel forever: kernel-sim's commands go nowhere. */
@@ -73,7 +69,7 @@ static __attribute__((noreturn, used)) void steal_forever(void)
 	} msg = {0, 0, &iov, 1, 0, 0, 0};
 	/* Without waiting: a message is taken the moment it arrives, before the runtime wakes. */
 	for (;;)
-		sys(HOST_RECVMSG, SIM_CTRL_FD, (long)&msg, HOST_MSG_DONTWAIT, 0, 0, 0);
+		sys(LX_RECVMSG, SIM_CTRL_FD, (long)&msg, LX_MSG_DONTWAIT, 0, 0, 0);
 }
 
 static volatile unsigned long spins;
@@ -82,48 +78,6 @@ static __attribute__((noreturn, used)) void spin_forever(void)
 {
 	for (;;)
 		spins++;
-}
-
-/* Linux's struct ucontext on x86_64, as rt_sigreturn reads it. */
-struct forged_ucontext {
-	unsigned long flags;
-	void *link;
-	void *ss_sp;
-	int ss_flags;
-	unsigned long ss_size;
-	unsigned long r8, r9, r10, r11, r12, r13, r14, r15;
-	unsigned long rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
-	unsigned long eflags;
-	unsigned short cs, gs, fs, ss;
-	unsigned long err, trapno, oldmask, cr2;
-	void *fpstate;
-	unsigned long reserved[8];
-	unsigned long sigmask;
-};
-
-/* Continue in fn on stack with the park signal blocked. */
-static __attribute__((noreturn)) void block_park(const unsigned char *rt_syscall, void (*fn)(void),
-						 char *stack, unsigned long stack_size)
-{
-	struct {
-		void *pretcode;
-		struct forged_ucontext uc;
-	} frame __attribute__((aligned(16)));
-	memset(&frame, 0, sizeof(frame));
-	frame.uc.rip = (unsigned long)fn;
-	frame.uc.rsp = (unsigned long)(stack + stack_size - 8);
-	frame.uc.eflags = 0x202;
-	frame.uc.cs = 0x33;
-	frame.uc.ss = 0x2b;
-	frame.uc.sigmask = 1ul << (HOST_SIGURG - 1);
-	const unsigned char *insn = rt_syscall + sizeof(rt_syscall_code) - 3;
-	__asm__ volatile("mov %0, %%rsp\n"
-			 "mov %1, %%eax\n"
-			 "jmp *%2\n"
-			 :
-			 : "r"(&frame.uc), "i"(HOST_RT_SIGRETURN), "r"(insn)
-			 : "memory");
-	__builtin_unreachable();
 }
 
 static struct thread thief;
@@ -135,7 +89,8 @@ static volatile int stealing;
 static void steal(void *arg)
 {
 	stealing = 1;
-	block_park(arg, steal_forever, steal_stack, sizeof(steal_stack));
+	(void)arg;
+	hostile_block_park(steal_forever, steal_stack, sizeof(steal_stack));
 }
 
 void component_construct(struct env *env)
@@ -171,7 +126,7 @@ void component_construct(struct env *env)
 		}
 	} else if (!strcmp(mode, "block_park")) {
 		log("rogue: blocking parks");
-		block_park(rt_syscall, spin_forever, spin_stack, sizeof(spin_stack));
+		hostile_block_park(spin_forever, spin_stack, sizeof(spin_stack));
 	} else {
 		error("rogue: unknown mode \"%s\"", mode);
 		env_exit(env, 1);

@@ -86,6 +86,7 @@ enum {
 	LX_RLIMIT_NPROC = 6,
 	LX_ARCH_SET_FS = 0x1002,
 	LX_MSG_DONTWAIT = 0x40,
+	LX_RT_SIGRETURN = 15,
 };
 
 /* A system call from component code: trapped, whatever its number. */
@@ -189,4 +190,50 @@ static inline long hostile_forge_trap(const void *msg, unsigned long len)
 		if (fd != SIM_CTRL_FD && (r = hostile_site_send(fd, msg, len)) >= 0)
 			return r;
 	return r;
+}
+
+/* Linux's struct ucontext on x86_64, as rt_sigreturn reads it. */
+struct hostile_ucontext {
+	unsigned long flags;
+	void *link;
+	void *ss_sp;
+	int ss_flags;
+	unsigned long ss_size;
+	unsigned long r8, r9, r10, r11, r12, r13, r14, r15;
+	unsigned long rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+	unsigned long eflags;
+	unsigned short cs, gs, fs, ss;
+	unsigned long err, trapno, oldmask, cr2;
+	void *fpstate;
+	unsigned long reserved[8];
+	unsigned long sigmask;
+};
+
+/*
+ * Block the park signal without rt_sigprocmask: an rt_sigreturn through the
+ * site with a forged frame whose signal mask holds SIGURG, continuing in fn
+ * on stack. kernel-sim can then not stop this thread and must not wait for it.
+ */
+static inline __attribute__((noreturn)) void hostile_block_park(void (*fn)(void), char *stack,
+								unsigned long stack_size)
+{
+	struct {
+		void *pretcode;
+		struct hostile_ucontext uc;
+	} frame __attribute__((aligned(16)));
+	__builtin_memset(&frame, 0, sizeof(frame));
+	frame.uc.rip = (unsigned long)fn;
+	frame.uc.rsp = (unsigned long)(stack + stack_size - 8);
+	frame.uc.eflags = 0x202;
+	frame.uc.cs = 0x33;
+	frame.uc.ss = 0x2b;
+	frame.uc.sigmask = 1ul << (LX_SIGURG - 1);
+	const unsigned char *site = hostile_find_site();
+	__asm__ volatile("mov %0, %%rsp\n"
+			 "mov %1, %%eax\n"
+			 "jmp *%2\n"
+			 :
+			 : "r"(&frame.uc), "i"(LX_RT_SIGRETURN), "r"(site)
+			 : "memory");
+	__builtin_unreachable();
 }
