@@ -64,6 +64,7 @@ one_run() {
 	check "${tag}hostile_pd_threads" test "$(status_field "$pd" Threads)" -le 2
 	check "${tag}hostile_pd_memory" test "$(status_field "$pd" VmRSS)" -lt 65536
 	check "${tag}hostile_no_core_file" bash -c "! ls '$WORK' | grep -q core"
+	check "${tag}hostile_pd_core_limit_0" grep -qE '^Max core file size +0 +0 ' "/proc/$pd/limits"
 	check "${tag}hostile_kernel_sim_clean" grep -aq '^test-hostile: kernel-sim fds \([0-9]*\) -> \1, PD processes 1 -> 1$' "$KS_OUT"
 	check "${tag}hostile_no_sanitizer_report" bash -c "! grep -aqE '^==[0-9]+==ERROR|runtime error:' '$KS_OUT'"
 	stop_ks TERM
