@@ -123,20 +123,28 @@ void frame_cap_mapped(struct frame *f)
 	f->mapped_caps++;
 }
 
+static void queue_recall(struct frame *f)
+{
+	if (f->recall_queued)
+		return;
+	f->recall_queued = true;
+	f->recall_next = recall_head;
+	recall_head = f;
+}
+
 void frame_cap_unmapped(struct frame *f)
 {
 	if (f->mapped_caps > 0)
 		f->mapped_caps--;
-	if (f->mapped_caps == 0 && f->exposed && !f->recall_queued) {
-		f->recall_queued = true;
-		f->recall_next = recall_head;
-		recall_head = f;
-	}
+	if (f->mapped_caps == 0 && f->exposed)
+		queue_recall(f);
 }
 
+/* Its memory goes right after the event, before any thread continues; the frame at the end. */
 void frame_finalise(struct frame *f)
 {
 	f->dying = true;
+	queue_recall(f);
 }
 
 static int copy_to_fresh(struct frame *f, struct backing *fresh)
@@ -178,8 +186,12 @@ void frame_recall_pending(void)
 		struct frame *f = recall_head;
 		recall_head = f->recall_next;
 		f->recall_queued = false;
-		if (!f->dying && f->mapped_caps == 0 && f->exposed)
+		if (f->dying) {
+			frame_kunmap(f);
+			backing_free(&f->backing);
+		} else if (f->mapped_caps == 0 && f->exposed) {
 			recall(f);
+		}
 	}
 }
 

@@ -40,8 +40,9 @@ void frame_cap_unmapped(struct frame *f);
 void frame_finalise(struct frame *f);
 
 /*
- * Recall the frames that lost their last mapping during the event, before
- * any thread continues: from then on no PD process reaches them.
+ * Right after every event, before any thread continues: free the memory of
+ * the frames deleted and recall the frames that lost their last mapping
+ * during it. From then on no PD process reaches them.
  */
 void frame_recall_pending(void);
 
