@@ -23,6 +23,8 @@ run_host_memory() {
 		return
 	fi
 	grep -E '^[A-Z_0-9]+: (ok|FAILED)' "$KS_OUT" | sed "s/^/$prefix/"
+	# what the root task said about a failure (its assertions come first)
+	grep -q '^[A-Z_0-9]*: FAILED' "$KS_OUT" && grep -vE '^[A-Z_0-9]+: ok' "$KS_OUT" | tail -n 20
 	measure_hoarder "$prefix"
 	stop_ks TERM
 }
