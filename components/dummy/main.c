@@ -12,6 +12,7 @@
  *   <close_sessions/>                close every session opened so far
  *   <quota/>                         log the PD's RAM and capability quota and use
  *   <alloc_caps count="N"/>          allocate N capabilities (signal contexts) of its PD
+ *   <sleep ms="N"/>                  wait N ms (a Timer session, opened on first use)
  *   <loop count="N"> ... </loop>     repeat the nested nodes N times
  *   <log_service/>, <create_log_connections count="N" ram_upgrade="Q"/>,
  *   <destroy_log_connections/>       as Genode's dummy (log_service.c)
@@ -25,8 +26,21 @@
 #include <component/env.h>
 #include <component/entrypoint.h>
 #include <component/log.h>
+#include <component/timer.h>
 
 static bool run(struct env *env, const struct xml_node *list, int depth);
+
+static void sleep_ms(struct env *env, unsigned long ms)
+{
+	static struct timer timer;
+	static bool connected;
+	if (!connected && timer_connect(env, &timer)) {
+		error("sleep: no Timer session");
+		return;
+	}
+	connected = true;
+	timer_msleep(&timer, ms);
+}
 
 /* Sessions opened by <session>, closed by <close_sessions>. */
 static struct opened {
@@ -140,6 +154,9 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 		dummy_create_log_connections(env, n);
 	} else if (xml_has_type(n, "destroy_log_connections")) {
 		dummy_destroy_log_connections(env);
+	} else if (xml_has_type(n, "sleep")) {
+		xml_attr_ulong(n, "ms", &v);
+		sleep_ms(env, v);
 	} else if (xml_has_type(n, "loop")) {
 		xml_attr_ulong(n, "count", &v);
 		for (unsigned long i = 0; i < v; i++)
