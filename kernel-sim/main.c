@@ -267,6 +267,7 @@ static void root_task_died(struct pd_proc *p, int wstatus)
  */
 static void after_event(void)
 {
+	fd_reserve_fill();
 	frame_recall_pending();
 	dispatch_settle();
 }

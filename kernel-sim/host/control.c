@@ -12,6 +12,7 @@
 #include "control.h"
 #include "loop.h"
 #include "pd.h"
+#include "resources.h"
 #include "thread.h"
 #include "../boot/boot.h"
 #include "../devices/bus.h"
@@ -21,6 +22,7 @@
 #include "../object/vspace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -73,6 +75,20 @@ static struct client {
 } clients[MAX_CLIENTS];
 
 static struct event_source listener = {.fd = -1}, timer = {.fd = -1};
+static bool listener_paused; /* out of descriptors: listening again at the next tick */
+
+/*
+ * A descriptor kept for the sim tool, so that a system whose descriptors
+ * ran out still answers one client at a time; never the PDs' reserve
+ * (resources.h), which a loop of clients would drain.
+ */
+static int spare_fd = -1;
+
+static void take_spare(void)
+{
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static dev_t socket_dev;
 static ino_t socket_ino;
@@ -231,6 +247,7 @@ static void arm_timer(void)
 	bool any = false;
 	for (unsigned i = 0; i < MAX_CLIENTS; i++)
 		any |= clients[i].state != CLIENT_FREE && clients[i].deadline != 0;
+	any |= listener_paused;
 	struct itimerspec its = {0};
 	if (any)
 		its.it_value.tv_nsec = its.it_interval.tv_nsec = TICK_MS * 1000000l;
@@ -248,6 +265,7 @@ static void drop(struct client *c)
 	close(c->ev.fd);
 	free(c->out);
 	*c = (struct client){.ev = {-1, on_client}};
+	take_spare();
 }
 
 static void want_write(struct client *c, bool on)
@@ -295,7 +313,8 @@ static void queue(struct client *c, const char *data, size_t len)
 		return;
 	}
 	if (c->out_start + c->out_len + len > c->out_size) {
-		memmove(c->out, c->out + c->out_start, c->out_len);
+		if (c->out_len)
+			memmove(c->out, c->out + c->out_start, c->out_len);
 		c->out_start = 0;
 		if (c->out_len + len > c->out_size) {
 			size_t size = c->out_size ? c->out_size : 4096;
@@ -714,6 +733,19 @@ static void on_connect(struct event_source *s, uint32_t events)
 	(void)events;
 	for (;;) {
 		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+			close(spare_fd); /* back when a client goes */
+			spare_fd = -1;
+			fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		}
+		if (fd < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+			/* no descriptor or memory for it: not a busy loop on the listener */
+			host_resource_exhausted(host_resource_of(errno), errno,
+						"taking a control connection");
+			loop_mod(&listener, 0);
+			listener_paused = true;
+			arm_timer();
+		}
 		if (fd < 0)
 			return;
 		if (!peer_allowed(fd)) {
@@ -753,6 +785,11 @@ static void on_tick(struct event_source *s, uint32_t events)
 	uint64_t expirations;
 	(void)!read(s->fd, &expirations, sizeof(expirations));
 	uint64_t now = now_ms();
+	if (listener_paused) {
+		listener_paused = false;
+		take_spare();
+		loop_mod(&listener, EPOLLIN);
+	}
 	for (unsigned i = 0; i < MAX_CLIENTS; i++) {
 		struct client *c = &clients[i];
 		if (c->state == CLIENT_FREE || !c->deadline || c->deadline > now)
@@ -839,6 +876,7 @@ int control_init(const char *path)
 		return -1;
 	}
 	strcpy(socket_path, path);
+	take_spare();
 	socket_dev = st.st_dev;
 	socket_ino = st.st_ino;
 	ring = malloc(LOG_KEEP);
@@ -859,6 +897,9 @@ void control_shutdown(void)
 {
 	for (unsigned i = 0; i < MAX_CLIENTS; i++)
 		drop(&clients[i]);
+	if (spare_fd >= 0)
+		close(spare_fd);
+	spare_fd = -1;
 	/* only the socket we made: not one another system put there since */
 	struct stat st;
 	if (socket_path[0] && stat(socket_path, &st) == 0 && st.st_dev == socket_dev &&

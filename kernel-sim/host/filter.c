@@ -172,6 +172,10 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip)
 static int export_bpf(scmp_filter_ctx ctx, struct sim_bpf_insn *out, size_t max)
 {
 	int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0 && fd_reserve_yield(errno)) {
+		fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+		fd_reserve_fill();
+	}
 	if (fd < 0) {
 		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		return -2;

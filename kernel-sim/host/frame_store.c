@@ -1,5 +1,6 @@
 #include "frame_store.h"
 #include "channel.h"
+#include "resources.h"
 #include "../kernel/log.h"
 
 #include <errno.h>
@@ -139,7 +140,13 @@ int backing_create(struct backing *b, uint64_t size, uint64_t paddr)
 	char name[64];
 	file_name(&made, name, sizeof(name));
 	if (made.id) {
-		fd = openat(store, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		/* held only for the moment: the reserve may help */
+		const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+		fd = openat(store, name, flags, 0600);
+		if (fd < 0 && fd_reserve_yield(errno)) {
+			fd = openat(store, name, flags, 0600);
+			fd_reserve_fill();
+		}
 	} else {
 		*strrchr(name, '.') = 0;
 		fd = memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
@@ -164,7 +171,7 @@ int backing_create(struct backing *b, uint64_t size, uint64_t paddr)
 	return 0;
 }
 
-int backing_open(const struct backing *b, bool writable)
+static int open_file(const struct backing *b, bool writable)
 {
 	int flags = (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC;
 	char name[64];
@@ -180,6 +187,17 @@ int backing_open(const struct backing *b, bool writable)
 		fd = open(name, flags);
 	}
 	return fd < 0 ? -errno : fd;
+}
+
+/* A descriptor the caller holds only for the moment: the reserve may help. */
+int backing_open(const struct backing *b, bool writable)
+{
+	int fd = open_file(b, writable);
+	if (fd < 0 && fd_reserve_yield(-fd)) {
+		fd = open_file(b, writable);
+		fd_reserve_fill();
+	}
+	return fd;
 }
 
 int backing_copy(const struct backing *from, const struct backing *to, uint64_t size)

@@ -39,12 +39,24 @@ void pd_set_runtime_path(const char *path)
 	runtime_path = path;
 }
 
+/* A /proc file of a PD process, read at once: the descriptor reserve may help. */
+static FILE *open_proc(pid_t pid, const char *file)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	FILE *f = fopen(path, "re");
+	if (!f && fd_reserve_yield(errno)) {
+		f = fopen(path, "re");
+		fd_reserve_fill();
+	}
+	return f;
+}
+
 /* Stopped by a debugger or job control (state t or T in /proc/PID/stat)? */
 static bool process_stopped(pid_t pid)
 {
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
+	char buf[256];
+	FILE *f = open_proc(pid, "stat");
 	if (!f)
 		return false;
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -91,13 +103,17 @@ int pd_proc_broken(struct pd_proc *p, const char *why)
 
 /* --- The command queue --------------------------------------------------- */
 
+/* NULL: no host memory for the command; its PD is ended (it cannot follow its tables). */
 static struct pd_cmd *queue_push(struct pd_proc *p)
 {
 	if (p->q_len == p->q_cap) {
 		size_t cap = p->q_cap ? p->q_cap * 2 : 64;
 		struct pd_cmd *q = malloc(cap * sizeof(*q));
-		if (!q)
-			abort(); /* out of host memory: nothing sensible is left to do */
+		if (!q) {
+			host_resource_exhausted(HOST_MEMORY, ENOMEM, "queueing a PD command");
+			pd_proc_broken(p, "cannot be given its commands");
+			return NULL;
+		}
 		for (size_t i = 0; i < p->q_len; i++)
 			q[i] = p->queue[(p->q_head + i) % p->q_cap];
 		free(p->queue);
@@ -202,11 +218,21 @@ static void pump(struct pd_proc *p)
 	set_out_interest(p, false);
 }
 
-/* Queue a command; the queue owns the file it carries (closed once sent). */
+/*
+ * Queue a command with the file it carries (fd, consumed). A map that
+ * cannot go out at once drops its file and takes the shadow's truth when
+ * it is sent: kernel-sim holds no descriptor for a PD that does not read
+ * its channel, however many maps wait for it.
+ */
 static uint64_t queue_cmd(struct pd_proc *p, uint32_t op, uint64_t vaddr, uint64_t size, int fd,
 			  uint32_t prot)
 {
 	struct pd_cmd *c = queue_push(p);
+	if (!c) {
+		if (fd >= 0)
+			close(fd);
+		return p->queued_seq;
+	}
 	c->op = op;
 	c->vaddr = vaddr;
 	c->size = size;
@@ -214,6 +240,13 @@ static uint64_t queue_cmd(struct pd_proc *p, uint32_t op, uint64_t vaddr, uint64
 	c->fd = fd;
 	uint64_t seq = c->seq;
 	pump(p);
+	if (fd >= 0 && p->q_len > 0) {
+		struct pd_cmd *last = &p->queue[(p->q_head + p->q_len - 1) % p->q_cap];
+		if (last->seq == seq) {
+			close(last->fd);
+			last->fd = -1;
+		}
+	}
 	return seq;
 }
 
@@ -256,9 +289,7 @@ void pd_proc_set_tracer(struct pd_proc *p, pid_t tracer)
 /* The process's address space in bytes (its VmSize), 0 if unknown. */
 static uint64_t process_size(pid_t pid)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	FILE *f = fopen(path, "re");
+	FILE *f = open_proc(pid, "statm");
 	unsigned long pages = 0;
 	if (f) {
 		if (fscanf(f, "%lu", &pages) != 1)
@@ -323,9 +354,14 @@ int pd_proc_start_thread(struct pd_proc *p, int *index_out, void *cookie)
 		p->block_high = (unsigned)index + 1;
 		pd_proc_limit_memory(p, p->as_mapped);
 	}
+	struct pd_cmd *c = queue_push(p);
+	if (!c) {
+		close(sv[0]);
+		close(sv[1]);
+		return -ENOMEM;
+	}
 	p->thread_used[index] = SLOT_USED;
 	p->threads++;
-	struct pd_cmd *c = queue_push(p);
 	c->op = SIM_CTRL_THREAD;
 	c->index = (uint32_t)index;
 	c->fd = sv[1];

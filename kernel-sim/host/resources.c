@@ -89,10 +89,13 @@ void fd_reserve_fill(void)
 	}
 }
 
-void fd_reserve_release(void)
+bool fd_reserve_yield(int err)
 {
+	if ((err != EMFILE && err != ENFILE) || reserved == 0)
+		return false;
 	while (reserved > 0)
 		close(reserve[--reserved]);
+	return true;
 }
 
 bool fd_headroom(int n)

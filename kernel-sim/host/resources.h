@@ -29,13 +29,26 @@ enum host_resource host_resource_of(int err);
 void host_resource_exhausted(enum host_resource r, int err, const char *what);
 
 /*
- * A few descriptors kept in reserve for what kernel-sim must do itself even
- * when PDs took every other one: reading a frame (an IPC buffer) and
- * recalling one. fd_reserve_release frees them for the next operation;
- * fd_reserve_fill takes them again afterwards.
+ * A few descriptors kept in reserve, so that kernel-sim can always serve
+ * the PDs that exist even when creating more of them took every other one:
+ * what it needs a descriptor for only for a moment (handing a frame to a PD
+ * process, reading or recalling a frame, reading /proc, answering the sim
+ * tool) gives the reserve up for one more try when the table is full:
+ *
+ *	fd = open(...);
+ *	if (fd < 0 && fd_reserve_yield(errno)) {
+ *		fd = open(...);
+ *		fd_reserve_fill();
+ *	}
+ *
+ * What a descriptor is held for (a PD process, a thread, a memfd frame)
+ * never uses it: that fails, and the invocation that needed it with it.
+ * fd_reserve_fill takes the reserve again (after every event, too).
  */
 void fd_reserve_fill(void);
-void fd_reserve_release(void);
+
+/* err (an errno) says the descriptor table is full and the reserve was given up: retry. */
+bool fd_reserve_yield(int err);
 
 /*
  * Whether n more descriptors could be opened now. A new PD process asks for

@@ -151,6 +151,9 @@ void host_thread_started(void *cookie, int status)
 	if (status == 0)
 		return; /* its START trap follows on its channel */
 	struct pd_proc *p = h->proc;
+	if (status != -EBUSY)
+		host_resource_exhausted(host_resource_of(-status), -status,
+					"a PD process started a thread");
 	loop_del(&h->chan);
 	close(h->chan.fd);
 	h->chan.fd = -1;

@@ -27,6 +27,8 @@ struct frame *frame_create(uint64_t paddr, uint8_t size_bits, bool is_device)
 
 void frame_destroy(struct frame *f)
 {
+	if (f->recall_queued)
+		frame_recall_pending(); /* destroyed outside an event: nothing may point to it */
 	frame_kunmap(f);
 	backing_free(&f->backing);
 	free(f);
@@ -76,25 +78,13 @@ int frame_open_for_pd(struct frame *f, bool writable)
 	return fd;
 }
 
-/* kernel-sim's own operations on frames may use the descriptor reserve. */
-static int backing_open_reserved(const struct backing *b, bool writable)
-{
-	int fd = backing_open(b, writable);
-	if (fd == -EMFILE) {
-		fd_reserve_release();
-		fd = backing_open(b, writable);
-		fd_reserve_fill();
-	}
-	return fd;
-}
-
 void *frame_kaddr(struct frame *f)
 {
 	if (f->kaddr)
 		return f->kaddr;
 	if (frame_backing(f, "making a frame's memory") != 0)
 		return NULL;
-	int fd = backing_open_reserved(&f->backing, true);
+	int fd = backing_open(&f->backing, true);
 	if (fd < 0) {
 		host_resource_exhausted(host_resource_of(-fd), -fd, "reading a frame");
 		return NULL;
@@ -163,8 +153,8 @@ static void recall(struct frame *f)
 {
 	struct backing fresh;
 	int err = copy_to_fresh(f, &fresh);
-	if (err == -EMFILE) {
-		fd_reserve_release();
+	if (err && fd_reserve_yield(-err)) {
+		/* a memfd: held, but the old one goes at once */
 		err = copy_to_fresh(f, &fresh);
 		fd_reserve_fill();
 	}

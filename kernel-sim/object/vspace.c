@@ -473,8 +473,16 @@ bool vspace_fill_fault(struct vspace *vs, uint64_t vaddr, bool write)
 		return false;
 	if (rights != VM_READ_WRITE && (rights != VM_READ_ONLY || write))
 		return false;
+	/*
+	 * Its file now, so that a host out of descriptors or memory gives
+	 * the thread its VMFault (said once) instead of a fault it would take
+	 * again and again.
+	 */
+	int fd = frame_open_for_pd(f, rights == VM_READ_WRITE);
+	if (fd < 0)
+		return false;
 	/* The thread must not run again before the mapping is there. */
-	host_map(vs, f, vaddr - off, rights);
+	host_map_fd(vs, f, vaddr - off, rights, fd);
 	pd_proc_set_barrier(vs->proc);
 	return true;
 }
