@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -837,17 +838,32 @@ static int probe(const struct sockaddr_un *a)
 	return -1;
 }
 
-int control_init(const char *path)
+/*
+ * Two kernel-sims starting at once in one directory: each holds a lock on
+ * the directory while it probes, replaces a stale socket and binds, so
+ * that neither removes the other's live socket. Waits at most a second
+ * for it (a process that holds it longer does not stop the start).
+ */
+static int lock_directory_of(const char *path)
 {
-	if (!path)
-		return 0;
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		fprintf(stderr, "kernel-sim: control socket path too long: %s\n", path);
-		return -1;
-	}
-	strcpy(a.sun_path, path);
-	int state = probe(&a);
+	char dir[sizeof(socket_path)];
+	strcpy(dir, path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir ? 1 : 0] = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 100 && flock(fd, LOCK_EX | LOCK_NB) != 0; i++)
+		usleep(10000);
+	return fd;
+}
+
+/* The listening socket at a's path (mode 0600) or -1, said why on stderr. */
+static int make_socket(const struct sockaddr_un *a, struct stat *st)
+{
+	const char *path = a->sun_path;
+	int state = probe(a);
 	if (state < 0 && errno == EADDRINUSE) {
 		fprintf(stderr,
 			"kernel-sim: another system runs here: its control socket %s answers "
@@ -864,10 +880,9 @@ int control_init(const char *path)
 		unlink(path); /* a socket left by a kernel-sim that is gone */
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	mode_t old = umask(0177); /* the socket is ours alone from the start */
-	int bound = fd >= 0 ? bind(fd, (struct sockaddr *)&a, sizeof(a)) : -1;
+	int bound = fd >= 0 ? bind(fd, (const struct sockaddr *)a, sizeof(*a)) : -1;
 	umask(old);
-	struct stat st;
-	if (bound != 0 || chmod(path, 0600) != 0 || stat(path, &st) != 0 || listen(fd, 64) != 0) {
+	if (bound != 0 || chmod(path, 0600) != 0 || stat(path, st) != 0 || listen(fd, 64) != 0) {
 		fprintf(stderr, "kernel-sim: no control socket at %s: %s\n", path, strerror(errno));
 		if (bound == 0)
 			unlink(path);
@@ -875,6 +890,26 @@ int control_init(const char *path)
 			close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int control_init(const char *path)
+{
+	if (!path)
+		return 0;
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		fprintf(stderr, "kernel-sim: control socket path too long: %s\n", path);
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	struct stat st;
+	int lock = lock_directory_of(path);
+	int fd = make_socket(&a, &st);
+	if (lock >= 0)
+		close(lock);
+	if (fd < 0)
+		return -1;
 	strcpy(socket_path, path);
 	take_spare();
 	socket_dev = st.st_dev;

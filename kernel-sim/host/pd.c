@@ -32,7 +32,18 @@ static struct pd_proc *all_procs;
 struct reaped {
 	struct event_source exit_event;
 	pid_t pid;
+	struct reaped *next;
 };
+static struct reaped *all_reaped;
+
+static void unlink_reaped(struct reaped *r)
+{
+	for (struct reaped **rp = &all_reaped; *rp; rp = &(*rp)->next)
+		if (*rp == r) {
+			*rp = r->next;
+			return;
+		}
+}
 
 void pd_set_runtime_path(const char *path)
 {
@@ -528,6 +539,7 @@ static void on_reaped_exit(struct event_source *s, uint32_t events)
 	loop_del(&r->exit_event);
 	close(r->exit_event.fd);
 	r->exit_event.fd = -1;
+	unlink_reaped(r);
 	release_later(r, free);
 }
 
@@ -642,8 +654,11 @@ void pd_proc_destroy(struct pd_proc *p)
 			r->pid = p->pid;
 			r->exit_event.fd = p->exit_event.fd;
 			r->exit_event.ready = on_reaped_exit;
-			if (loop_add(&r->exit_event, EPOLLIN) == 0)
+			if (loop_add(&r->exit_event, EPOLLIN) == 0) {
+				r->next = all_reaped;
+				all_reaped = r;
 				r = NULL, p->exit_event.fd = -1;
+			}
 		}
 		free(r);
 		if (p->exit_event.fd >= 0) {
@@ -684,6 +699,15 @@ void pd_proc_kill_all(void)
 		if (p->exit_event.fd >= 0)
 			waitpid(p->pid, NULL, 0);
 		pd_proc_destroy(p);
+	}
+	/* those still dying when the system ends: killed already, reaped here */
+	while (all_reaped) {
+		struct reaped *r = all_reaped;
+		all_reaped = r->next;
+		waitpid(r->pid, NULL, 0);
+		loop_del(&r->exit_event);
+		close(r->exit_event.fd);
+		free(r);
 	}
 }
 

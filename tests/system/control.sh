@@ -110,3 +110,25 @@ check control_socket_removed_at_exit test ! -e "$TMP/stale.sock"
 "$BIN/kernel-sim" --control "$TMP/failed.sock" /nonexistent/root-task >"$TMP/failed.out" 2>&1
 check control_failed_boot_fails test $? -ne 0
 check control_failed_boot_leaves_no_socket test ! -e "$TMP/failed.sock"
+
+# two systems starting at the same moment in one directory: one runs, the
+# other refuses to start (neither removes the other's socket)
+mkdir -p "$TMP/race"
+for round in 1 2 3; do
+	(cd "$TMP/race" && exec "$OLDPWD/$BIN/kernel-sim" "$OLDPWD/$BIN/test-hello" >"$TMP/race/a.out" 2>&1) &
+	a=$!
+	(cd "$TMP/race" && exec "$OLDPWD/$BIN/kernel-sim" "$OLDPWD/$BIN/test-hello" >"$TMP/race/b.out" 2>&1) &
+	b=$!
+	sleep 1.5
+	alive=0
+	kill -0 "$a" 2>/dev/null && alive=$((alive + 1))
+	kill -0 "$b" 2>/dev/null && alive=$((alive + 1))
+	refused=$(cat "$TMP/race/a.out" "$TMP/race/b.out" | grep -c 'another system runs here')
+	answered=no
+	answers "$TMP/race" && answered=yes
+	kill -TERM "$a" "$b" 2>/dev/null
+	wait "$a" "$b" 2>/dev/null
+	[ "$alive" = 1 ] && [ "$refused" = 1 ] && [ "$answered" = yes ] || break
+done
+check control_simultaneous_start_one_runs test "$alive/$refused/$answered" = 1/1/yes
+check control_simultaneous_start_leaves_no_socket test ! -e "$TMP/race/sim.sock"
