@@ -4,7 +4,8 @@
 # growth of kernel-sim's anonymous memory (RssAnon, its heap: objects,
 # CNode and page-table chunks) and of its open descriptors per extra PD;
 # and descriptors per mapped frame from the root task test-host-memory.
-# Counts, not times: they do not depend on the machine's load.
+# Counts, not times: they do not depend on the machine's load. MANY=1000
+# measures it with a thousand PDs.
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-build/bin}
 source tests/system/lib.sh
@@ -14,8 +15,8 @@ FEW=${FEW:-4} MANY=${MANY:-44}
 # boot_children N: prints "RssAnon-KiB fds" of kernel-sim with N children up.
 boot_children() {
 	local n=$1
-	start_children "$n"
-	if wait_for "\] up $n\$" 120; then
+	KS_ARGS="--memory $((n * 3 / 2 + 256))M" start_children "$n"
+	if wait_for "\] up $n\$" $((120 + n / 10)); then
 		sleep 0.5
 		echo "$(status_field "$KS_PID" RssAnon) $(ls /proc/"$KS_PID"/fd | wc -l)"
 	fi
