@@ -60,9 +60,15 @@ static seL4_CPtr slot_cap(void)
 
 static seL4_CPtr any_cap(void)
 {
-	/* now and then the root task's ASID pool, or an address no slot answers */
+	/*
+	 * now and then the root task's ASID pool, an address no slot answers,
+	 * or the IRQ and I/O port controls: what they issue goes into world
+	 * CNodes (the only CNodes a destination names) and goes with them
+	 */
+	static const seL4_CPtr roots[] = {seL4_CapInitThreadASIDPool, seL4_CapIRQControl,
+					  seL4_CapIOPortControl};
 	if (below(20) == 0)
-		return below(2) ? seL4_CapInitThreadASIDPool : (rnd() | (1ul << 40));
+		return below(4) ? roots[below(3)] : (rnd() | (1ul << 40));
 	return world[below(WORLD_SLOTS)];
 }
 
