@@ -241,7 +241,8 @@ soak: all
 
 # Not in make test: tests/fuzz/run.sh says how to run it longer.
 FUZZ_HARNESS := $(BUILD)/fuzz/trap-fuzz
-$(FUZZ_HARNESS): tests/fuzz/trap_fuzz.c kernel-sim/api/trap_check.c kernel-sim/api/x86_decode.c
+$(FUZZ_HARNESS): tests/fuzz/trap_fuzz.c kernel-sim/api/trap_check.c kernel-sim/api/x86_decode.c \
+		kernel-sim/host/channel.c
 	@mkdir -p $(@D)
 	$(call say,FUZZ,$@)
 	$(Q)clang -std=gnu11 -g -O1 -Iprotocol -fsanitize=fuzzer,address,undefined -o $@ $^

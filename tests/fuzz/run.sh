@@ -5,6 +5,11 @@
 #   FUZZ_SEED      the root task's seed (default: the time)
 #   FUZZ_CORPUS    the harness's corpus directory (default build/fuzz/corpus)
 # A crash, a sanitizer report or a leak after a round fails it.
+# kernel-sim's line coverage under fuzz-invoke: build it apart with
+#   make BUILD=DIR HOST_CFLAGS="-std=gnu11 -O1 -g --coverage -D_GNU_SOURCE -Iprotocol -IDIR/gen" \
+#        HOST_LIBS="-lseccomp -lcap --coverage" DIR/bin/kernel-sim DIR/bin/pd-host DIR/bin/fuzz-invoke
+# run DIR/bin/kernel-sim on DIR/bin/fuzz-invoke, end it with SIGINT, then
+#   gcov -n -o DIR/obj/host/kernel-sim/object kernel-sim/object/*.c   (and so on)
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
