@@ -12,14 +12,17 @@
 /* The host asked (kill -USR2 on kernel-sim): core's totals and every PD's accounts. */
 static void report_totals(void)
 {
-	unsigned long pds = 0;
-	for (struct pd_session *pd = all_pds; pd; pd = pd->next)
+	/* paging structures: a live address space keeps them until it goes */
+	unsigned long pds = 0, tables = core_vm.table_count;
+	for (struct pd_session *pd = all_pds; pd; pd = pd->next) {
 		pds++;
+		tables += pd->pf.vs.table_count;
+	}
 	unsigned long heap_tables, heap = core_heap_size(&heap_tables);
 	core_log("core: totals: %lu KiB RAM free, %lu KiB in use, %lu objects, %lu slots, %lu PDs, "
-		 "heap %lu KiB and %lu tables\n",
+		 "heap %lu KiB and %lu tables, %lu paging structures in all\n",
 		 untyped_avail() >> 10, untyped_in_use() >> 10, obj_count(), cspace_used(), pds,
-		 heap >> 10, heap_tables);
+		 heap >> 10, heap_tables, tables);
 	for (struct pd_session *pd = all_pds; pd; pd = pd->next) {
 		unsigned long threads = 0;
 		for (struct cpu_thread *t = pd->threads; t; t = t->next_in_pd)
