@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A thread held in the host is charged this fraction of the wall time it holds a CPU. */
@@ -57,6 +58,22 @@ static void charge(struct host_thread *h)
 	if (used > h->run_charged && h->tcb)
 		sched_charge((unsigned)h->cpu, h->tcb, used - h->run_charged);
 	h->run_charged = used;
+}
+
+uint64_t dispatch_kernel_clock(void)
+{
+	if (!sched_is_sel4() || !sched_config.tick_ns)
+		return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void dispatch_charge_kernel(int cpu, struct tcb *t, uint64_t entered)
+{
+	uint64_t now = entered ? dispatch_kernel_clock() : 0;
+	if (now > entered && cpu >= 0 && !t->dead)
+		sched_charge((unsigned)cpu, t, now - entered);
 }
 
 /* Wake up when the occupant's timeslice may have ended (its CPU time is at most the wall time). */

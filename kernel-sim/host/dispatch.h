@@ -28,5 +28,13 @@ void dispatch_vacate(struct host_thread *h);
 /* A held thread goes back to the scheduler (it can run again, or its host thread ends). */
 void dispatch_unhold(struct host_thread *h);
 
+/*
+ * The kernel's own time counts for the thread it serves, as seL4's tick
+ * falls on the current thread in the kernel too: kernel-sim's CPU clock
+ * (0 without a tick), and the charge of an entry that began at entered.
+ */
+uint64_t dispatch_kernel_clock(void);
+void dispatch_charge_kernel(int cpu, struct tcb *t, uint64_t entered);
+
 /* Must the thread that just stopped on cpu give way (its timeslice ended)? */
 bool dispatch_preempted(unsigned cpu);

@@ -291,7 +291,9 @@ static void on_trap(struct host_thread *h, const struct sim_trap *trap)
 			wake_waiters(t);
 			return;
 		}
+		uint64_t entered = dispatch_kernel_clock();
 		enter_kernel(t, cpu, trap);
+		dispatch_charge_kernel(cpu, t, entered);
 		wake_waiters(t);
 		return;
 	}

@@ -16,7 +16,9 @@
  *    senders that submit as fast as they can
  *
  * A failure logs "Error: ..."; the end is "--- Signalling test finished ---".
- * <config stress_sec="5"/> sets test 2's duration (Genode's 5 s default).
+ * <config stress_sec="5"/> sets test 2's duration (Genode's 5 s default),
+ * counter_goal="300" the dispatches each receiver of test 8 counts to
+ * (Genode's 300).
  */
 #include <base/string.h>
 #include <base/xml.h>
@@ -31,7 +33,7 @@
 #define SPEED 10
 
 static struct env *env;
-static unsigned long stress_sec = 5;
+static unsigned long stress_sec = 5, counter_goal = 300;
 
 static void fail(const char *what)
 {
@@ -465,7 +467,6 @@ static void nested_test(struct timer *timer)
 
 /* --- test 8 --------------------------------------------------------------- */
 
-#define COUNTER_GOAL	      300
 #define UNWIND_COUNT_MOD_LOG2 5
 #define POLLING_PERIOD_US     1000000
 
@@ -523,7 +524,7 @@ static void handle_poll(struct signal_handler *h, unsigned long n)
 	bool done = true;
 	for (unsigned i = 0; i < 3; i++) {
 		log("%s received %u times", receivers[i].name, receivers[i].count);
-		done = done && receivers[i].count > COUNTER_GOAL;
+		done = done && receivers[i].count > counter_goal;
 	}
 	if (done)
 		signal_submit(test_8_done.cap, 1);
@@ -588,8 +589,10 @@ void component_construct(struct env *e)
 	env = e;
 	struct rom_connection rom;
 	struct xml_node config;
-	if (!rom_connect(env, "config", &rom) && xml_parse(rom.text, rom.size, &config, 0))
+	if (!rom_connect(env, "config", &rom) && xml_parse(rom.text, rom.size, &config, 0)) {
 		xml_attr_ulong(&config, "stress_sec", &stress_sec);
+		xml_attr_ulong(&config, "counter_goal", &counter_goal);
+	}
 	struct timer timer;
 	if (timer_connect(env, &timer))
 		fail("no Timer session");
