@@ -20,6 +20,7 @@
 #include "kernel/log.h"
 #include "kernel/schedule.h"
 #include "kernel/thread.h"
+#include "kernel/digest.h"
 #include "kernel/trace.h"
 #include "object/frame.h"
 #include "object/objecttype.h"
@@ -63,7 +64,7 @@ static void usage(FILE *f)
 	       "      --no-control   no control socket\n"
 	       "      --cpus N       simulated CPUs (default 1): at most N threads run\n"
 	       "                     component code at a time, chosen by seL4's scheduler\n"
-	       "      --sched MODE   sel4 or host (default): with host every runnable thread\n"
+	       "      --sched MODE   sel4 (default) or host: with host every runnable thread\n"
 	       "                     runs at once and Linux schedules them (not seL4's semantics)\n"
 	       "      --tick-us N    the kernel's timer tick in microseconds of thread CPU\n"
 	       "                     time (default 2000, CONFIG_TIMER_TICK_MS 2); 0: no\n"
@@ -72,6 +73,8 @@ static void usage(FILE *f)
 	       "                     CONFIG_TIME_SLICE)\n"
 	       "      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
 	       "                     trace-event file, any other name one text line per event\n"
+	       "      --digest       print a digest of the kernel's event sequence at exit\n"
+	       "                     (the same for two runs that made the same decisions)\n"
 	       "      --memfd-frames one memfd per frame instead of the private tmpfs\n"
 	       "                     (what kernel-sim falls back to where it cannot mount one)\n"
 	       "      --debug-calls WHO  who may make seL4's debug calls (DebugPutChar,\n"
@@ -299,6 +302,7 @@ int main(int argc, char **argv)
 	    {"timeslice", required_argument, 0, 'L'},
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
+	    {"digest", no_argument, 0, 'G'},
 	    {"irq-controller", required_argument, 0, 'I'},
 	    {"root-cnode-bits", required_argument, 0, 'R'},
 	    {"sel4-config", required_argument, 0, 'K'},
@@ -344,6 +348,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			memfd_frames = true;
+			break;
+		case 'G':
+			trace_digest();
 			break;
 		case 'R': {
 			char *end;
@@ -469,6 +476,8 @@ int main(int argc, char **argv)
 	console_flush();
 	pd_proc_kill_all();
 	reap_released_objects();
+	if (digest_on)
+		digest_print();
 	trace_close();
 	control_shutdown();
 	return system_halted ? system_exit_status : exit_status;

@@ -58,6 +58,12 @@ echo "$scale" | sed 's/^/soak-/'
 teardown=$(printf '%s\n%s' "$teardown" "$scale")
 t_failed=$(echo "$teardown" | grep -c FAILED)
 failed=$((failed + t_failed))
+# the event digest of 10 runs without timer interrupts
+determinism=$(DETERMINISM_RUNS=10 bash tests/system/determinism.sh)
+echo "$determinism" | grep -E ': (ok|FAILED)' | sed 's/^/soak-/'
+d_failed=$(echo "$determinism" | grep -c FAILED)
+failed=$((failed + d_failed))
+t_failed=$((t_failed + d_failed))
 # Scenarios too long for make test (a line "# soak-only" in the .run file)
 # and the full runs of those make test runs reduced ("# soak-full").
 s_passed=0
@@ -74,6 +80,7 @@ for f in run/*.run; do
 		t_failed=$((t_failed + 1))
 	fi
 done
-passed=$((2 * ROUNDS - (failed - t_failed) + $(echo "$teardown" | grep -c ': ok$') + s_passed))
+passed=$((2 * ROUNDS - (failed - t_failed) + $(echo "$teardown" | grep -c ': ok$') + \
+	$(echo "$determinism" | grep -c ': ok$') + s_passed))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

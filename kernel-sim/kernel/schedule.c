@@ -11,7 +11,7 @@
 #include <string.h>
 
 struct sched_config sched_config = {
-    .mode = SCHED_HOST,
+    .mode = SCHED_SEL4,
     .cpus = 1,
     .tick_ns = DEFAULT_TIMER_TICK_US * 1000ull,
     .time_slice = DEFAULT_TIME_SLICE,

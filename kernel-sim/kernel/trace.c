@@ -9,6 +9,7 @@
  * or trace-event JSON for Perfetto (trace_json.c).
  */
 #include "trace.h"
+#include "digest.h"
 #include "log.h"
 #include "names.h"
 #include "thread.h"
@@ -38,6 +39,12 @@ static bool out_json, live;
 static uint64_t start_ns, last_ns;
 static uint32_t next_tid, next_flow, irq_flow;
 static int kernel_pid;
+
+/* Is anyone reading the trace, or does only the digest want the events? */
+static bool tracing(void)
+{
+	return out || live;
+}
 
 /* JSON threads of kernel-sim itself: the interrupt lines and the CPUs. */
 #define TID_INTERRUPTS 1
@@ -330,8 +337,39 @@ static void syscall_record(struct tcb *t)
 	}
 }
 
+/*
+ * The digest's kernel entries: a page fault the shadow tables fill is not
+ * a seL4 event (it depends on when the host carried out a map), the rest is
+ * the thread, what it asked and how it came out.
+ */
+static struct {
+	struct tcb *t;
+	bool quiet;
+} digest_entry;
+
+static void digest_trap_begin(struct tcb *t, const struct sim_trap *trap)
+{
+	digest_entry.t = t;
+	digest_entry.quiet = trap->kind == SIM_TRAP_VM_FAULT;
+	if (!digest_entry.quiet)
+		digest_event("entry", t->obj.paddr, trap->kind,
+			     trap->kind == SIM_TRAP_SYSCALL ? t->regs.rdx : trap->trapno);
+}
+
+static void digest_trap_end(struct tcb *t)
+{
+	if (t != digest_entry.t || digest_entry.quiet)
+		return;
+	digest_event("exit", t->obj.paddr, t->state, t->regs.msgInfoRegister);
+	digest_entry.t = NULL;
+}
+
 void trace_trap_begin_(struct tcb *t, const struct sim_trap *trap)
 {
+	if (digest_on)
+		digest_trap_begin(t, trap);
+	if (!tracing())
+		return;
 	cur = (struct record){.t = t, .ts = tick(), .putchar = -1};
 	switch (trap->kind) {
 	case SIM_TRAP_SYSCALL:
@@ -353,6 +391,10 @@ void trace_trap_begin_(struct tcb *t, const struct sim_trap *trap)
 
 void trace_invoke_(struct tcb *t, const struct cap *cap)
 {
+	if (digest_on)
+		digest_event("invoke", t->obj.paddr, cap->type, t->regs.msgInfoRegister);
+	if (!tracing())
+		return;
 	if (t != cur.t)
 		return;
 	seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
@@ -403,6 +445,10 @@ static void result(struct tcb *t, char *buf, size_t size)
 
 void trace_trap_end_(struct tcb *t)
 {
+	if (digest_on)
+		digest_trap_end(t);
+	if (!tracing())
+		return;
 	if (t != cur.t)
 		return;
 	uint64_t end = tick();
@@ -471,6 +517,11 @@ static void arrive(const struct who *from, const struct who *to, const char *nam
 
 void trace_ipc_(struct tcb *sender, struct tcb *receiver, seL4_Word badge, enum trace_ipc_kind kind)
 {
+	if (digest_on)
+		digest_event("ipc", sender ? sender->obj.paddr : 0, receiver->obj.paddr,
+			     badge ^ (uint64_t)kind << 60);
+	if (!tracing())
+		return;
 	static const char *const names[] = {"IPC", "Reply", "Fault", "FaultReply"};
 	static const char *const arrivals[] = {"IPC in", "Reply in", "Fault in", "FaultReply in"};
 	uint32_t flow = flow_from(sender);
@@ -499,6 +550,10 @@ void trace_ipc_(struct tcb *sender, struct tcb *receiver, seL4_Word badge, enum 
 
 void trace_signal_(struct notification *n, seL4_Word badge)
 {
+	if (digest_on)
+		digest_event("signal", n->obj.paddr, badge, n->state);
+	if (!tracing())
+		return;
 	struct tcb *woken = NULL;
 	if (n->state == NtfnState_Waiting)
 		woken = n->queue.head;
@@ -555,6 +610,10 @@ static void fault_detail(char *d, size_t size, struct tcb *t, const struct fault
 
 void trace_fault_(struct tcb *t, const struct fault *f)
 {
+	if (digest_on)
+		digest_event("fault", t->obj.paddr, f->type, 0);
+	if (!tracing())
+		return;
 	if (t == cur.t)
 		cur.faulted = true;
 	struct who w;
@@ -571,6 +630,8 @@ void trace_fault_(struct tcb *t, const struct fault *f)
 
 void trace_thread_state_(struct tcb *t, enum thread_state s)
 {
+	if (digest_on)
+		digest_event("state", t->obj.paddr, t->state, s);
 	enum thread_state old = t->state;
 	if (!out_json || old == s)
 		return;
@@ -590,6 +651,10 @@ void trace_thread_state_(struct tcb *t, enum thread_state s)
 
 void trace_irq_(unsigned irq, enum trace_irq_event e)
 {
+	if (digest_on)
+		digest_event("irq", irq, e, 0);
+	if (!tracing())
+		return;
 	static const char *const what[] = {"raised (masked: pending)", "delivered",
 					   "raised (no handler)"};
 	uint64_t ts = tick();
@@ -606,6 +671,10 @@ void trace_irq_(unsigned irq, enum trace_irq_event e)
 
 void trace_object_(seL4_Word type, uint64_t paddr, bool created)
 {
+	if (digest_on)
+		digest_event("object", type, paddr, created);
+	if (!tracing())
+		return;
 	struct who w;
 	kernel_track(&w);
 	const char *name = object_type_name(type);
@@ -620,6 +689,10 @@ void trace_object_(seL4_Word type, uint64_t paddr, bool created)
 
 void trace_map_(struct vspace *vs, uint64_t vaddr, const struct frame *f, uint8_t vm_rights)
 {
+	if (digest_on)
+		digest_event("map", vaddr, f->obj.paddr, vm_rights);
+	if (!tracing())
+		return;
 	struct who w;
 	kernel_track(&w);
 	char label[SIM_NAME_MAX], d[128];
@@ -641,6 +714,10 @@ void trace_map_(struct vspace *vs, uint64_t vaddr, const struct frame *f, uint8_
 
 void trace_pd_(struct pd_proc *p, enum trace_pd_event e, int status)
 {
+	if (digest_on)
+		digest_event("pd", e, (uint64_t)status, 0);
+	if (!tracing())
+		return;
 	char label[SIM_NAME_MAX], d[64], kv[32];
 	clean(label, sizeof(label), p->name + (strncmp(p->name, "[sim] ", 6) ? 0 : 6));
 	snprintf(kv, sizeof(kv), "status=0x%x", (unsigned)status);
@@ -669,6 +746,10 @@ static struct {
 
 void trace_schedule_(unsigned cpu, struct tcb *next, const char *reason)
 {
+	if (digest_on)
+		digest_event(reason ? reason : "schedule", cpu, next ? next->obj.paddr : 0, 0);
+	if (!tracing())
+		return;
 	if (cpu >= TRACE_CPUS)
 		return;
 	uint64_t ts = tick();
@@ -743,7 +824,13 @@ static void enable(void)
 		kernel_pid = getpid();
 		next_tid = FIRST_TID;
 	}
-	trace_on = out || live;
+	trace_on = out || live || digest_on;
+}
+
+void trace_digest(void)
+{
+	digest_on = true;
+	enable();
 }
 
 int trace_open(const char *path)
@@ -783,5 +870,5 @@ void trace_close(void)
 		json_end(out);
 	fclose(out);
 	out = NULL;
-	trace_on = live;
+	trace_on = live || digest_on;
 }

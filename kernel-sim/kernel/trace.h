@@ -5,7 +5,8 @@
  *
  * One call per event kind, each placed where the kernel makes that event
  * happen. Tracing is off unless a file or a live reader wants it; then
- * every call is one test of trace_on and nothing else.
+ * every call is one test of trace_on and nothing else. The event digest
+ * (--digest) takes its events from the same calls.
  */
 #pragma once
 
@@ -22,6 +23,9 @@ extern bool trace_on;
 		if (__builtin_expect(trace_on, 0))                                                 \
 			call;                                                                      \
 	} while (0)
+
+/* The event digest (digest.h) sees the same events: it turns tracing on. */
+void trace_digest(void);
 
 /* What a message transfer was (trace_ipc). */
 enum trace_ipc_kind {

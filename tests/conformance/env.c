@@ -154,12 +154,19 @@ void set_cap_receive_path(seL4_CPtr slot)
 	seL4_SetCapReceivePath(ROOT_CNODE, slot, WORD_BITS);
 }
 
+void yield_to_helpers(void)
+{
+	seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, HELPER_PRIO);
+	seL4_Yield();
+	seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, ROOT_PRIO);
+}
+
 bool wait_for_state(seL4_CPtr tcb, seL4_Word state)
 {
-	for (long i = 0; i < 400000; i++) {
+	for (long i = 0; i < 100000; i++) {
 		if (sim_DebugThreadState(tcb) == state)
 			return true;
-		seL4_Yield();
+		yield_to_helpers();
 	}
 	return false;
 }
@@ -224,7 +231,7 @@ static bool helper_alloc(struct helper *h)
 
 static void helper_name(struct helper *h, const char *what)
 {
-	seL4_TCB_SetPriority(h->tcb, ROOT_TCB, 254);
+	seL4_TCB_SetPriority(h->tcb, ROOT_TCB, HELPER_PRIO);
 	char name[32];
 	snprintf(name, sizeof(name), "%s %d", what, h->pool);
 	seL4_DebugNameThread(h->tcb, name);

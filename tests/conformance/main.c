@@ -43,15 +43,26 @@ static int sorted_cases(const struct test_case **out)
 	return n;
 }
 
+/* Does word w (n characters) name the case: the name, or a prefix ending in '*'? */
+static bool names_case(const char *w, size_t n, const char *name)
+{
+	if (n && w[n - 1] == '*')
+		return !strncmp(name, w, n - 1);
+	return n && strlen(name) == n && !strncmp(name, w, n);
+}
+
 /*
  * A boot module named "cases" selects cases: whitespace-separated names or
- * name prefixes ending in '*' (as sel4test's filter); without it all run.
+ * name prefixes ending in '*' (as sel4test's filter); a word starting with
+ * '-' leaves the cases it names out. Without the module all run; with only
+ * exclusions in it, all others run.
  */
 static bool selected(const sim_BootModule *m, const char *name)
 {
 	if (!m)
 		return true;
 	const char *p = (const char *)m->vaddr, *end = p + m->size;
+	bool included = false, any_inclusion = false;
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\n' || *p == '\t'))
 			p++;
@@ -59,12 +70,15 @@ static bool selected(const sim_BootModule *m, const char *name)
 		while (p < end && *p != ' ' && *p != '\n' && *p != '\t')
 			p++;
 		size_t n = (size_t)(p - w);
-		if (n && w[n - 1] == '*' && !strncmp(name, w, n - 1))
-			return true;
-		if (n && strlen(name) == n && !strncmp(name, w, n))
-			return true;
+		if (n && *w == '-') {
+			if (names_case(w + 1, n - 1, name))
+				return false;
+		} else if (n) {
+			any_inclusion = true;
+			included = included || names_case(w, n, name);
+		}
 	}
-	return false;
+	return included || !any_inclusion;
 }
 
 int root_main(const seL4_BootInfo *bi)

@@ -68,13 +68,13 @@ static void test_delete_running_tcb(void)
 	helper_create(&h);
 	helper_start(&h, count_forever, (seL4_Word)&counter, 0, 0, 0);
 	while (counter == 0)
-		seL4_Yield();
+		yield_to_helpers();
 	seL4_CPtr tcb = h.tcb;
 	test_eq(cnode_delete(tcb), seL4_NoError);
 	h.tcb = 0;
 	seL4_Word stopped = counter;
-	for (int i = 0; i < 2000; i++)
-		seL4_Yield();
+	for (int i = 0; i < 20; i++)
+		yield_to_helpers();
 	test_eq(counter, stopped);
 	test_assert(slot_empty(tcb));
 	helper_cleanup(&h);
@@ -99,17 +99,18 @@ static void test_revoke_untyped(void)
 	test_eq(seL4_TCB_Configure(tcb, 0, ROOT_CNODE, 0, ROOT_VSPACE, 0, (seL4_Word)h.ipc,
 				   image_frame_cap(h.ipc)),
 		seL4_NoError);
+	test_eq(seL4_TCB_SetPriority(tcb, ROOT_TCB, HELPER_PRIO), seL4_NoError);
 	helper_start(&h, count_forever, (seL4_Word)&counter, 0, 0, 0);
 	while (counter == 0)
-		seL4_Yield();
+		yield_to_helpers();
 	/* ... and a waiter on an endpoint made from it. */
 	struct helper w;
 	seL4_CPtr fault_ep = blocked_helper(&w, recv_on, ep, 3);
 	test_eq(cnode_revoke(ut), seL4_NoError);
 	test_assert(slot_empty(tcb) && slot_empty(ep) && slot_empty(cn));
 	seL4_Word stopped = counter;
-	for (int i = 0; i < 2000; i++)
-		seL4_Yield();
+	for (int i = 0; i < 20; i++)
+		yield_to_helpers();
 	test_eq(counter, stopped);
 	expect_restart_fault(fault_ep, ep);
 	/* The memory is whole again. */

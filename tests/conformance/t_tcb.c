@@ -30,14 +30,14 @@ static void test_setspace_null_cspace(void)
 DEFINE_TEST(THREADS0005, "seL4_TCB_SetSpace with a null CSpace or VSpace fails",
 	    test_setspace_null_cspace);
 
-/* Does the counter advance within a generous number of yields? */
+/* Does the counter advance while the helpers run? */
 static bool counter_moves(volatile seL4_Word *c)
 {
 	seL4_Word before = *c;
-	for (int i = 0; i < 200000; i++) {
+	for (int i = 0; i < 20000; i++) {
 		if (*c != before)
 			return true;
-		seL4_Yield();
+		yield_to_helpers();
 	}
 	return false;
 }
@@ -53,8 +53,8 @@ static void test_suspend_resume(void)
 	test_eq(seL4_TCB_Suspend(h.tcb), seL4_NoError);
 	test_eq(sim_DebugThreadState(h.tcb), 0 /* Inactive */);
 	seL4_Word stopped = counter;
-	for (int i = 0; i < 2000; i++)
-		seL4_Yield();
+	for (int i = 0; i < 20; i++)
+		yield_to_helpers();
 	test_eq(counter, stopped); /* really stopped, not just marked */
 	test_eq(seL4_TCB_Resume(h.tcb), seL4_NoError);
 	test_assert(counter_moves(&counter));
@@ -100,8 +100,8 @@ static void test_read_registers_of_running_thread(void)
 	test_check(a.rip >= (seL4_Word)count_forever && a.rip < (seL4_Word)count_forever + 64);
 	test_eq(a.rdi, (seL4_Word)&counter);
 	test_eq(a.fs_base, h.tls);
-	for (int i = 0; i < 100; i++)
-		seL4_Yield();
+	for (int i = 0; i < 20; i++)
+		yield_to_helpers();
 	test_eq(seL4_TCB_ReadRegisters(h.tcb, 0, 0, seL4_UserContext_Words, &b), seL4_NoError);
 	test_eq(b.rip, a.rip);
 	test_eq(b.rsp, a.rsp);
@@ -142,7 +142,7 @@ static void test_write_registers_redirects_running_thread(void)
 	flag = 0;
 	helper_start(&h, spin_until, (seL4_Word)&flag, 0, 0, 0);
 	while (flag != 2)
-		seL4_Yield();
+		yield_to_helpers();
 	test_eq(seL4_TCB_Suspend(h.tcb), seL4_NoError);
 	seL4_UserContext ctx;
 	test_eq(seL4_TCB_ReadRegisters(h.tcb, 0, 0, seL4_UserContext_Words, &ctx), seL4_NoError);
@@ -319,8 +319,8 @@ static void test_suspend_self(void)
 	helper_start(&h, suspend_self, h.tcb, 0, 0, 0);
 	test_assert(wait_for_state(h.tcb, 0 /* Inactive */));
 	test_eq(seL4_TCB_Resume(h.tcb), seL4_NoError);
-	for (int i = 0; i < 200; i++)
-		seL4_Yield();
+	for (int i = 0; i < 20; i++)
+		yield_to_helpers();
 	test_assert(wait_for_state(h.tcb, 0));
 	test_check(!h.finished);
 	helper_cleanup(&h);

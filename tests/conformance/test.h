@@ -103,7 +103,17 @@ seL4_Error cnode_mutate(seL4_CPtr src, seL4_CPtr dest, seL4_Word data);
 seL4_Error cnode_delete(seL4_CPtr slot);
 seL4_Error cnode_revoke(seL4_CPtr slot);
 
-/* Wait (yielding) until tcb reaches state; false after a generous bound. */
+/*
+ * The root task runs at seL4_MaxPrio, helper threads one below: a helper
+ * runs when the root task blocks, as under seL4 on one CPU. To let helpers
+ * run while it waits, the root task takes their priority and yields: each
+ * of them runs until it blocks or its timeslice ends (yield_to_helpers).
+ */
+#define ROOT_PRIO   seL4_MaxPrio
+#define HELPER_PRIO (seL4_MaxPrio - 1)
+void yield_to_helpers(void);
+
+/* Wait (yielding to the helpers) until tcb reaches state; false after a generous bound. */
 bool wait_for_state(seL4_CPtr tcb, seL4_Word state);
 
 /* A 4 KiB frame of device memory at paddr, split out of its device untyped. */

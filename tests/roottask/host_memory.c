@@ -255,7 +255,7 @@ static bool theft_of(struct theft *t, seL4_CPtr frame, seL4_Word vaddr)
 				      seL4_X86_Default_VMAttributes) != seL4_NoError)
 			return false;
 		for (int i = 0; i < 200 && !stolen; i++)
-			seL4_Yield();
+			yield_to_helpers();
 		if (!stolen) {
 			seL4_X86_Page_Unmap(frame);
 			lost = thief_lost(t);
@@ -279,7 +279,7 @@ static seL4_Word theft_read(struct theft *t)
 		seL4_MessageInfo_t info = seL4_NBRecv(t->fault_ep, &badge);
 		if (seL4_MessageInfo_get_label(info) == seL4_Fault_VMFault)
 			return seL4_GetMR(seL4_VMFault_Addr);
-		seL4_Yield();
+		yield_to_helpers();
 	}
 	return 0;
 }
@@ -409,7 +409,7 @@ static void hoard_bounded(void)
 	seL4_DebugNameThread(h.tcb, "hoarder");
 	helper_start(&h, hoarder, child_pd_copy(hoard_pd, stay), 0, 0, 0);
 	for (int i = 0; i < 200000 && !hoard_done; i++)
-		seL4_Yield();
+		yield_to_helpers();
 	test_check(hoard_done);
 	seL4_Word pages = boot_info->userImageFrames.end - boot_info->userImageFrames.start;
 	printf("host-memory: hoarder 'child %d': %lu KiB of frames mapped, %lu extra thread "

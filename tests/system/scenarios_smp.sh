@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The scenarios with two simulated CPUs (kernel-sim --cpus 2): a
+# representative set of run/ (IPC, signals, locks, threads, priorities,
+# faults and deaths, nested inits, timers, quotas) and the conformance
+# suite. Every run/*.run passes with one CPU (scenarios.sh); these show
+# that nothing relies on a single CPU either.
+cd "$(dirname "$0")/../.."
+export RUN_NO_BUILD=1 RUN_QUIET=1 KERNEL_SIM_ARGS="--cpus 2"
+BIN=${BIN:-build/bin}
+
+for s in hello lock threads thread entrypoint priorities restart deaths dead_server nested \
+	init_loop reconfig dynamic_config resource_yield rpc_fuzz bomb timer; do
+	out=$(RUN_DIR="build/run/smp-$s" "run/$s.run" 2>&1)
+	if [ $? -eq 0 ]; then
+		echo "smp_scenario-$s: ok"
+	else
+		echo "smp_scenario-$s: FAILED"
+		echo "$out" | tail -n 25
+	fi
+done
+
+out=$(timeout 240 "$BIN/kernel-sim" --no-control --debug-calls all --cpus 2 "$BIN/test-conformance" 2>&1)
+if echo "$out" | grep -qE '^[0-9]+ passed, 0 failed$'; then
+	echo "smp_conformance: ok"
+else
+	echo "smp_conformance: FAILED"
+	echo "$out" | grep -E 'FAILED|passed' | head -n 10
+fi
