@@ -15,7 +15,16 @@
  * trace's cost: trap, call and signal again with kernel-sim --trace to a
  * text file and to a Perfetto JSON file, as ratios to the same figures
  * untraced (tracing off costs one flag test per event).
+ *
+ * Host placement: the socketpair ping-pong again with both processes pinned
+ * to one host core, and call again with kernel-sim and its PD processes
+ * pinned there (the default is one simulated CPU); per Call + ReplyRecv
+ * round trip, the host system calls (strace -f -c) and context switches
+ * (getrusage of kernel-sim, which reaps its PD processes) of runs making
+ * N and no round trips, against the floor's 4 system calls and 2 switches.
  */
+#include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,12 +54,27 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Round trips of one small message between two processes, in ticks. */
-static double socketpair_pingpong(double *ns)
+/* Keep this process (and what it starts) on host core 0. */
+static void pin_to_core0(void)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Round trips of one small message between two processes, in ticks (pinned: on one core). */
+static double socketpair_pingpong(double *ns, bool pinned, double *switches)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
 		exit(1);
+	cpu_set_t before;
+	sched_getaffinity(0, sizeof(before), &before);
+	if (pinned)
+		pin_to_core0();
+	struct rusage r0, r1;
+	getrusage(RUSAGE_SELF, &r0);
 	pid_t pid = fork();
 	char buf[184] = {0};
 	if (pid == 0) {
@@ -72,8 +97,15 @@ static double socketpair_pingpong(double *ns)
 			exit(1);
 	unsigned long long c1 = rdtsc();
 	double t1 = now();
+	getrusage(RUSAGE_SELF, &r1);
 	close(sv[0]);
 	waitpid(pid, 0, 0);
+	sched_setaffinity(0, sizeof(before), &before);
+	/* ours; the echoing child switches as often */
+	if (switches)
+		*switches = 2.0 *
+			    (double)(r1.ru_nvcsw + r1.ru_nivcsw - r0.ru_nvcsw - r0.ru_nivcsw) /
+			    (PINGPONGS + 1000);
 	*ns = (t1 - t0) * 1e9 / PINGPONGS;
 	return (double)(c1 - c0) / PINGPONGS;
 }
@@ -169,17 +201,24 @@ static struct figure fig[] = {
  * "bench NAME: N ticks" lines into ticks[] by figure. *cpu (if not NULL):
  * the CPU time the run used, kernel-sim and its PD processes together.
  */
+static bool run_pinned;		      /* kernel-sim and its PDs on host core 0 */
+static const char *run_wrap = "exec"; /* what runs kernel-sim (strace ...) */
+static const char *run_module = "";   /* a boot module after the root task */
+static double run_switches;	      /* context switches of the last run */
+
 static int run_root_task(const char *bindir, const char *root, const char *opts, double *ticks,
 			 double *cpu)
 {
 	char cmd[8400];
-	snprintf(cmd, sizeof(cmd), "exec %s/kernel-sim --no-control %s %s/%s 2>/dev/null", bindir,
-		 opts, bindir, root);
+	snprintf(cmd, sizeof(cmd), "%s %s/kernel-sim --no-control %s %s/%s %s 2>/dev/null",
+		 run_wrap, bindir, opts, bindir, root, run_module);
 	int fds[2];
 	if (pipe(fds) != 0)
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (run_pinned)
+			pin_to_core0();
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
@@ -205,9 +244,71 @@ static int run_root_task(const char *bindir, const char *root, const char *opts,
 		fprintf(stderr, "bench-kernel: the kernel-sim run of %s failed\n", root);
 		return -1;
 	}
+	run_switches = (double)(ru.ru_nvcsw + ru.ru_nivcsw);
 	if (cpu)
 		*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 		       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+	return 0;
+}
+
+/* Host system calls in strace -c's summary file (its "total" line), or -1. */
+static double strace_total(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char line[256];
+	double total = -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		double pct, secs;
+		long usecs, calls;
+		if (strstr(line, "total") &&
+		    sscanf(line, "%lf %lf %ld %ld", &pct, &secs, &usecs, &calls) == 4)
+			total = (double)calls;
+	}
+	if (f)
+		fclose(f);
+	return total;
+}
+
+/*
+ * Host system calls and context switches per Call + ReplyRecv round trip:
+ * runs of N and of no round trips (boot module "calls"), the difference
+ * over N. Context switches from getrusage, system calls from strace -f -c
+ * (-1 if strace is not there).
+ */
+#define COUNT_CALLS 20000
+static int call_counts(const char *bindir, double *syscalls, double *switches)
+{
+	char dir[] = "/tmp/bench-calls.XXXXXX", module[128], wrap[256], out[160];
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(module, sizeof(module), "%s/calls", dir);
+	snprintf(out, sizeof(out), "%s/strace.out", dir);
+	double sw[2], sc[2], ticks[FIGURES];
+	const long n[2] = {0, COUNT_CALLS};
+	for (int k = 0; k < 2; k++) {
+		FILE *f = fopen(module, "w");
+		if (!f)
+			return -1;
+		fprintf(f, "%ld\n", n[k]);
+		fclose(f);
+		run_module = module;
+		if (run_root_task(bindir, "bench-kernel-root", "", ticks, NULL))
+			return -1;
+		sw[k] = run_switches;
+		snprintf(wrap, sizeof(wrap), "exec strace -f -c -o %s", out);
+		run_wrap = access("/usr/bin/strace", X_OK) == 0 ? wrap : "exec";
+		unlink(out);
+		if (run_root_task(bindir, "bench-kernel-root", "", ticks, NULL))
+			return -1;
+		sc[k] = strace_total(out);
+		run_wrap = "exec";
+		run_module = "";
+	}
+	unlink(out);
+	unlink(module);
+	rmdir(dir);
+	*switches = (sw[1] - sw[0]) / COUNT_CALLS;
+	*syscalls = sc[0] < 0 || sc[1] < 0 ? -1 : (sc[1] - sc[0]) / COUNT_CALLS;
 	return 0;
 }
 
@@ -223,7 +324,7 @@ int main(int argc, char **argv)
 		strcpy(bindir, ".");
 
 	double ns, floors[FLOORS];
-	floors[FLOOR_PINGPONG] = socketpair_pingpong(&ns);
+	floors[FLOOR_PINGPONG] = socketpair_pingpong(&ns, false, NULL);
 	double tick_ns = ns / floors[FLOOR_PINGPONG];
 	floor_memfd = memfd_create("bench-floor", MFD_CLOEXEC);
 	floor_area = mmap(NULL, 2048 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -273,6 +374,18 @@ int main(int argc, char **argv)
 		}
 	for (int k = 0; k < 3; k++)
 		cpu_median[k] = median(cpu[k], TRACE_ROUNDS);
+
+	/* Host placement: the floor and the call round trip on one host core. */
+	double pinned_ns, floor_switches,
+	    pinned_floor = socketpair_pingpong(&pinned_ns, true, &floor_switches);
+	double pinned[FIGURES] = {0};
+	run_pinned = true;
+	if (run_root_task(bindir, "bench-kernel-root", "", pinned, NULL))
+		return 1;
+	double call_syscalls, call_switches;
+	if (call_counts(bindir, &call_syscalls, &call_switches))
+		return 1;
+	run_pinned = false;
 	static const char *const floor_what[FLOORS] = {
 	    "socketpair ping-pong between two processes",
 	    "SIGSEGV, handler mmaps the page, in one process",
@@ -298,5 +411,19 @@ int main(int argc, char **argv)
 		printf("  %-8s %-36s off %7.1f us, text %.2fx, json %.2fx\n", fig[i].name,
 		       fig[i].what, traced[0][i] * tick_ns / 1000, traced[1][i] / traced[0][i],
 		       traced[2][i] / traced[0][i]);
+	printf("pinned: everything on host core 0 (kernel-sim --cpus 1, the default)\n");
+	printf("floor:  %-48s %10.0f ticks (%8.1f us)  %.2fx unpinned\n",
+	       "socketpair ping-pong, both on one core", pinned_floor, pinned_ns / 1000,
+	       pinned_floor / floors[FLOOR_PINGPONG]);
+	printf("  %-8s %-44s %10.0f ticks (%8.1f us)  %.2fx floor, %.2fx unpinned\n", "call",
+	       "Call + ReplyRecv, all pinned", pinned[1], pinned[1] * tick_ns / 1000,
+	       pinned[1] / pinned_floor, pinned[1] / fig[1].ticks);
+	printf("counts: per round trip (floor: 4 system calls, %.1f context switches)\n",
+	       floor_switches);
+	if (call_syscalls >= 0)
+		printf("  %-8s %-44s %6.1f host system calls\n", "call",
+		       "Call + ReplyRecv (strace -f -c)", call_syscalls);
+	printf("  %-8s %-44s %6.1f context switches\n", "call", "Call + ReplyRecv (getrusage)",
+	       call_switches);
 	return 0;
 }

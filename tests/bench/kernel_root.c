@@ -4,7 +4,9 @@
  *   trap   seL4_DebugCapIdentify, the cheapest kernel entry with an answer;
  *   call   seL4_Call + seL4_ReplyRecv between two threads of this PD;
  *   signal seL4_Signal to a thread waiting in seL4_Wait, which signals back.
- * It prints one line "bench NAME: N ticks" per figure.
+ * It prints one line "bench NAME: N ticks" per figure. With a boot module
+ * "calls" holding a number N it makes N Call + ReplyRecv round trips and
+ * nothing else, for bench-kernel to count what the host does per round trip.
  */
 #include <base/format.h>
 #include <base/roottask.h>
@@ -119,6 +121,18 @@ int root_main(const seL4_BootInfo *bi)
 	if (!ep || !ping || !pong)
 		return 1;
 
+	const sim_BootModule *calls = sim_boot_module(bi, "calls");
+	if (calls) {
+		long n = 0;
+		for (const char *c = (const char *)calls->vaddr;
+		     c < (const char *)calls->vaddr + calls->size && *c >= '0' && *c <= '9'; c++)
+			n = n * 10 + (*c - '0');
+		start_thread(server);
+		for (long i = 0; i < n; i++)
+			seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+		printf("bench calls: %ld\n", n);
+		return 0;
+	}
 	printf("bench trap: %llu ticks\n", time_trap());
 	seL4_CPtr s = start_thread(server);
 	printf("bench call: %llu ticks\n", time_call());
