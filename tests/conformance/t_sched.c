@@ -66,6 +66,17 @@ static void pit_sleep(struct pit *p, unsigned ms)
 	seL4_IRQHandler_Ack(p->irq);
 }
 
+/*
+ * Sleep in steps of ms until *a and *b (if given) moved from 0, at most
+ * two seconds: a thread may need a while to start on a loaded host.
+ */
+static void pit_sleep_until_moved(struct pit *p, unsigned ms, volatile seL4_Word *a,
+				  volatile seL4_Word *b)
+{
+	for (unsigned t = 0; t < 2000 && (!*a || (b && !*b)); t += ms)
+		pit_sleep(p, ms);
+}
+
 static void pit_close(struct pit *p)
 {
 	release_slot(p->ports);
@@ -86,7 +97,7 @@ static void test_thread_suspend(void)
 	counter = 0;
 	helper_start(&h, count_forever, (seL4_Word)&counter, 0, 0, 0);
 	/* The counter runs while we wait for the timer. */
-	pit_sleep(&pit, 20);
+	pit_sleep_until_moved(&pit, 20, &counter, NULL);
 	seL4_Word old = counter;
 	pit_sleep(&pit, 20);
 	pit_sleep(&pit, 20);
@@ -591,12 +602,13 @@ static void test_priorities_under_load(void)
 	set_prio(&l, 100);
 	helper_start(&l, count_forever, (seL4_Word)&low, 0, 0, 0);
 	helper_start(&h, count_forever, (seL4_Word)&high, 0, 0, 0);
+	pit_sleep_until_moved(&pit, 10, &high, NULL);
 	pit_sleep(&pit, 50);
 	test_check(high != 0);
 	test_eq(low, 0);
 	helper_cleanup(&h);
 	/* The higher one gone, the lower one runs. */
-	pit_sleep(&pit, 20);
+	pit_sleep_until_moved(&pit, 10, &low, NULL);
 	test_check(low != 0);
 	helper_cleanup(&l);
 	for (int i = 0; i < 2; i++) {
@@ -604,7 +616,8 @@ static void test_priorities_under_load(void)
 		set_prio(&e[i], 150);
 		helper_start(&e[i], count_forever, (seL4_Word)&equal[i], 0, 0, 0);
 	}
-	pit_sleep(&pit, 50); /* five timeslices */
+	/* Spinning, each keeps the CPU for a timeslice (10 ms of CPU time), then the other runs. */
+	pit_sleep_until_moved(&pit, 10, &equal[0], &equal[1]);
 	test_check(equal[0] != 0 && equal[1] != 0);
 	for (int i = 0; i < 2; i++)
 		helper_cleanup(&e[i]);
