@@ -625,3 +625,120 @@ static void test_priorities_under_load(void)
 }
 DEFINE_TEST(SCHED0105, "A compute-bound higher priority starves a lower one; equal ones share",
 	    test_priorities_under_load);
+
+/* --- PREEMPT_REVOKE: a long Revoke takes interrupts at its preemption points - */
+
+static volatile int revoking, preempt_count;
+
+static long revoke_func(seL4_Word ep, seL4_Word u1, seL4_Word u2, seL4_Word u3)
+{
+	(void)u1, (void)u2, (void)u3;
+	revoking = 1;
+	seL4_CNode_Revoke(ROOT_CNODE, ep, WORD_BITS);
+	revoking = 2;
+	return 0;
+}
+
+#define CNODE_SIZE_BITS 12
+
+/* The oldest and the newest copy of the endpoint: Revoke deletes the newest first. */
+static seL4_CPtr oldest_cnode, newest_cnode, probe_slot;
+
+/* Is there a cap at index of cnode? (a copy made and deleted again) */
+static bool probe(seL4_CPtr cnode, seL4_Word index)
+{
+	if (seL4_CNode_Copy(ROOT_CNODE, probe_slot, WORD_BITS, cnode, index, CNODE_SIZE_BITS,
+			    seL4_AllRights) != seL4_NoError)
+		return false;
+	seL4_CNode_Delete(ROOT_CNODE, probe_slot, WORD_BITS);
+	return true;
+}
+
+/*
+ * Count the ticks that find the revoke half done: its newest copies gone,
+ * its oldest still there. A Revoke that is one indivisible operation is
+ * never seen so.
+ */
+static long preempt_count_func(seL4_Word ntfn, seL4_Word irq, seL4_Word u2, seL4_Word u3)
+{
+	(void)u2, (void)u3;
+	while (revoking < 2) {
+		seL4_Wait(ntfn, NULL);
+		seL4_IRQHandler_Ack(irq);
+		if (revoking == 1 && probe(oldest_cnode, 0) &&
+		    !probe(newest_cnode, (1ul << CNODE_SIZE_BITS) - 1))
+			preempt_count++;
+	}
+	return 0;
+}
+
+/* 2^num_cnode_bits CNodes full of copies of ep; false if out of memory. */
+static bool create_cnode_table(int num_cnode_bits, seL4_CPtr ep, seL4_CPtr *cnodes)
+{
+	for (int i = 0; i < (1 << num_cnode_bits); i++) {
+		cnodes[i] = alloc_cnode(CNODE_SIZE_BITS);
+		if (!cnodes[i])
+			return false;
+		for (seL4_Word j = 0; j < (1ul << CNODE_SIZE_BITS); j++)
+			if (seL4_CNode_Copy(cnodes[i], j, CNODE_SIZE_BITS, ROOT_CNODE, ep,
+					    WORD_BITS, seL4_AllRights) != seL4_NoError)
+				return false;
+	}
+	return true;
+}
+
+/* The preemptions counted during one revoke, or -1 if the timer cannot be set for it. */
+static int test_preempt_revoke_actual(struct pit *pit, int num_cnode_bits)
+{
+	static seL4_CPtr cnodes[1 << 3];
+	seL4_CPtr ep = alloc_endpoint();
+	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
+		return -1;
+	/* Time the revoke, for a timer period of a third of it. */
+	uint64_t start = tsc_read();
+	revoke_func(ep, 0, 0, 0);
+	uint64_t period_ns = tsc_ns(start, tsc_read()) / 3;
+	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
+		return -1;
+	int result = -1;
+	uint64_t count = period_ns * PIT_HZ / 1000000000ull;
+	if (count >= 100 /* 84 us: a period the host's timers keep */) {
+		struct helper revoke_thread, preempt_thread;
+		helper_create(&revoke_thread);
+		helper_create(&preempt_thread);
+		set_prio(&preempt_thread, 101);
+		set_prio(&revoke_thread, 100);
+		revoking = 0;
+		preempt_count = 0;
+		oldest_cnode = cnodes[0];
+		newest_cnode = cnodes[(1 << num_cnode_bits) - 1];
+		probe_slot = alloc_slot();
+		pit_program(pit->ports, 2, count > 0xffff ? 0xffff : (unsigned)count);
+		helper_start(&preempt_thread, preempt_count_func, pit->ntfn, pit->irq, 0, 0);
+		helper_start(&revoke_thread, revoke_func, ep, 0, 0, 0);
+		helper_wait(&revoke_thread);
+		seL4_X86_IOPort_Out8(pit->ports, PIT_CMD, 0x30); /* stop the counter */
+		helper_cleanup(&preempt_thread);
+		helper_cleanup(&revoke_thread);
+		seL4_IRQHandler_Ack(pit->irq);
+		seL4_Poll(pit->ntfn, NULL);
+		free_slot(probe_slot);
+		result = preempt_count;
+	}
+	for (int i = 0; i < (1 << num_cnode_bits); i++)
+		release_slot(cnodes[i]);
+	release_slot(ep);
+	return result;
+}
+
+static void test_preempt_revoke(void)
+{
+	struct pit pit;
+	test_assert(pit_open(&pit));
+	int result = -1;
+	for (int num_cnode_bits = 1; num_cnode_bits <= 3 && result <= 1; num_cnode_bits++)
+		result = test_preempt_revoke_actual(&pit, num_cnode_bits);
+	pit_close(&pit);
+	test_check(result > 1);
+}
+DEFINE_TEST(PREEMPT_REVOKE, "Test preemption path in revoke", test_preempt_revoke);
