@@ -695,9 +695,9 @@ static int test_preempt_revoke_actual(struct pit *pit, int num_cnode_bits)
 	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
 		return -1;
 	/* Time the revoke, for a timer period of a third of it. */
-	uint64_t start = tsc_read();
+	uint64_t start = tsc_now();
 	revoke_func(ep, 0, 0, 0);
-	uint64_t period_ns = tsc_ns(start, tsc_read()) / 3;
+	uint64_t period_ns = tsc_ns(start, tsc_now()) / 3;
 	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
 		return -1;
 	int result = -1;
