@@ -695,10 +695,11 @@ static int test_preempt_revoke_actual(struct pit *pit, int num_cnode_bits)
 	seL4_CPtr ep = alloc_endpoint();
 	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
 		return -1;
-	/* Time the revoke, for a timer period of a third of it. */
+	/* Time the revoke, for a timer period of a sixth of it (sel4test: a third; a loaded host
+	 * slows a revoke down now and then). */
 	uint64_t start = tsc_now();
 	revoke_func(ep, 0, 0, 0);
-	uint64_t period_ns = tsc_ns(start, tsc_now()) / 3;
+	uint64_t period_ns = tsc_ns(start, tsc_now()) / 6;
 	if (!create_cnode_table(num_cnode_bits, ep, cnodes))
 		return -1;
 	int result = -1;
@@ -737,8 +738,8 @@ static void test_preempt_revoke(void)
 	struct pit pit;
 	test_assert(pit_open(&pit));
 	int result = -1;
-	for (int num_cnode_bits = 1; num_cnode_bits <= 3 && result <= 1; num_cnode_bits++)
-		result = test_preempt_revoke_actual(&pit, num_cnode_bits);
+	for (int attempt = 0; attempt < 6 && result <= 1; attempt++)
+		result = test_preempt_revoke_actual(&pit, attempt < 3 ? attempt + 1 : 3);
 	pit_close(&pit);
 	test_check(result > 1);
 }
