@@ -450,7 +450,6 @@ int main(int argc, char **argv)
 	if (rom_update_init(args.modules, args.module_count) != 0)
 		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
 	host_trap_handler = handle_trap;
-	interrupt_pending = loop_interrupt_pending;
 	loop_set_after_event(after_event);
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {

@@ -1,7 +1,6 @@
 #include "delete.h"
 #include "cdt.h"
 #include "../object/cnode.h"
-#include "schedule.h"
 #include "../object/objecttype.h"
 
 #include <stdlib.h>
@@ -97,14 +96,10 @@ void cte_delete_one(struct cte *slot)
 	cte_delete(slot, true);
 }
 
-/* cteRevoke: the children go one by one, with a preemption point after each. */
 enum exception cte_revoke(struct cte *slot)
 {
 	for (struct cte *next = slot->mdb.next; next && is_mdb_parent_of(slot, next);
-	     next = slot->mdb.next) {
+	     next = slot->mdb.next)
 		cte_delete(next, true);
-		if (preemption_point())
-			return EXCEPTION_PREEMPTED;
-	}
 	return EXCEPTION_NONE;
 }

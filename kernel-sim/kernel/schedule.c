@@ -400,16 +400,3 @@ uint64_t sched_time_left(unsigned cpu, const struct tcb *t)
 	uint64_t slice = t->time_slice ? t->time_slice : 1;
 	return (slice - 1) * tick + (tick - ks_cpu[cpu].tick_phase_ns);
 }
-
-/* --- Preemption points ------------------------------------------------------ */
-
-bool (*interrupt_pending)(void);
-static unsigned work_units_completed; /* ksWorkUnitsCompleted */
-
-bool preemption_point(void)
-{
-	if (++work_units_completed < MAX_NUM_WORK_UNITS_PER_PREEMPTION)
-		return false;
-	work_units_completed = 0;
-	return interrupt_pending && interrupt_pending();
-}

@@ -112,14 +112,3 @@ static inline bool sched_is_sel4(void)
 {
 	return sched_config.mode == SCHED_SEL4;
 }
-
-/*
- * seL4's preemptionPoint: a long operation (Revoke) calls it after each
- * unit of work; every MAX_NUM_WORK_UNITS_PER_PREEMPTION units it asks
- * whether an interrupt is pending (the host's devices: interrupt_pending),
- * and if so the operation stops with EXCEPTION_PREEMPTED, its system call
- * to run again when the thread next runs, as seL4 restarts it.
- */
-#define MAX_NUM_WORK_UNITS_PER_PREEMPTION 100 /* CONFIG_MAX_NUM_WORK_UNITS_PER_PREEMPTION */
-extern bool (*interrupt_pending)(void);
-bool preemption_point(void);

@@ -784,7 +784,7 @@ static void run(const struct attempt *a)
 	if (a->fn == forge_control_ack) {
 		/* until it sent its forgeries, unless kernel-sim read them and ended it already */
 		while (!shared_flag && still_runs(h.tcb))
-			seL4_Yield();
+			yield_to_helpers();
 		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
 		seL4_X86_Page_Map(f, child_pd_vspace(pd), CHILD_VA, seL4_ReadWrite, 0);
 		shared_flag = 2;
@@ -795,7 +795,7 @@ static void run(const struct attempt *a)
 	if (a->fn == silent_control || parks) {
 		/* until it is ready, unless it is gone already (its PD ended: a fault) */
 		while (!shared_value && still_runs(h.tcb))
-			seL4_Yield();
+			yield_to_helpers();
 	}
 	if ((a->fn == silent_control || parks) && shared_value) {
 		seL4_CPtr f = alloc_object(seL4_X86_4K, 0);
@@ -837,7 +837,7 @@ static void run(const struct attempt *a)
 			seL4_X86_Page_Map(child_frame, child_pd_vspace(pd), CHILD_VA,
 					  seL4_ReadWrite, 0);
 			seL4_X86_Page_Unmap(child_frame);
-			seL4_Yield();
+			yield_to_helpers();
 		}
 		shared_flag = 1;
 		unmap_in_root(view, vt);
