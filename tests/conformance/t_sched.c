@@ -51,7 +51,14 @@ static bool pit_open(struct pit *p)
 {
 	p->irq = isa_irq_handler(PIT_IRQ, &p->ntfn);
 	p->ports = io_ports(PIT_CH0, PIT_CMD);
-	return p->irq && p->ports;
+	if (!p->irq || !p->ports)
+		return false;
+	/* The counter stopped (a new mode without a count), the line open (an earlier user
+	 * may have left it masked with an interrupt unacknowledged), nothing pending. */
+	seL4_X86_IOPort_Out8(p->ports, PIT_CMD, 0x30);
+	seL4_IRQHandler_Ack(p->irq);
+	seL4_Poll(p->ntfn, NULL);
+	return true;
 }
 
 static void pit_start(struct pit *p, unsigned ms)
