@@ -21,7 +21,12 @@ for s in hello lock threads thread entrypoint priorities restart deaths dead_ser
 	fi
 done
 
-out=$(timeout 240 "$BIN/kernel-sim" --no-control --debug-calls all --cpus 2 "$BIN/test-conformance" 2>&1)
+# The device cases (conformance.sh runs them) measure host time, not scheduling.
+mkdir -p "${TMPDIR:-/tmp}/smp.$$"
+printf -- '-PIT* -HPET* -RTC* -UART*\n' >"${TMPDIR:-/tmp}/smp.$$/cases"
+out=$(timeout 240 "$BIN/kernel-sim" --no-control --debug-calls all --cpus 2 "$BIN/test-conformance" \
+	"${TMPDIR:-/tmp}/smp.$$/cases" 2>&1)
+rm -rf "${TMPDIR:-/tmp}/smp.$$"
 if echo "$out" | grep -qE '^[0-9]+ passed, 0 failed$'; then
 	echo "smp_conformance: ok"
 else
