@@ -546,7 +546,7 @@ static void test_set_priority_running(void)
 DEFINE_TEST(SCHED0103, "SetPriority of the running thread below a ready one preempts it",
 	    test_set_priority_running);
 
-static volatile uint64_t handler_woke;
+static volatile uint64_t handler_woke, spinner_armed;
 
 static long irq_waiter(seL4_Word ntfn, seL4_Word u1, seL4_Word u2, seL4_Word u3)
 {
@@ -554,6 +554,15 @@ static long irq_waiter(seL4_Word ntfn, seL4_Word u1, seL4_Word u2, seL4_Word u3)
 	seL4_Wait(ntfn, NULL);
 	handler_woke = tsc_now();
 	return 0;
+}
+
+/* Once it runs, arm the PIT for 1 ms, then spin. */
+static long arm_and_spin(seL4_Word ports, seL4_Word counter, seL4_Word u2, seL4_Word u3)
+{
+	(void)u2, (void)u3;
+	spinner_armed = tsc_now();
+	pit_program(ports, 0, (unsigned)(PIT_HZ / 1000));
+	return count_forever(counter, 0, 0, 0);
 }
 
 /*
@@ -575,11 +584,9 @@ static void test_irq_preempts(void)
 		set_prio(&spinner, HELPER_PRIO - 1);
 		handler_woke = 0;
 		helper_start(&handler, irq_waiter, pit.ntfn, 0, 0, 0);
-		helper_start(&spinner, count_forever, (seL4_Word)&counter, 0, 0, 0);
-		uint64_t t0 = tsc_now();
-		pit_start(&pit, 1);
-		helper_wait(&handler); /* the spinner runs, then the handler */
-		uint64_t latency = tsc_ns(t0, handler_woke);
+		helper_start(&spinner, arm_and_spin, pit.ports, (seL4_Word)&counter, 0, 0);
+		helper_wait(&handler); /* the handler waits, the spinner arms and spins */
+		uint64_t latency = tsc_ns(spinner_armed, handler_woke);
 		if (latency < best)
 			best = latency;
 		seL4_IRQHandler_Ack(pit.irq);
