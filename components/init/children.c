@@ -241,6 +241,21 @@ static void closing(struct child *child, const struct session *s)
 	    s->kind == SERVICE_CHILD && s->server ? s->server->name : "");
 }
 
+/* What init keeps for a child at core: its config ROM and fault handler. */
+static void release_held(struct init_child *c)
+{
+	if (c->has_config)
+		local_rom_destroy(&c->config);
+	c->has_config = false;
+	if (c->fault.cap)
+		signal_handler_dissolve(init.env, &c->fault);
+}
+
+static void halted(struct child *child)
+{
+	release_held(init_child_of(child));
+}
+
 const struct child_policy init_policy = {
     .route = init_route,
     .filter_args = filter_args,
@@ -252,6 +267,7 @@ const struct child_policy init_policy = {
     .yield_response = yield_response,
     .changed = changed,
     .closing = closing,
+    .halted = halted,
 };
 
 /* Why the child's thread stopped, for the log. */
@@ -359,11 +375,7 @@ void stop_child(struct init_child *c)
 		child_destroy(&c->child);
 		c->has_pd = false;
 	}
-	if (c->has_config)
-		local_rom_destroy(&c->config);
-	c->has_config = false;
-	if (c->fault.cap)
-		signal_handler_dissolve(init.env, &c->fault);
+	release_held(c); /* a child that never got a PD */
 	c->requested_ram = c->requested_caps = 0;
 	/* an ended child stays in the state report (and may restart) */
 	if (c->state != CHILD_ALIVE)

@@ -15,6 +15,8 @@
 # (core's, init's): init's allocations land elsewhere after a thousand
 # restarts, and a live address space keeps its page tables; core reports
 # how many all live address spaces hold, and kernel-sim must hold no other.
+# The totals are taken as soon as the processes are gone: init releases
+# what it holds for a child at core before the child's PD, so they are final.
 # SCALE_KILLS=K kills K children at random with kill -9 while all run
 # (init restarts each) before the last teardown.
 cd "$(dirname "$0")/../.."

@@ -274,12 +274,18 @@ void child_destroy(struct child *c)
 	rpc_cap_release(c->rom_ds);
 	c->rom_ds = 0;
 	close_env(c, PARENT_ENV_BINARY);
+	/*
+	 * What we hold for it goes before its PD: once its process is gone,
+	 * our accounts at core are what they will stay.
+	 */
+	if (c->parent.cap)
+		entrypoint_dissolve(env_ep(env), &c->parent);
+	if (c->policy->halted)
+		c->policy->halted(c);
 	close_env(c, PARENT_ENV_PD);
 	c->pd = c->cpu = c->log = c->rom = 0;
 	/* its PD and every donation in it came back to us: answer its waiting clients */
 	sessions_of_server_gone(c);
-	if (c->parent.cap)
-		entrypoint_dissolve(env_ep(env), &c->parent);
 	rpc_cap_release(c->session_sigh);
 	rpc_cap_release(c->resource_avail_sigh);
 	rpc_cap_release(c->yield_sigh);

@@ -107,6 +107,11 @@ struct child_policy {
 	void (*changed)(struct child *c);
 	/* The child's session s is being closed (by the child or at its end); may be NULL. */
 	void (*closing)(struct child *c, const struct session *s);
+	/*
+	 * At its end, nothing of the child runs any more and its PD is still
+	 * there: release what was kept for it (fault handler, config); may be NULL.
+	 */
+	void (*halted)(struct child *c);
 };
 
 enum child_state { CHILD_STARTING, CHILD_RUNNING, CHILD_FAILED };
