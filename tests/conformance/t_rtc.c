@@ -288,8 +288,11 @@ static void test_rtc_interrupts(void)
 	cmos_write(RTC_REG_B, RTC_B_UIE | RTC_B_24H);
 	for (int i = 0; i < 2; i++) {
 		test_assert(irq_within(ntfn, 1500000000ul));
-		test_eq(cmos_read(RTC_REG_C) & (RTC_C_IRQF | RTC_C_UF), RTC_C_IRQF | RTC_C_UF);
-		test_eq(cmos_read(RTC_REG_C), 0);
+		uint64_t read_at = tsc_now();
+		uint8_t c = cmos_read(RTC_REG_C), again = cmos_read(RTC_REG_C);
+		test_eq(c & (RTC_C_IRQF | RTC_C_UF), RTC_C_IRQF | RTC_C_UF);
+		/* Cleared by the read, unless the host held this thread until the next update. */
+		test_check(again == 0 || tsc_ns(read_at, tsc_now()) > 900000000ul);
 		test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
 	}
 	/* Not read, C keeps IRQF set: the line stays high, no new edge. */
@@ -332,8 +335,9 @@ static void test_rtc_interrupts(void)
 	cmos_write(RTC_HOURS_ALARM, 0xff);
 	cmos_write(RTC_REG_B, RTC_B_AIE | RTC_B_24H);
 	test_assert(irq_within(ntfn, 3500000000ul));
+	/* Not before that second; a loaded host may read the clock a little later. */
 	unsigned at = (unsigned)unbcd(cmos_read(RTC_SECONDS));
-	test_check(at == second || at == (second + 1) % 60);
+	test_check((at + 60 - second) % 60 <= 2);
 	test_eq(cmos_read(RTC_REG_C) & (RTC_C_IRQF | RTC_C_AF), RTC_C_IRQF | RTC_C_AF);
 	test_eq(seL4_IRQHandler_Ack(irq), seL4_NoError);
 	release_slot(irq);
