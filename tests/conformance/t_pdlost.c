@@ -77,8 +77,15 @@ static void test_killed_pd(void)
 	release_slot(minted);
 	release_slot(fault_ep);
 	release_slot(ep);
+	/*
+	 * The process's last descriptor goes when Linux reports it gone, which
+	 * kernel-sim does not wait for: give the host a second.
+	 */
 	seL4_Word fds2, procs2;
-	sim_DebugHostResources(&fds2, &procs2);
+	uint64_t t0 = tsc_now();
+	do
+		sim_DebugHostResources(&fds2, &procs2);
+	while ((fds2 != fds0 || procs2 != procs0) && tsc_ns(t0, tsc_now()) < 1000000000ul);
 	test_eq(procs2, procs0);
 	test_eq(fds2, fds0);
 }
