@@ -18,6 +18,7 @@
 #include "host/resources.h"
 #include "kernel/delete.h"
 #include "kernel/log.h"
+#include "kernel/preemption.h"
 #include "kernel/schedule.h"
 #include "kernel/thread.h"
 #include "kernel/digest.h"
@@ -450,6 +451,7 @@ int main(int argc, char **argv)
 	if (rom_update_init(args.modules, args.module_count) != 0)
 		fprintf(stderr, "kernel-sim: no ROM updates: %s\n", strerror(errno));
 	host_trap_handler = handle_trap;
+	preemption_host = (struct preemption_host){loop_interrupt_pending, loop_serve_interrupts};
 	loop_set_after_event(after_event);
 	struct pd_proc *root = boot_system(&args);
 	if (!root) {

@@ -196,6 +196,7 @@ static const struct attempt attempts[] = {
     DEBUG("kill-pd", SIM_SysDebugKillPD),
     DEBUG("thread-state", SIM_SysDebugThreadState),
     DEBUG("host-resources", SIM_SysDebugHostResources),
+    DEBUG("interrupt-after-work", SIM_SysDebugInterruptAfterWork),
     {"frame-unattached", read_unattached, 0, 0x6000000000l, false},
     {"title-write", write_title, 0, 0, false},
     {"cap-guessing", guess_caps, 0, 0, true},

@@ -6,6 +6,7 @@
 #include "../kernel/thread.h"
 #include "../host/pd.h"
 #include "../host/thread.h"
+#include "../kernel/preemption.h"
 #include "../kernel/schedule.h"
 #include "../kernel/asid.h"
 #include "../object/vspace.h"
@@ -176,7 +177,7 @@ int debug_calls_parse(const char *who)
 static bool is_debug_call(seL4_SWord w)
 {
 	return (w <= seL4_SysDebugPutChar && w >= seL4_SysDebugNameThread) ||
-	       (w <= SIM_SysDebugThreadState && w >= SIM_SysDebugHaltStatus);
+	       (w <= SIM_SysDebugThreadState && w >= SIM_SysDebugInterruptAfterWork);
 }
 
 static bool may_debug(struct tcb *t)
@@ -241,6 +242,10 @@ void handle_unknown_syscall(struct tcb *t, seL4_Word w)
 	case SIM_SysDebugHostResources:
 		t->regs.capRegister = open_fd_count();
 		t->regs.msgInfoRegister = pd_proc_count();
+		return;
+	case SIM_SysDebugInterruptAfterWork:
+		t->regs.capRegister =
+		    interrupt_after_work(t->regs.capRegister, t->regs.msgInfoRegister) ? 0 : ~0ul;
 		return;
 	case seL4_SysSetTLSBase:
 		set_tls_base(t);

@@ -3,6 +3,7 @@
 #include "../kernel/cspace.h"
 #include "../kernel/delete.h"
 #include "../kernel/log.h"
+#include "../kernel/preemption.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
 #include "../kernel/transfer.h"
@@ -87,8 +88,12 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 		return;
 	}
 	if (status == EXCEPTION_PREEMPTED) {
-		/* Not done: the system call runs again when the thread next runs. */
+		/*
+		 * Not done: the system call runs again when the thread next runs.
+		 * A pending interrupt is handled now, as seL4's handleSyscall does.
+		 */
 		set_thread_state(t, ThreadState_Restart);
+		handle_pending_interrupt();
 		return;
 	}
 	if (t->state == ThreadState_Restart) {

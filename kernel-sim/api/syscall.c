@@ -9,6 +9,7 @@
 #include "mmio_fault.h"
 #include "../host/thread.h"
 #include "../kernel/log.h"
+#include "../kernel/preemption.h"
 #include "../kernel/schedule.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
@@ -169,5 +170,6 @@ void handle_trap(struct tcb *t, const struct sim_trap *trap)
 				trap->kind);
 		break;
 	}
+	take_injected_interrupt();
 	trace_trap_end(t);
 }

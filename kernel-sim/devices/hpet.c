@@ -302,7 +302,7 @@ int hpet_init(void)
 		c->cmp = ~0ull;
 		c->timer.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		c->timer.ready = on_timer;
-		if (c->timer.fd < 0 || loop_add(&c->timer, EPOLLIN) != 0)
+		if (c->timer.fd < 0 || loop_add_interrupt(&c->timer, EPOLLIN) != 0)
 			return -1;
 	}
 	mmio_attach(&device);

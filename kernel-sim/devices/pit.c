@@ -247,5 +247,5 @@ int pit_init(void)
 	for (int n = 0; n < 3; n++)
 		ch[n] = (struct channel){.rw = 3, .reload = 65536};
 	io_bus_attach(&pit);
-	return loop_add(&timer, EPOLLIN);
+	return loop_add_interrupt(&timer, EPOLLIN);
 }

@@ -193,5 +193,5 @@ int rom_update_init(const char *const *modules, int count)
 		r.count = i + 1;
 	}
 	watch.ready = on_change;
-	return loop_add(&watch, EPOLLIN);
+	return loop_add_interrupt(&watch, EPOLLIN);
 }

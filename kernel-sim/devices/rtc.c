@@ -459,5 +459,5 @@ int rtc_init(void)
 		return -1;
 	rtc.timer.ready = on_timer;
 	io_bus_attach(&device);
-	return loop_add(&rtc.timer, EPOLLIN);
+	return loop_add_interrupt(&rtc.timer, EPOLLIN);
 }

@@ -198,7 +198,7 @@ int uart_init(void)
 	if (isatty(STDIN_FILENO)) {
 		input.fd = STDIN_FILENO;
 		input.ready = on_input;
-		loop_add(&input, EPOLLIN);
+		loop_add_interrupt(&input, EPOLLIN);
 	}
 	return 0;
 }

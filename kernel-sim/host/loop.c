@@ -8,6 +8,31 @@
 static int epfd = -1;
 static void (*after_event)(void);
 
+/*
+ * The devices' interrupt sources: an epoll set of their own, itself one
+ * source of the loop, so that a long kernel operation can ask whether an
+ * interrupt is pending and have it served at its preemption point.
+ */
+static int irq_epfd = -1;
+
+void loop_serve_interrupts(void)
+{
+	struct epoll_event ev[8];
+	int n = irq_epfd < 0 ? 0 : epoll_wait(irq_epfd, ev, 8, 0);
+	for (int i = 0; i < n; i++) {
+		struct event_source *src = ev[i].data.ptr;
+		src->ready(src, ev[i].events);
+	}
+}
+
+static void on_interrupt_sources(struct event_source *s, uint32_t events)
+{
+	(void)s, (void)events;
+	loop_serve_interrupts();
+}
+
+static struct event_source interrupt_sources = {.fd = -1, .ready = on_interrupt_sources};
+
 int loop_init(void)
 {
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -28,8 +53,26 @@ int loop_mod(struct event_source *s, uint32_t events)
 
 void loop_del(struct event_source *s)
 {
-	if (s->fd >= 0)
-		epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, 0);
+	if (s->fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, 0) != 0 && irq_epfd >= 0)
+		epoll_ctl(irq_epfd, EPOLL_CTL_DEL, s->fd, 0);
+}
+
+int loop_add_interrupt(struct event_source *s, uint32_t events)
+{
+	if (irq_epfd < 0) {
+		irq_epfd = epoll_create1(EPOLL_CLOEXEC);
+		interrupt_sources.fd = irq_epfd;
+		if (irq_epfd < 0 || loop_add(&interrupt_sources, EPOLLIN) != 0)
+			return -1;
+	}
+	struct epoll_event ev = {.events = events, .data.ptr = s};
+	return epoll_ctl(irq_epfd, EPOLL_CTL_ADD, s->fd, &ev);
+}
+
+bool loop_interrupt_pending(void)
+{
+	struct epoll_event ev;
+	return irq_epfd >= 0 && epoll_wait(irq_epfd, &ev, 1, 0) > 0;
 }
 
 void loop_set_after_event(void (*after)(void))

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct event_source {
@@ -17,6 +18,16 @@ int loop_add(struct event_source *s, uint32_t events);
 void loop_del(struct event_source *s);
 /* Change the events a source waits for. */
 int loop_mod(struct event_source *s, uint32_t events);
+
+/*
+ * A device's interrupt source (a timer, input): served as any other, and
+ * seen by loop_interrupt_pending, which long kernel operations ask at
+ * their preemption points (seL4's isIRQPending); loop_serve_interrupts
+ * serves the ready ones at once.
+ */
+int loop_add_interrupt(struct event_source *s, uint32_t events);
+bool loop_interrupt_pending(void);
+void loop_serve_interrupts(void);
 
 /* Called after every event (the scheduler settles who runs). */
 void loop_set_after_event(void (*after)(void));

@@ -1,5 +1,6 @@
 #include "delete.h"
 #include "cdt.h"
+#include "preemption.h"
 #include "../object/cnode.h"
 #include "../object/objecttype.h"
 
@@ -96,10 +97,14 @@ void cte_delete_one(struct cte *slot)
 	cte_delete(slot, true);
 }
 
+/* cteRevoke: the descendants go one by one, newest first, with a preemption point after each. */
 enum exception cte_revoke(struct cte *slot)
 {
 	for (struct cte *next = slot->mdb.next; next && is_mdb_parent_of(slot, next);
-	     next = slot->mdb.next)
+	     next = slot->mdb.next) {
 		cte_delete(next, true);
+		if (preemption_point() != EXCEPTION_NONE)
+			return EXCEPTION_PREEMPTED;
+	}
 	return EXCEPTION_NONE;
 }

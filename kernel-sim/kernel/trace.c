@@ -429,8 +429,9 @@ static void result(struct tcb *t, char *buf, size_t size)
 	seL4_MessageInfo_t info = {{t->regs.msgInfoRegister}};
 	if (cur.faulted)
 		snprintf(buf, size, "-> fault");
-	else if (t->state == ThreadState_Inactive || is_blocked(t->state))
-		snprintf(buf, size, "-> %s", tcb_state_name(t->state));
+	else if (t->state == ThreadState_Inactive || t->state == ThreadState_Restart ||
+		 is_blocked(t->state))
+		snprintf(buf, size, "-> %s", tcb_state_name(t->state)); /* Restart: preempted */
 	else if (cur.kernel_object) {
 		const char *e = error_name(seL4_MessageInfo_get_label(info));
 		snprintf(buf, size, "= %s", e ? e : "?");

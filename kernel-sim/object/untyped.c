@@ -6,6 +6,7 @@
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
 #include "../kernel/log.h"
+#include "../kernel/preemption.h"
 #include "../kernel/thread.h"
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
@@ -41,6 +42,10 @@ int untyped_split_region(uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* CONFIG_RESET_CHUNK_BITS: the bytes cleared between two preemption points. */
+#define RESET_CHUNK_BITS 8
+#define RESET_CHUNK	 (1ul << RESET_CHUNK_BITS)
+
 static bool is_frame_type(seL4_Word t)
 {
 	return t == seL4_X86_4K || t == seL4_X86_LargePageObject || t == seL4_X64_HugePageObject;
@@ -66,15 +71,38 @@ static bool create_objects(uint64_t base, seL4_Word type, seL4_Word user_size, s
 	return true;
 }
 
+/*
+ * resetUntypedCap: an untyped without children is cleared from its
+ * watermark down, a chunk at a time with a preemption point after each, the
+ * watermark following, so that a preempted reset goes on where it stopped.
+ * A frame's memory is a fresh file in kernel-sim, zero already; device
+ * memory and untypeds smaller than a chunk go at once, as in seL4.
+ */
+static enum exception reset_untyped_cap(struct cte *slot)
+{
+	struct cap *ut = &slot->cap;
+	seL4_Word offset = ut->untyped.free_index;
+	if (offset == 0)
+		return EXCEPTION_NONE;
+	if (ut->untyped.is_device || ut->untyped.size_bits < RESET_CHUNK_BITS) {
+		ut->untyped.free_index = 0;
+		return EXCEPTION_NONE;
+	}
+	for (offset = (offset - 1) & ~(RESET_CHUNK - 1);; offset -= RESET_CHUNK) {
+		ut->untyped.free_index = offset;
+		if (preemption_point() != EXCEPTION_NONE)
+			return EXCEPTION_PREEMPTED;
+		if (offset == 0)
+			return EXCEPTION_NONE;
+	}
+}
+
 /* Insert the new objects' caps, the newest right after the untyped. */
-static void invoke_retype(struct cte *slot, bool reset, uint64_t base, seL4_Word type,
-			  seL4_Word user_size, struct cte **dest, const struct cap *caps,
-			  seL4_Word count)
+static void invoke_retype(struct cte *slot, uint64_t base, seL4_Word type, seL4_Word user_size,
+			  struct cte **dest, const struct cap *caps, seL4_Word count)
 {
 	struct cap *ut = &slot->cap;
 	seL4_Word bits = get_object_size(type, user_size);
-	if (reset)
-		ut->untyped.free_index = 0;
 	ut->untyped.free_index = base + (count << bits) - ut->untyped.paddr;
 	for (seL4_Word i = 0; i < count; i++)
 		insert_new_cap(slot, dest[i], caps[i]);
@@ -186,12 +214,14 @@ enum exception decode_untyped_invocation(struct tcb *t, seL4_Word label, seL4_Wo
 	uint64_t free_ref = cap.untyped.paddr + free_index;
 	uint64_t aligned = (free_ref + (1ul << obj_bits) - 1) & ~((1ul << obj_bits) - 1);
 
+	if (reset && reset_untyped_cap(slot) != EXCEPTION_NONE)
+		return EXCEPTION_PREEMPTED; /* the call restarts, the watermark kept */
 	struct cap caps[seL4_RetypeFanOutLimit];
 	if (!create_objects(aligned, type, user_size, node_window, device, caps)) {
 		user_error("Untyped Retype: The host has no memory for the objects.");
 		return host_not_enough_memory();
 	}
 	set_thread_state(t, ThreadState_Restart);
-	invoke_retype(slot, reset, aligned, type, user_size, dest, caps, node_window);
+	invoke_retype(slot, aligned, type, user_size, dest, caps, node_window);
 	return EXCEPTION_NONE;
 }

@@ -47,3 +47,17 @@
  * kernel-sim exits with the low 8 bits of rdi.
  */
 #define SIM_SysDebugHaltStatus (-0x5305l)
+
+/*
+ * SIM_SysDebugInterruptAfterWork: rdi = an ISA line (0-15), rsi = a number
+ * of work units. The line is pulsed, as a device would pulse it, once the
+ * kernel has done that many more units of preemptible work (the units of
+ * seL4's preemption points: a capability revoked, a chunk of an untyped
+ * cleared): an interrupt that arrives in the middle of a long operation at
+ * a point that does not depend on the host's timing. 0 pulses at once;
+ * SIM_InterruptNever disarms; a later call replaces an earlier one.
+ * Returns in rdi 0, or ~0 if rdi names no ISA line.
+ */
+#define SIM_SysDebugInterruptAfterWork (-0x5306l)
+
+#define SIM_InterruptNever (~0ul)

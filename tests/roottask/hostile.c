@@ -588,6 +588,7 @@ static const struct attempt attempts[] = {
     DEBUG_CALL("kill-pd", 0, SIM_SysDebugKillPD, 1),
     DEBUG_CALL("thread-state", 0, SIM_SysDebugThreadState, 1),
     DEBUG_CALL("host-resources", 0, SIM_SysDebugHostResources, 0),
+    DEBUG_CALL("interrupt-after-work", 0, SIM_SysDebugInterruptAfterWork, 0),
     FN("frame-read-after-unmap", read_frame, ROOT_THREAD, 0, 0),
     FN("frame-read-after-delete", read_frame, ROOT_THREAD, 0, 0),
     FN("frame-write-read-only", write_frame, ROOT_THREAD, 0, 0),

@@ -388,6 +388,19 @@ static inline void sim_DebugPutString(const char *s, seL4_Word n)
 	sel4_sys_null((seL4_Word)SIM_SysDebugPutString, n);
 }
 
+/*
+ * sel4-sim extension (protocol/sim/debug.h): pulse ISA line `line` once the
+ * kernel has done `units` more units of preemptible work; 0 if done.
+ */
+static inline seL4_Word sim_DebugInterruptAfterWork(seL4_Word line, seL4_Word units)
+{
+	__asm__ volatile("syscall"
+			 : "+D"(line), "+S"(units)
+			 : "d"((seL4_Word)SIM_SysDebugInterruptAfterWork), "a"(SEL4_SYSCALL_RAX)
+			 : "rcx", "r11", "memory");
+	return line;
+}
+
 /* sel4-sim extension: kernel-sim's open fds and unreaped PD processes. */
 static inline void sim_DebugHostResources(seL4_Word *fds, seL4_Word *processes)
 {

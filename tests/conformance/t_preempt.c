@@ -1,0 +1,211 @@
+/*
+ * Preemption points: a long kernel operation takes a pending interrupt at
+ * seL4's preemption points, the interrupt's handler runs (it has the
+ * higher priority), and the operation's system call restarts where it
+ * stopped. sel4test's PREEMPT_REVOKE lets a periodic timer interrupt the
+ * Revoke, at a third of a revoke's measured time; on a loaded host that is
+ * a matter of luck. Here the interrupt arrives after a given number of
+ * units of the kernel's work (sim_DebugInterruptAfterWork), so every run
+ * sees the same preemptions, and the cases check what the handler saw.
+ */
+#include "test.h"
+
+/* An ISA line without a device: only the injected interrupt comes on it. */
+#define PREEMPT_LINE 3
+
+/* The interrupt arrives this many work units into the revoke, and again after each handling. */
+#define FIRST_UNITS 150
+#define AGAIN_UNITS 1000
+
+#define CNODE_SIZE_BITS 12
+
+/* The operation runs (1), is done (2); the interrupts taken while it ran. */
+static volatile int running, preempt_count, partial_count;
+static volatile seL4_Word op_error;
+
+/* The oldest and the newest copy of the endpoint: Revoke deletes the newest first. */
+static seL4_CPtr oldest_cnode, newest_cnode, probe_slot;
+
+static long revoke_func(seL4_Word service, seL4_Word index, seL4_Word depth, seL4_Word unused)
+{
+	(void)unused;
+	running = 1;
+	op_error = seL4_CNode_Revoke(service, index, depth);
+	running = 2;
+	return 0;
+}
+
+/* Is there a cap at index of cnode? (a copy made and deleted again) */
+static bool probe(seL4_CPtr cnode, seL4_Word index)
+{
+	if (seL4_CNode_Copy(ROOT_CNODE, probe_slot, WORD_BITS, cnode, index, CNODE_SIZE_BITS,
+			    seL4_AllRights) != seL4_NoError)
+		return false;
+	cnode_delete(probe_slot);
+	return true;
+}
+
+/* Is the revoke half done: its newest copies gone, its oldest still there? */
+static bool revoke_partial(void)
+{
+	return probe(oldest_cnode, 0) && !probe(newest_cnode, (1ul << CNODE_SIZE_BITS) - 1);
+}
+
+/*
+ * Count the interrupts taken while the operation runs, and those that find
+ * it partly done (partial, if given): an operation that is one indivisible
+ * kernel event is never seen so. Each one asks for the next.
+ */
+static long preempt_count_func(seL4_Word ntfn, seL4_Word irq, seL4_Word partial, seL4_Word u3)
+{
+	(void)u3;
+	while (running < 2) {
+		seL4_Wait(ntfn, NULL);
+		seL4_IRQHandler_Ack(irq);
+		if (running != 1)
+			continue;
+		preempt_count++;
+		if (partial && ((bool (*)(void))partial)())
+			partial_count++;
+		sim_DebugInterruptAfterWork(PREEMPT_LINE, AGAIN_UNITS);
+	}
+	return 0;
+}
+
+/*
+ * Run fn(a0, a1, a2) in a thread of priority 100 while a thread of priority
+ * 101 handles the interrupt that arrives FIRST_UNITS work units into it.
+ */
+static void run_preempted(helper_fn_t fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
+			  bool (*partial)(void))
+{
+	seL4_CPtr ntfn, irq = isa_irq_handler(PREEMPT_LINE, &ntfn);
+	check_eq(irq != 0, 1);
+	struct helper op_thread, preempt_thread;
+	helper_create(&op_thread);
+	helper_create(&preempt_thread);
+	seL4_TCB_SetPriority(preempt_thread.tcb, ROOT_TCB, 101);
+	seL4_TCB_SetPriority(op_thread.tcb, ROOT_TCB, 100);
+	running = 0;
+	preempt_count = partial_count = 0;
+	op_error = ~0ul;
+	check_eq(sim_DebugInterruptAfterWork(PREEMPT_LINE, FIRST_UNITS), 0);
+	/* The last thread started runs first: the handler waits before the operation begins. */
+	helper_start(&preempt_thread, preempt_count_func, ntfn, irq, (seL4_Word)partial, 0);
+	helper_start(&op_thread, fn, a0, a1, a2, 0);
+	helper_wait(&op_thread);
+	sim_DebugInterruptAfterWork(PREEMPT_LINE, SIM_InterruptNever);
+	helper_cleanup(&preempt_thread);
+	helper_cleanup(&op_thread);
+	release_slot(irq);
+	release_slot(ntfn);
+}
+
+/* 2^num_cnode_bits CNodes full of copies of ep; false if out of memory. */
+static bool create_cnode_table(int num_cnode_bits, seL4_CPtr ep, seL4_CPtr *cnodes)
+{
+	for (int i = 0; i < (1 << num_cnode_bits); i++) {
+		cnodes[i] = alloc_cnode(CNODE_SIZE_BITS);
+		if (!cnodes[i])
+			return false;
+		for (seL4_Word j = 0; j < (1ul << CNODE_SIZE_BITS); j++)
+			if (seL4_CNode_Copy(cnodes[i], j, CNODE_SIZE_BITS, ROOT_CNODE, ep, WORD_BITS,
+					    seL4_AllRights) != seL4_NoError)
+				return false;
+	}
+	return true;
+}
+
+/* Are all slots of the CNodes empty? */
+static bool cnode_table_empty(int num_cnode_bits, const seL4_CPtr *cnodes)
+{
+	for (int i = 0; i < (1 << num_cnode_bits); i++)
+		for (seL4_Word j = 0; j < (1ul << CNODE_SIZE_BITS); j++)
+			if (probe(cnodes[i], j))
+				return false;
+	return true;
+}
+
+/* The preemptions counted during one revoke of 2^(num_cnode_bits + 12) caps; -1: no memory. */
+static int test_preempt_revoke_actual(int num_cnode_bits)
+{
+	seL4_CPtr cnodes[1 << 3] = {0};
+	seL4_CPtr ep = alloc_endpoint();
+	probe_slot = alloc_slot();
+	int result = -1;
+	if (create_cnode_table(num_cnode_bits, ep, cnodes)) {
+		oldest_cnode = cnodes[0];
+		newest_cnode = cnodes[(1 << num_cnode_bits) - 1];
+		run_preempted(revoke_func, ROOT_CNODE, ep, WORD_BITS, revoke_partial);
+		/* What the revoking thread sees is what an unpreempted Revoke gives. */
+		check_eq(op_error, seL4_NoError);
+		test_check(cnode_table_empty(num_cnode_bits, cnodes));
+		test_check(partial_count > 1);
+		result = preempt_count;
+	}
+	for (int i = 0; i < (1 << num_cnode_bits); i++)
+		release_slot(cnodes[i]);
+	release_slot(ep);
+	free_slot(probe_slot);
+	return result;
+}
+
+static void test_preempt_revoke(void)
+{
+	int result = -1;
+	for (int num_cnode_bits = 1; num_cnode_bits <= 3 && result <= 1; num_cnode_bits++)
+		result = test_preempt_revoke_actual(num_cnode_bits);
+	test_check(result > 1);
+}
+DEFINE_TEST(PREEMPT_REVOKE, "Test preemption path in revoke", test_preempt_revoke);
+
+/* --- Retype's reset of a used untyped -------------------------------------- */
+
+#define RESET_UNTYPED_BITS 20 /* 1 MiB: 4096 chunks of 256 bytes to clear */
+#define RESET_FRAMES	   256
+
+static long retype_func(seL4_Word ut, seL4_Word cnode, seL4_Word index, seL4_Word unused)
+{
+	(void)unused;
+	running = 1;
+	op_error = seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, cnode, WORD_BITS, index, 1);
+	running = 2;
+	return 0;
+}
+
+/* The physical address of the frame at index of a CNode of 2^8 slots. */
+static seL4_Word frame_paddr(seL4_CPtr cnode, seL4_Word index)
+{
+	seL4_CPtr slot = alloc_slot();
+	seL4_Word paddr = ~0ul;
+	if (seL4_CNode_Copy(ROOT_CNODE, slot, WORD_BITS, cnode, index, 8, seL4_AllRights) ==
+	    seL4_NoError)
+		paddr = seL4_X86_Page_GetAddress(slot).paddr;
+	release_slot(slot);
+	return paddr;
+}
+
+/*
+ * An untyped whose objects are all deleted is cleared before its next
+ * Retype, a chunk at a time with a preemption point after each: the
+ * interrupt's handler runs in the middle, and the Retype that restarts
+ * puts its object at the untyped's start, as an unpreempted one does.
+ */
+static void test_preempt_retype_reset(void)
+{
+	seL4_CPtr ut = alloc_untyped(RESET_UNTYPED_BITS), cnode = alloc_cnode(8);
+	test_assert(ut && cnode);
+	test_eq(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, cnode, WORD_BITS, 0,
+				    RESET_FRAMES),
+		seL4_NoError);
+	seL4_Word base = frame_paddr(cnode, 0);
+	test_eq(cnode_revoke(ut), seL4_NoError);
+	run_preempted(retype_func, ut, cnode, 0, NULL);
+	test_eq(op_error, seL4_NoError);
+	test_check(preempt_count > 1);
+	test_eq(frame_paddr(cnode, 0), base);
+	release_slot(cnode);
+	release_slot(ut);
+}
+DEFINE_TEST(PREEMPT0101, "Untyped_Retype's clearing of a used untyped is preempted and restarts",
+	    test_preempt_retype_reset);
