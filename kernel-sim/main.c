@@ -13,6 +13,7 @@
 #include "host/dispatch.h"
 #include "host/loop.h"
 #include "host/pd.h"
+#include "host/placement.h"
 #include "host/thread.h"
 #include "host/frame_store.h"
 #include "host/resources.h"
@@ -72,6 +73,10 @@ static void usage(FILE *f)
 	       "                     tick, a thread runs until it blocks or yields\n"
 	       "      --timeslice N  ticks a thread runs before its peers (default 5,\n"
 	       "                     CONFIG_TIME_SLICE)\n"
+	       "      --pin WHERE    host cores for kernel-sim and its PD processes: auto\n"
+	       "                     (default: with --cpus 1 and seL4's scheduling, the core\n"
+	       "                     kernel-sim starts on), off (wherever the host puts them)\n"
+	       "                     or a core number\n"
 	       "      --trace FILE   record every kernel event: FILE.json is a Perfetto/Chrome\n"
 	       "                     trace-event file, any other name one text line per event\n"
 	       "      --digest       print a digest of the kernel's event sequence at exit\n"
@@ -301,6 +306,7 @@ int main(int argc, char **argv)
 	    {"sched", required_argument, 0, 'S'},
 	    {"tick-us", required_argument, 0, 'T'},
 	    {"timeslice", required_argument, 0, 'L'},
+	    {"pin", required_argument, 0, 'P'},
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
 	    {"digest", no_argument, 0, 'G'},
@@ -343,6 +349,12 @@ int main(int argc, char **argv)
 		case 'L':
 			if (parse_sched_option(c, optarg, &sc) != 0)
 				return 2;
+			break;
+		case 'P':
+			if (placement_parse(optarg) != 0) {
+				fprintf(stderr, "kernel-sim: --pin is auto, off or a host core\n");
+				return 2;
+			}
 			break;
 		case 't':
 			trace_path = optarg;
@@ -421,6 +433,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	sched_init(&sc);
+	if (placement_apply(&sc) != 0)
+		return 2;
 
 	sigset_t stop;
 	sigemptyset(&stop);

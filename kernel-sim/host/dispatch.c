@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
 /* A thread held in the host is charged this fraction of the wall time it holds a CPU. */
 #define STALL_FACTOR 10
+
+/* Runs shorter than this part of a tick are charged their wall time. */
+#define SHORT_RUN_PER_TICK 16
 
 /* The watchdog's period while anything waits for a PD. */
 #define WATCHDOG_MS 100
@@ -21,6 +23,7 @@
 struct host_cpu {
 	struct host_thread *occupant; /* runs component code on this CPU, or is parked there */
 	struct event_source timer;    /* the end of the occupant's timeslice */
+	uint64_t timer_due;	      /* ns (monotonic): when the timer fires, 0 if it does not */
 	uint64_t waiting_since;	      /* ns: the chosen thread could not be answered since */
 	unsigned index;
 };
@@ -31,7 +34,7 @@ static struct host_cpu cpus[MAX_CPUS];
 static struct event_source watchdog = {.fd = -1};
 static bool watchdog_armed;
 
-static void arm(int fd, uint64_t ns, uint64_t period_ns)
+static void arm_as(int fd, int flags, uint64_t ns, uint64_t period_ns)
 {
 	struct itimerspec its;
 	memset(&its, 0, sizeof(its));
@@ -39,45 +42,85 @@ static void arm(int fd, uint64_t ns, uint64_t period_ns)
 	its.it_value.tv_nsec = (long)(ns % 1000000000ull);
 	its.it_interval.tv_sec = (time_t)(period_ns / 1000000000ull);
 	its.it_interval.tv_nsec = (long)(period_ns % 1000000000ull);
-	timerfd_settime(fd, 0, &its, NULL);
+	timerfd_settime(fd, flags, &its, NULL);
+}
+
+static void arm(int fd, uint64_t ns, uint64_t period_ns)
+{
+	arm_as(fd, 0, ns, period_ns);
 }
 
 /* --- Time -------------------------------------------------------------------- */
 
-/* Charge h's thread for what it used since the last charge. */
-static void charge(struct host_thread *h)
+/* A run this short is charged its wall time without reading a CPU clock. */
+static uint64_t short_run_ns(void)
 {
-	if (h->cpu < 0 || !h->proc)
+	return sched_config.tick_ns / SHORT_RUN_PER_TICK;
+}
+
+/*
+ * Charge h's thread for what it used since the last charge (ended: its run
+ * is over). A short run that ended (most runs: component code between two
+ * system calls) is charged its wall time, which is at least the CPU time
+ * it used, without a host system call (another process's CPU clock has no
+ * vDSO). The next reading of the process's clock takes back from that
+ * reading what the short runs were charged, so that the charges of a
+ * process add up to the CPU time it used.
+ */
+static void charge(struct host_thread *h, bool ended)
+{
+	if (h->cpu < 0 || !h->proc || !sched_config.tick_ns)
 		return;
-	uint64_t now_cpu = pd_proc_cpu_ns(h->proc);
-	if (now_cpu > h->proc->cpu_seen_ns)
-		h->run_cpu += now_cpu - h->proc->cpu_seen_ns;
-	h->proc->cpu_seen_ns = now_cpu;
+	struct pd_proc *p = h->proc;
 	uint64_t wall = loop_now_ns() - h->run_start;
-	uint64_t used = h->run_cpu > wall / STALL_FACTOR ? h->run_cpu : wall / STALL_FACTOR;
+	uint64_t used;
+	if (ended && !h->run_read && wall < short_run_ns()) {
+		used = wall;
+		p->cpu_owed_ns += wall;
+	} else {
+		uint64_t now_cpu = pd_proc_cpu_ns(p);
+		uint64_t delta = now_cpu > p->cpu_seen_ns ? now_cpu - p->cpu_seen_ns : 0;
+		uint64_t owed = delta < p->cpu_owed_ns ? delta : p->cpu_owed_ns;
+		p->cpu_seen_ns = now_cpu;
+		p->cpu_owed_ns = 0;
+		h->run_cpu += delta - owed;
+		h->run_read = true;
+		used = h->run_cpu > wall / STALL_FACTOR ? h->run_cpu : wall / STALL_FACTOR;
+	}
 	if (used > h->run_charged && h->tcb)
 		sched_charge((unsigned)h->cpu, h->tcb, used - h->run_charged);
 	h->run_charged = used;
 }
 
+/*
+ * The kernel's own time is the wall time of the entry: kernel-sim is one
+ * thread that never waits within an entry, so the two differ only while
+ * the host runs something else (its thread CPU clock would cost two host
+ * system calls per kernel entry).
+ */
 uint64_t dispatch_kernel_clock(void)
 {
 	if (!sched_is_sel4() || !sched_config.tick_ns)
 		return 0;
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return loop_now_ns();
 }
 
 void dispatch_charge_kernel(int cpu, struct tcb *t, uint64_t entered)
 {
-	uint64_t now = entered ? dispatch_kernel_clock() : 0;
+	uint64_t now = entered ? loop_now_ns() : 0;
 	if (now > entered && cpu >= 0 && !t->dead)
 		sched_charge((unsigned)cpu, t, now - entered);
 }
 
-/* Wake up when the occupant's timeslice may have ended (its CPU time is at most the wall time). */
-static void arm_timeslice(struct host_cpu *c)
+/*
+ * Wake up when the occupant's timeslice may have ended (its CPU time is at
+ * most the wall time). A timer due earlier stays: it finds the slice not
+ * yet ended and arms again (as it does for a thread that did not use all
+ * its wall time), so that a dispatch costs no host system call for the
+ * timer unless the new thread's slice ends first. Re-programming a host
+ * timer is among the dearest calls on a virtual machine.
+ */
+static void arm_timeslice(struct host_cpu *c, uint64_t now)
 {
 	struct host_thread *h = c->occupant;
 	if (c->timer.fd < 0 || !h || !h->tcb)
@@ -85,7 +128,11 @@ static void arm_timeslice(struct host_cpu *c)
 	uint64_t left = sched_time_left(c->index, h->tcb);
 	if (left == ~0ull)
 		return;
-	arm(c->timer.fd, left ? left : 1, 0);
+	uint64_t due = now + (left ? left : 1);
+	if (c->timer_due && c->timer_due <= due)
+		return;
+	arm_as(c->timer.fd, TFD_TIMER_ABSTIME, due, 0);
+	c->timer_due = due;
 }
 
 static void on_timeslice(struct event_source *s, uint32_t events)
@@ -95,12 +142,13 @@ static void on_timeslice(struct event_source *s, uint32_t events)
 	uint64_t expirations;
 	if (read(s->fd, &expirations, sizeof(expirations)) < 0)
 		return;
+	c->timer_due = 0;
 	struct host_thread *h = c->occupant;
 	if (!h || h->state != HOST_RUNNING)
 		return;
 	sched_enter(c->index, sched_cur_thread(c->index));
-	charge(h);
-	arm_timeslice(c);
+	charge(h, false);
+	arm_timeslice(c, loop_now_ns());
 }
 
 void dispatch_vacate(struct host_thread *h)
@@ -108,18 +156,15 @@ void dispatch_vacate(struct host_thread *h)
 	if (h->cpu < 0)
 		return;
 	struct host_cpu *c = &cpus[h->cpu];
-	if (c->occupant == h) {
-		c->occupant = NULL;
-		if (c->timer.fd >= 0)
-			arm(c->timer.fd, 0, 0);
-	}
+	if (c->occupant == h)
+		c->occupant = NULL; /* its timer stays: it finds no occupant, or arms again */
 	h->cpu = -1;
 }
 
 void dispatch_run_ended(struct host_thread *h)
 {
 	if (h->cpu >= 0 && sched_is_sel4())
-		charge(h);
+		charge(h, true);
 	dispatch_vacate(h);
 }
 
@@ -222,7 +267,8 @@ static bool settle_cpu(struct host_cpu *c)
 	h->run_start = loop_now_ns();
 	h->run_cpu = 0;
 	h->run_charged = 0;
-	arm_timeslice(c);
+	h->run_read = false;
+	arm_timeslice(c, h->run_start);
 	return false;
 }
 

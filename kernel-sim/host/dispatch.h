@@ -7,7 +7,8 @@
  *
  * Time: a thread's run is charged the CPU time its PD process used while it
  * ran (the process's CPU clock), or a tenth of the wall time if that is more
- * (a thread held in the host by the host still uses up its timeslice). A
+ * (a thread held in the host by the host still uses up its timeslice); a
+ * short run is charged its wall time and settled at the next reading. A
  * timer per CPU stops a thread when its timeslice may have run out.
  */
 #pragma once
@@ -30,8 +31,8 @@ void dispatch_unhold(struct host_thread *h);
 
 /*
  * The kernel's own time counts for the thread it serves, as seL4's tick
- * falls on the current thread in the kernel too: kernel-sim's CPU clock
- * (0 without a tick), and the charge of an entry that began at entered.
+ * falls on the current thread in the kernel too: the clock an entry is
+ * timed with (0 without a tick), and the charge of one that began at entered.
  */
 uint64_t dispatch_kernel_clock(void);
 void dispatch_charge_kernel(int cpu, struct tcb *t, uint64_t entered);

@@ -56,6 +56,7 @@ struct pd_proc {
 	pid_t pid;
 	clockid_t cpu_clock;  /* the process's CPU-time clock */
 	uint64_t cpu_seen_ns; /* its last reading */
+	uint64_t cpu_owed_ns; /* charged since then to short runs, without a reading */
 	struct event_source ctrl;
 	struct event_source exit_event; /* the pidfd */
 	struct clone_gate gate;		/* its clones, answered by kernel-sim */

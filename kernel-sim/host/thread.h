@@ -44,6 +44,7 @@ struct host_thread {
 	uint64_t run_start;	   /* ns: when it was last answered */
 	uint64_t run_cpu;	   /* CPU ns used since then */
 	uint64_t run_charged;	   /* of which charged to its timeslice */
+	bool run_read;		   /* its process's CPU clock was read during this run */
 	struct pd_proc *wait_proc; /* answered only once wait_proc answered wait_seq */
 	uint64_t wait_seq;
 	uint64_t wait_since;	  /* ns: since then (it waits HOST_GRACE_MS at most) */

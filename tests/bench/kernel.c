@@ -16,12 +16,16 @@
  * text file and to a Perfetto JSON file, as ratios to the same figures
  * untraced (tracing off costs one flag test per event).
  *
+ * The figures above run kernel-sim with --pin off (the host places every
+ * process), against the floor between two processes the host places.
  * Host placement: the socketpair ping-pong again with both processes pinned
- * to one host core, and call again with kernel-sim and its PD processes
- * pinned there (the default is one simulated CPU); per Call + ReplyRecv
- * round trip, the host system calls (strace -f -c) and context switches
- * (getrusage of kernel-sim, which reaps its PD processes) of runs making
- * N and no round trips, against the floor's 4 system calls and 2 switches.
+ * to host core 0, and call again with kernel-sim --pin 0 (it and its PD
+ * processes on that core) and with the default placement (--pin auto: one
+ * simulated CPU keeps everything on the core kernel-sim started on); per
+ * Call + ReplyRecv round trip, the host system calls (strace -f -c, in all
+ * and by name) and context switches (getrusage of kernel-sim, which reaps
+ * its PD processes) of runs making N and no round trips, against the
+ * floor's 4 system calls and 2 switches.
  */
 #include <sched.h>
 #include <stdbool.h>
@@ -201,7 +205,6 @@ static struct figure fig[] = {
  * "bench NAME: N ticks" lines into ticks[] by figure. *cpu (if not NULL):
  * the CPU time the run used, kernel-sim and its PD processes together.
  */
-static bool run_pinned;		      /* kernel-sim and its PDs on host core 0 */
 static const char *run_wrap = "exec"; /* what runs kernel-sim (strace ...) */
 static const char *run_module = "";   /* a boot module after the root task */
 static double run_switches;	      /* context switches of the last run */
@@ -217,8 +220,6 @@ static int run_root_task(const char *bindir, const char *root, const char *opts,
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (run_pinned)
-			pin_to_core0();
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
@@ -251,39 +252,67 @@ static int run_root_task(const char *bindir, const char *root, const char *opts,
 	return 0;
 }
 
-/* Host system calls in strace -c's summary file (its "total" line), or -1. */
-static double strace_total(const char *file)
+/* Host system calls by name, from strace -c's summary file. */
+#define MAX_SYSCALL_NAMES 64
+struct syscall_counts {
+	int n;
+	char name[MAX_SYSCALL_NAMES][32];
+	double calls[MAX_SYSCALL_NAMES];
+	double total; /* -1: no summary */
+};
+
+static double *count_of(struct syscall_counts *c, const char *name)
+{
+	for (int i = 0; i < c->n; i++)
+		if (!strcmp(c->name[i], name))
+			return &c->calls[i];
+	if (c->n == MAX_SYSCALL_NAMES)
+		return NULL;
+	snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
+	c->calls[c->n] = 0;
+	return &c->calls[c->n++];
+}
+
+static void strace_counts(const char *file, struct syscall_counts *c)
 {
 	FILE *f = fopen(file, "r");
 	char line[256];
-	double total = -1;
+	c->n = 0;
+	c->total = -1;
 	while (f && fgets(line, sizeof(line), f)) {
-		double pct, secs;
-		long usecs, calls;
+		double pct, secs, *slot;
+		long usecs, calls, errors;
+		char name[32];
 		if (strstr(line, "total") &&
 		    sscanf(line, "%lf %lf %ld %ld", &pct, &secs, &usecs, &calls) == 4)
-			total = (double)calls;
+			c->total = (double)calls;
+		else if (sscanf(line, "%lf %lf %ld %ld %ld %31s", &pct, &secs, &usecs, &calls,
+				&errors, name) == 6 ||
+			 sscanf(line, "%lf %lf %ld %ld %31s", &pct, &secs, &usecs, &calls, name) ==
+			     5)
+			if ((slot = count_of(c, name)))
+				*slot = (double)calls;
 	}
 	if (f)
 		fclose(f);
-	return total;
 }
 
 /*
  * Host system calls and context switches per Call + ReplyRecv round trip:
  * runs of N and of no round trips (boot module "calls"), the difference
  * over N. Context switches from getrusage, system calls from strace -f -c
- * (-1 if strace is not there).
+ * (total -1 if strace is not there), by name into *per_call.
  */
 #define COUNT_CALLS 20000
-static int call_counts(const char *bindir, double *syscalls, double *switches)
+static int call_counts(const char *bindir, struct syscall_counts *per_call, double *switches)
 {
 	char dir[] = "/tmp/bench-calls.XXXXXX", module[128], wrap[256], out[160];
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(module, sizeof(module), "%s/calls", dir);
 	snprintf(out, sizeof(out), "%s/strace.out", dir);
-	double sw[2], sc[2], ticks[FIGURES];
+	double sw[2], ticks[FIGURES];
+	struct syscall_counts sc[2];
 	const long n[2] = {0, COUNT_CALLS};
 	for (int k = 0; k < 2; k++) {
 		FILE *f = fopen(module, "w");
@@ -300,7 +329,7 @@ static int call_counts(const char *bindir, double *syscalls, double *switches)
 		unlink(out);
 		if (run_root_task(bindir, "bench-kernel-root", "", ticks, NULL))
 			return -1;
-		sc[k] = strace_total(out);
+		strace_counts(out, &sc[k]);
 		run_wrap = "exec";
 		run_module = "";
 	}
@@ -308,7 +337,15 @@ static int call_counts(const char *bindir, double *syscalls, double *switches)
 	unlink(module);
 	rmdir(dir);
 	*switches = (sw[1] - sw[0]) / COUNT_CALLS;
-	*syscalls = sc[0] < 0 || sc[1] < 0 ? -1 : (sc[1] - sc[0]) / COUNT_CALLS;
+	per_call->n = 0;
+	per_call->total =
+	    sc[0].total < 0 || sc[1].total < 0 ? -1 : (sc[1].total - sc[0].total) / COUNT_CALLS;
+	for (int i = 0; i < sc[1].n; i++) {
+		double *before = count_of(&sc[0], sc[1].name[i]), *slot;
+		double d = (sc[1].calls[i] - (before ? *before : 0)) / COUNT_CALLS;
+		if (d >= 0.05 && (slot = count_of(per_call, sc[1].name[i])))
+			*slot = d;
+	}
 	return 0;
 }
 
@@ -338,8 +375,8 @@ int main(int argc, char **argv)
 	floors[FLOOR_MAP2048] = mmap_floor(2048, 10);
 
 	double plain[FIGURES] = {0}, traced[3][FIGURES] = {{0}};
-	if (run_root_task(bindir, "bench-kernel-root", "", plain, NULL) ||
-	    run_root_task(bindir, "bench-vm-root", "", plain, NULL))
+	if (run_root_task(bindir, "bench-kernel-root", "--pin off", plain, NULL) ||
+	    run_root_task(bindir, "bench-vm-root", "--pin off", plain, NULL))
 		return 1;
 	for (unsigned i = 0; i < FIGURES; i++)
 		fig[i].ticks = plain[i];
@@ -378,14 +415,14 @@ int main(int argc, char **argv)
 	/* Host placement: the floor and the call round trip on one host core. */
 	double pinned_ns, floor_switches,
 	    pinned_floor = socketpair_pingpong(&pinned_ns, true, &floor_switches);
-	double pinned[FIGURES] = {0};
-	run_pinned = true;
-	if (run_root_task(bindir, "bench-kernel-root", "", pinned, NULL))
+	double pinned[FIGURES] = {0}, placed[FIGURES] = {0};
+	if (run_root_task(bindir, "bench-kernel-root", "--pin 0", pinned, NULL) ||
+	    run_root_task(bindir, "bench-kernel-root", "", placed, NULL))
 		return 1;
-	double call_syscalls, call_switches;
+	double call_switches;
+	struct syscall_counts call_syscalls;
 	if (call_counts(bindir, &call_syscalls, &call_switches))
 		return 1;
-	run_pinned = false;
 	static const char *const floor_what[FLOORS] = {
 	    "socketpair ping-pong between two processes",
 	    "SIGSEGV, handler mmaps the page, in one process",
@@ -411,18 +448,25 @@ int main(int argc, char **argv)
 		printf("  %-8s %-36s off %7.1f us, text %.2fx, json %.2fx\n", fig[i].name,
 		       fig[i].what, traced[0][i] * tick_ns / 1000, traced[1][i] / traced[0][i],
 		       traced[2][i] / traced[0][i]);
-	printf("pinned: everything on host core 0 (kernel-sim --cpus 1, the default)\n");
+	printf("placement: kernel-sim --cpus 1 (the default), the floor on host core 0\n");
 	printf("floor:  %-48s %10.0f ticks (%8.1f us)  %.2fx unpinned\n",
 	       "socketpair ping-pong, both on one core", pinned_floor, pinned_ns / 1000,
 	       pinned_floor / floors[FLOOR_PINGPONG]);
-	printf("  %-8s %-44s %10.0f ticks (%8.1f us)  %.2fx floor, %.2fx unpinned\n", "call",
-	       "Call + ReplyRecv, all pinned", pinned[1], pinned[1] * tick_ns / 1000,
-	       pinned[1] / pinned_floor, pinned[1] / fig[1].ticks);
+	printf("  %-8s %-44s %10.0f ticks (%8.1f us)  %.2fx floor, %.2fx --pin off\n", "call",
+	       "Call + ReplyRecv, --pin 0 (the floor's core)", pinned[1],
+	       pinned[1] * tick_ns / 1000, pinned[1] / pinned_floor, pinned[1] / fig[1].ticks);
+	printf("  %-8s %-44s %10.0f ticks (%8.1f us)  %.2fx floor, %.2fx --pin off\n", "call",
+	       "Call + ReplyRecv, --pin auto (the default)", placed[1], placed[1] * tick_ns / 1000,
+	       placed[1] / pinned_floor, placed[1] / fig[1].ticks);
 	printf("counts: per round trip (floor: 4 system calls, %.1f context switches)\n",
 	       floor_switches);
-	if (call_syscalls >= 0)
+	if (call_syscalls.total >= 0) {
 		printf("  %-8s %-44s %6.1f host system calls\n", "call",
-		       "Call + ReplyRecv (strace -f -c)", call_syscalls);
+		       "Call + ReplyRecv (strace -f -c)", call_syscalls.total);
+		for (int i = 0; i < call_syscalls.n; i++)
+			printf("  %-8s   %-42s %6.2f\n", "", call_syscalls.name[i],
+			       call_syscalls.calls[i]);
+	}
 	printf("  %-8s %-44s %6.1f context switches\n", "call", "Call + ReplyRecv (getrusage)",
 	       call_switches);
 	return 0;
