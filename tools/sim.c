@@ -21,6 +21,7 @@
  * the current directory or of the tree sim itself was built in.
  */
 #include "sim.h"
+#include "sim/unix_address.h"
 
 #include <glob.h>
 #include <limits.h>
@@ -35,15 +36,17 @@
 
 int sim_connect(const char *path)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(a.sun_path))
+	struct sockaddr_un a;
+	int dir;
+	if (unix_address(&a, path, &dir) != 0)
 		return -1;
-	strcpy(a.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
 		close(fd);
 		fd = -1;
 	}
+	if (dir >= 0)
+		close(dir);
 	return fd;
 }
 

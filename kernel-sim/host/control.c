@@ -20,6 +20,7 @@
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
 #include "../object/vspace.h"
+#include "sim/unix_address.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +91,7 @@ static void take_spare(void)
 	if (spare_fd < 0)
 		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
-static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static char socket_path[PATH_MAX];
 static dev_t socket_dev;
 static ino_t socket_ino;
 static char *ring;
@@ -813,10 +814,10 @@ static void on_tick(struct event_source *s, uint32_t events)
  * What is at path: nothing (0), a socket nobody answers on (1, stale), a
  * live system's socket (-1, with EADDRINUSE) or something else (-1, EEXIST).
  */
-static int probe(const struct sockaddr_un *a)
+static int probe(const char *path, const struct sockaddr_un *a)
 {
 	struct stat st;
-	if (lstat(a->sun_path, &st) != 0)
+	if (lstat(path, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISSOCK(st.st_mode)) {
 		errno = EEXIST;
@@ -859,11 +860,10 @@ static int lock_directory_of(const char *path)
 	return fd;
 }
 
-/* The listening socket at a's path (mode 0600) or -1, said why on stderr. */
-static int make_socket(const struct sockaddr_un *a, struct stat *st)
+/* The listening socket at path, address a (mode 0600), or -1, said why on stderr. */
+static int make_socket(const char *path, const struct sockaddr_un *a, struct stat *st)
 {
-	const char *path = a->sun_path;
-	int state = probe(a);
+	int state = probe(path, a);
 	if (state < 0 && errno == EADDRINUSE) {
 		fprintf(stderr,
 			"kernel-sim: another system runs here: its control socket %s answers "
@@ -897,17 +897,20 @@ int control_init(const char *path)
 {
 	if (!path)
 		return 0;
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		fprintf(stderr, "kernel-sim: control socket path too long: %s\n", path);
+	struct sockaddr_un a;
+	int dir;
+	if (strlen(path) >= sizeof(socket_path) || unix_address(&a, path, &dir) != 0) {
+		fprintf(stderr, "kernel-sim: no control socket at %s: %s\n", path,
+			strerror(strlen(path) >= sizeof(socket_path) ? ENAMETOOLONG : errno));
 		return -1;
 	}
-	strcpy(a.sun_path, path);
 	struct stat st;
 	int lock = lock_directory_of(path);
-	int fd = make_socket(&a, &st);
+	int fd = make_socket(path, &a, &st);
 	if (lock >= 0)
 		close(lock);
+	if (dir >= 0)
+		close(dir);
 	if (fd < 0)
 		return -1;
 	strcpy(socket_path, path);
