@@ -27,13 +27,18 @@ static seL4_CPtr make_pool(void)
 	return 0;
 }
 
-bool asid_assign(seL4_CPtr vspace_root)
+seL4_Error asid_assign(seL4_CPtr vspace_root)
 {
-	/* the newest pool is the one with room, unless ASIDs were freed in older ones */
-	for (unsigned i = pool_count; i-- > 0;)
-		if (seL4_X86_ASIDPool_Assign(pools[i], vspace_root) == seL4_NoError)
-			return true;
+	/*
+	 * The newest pool is the one with room, unless ASIDs were freed in
+	 * older ones; only a full pool (DeleteFirst) sends us to the next.
+	 */
+	for (unsigned i = pool_count; i-- > 0;) {
+		seL4_Error e = seL4_X86_ASIDPool_Assign(pools[i], vspace_root);
+		if (e != seL4_DeleteFirst)
+			return e;
+	}
 	if (pool_count == MAX_POOLS || !(pools[pool_count] = make_pool()))
-		return false;
-	return seL4_X86_ASIDPool_Assign(pools[pool_count++], vspace_root) == seL4_NoError;
+		return seL4_DeleteFirst;
+	return seL4_X86_ASIDPool_Assign(pools[pool_count++], vspace_root);
 }

@@ -37,8 +37,21 @@ static int pd_create(struct core_session *s, const char *args)
 {
 	(void)args;
 	struct pd_session *pd = (struct pd_session *)s;
-	if (!platform_pd_create(&pd->pf))
+	seL4_Error assign_err;
+	if (!platform_pd_create(&pd->pf, &assign_err)) {
+		if (assign_err != seL4_NoError) {
+			/* no ASID for it, or the kernel's host cannot make its process */
+			core_log("core: PD '%s' cannot be created: seL4_X86_ASIDPool_Assign "
+				 "returned %d%s\n",
+				 s->label, (int)assign_err,
+				 assign_err == seL4_NotEnoughMemory
+				     ? " (NotEnoughMemory: the kernel is out of resources)"
+				     : "");
+			pd_destroy(s);
+			return RPC_DENIED;
+		}
 		goto fail;
+	}
 	pd->address_space = rm_create(SIM_USER_TOP, &s->account, false, &pd->pf.vs);
 	pd->stack_area = rm_create(GENODE_STACK_AREA_SIZE, &s->account, true, 0);
 	if (!pd->address_space || !pd->stack_area)

@@ -54,13 +54,18 @@ bool platform_pd_cspace_add(struct platform_pd *p)
 	return true;
 }
 
-bool platform_pd_create(struct platform_pd *p)
+bool platform_pd_create(struct platform_pd *p, seL4_Error *assign_err)
 {
+	*assign_err = seL4_NoError;
 	p->pml4 = kobj_create(seL4_X64_PML4Object, 0, seL4_PML4Bits, &p->pml4_ut);
 	p->cspace = kobj_create(seL4_CapTableObject, GENODE_PD_CSPACE_TOP_BITS,
 				GENODE_PD_CSPACE_TOP_BITS + seL4_SlotBits, &p->cspace_ut);
-	return p->pml4 && p->cspace && platform_pd_cspace_add(p) && asid_assign(p->pml4) &&
-	       vm_space_init(&p->vs, p->pml4, PLATFORM_PD_VM_CNODE_BITS) &&
+	if (!p->pml4 || !p->cspace || !platform_pd_cspace_add(p))
+		return false;
+	/* the kernel's host makes the PD's process here, and may refuse (NotEnoughMemory) */
+	if ((*assign_err = asid_assign(p->pml4)) != seL4_NoError)
+		return false;
+	return vm_space_init(&p->vs, p->pml4, PLATFORM_PD_VM_CNODE_BITS) &&
 	       /* the component's handle on its own CSpace */
 	       !platform_pd_install(p, GENODE_SEL_CNODE, p->cspace, cspace_guard());
 }

@@ -35,8 +35,12 @@ struct platform_pd {
 	struct vm_space vs;
 };
 
-/* PML4 with an ASID, CSpace with its first CNode (the PD's own handle in it), VM CNode. */
-bool platform_pd_create(struct platform_pd *p);
+/*
+ * PML4 with an ASID, CSpace with its first CNode (the PD's own handle in
+ * it), VM CNode. On failure *assign_err is the error of
+ * seL4_X86_ASIDPool_Assign if that is what failed (seL4_NoError if not).
+ */
+bool platform_pd_create(struct platform_pd *p, seL4_Error *assign_err);
 /* Delete everything: the PD's process ends with its CNodes and PML4. */
 void platform_pd_destroy(struct platform_pd *p);
 /* One more CNode at the next entry of the top-level CNode. */

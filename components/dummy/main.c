@@ -13,6 +13,7 @@
  *   <quota/>                         log the PD's RAM and capability quota and use
  *   <alloc_caps count="N"/>          allocate N capabilities (signal contexts) of its PD
  *   <sleep ms="N"/>                  wait N ms (a Timer session, opened on first use)
+ *   <thread/>                        start a thread that logs, and join it
  *   <loop count="N"> ... </loop>     repeat the nested nodes N times
  *   <log_service/>, <create_log_connections count="N" ram_upgrade="Q"/>,
  *   <destroy_log_connections/>       as Genode's dummy (log_service.c)
@@ -26,6 +27,7 @@
 #include <component/env.h>
 #include <component/entrypoint.h>
 #include <component/log.h>
+#include <component/thread.h>
 #include <component/timer.h>
 
 static bool run(struct env *env, const struct xml_node *list, int depth);
@@ -106,6 +108,25 @@ static void session(struct env *env, const struct xml_node *n)
 		log("session \"%s\" (label \"%s\") opened", service, label);
 }
 
+static void thread_logs(void *arg)
+{
+	log("thread %lu runs", (unsigned long)arg);
+}
+
+/* A thread of its own, started and joined. */
+static void one_thread(struct env *env)
+{
+	static struct thread t;
+	static unsigned long started;
+	int err = thread_start(env, &t, "worker", 16 * 1024, thread_logs, (void *)++started);
+	if (err) {
+		error("thread %lu: %s", started, rpc_error_name(err));
+		return;
+	}
+	thread_join(env, &t);
+	log("thread %lu joined", started);
+}
+
 /* Perform one node; false means stop (block). */
 static bool step(struct env *env, const struct xml_node *n, int depth)
 {
@@ -157,6 +178,8 @@ static bool step(struct env *env, const struct xml_node *n, int depth)
 	} else if (xml_has_type(n, "sleep")) {
 		xml_attr_ulong(n, "ms", &v);
 		sleep_ms(env, v);
+	} else if (xml_has_type(n, "thread")) {
+		one_thread(env);
 	} else if (xml_has_type(n, "loop")) {
 		xml_attr_ulong(n, "count", &v);
 		for (unsigned long i = 0; i < v; i++)

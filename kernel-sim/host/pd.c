@@ -568,7 +568,7 @@ static void on_process_exit(struct event_source *s, uint32_t events)
 struct pd_proc *pd_proc_create(const char *name)
 {
 	int sv[2];
-	if (!fd_headroom(PD_START_FD_HEADROOM) ||
+	if (!fd_headroom(PD_START_FD_HEADROOM) || !task_reserve_whole() ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
 		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		return NULL;

@@ -60,3 +60,16 @@ bool fd_headroom(int n);
 
 /* Failures so far, for the totals: "fds 3, memory 0, ...". */
 void host_resource_totals(char *buf, size_t size);
+
+/*
+ * Processes and threads (RLIMIT_NPROC counts every one of the user's; root
+ * is exempt): a few sleeping tasks kept in reserve, as the descriptors are,
+ * so that the PDs that run can start their threads when new PDs took every
+ * other task. task_reserve_whole refills the reserve and says whether it is
+ * whole: a new PD process is made only then (at the limit new PDs are
+ * refused, old ones not starved). task_reserve_yield(err): a thread start
+ * failed with err; if that was for want of a task (EAGAIN) and the reserve
+ * has one, it is given up: try again.
+ */
+bool task_reserve_whole(void);
+bool task_reserve_yield(int err);

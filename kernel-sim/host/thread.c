@@ -151,6 +151,8 @@ void host_thread_started(void *cookie, int status)
 	if (status == 0)
 		return; /* its START trap follows on its channel */
 	struct pd_proc *p = h->proc;
+	/* No task for it (the user's process limit), but one in reserve: give that up. */
+	bool again = status == -EBUSY || task_reserve_yield(-status);
 	if (status != -EBUSY)
 		host_resource_exhausted(host_resource_of(-status), -status,
 					"a PD process started a thread");
@@ -159,7 +161,7 @@ void host_thread_started(void *cookie, int status)
 	h->chan.fd = -1;
 	pd_proc_release_thread(p, h->index, status == -EBUSY);
 	/* A slot whose last thread is still on its way out: take another. */
-	if (status == -EBUSY && h->tcb && start_in(h, p))
+	if (again && h->tcb && start_in(h, p))
 		return;
 	if (h->tcb)
 		pd_proc_broken(p, "cannot start a thread");

@@ -301,10 +301,20 @@ static enum exception decode_asid_pool(struct tcb *t, seL4_Word label, struct ca
 		;
 	if (i == 1u << ASID_LOW_BITS)
 		return syscall_error(seL4_DeleteFirst);
-	set_thread_state(t, ThreadState_Restart);
+	/*
+	 * sel4-sim: the VSpace becomes usable here, so its PD process is made
+	 * here; a host that cannot fork one refuses the assignment, and the
+	 * PD's creation fails where its creator can see it.
+	 */
 	struct vspace *vs = vslot->cap.pml4.vspace;
-	pool->entry[i] = vs;
 	vs->asid = (uint16_t)(base + i);
+	if (!vspace_process(vs)) {
+		vs->asid = 0;
+		user_error("X86ASIDPool: The host cannot start a process for the VSpace.");
+		return host_not_enough_memory();
+	}
+	set_thread_state(t, ThreadState_Restart);
+	pool->entry[i] = vs;
 	vslot->cap.pml4.mapped_asid = vs->asid;
 	return EXCEPTION_NONE;
 }

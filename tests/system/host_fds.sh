@@ -58,7 +58,7 @@ one_run() {
 
 	check ${1}pair_calls_to_its_end wait_for '\[init -> client\] Test succeeded' 60
 	started=$(grep -c '\] filler [0-9]* up$' "$KS_OUT")
-	refused=$(grep -c 'Error: child "filler[0-9]*": cannot' "$KS_OUT")
+	refused=$(grep -cE 'Error: child "filler[0-9]*": (cannot|PD environment session denied)' "$KS_OUT")
 	echo "host-fds: ${1}run: $started fillers started, $refused refused"
 	check ${1}some_children_refused test "$refused" -gt 0
 	check ${1}every_child_started_or_refused test $((started + refused)) -eq "$FILLERS"

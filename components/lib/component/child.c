@@ -209,6 +209,12 @@ int child_create(struct env *env, struct child *c, const struct child_policy *po
 	if (err == SESSION_PENDING) {
 		error("child \"%s\": its PD session is not served at once", c->name);
 		err = RPC_DENIED;
+	} else if (err == RPC_DENIED) {
+		/* Genode's words: no route, or core cannot make the PD (its kernel refused) */
+		error("child \"%s\": PD environment session denied (label=\"%s\", "
+		      "ram_quota=%lu, cap_quota=%lu)",
+		      c->name, name, PD_SESSION_RAM, (unsigned long)PD_SESSION_CAPS);
+		goto fail;
 	}
 	/* our PD is the child's reference account: its quota comes from there, and goes back */
 	if (!err) {
