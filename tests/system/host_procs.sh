@@ -28,21 +28,8 @@ mkdir -p "$D"
 cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hello-client" \
 	"$BIN/dummy" "$D/"
 {
+	pair_config 100 20
 	cat <<'EOF'
-<config>
-	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="IO_PORT"/> <service name="IRQ"/> </parent-provides>
-	<default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>
-	<default caps="100" ram="1M"/>
-	<start name="timer" ram="1M"> <provides> <service name="Timer"/> </provides> </start>
-	<start name="server"> <binary name="test-hello-server"/> <provides> <service name="Hello"/> </provides> </start>
-	<start name="client">
-		<binary name="test-hello-client"/>
-		<config calls="100" period_ms="20"/>
-		<route>
-			<service name="Hello"> <child name="server"/> </service>
-			<any-service> <parent/> <any-child/> </any-service>
-		</route>
-	</start>
 	<start name="worker" ram="2M">
 		<binary name="dummy"/>
 		<config> <log string="worker: up"/> <sleep ms="1500"/> <thread/> <thread/>

@@ -68,6 +68,28 @@ start_children() {
 	start_ks ${KS_ARGS:-} "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
 }
 
+# pair_config CALLS PERIOD_MS: the head of an init config with a timer and
+# a client calling its server CALLS times, PERIOD_MS apart (it logs "Test
+# succeeded" at its end); the caller adds its own <start> nodes and </config>.
+pair_config() {
+	cat <<EOF
+<config>
+	<parent-provides> <service name="LOG"/> <service name="ROM"/> <service name="PD"/> <service name="CPU"/> <service name="RM"/> <service name="IO_PORT"/> <service name="IRQ"/> </parent-provides>
+	<default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>
+	<default caps="100" ram="1M"/>
+	<start name="timer" ram="1M"> <provides> <service name="Timer"/> </provides> </start>
+	<start name="server"> <binary name="test-hello-server"/> <provides> <service name="Hello"/> </provides> </start>
+	<start name="client">
+		<binary name="test-hello-client"/>
+		<config calls="$1" period_ms="$2"/>
+		<route>
+			<service name="Hello"> <child name="server"/> </service>
+			<any-service> <parent/> <any-child/> </any-service>
+		</route>
+	</start>
+EOF
+}
+
 # wait_for PATTERN [SECONDS]: wait until kernel-sim's output matches.
 wait_for() {
 	local pattern=$1 limit=${2:-10} i
