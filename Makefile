@@ -143,6 +143,7 @@ $(eval $(call roottask,test-kill,tests/roottask/kill.c $(ENV_SRCS)))
 $(eval $(call roottask,test-hostile,tests/roottask/hostile.c $(ENV_SRCS)))
 $(eval $(call roottask,fuzz-invoke,tests/fuzz/invoke.c $(ENV_SRCS)))
 $(eval $(call roottask,test-host-memory,tests/roottask/host_memory.c $(ENV_SRCS)))
+$(eval $(call roottask,test-host-exhaust,tests/roottask/host_exhaust.c $(ENV_SRCS)))
 $(eval $(call roottask,bench-kernel-root,tests/bench/kernel_root.c))
 $(eval $(call roottask,bench-vm-root,tests/bench/vm_root.c $(ENV_SRCS)))
 CONFORMANCE_SRCS := $(wildcard tests/conformance/*.c) tests/conformance/regs.S
@@ -197,7 +198,7 @@ all: $(COMPONENTS)
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c))
 TEST_BINS  := $(BIN)/test-hello $(BIN)/first-roottask $(BIN)/test-halt $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
-	$(BIN)/test-host-memory \
+	$(BIN)/test-host-memory $(BIN)/test-host-exhaust \
 	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
 	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root $(BIN)/bench-boot
 

@@ -44,7 +44,8 @@ static bool resolve(struct cpu_thread *t, unsigned long addr, bool write, struct
 		return false;
 	if (vm_space_map(&pd->pf.vs, res->frame, res->bits, res->map_addr, res->writeable) !=
 	    seL4_NoError) {
-		res->reason = "out of memory for page tables";
+		/* core's page tables, or the kernel's host (NotEnoughMemory either way) */
+		res->reason = "no memory for the mapping";
 		res->fault_rm = pd->address_space;
 		res->fault_addr = addr;
 		return false;

@@ -313,21 +313,52 @@ static uint64_t process_size(pid_t pid)
 /* RLIMIT_AS moves in steps of this much, so that most maps need no prlimit. */
 #define AS_STEP (256ul << 10)
 
+/* The RLIMIT_AS the process needs for mapped bytes of frames. */
+static uint64_t as_wanted(const struct pd_proc *p, uint64_t mapped)
+{
+	uint64_t want = p->as_base + (uint64_t)p->block_high * SIM_RUNTIME_BLOCK_SIZE + mapped;
+	return (want + AS_STEP - 1) & ~(AS_STEP - 1);
+}
+
+/*
+ * Set the process's RLIMIT_AS to want; 0 or an errno. Its hard limit stays
+ * unlimited where kernel-sim may raise it; a hard limit someone else set
+ * (prlimit, as root) is kept, and a want beyond it cannot be had.
+ */
+static int set_as_limit(struct pd_proc *p, uint64_t want)
+{
+	if (want == p->as_limit)
+		return 0;
+	struct rlimit r = {want, RLIM_INFINITY}, old;
+	if (prlimit(p->pid, RLIMIT_AS, &r, NULL) != 0) {
+		int err = errno;
+		if (prlimit(p->pid, RLIMIT_AS, NULL, &old) != 0 || want > old.rlim_max)
+			return err;
+		r.rlim_max = old.rlim_max;
+		if (prlimit(p->pid, RLIMIT_AS, &r, NULL) != 0)
+			return errno;
+	}
+	p->as_limit = want;
+	return 0;
+}
+
 void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped)
 {
 	p->as_mapped = mapped;
 	if (!p->as_base || p->lost)
 		return;
-	uint64_t want = p->as_base + (uint64_t)p->block_high * SIM_RUNTIME_BLOCK_SIZE + mapped;
-	want = (want + AS_STEP - 1) & ~(AS_STEP - 1);
-	if (want == p->as_limit)
-		return;
-	struct rlimit r = {want, RLIM_INFINITY};
-	if (prlimit(p->pid, RLIMIT_AS, &r, NULL) == 0)
-		p->as_limit = want;
-	else if (kernel_verbose)
+	int err = set_as_limit(p, as_wanted(p, mapped));
+	if (err && kernel_verbose)
 		kprintf("kernel-sim: cannot limit the memory of PD process %d: %s\n", (int)p->pid,
-			strerror(errno));
+			strerror(err));
+}
+
+int pd_proc_may_map(struct pd_proc *p, uint64_t more)
+{
+	if (!p->as_base || p->lost)
+		return 0; /* its limit is set when it says hello, with everything mapped by then */
+	uint64_t want = as_wanted(p, p->as_mapped + more);
+	return want <= p->as_limit ? 0 : -set_as_limit(p, want);
 }
 
 enum { SLOT_FREE, SLOT_USED, SLOT_LEAVING };
@@ -573,8 +604,11 @@ struct pd_proc *pd_proc_create(const char *name)
 		host_resource_exhausted(host_resource_of(errno), errno, "starting a PD process");
 		return NULL;
 	}
-	struct pd_proc *p = calloc(1, sizeof(*p));
+	struct pd_proc *p = NULL;
+	if (release_reserve(1) && !(p = calloc(1, sizeof(*p))))
+		release_unreserve(1);
 	if (!p) {
+		host_resource_exhausted(HOST_MEMORY, ENOMEM, "starting a PD process");
 		close(sv[0]);
 		close(sv[1]);
 		return NULL;
@@ -590,6 +624,7 @@ struct pd_proc *pd_proc_create(const char *name)
 		close(sv[0]);
 		close(sv[1]);
 		free(p);
+		release_unreserve(1);
 		return NULL;
 	}
 	if (pid == 0)
@@ -615,6 +650,7 @@ struct pd_proc *pd_proc_create(const char *name)
 		}
 		close(p->ctrl.fd);
 		free(p);
+		release_unreserve(1);
 		return NULL;
 	}
 	p->waiting_since = loop_now_ns(); /* for HELLO */

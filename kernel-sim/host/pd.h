@@ -129,6 +129,13 @@ uint64_t pd_proc_unmap(struct pd_proc *p, uint64_t vaddr, uint64_t size);
  */
 void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped);
 
+/*
+ * May p map more bytes of frames? Raises its RLIMIT_AS to take them: 0, or
+ * a negative errno if that cannot be done (a lower hard limit set from
+ * outside), and the map must not be sent (the process would fail it).
+ */
+int pd_proc_may_map(struct pd_proc *p, uint64_t more);
+
 /* No thread of p runs before every command queued so far is answered. */
 void pd_proc_set_barrier(struct pd_proc *p);
 

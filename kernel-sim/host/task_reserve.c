@@ -41,6 +41,8 @@ static long raw_syscall2(long nr, long a, long b)
 /* A sleeper: no libc (it shares kernel-sim's thread-local state), nothing but waiting. */
 __attribute__((no_sanitize("address", "undefined"))) static int sleeper(void *parent)
 {
+	static const char name[] = "sim-reserve";
+	raw_syscall2(SYS_prctl, PR_SET_NAME, (long)name);
 	raw_syscall2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
 	if (raw_syscall2(SYS_getppid, 0, 0) != (long)(intptr_t)parent)
 		raw_syscall2(SYS_exit, 0, 0);

@@ -33,9 +33,13 @@ struct host_thread *host_thread_first(void)
 
 static struct host_thread *host_alloc(struct tcb *t)
 {
-	struct host_thread *h = calloc(1, sizeof(*h));
-	if (!h)
+	if (!release_reserve(1))
 		return NULL;
+	struct host_thread *h = calloc(1, sizeof(*h));
+	if (!h) {
+		release_unreserve(1);
+		return NULL;
+	}
 	h->tcb = t;
 	h->chan.fd = -1;
 	h->index = -1;

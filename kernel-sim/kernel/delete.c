@@ -5,14 +5,21 @@
 #include "../object/objecttype.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct pending_slots {
 	struct cte *slots;
 	size_t count;
 };
 
-static struct pending_slots *pending;
-static size_t pending_len, pending_cap;
+/*
+ * Deletions in progress, nested: the first ones need no host memory (a
+ * deletion must not fail for want of it); deeper nesting grows the list.
+ */
+#define PENDING_FIRST 64
+static struct pending_slots pending_first[PENDING_FIRST];
+static struct pending_slots *pending = pending_first;
+static size_t pending_len, pending_cap = PENDING_FIRST;
 static bool draining;
 
 struct released {
@@ -22,21 +29,57 @@ struct released {
 
 static struct released *graveyard;
 static size_t graveyard_len, graveyard_cap;
+/* Places in the graveyard promised to objects that live (release_reserve). */
+static size_t graveyard_promised;
+/* Room beyond the promises, for the few objects made without one (boot, ASID pools). */
+#define GRAVEYARD_SLACK 256
+
+static void *try_grow(void *array, size_t *cap, size_t elem, size_t at_least)
+{
+	size_t n = *cap ? *cap : 64;
+	while (n < at_least)
+		n *= 2;
+	void *p = realloc(array, n * elem);
+	if (p)
+		*cap = n;
+	return p;
+}
 
 static void *grow(void *array, size_t *cap, size_t elem)
 {
-	size_t n = *cap ? *cap * 2 : 64;
-	void *p = realloc(array, n * elem);
+	void *p = try_grow(array, cap, elem, *cap ? *cap * 2 : 64);
 	if (!p)
 		abort(); /* out of host memory: nothing sensible is left to do */
-	*cap = n;
 	return p;
+}
+
+bool release_reserve(size_t n)
+{
+	size_t want = graveyard_promised + n + GRAVEYARD_SLACK;
+	if (want > graveyard_cap) {
+		struct released *g = try_grow(graveyard, &graveyard_cap, sizeof(*g), want);
+		if (!g)
+			return false;
+		graveyard = g;
+	}
+	graveyard_promised += n;
+	return true;
+}
+
+void release_unreserve(size_t n)
+{
+	graveyard_promised = n < graveyard_promised ? graveyard_promised - n : 0;
 }
 
 void delete_slots_later(struct cte *slots, size_t count)
 {
-	if (pending_len == pending_cap)
-		pending = grow(pending, &pending_cap, sizeof(*pending));
+	if (pending_len == pending_cap) {
+		bool first = pending == pending_first;
+		struct pending_slots *p = grow(first ? NULL : pending, &pending_cap, sizeof(*p));
+		if (first)
+			memcpy(p, pending_first, sizeof(pending_first));
+		pending = p;
+	}
 	pending[pending_len++] = (struct pending_slots){slots, count};
 }
 
@@ -52,6 +95,7 @@ void reap_released_objects(void)
 	cnode_release_empty_chunks();
 	for (size_t i = 0; i < graveyard_len; i++)
 		graveyard[i].release(graveyard[i].obj);
+	release_unreserve(graveyard_len);
 	graveyard_len = 0;
 }
 
@@ -67,7 +111,7 @@ static void delete_slot(struct cte *slot)
 }
 
 /* Delete the slots of dying objects until none are left. */
-static void drain(void)
+void delete_pending_slots(void)
 {
 	if (draining)
 		return;
@@ -88,7 +132,7 @@ enum exception cte_delete(struct cte *slot, bool exposed)
 {
 	(void)exposed; /* deletion is never preempted in kernel-sim */
 	delete_slot(slot);
-	drain();
+	delete_pending_slots();
 	return EXCEPTION_NONE;
 }
 

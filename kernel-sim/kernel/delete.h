@@ -20,9 +20,21 @@ enum exception cte_revoke(struct cte *slot);
 
 /* Queue the slots of a dying CNode or TCB for deletion. */
 void delete_slots_later(struct cte *slots, size_t count);
+/* Delete the slots queued so far (finalising objects outside cte_delete: do it before the event
+ * ends). */
+void delete_pending_slots(void);
 
-/* Free obj with release() once the current event is done. */
+/*
+ * Free obj with release() once the current event is done. Releasing needs
+ * no host memory for an object that was promised its place when it was
+ * made (release_reserve): deleting never fails for want of memory.
+ */
 void release_later(void *obj, void (*release)(void *obj));
+
+/* Promise n objects about to be made their release (false: no host memory for it). */
+bool release_reserve(size_t n);
+/* n promised objects were not made after all. */
+void release_unreserve(size_t n);
 
 /*
  * Free everything released during the event, and CNode chunks left empty

@@ -5,6 +5,7 @@
 #include "objecttype.h"
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
+#include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/preemption.h"
 #include "../kernel/thread.h"
@@ -59,12 +60,21 @@ static bool create_objects(uint64_t base, seL4_Word type, seL4_Word user_size, s
 			   bool device, struct cap *caps)
 {
 	seL4_Word bits = get_object_size(type, user_size);
+	/* every object but an untyped is released later when it goes */
+	seL4_Word promised = type == seL4_UntypedObject ? 0 : count;
+	if (!release_reserve(promised)) {
+		host_resource_exhausted(HOST_MEMORY, ENOMEM, "creating kernel objects");
+		return false;
+	}
 	for (seL4_Word i = 0; i < count; i++) {
 		caps[i] = create_object(type, base + (i << bits), user_size, device);
 		if (caps[i].type != cap_null_cap)
 			continue;
+		/* the i made are released with their promise */
+		release_unreserve(promised ? count - i : 0);
 		while (i-- > 0)
 			finalise_cap(caps[i], true);
+		delete_pending_slots(); /* the TCBs' and CNodes' (empty) slots, before they go */
 		host_resource_exhausted(HOST_MEMORY, ENOMEM, "creating kernel objects");
 		return false;
 	}

@@ -147,7 +147,13 @@ int vspace_frame_fd(struct vspace *vs, struct frame *f, uint8_t vm_rights, int *
 	}
 	if (!vs->proc || vs->lost || !host_rights(vm_rights) || f->mmio)
 		return 0;
-	int r = frame_open_for_pd(f, vm_rights == VM_READ_WRITE);
+	int r = pd_proc_may_map(vs->proc, frame_size(f));
+	if (r < 0) {
+		host_resource_exhausted(HOST_MAPPINGS, ENOMEM,
+					"mapping a frame (the PD process's address-space limit)");
+		return -ENOMEM;
+	}
+	r = frame_open_for_pd(f, vm_rights == VM_READ_WRITE);
 	if (r < 0)
 		return r;
 	*fd = r;

@@ -10,14 +10,7 @@
 # end.
 source "$(dirname "$0")/lib.sh"
 
-# A uid nothing else on the host runs as: RLIMIT_NPROC counts all of its tasks.
-RUN_UID=
-for uid in $(seq 61000 61100); do
-	if ! getent passwd "$uid" >/dev/null && ! pgrep -u "$uid" >/dev/null; then
-		RUN_UID=$uid
-		break
-	fi
-done
+RUN_UID=$(free_uid)
 # Tasks of that user at most: kernel-sim and its task reserve, core, init,
 # timer, server, client, worker and a few fillers.
 LIMIT=${HOST_PROCS_LIMIT:-40}
@@ -44,7 +37,7 @@ EOF
 chmod -R a+rX "$D"
 
 if [ -z "$RUN_UID" ]; then
-	fail host_procs_user "no free uid in 61000-61100"
+	fail host_procs_user "no free uid"
 	exit 0
 fi
 no_task_of_user() { ! pgrep -u "$RUN_UID" >/dev/null; }

@@ -68,6 +68,20 @@ start_children() {
 	start_ks ${KS_ARGS:-} "$dir/core" "$dir/init" "$dir/dummy" "$dir/config"
 }
 
+# free_uid: a uid no account has and nothing on the host runs as (limits
+# per user, such as RLIMIT_NPROC, then count only what the test starts);
+# from a range that depends on the test's pid, so that tests running at
+# once take different ones.
+free_uid() {
+	local base=$((61000 + $$ % 4000)) uid
+	for ((uid = base; uid < base + 200; uid++)); do
+		if ! getent passwd "$uid" >/dev/null && ! pgrep -u "$uid" >/dev/null; then
+			echo "$uid"
+			return
+		fi
+	done
+}
+
 # pair_config CALLS PERIOD_MS: the head of an init config with a timer and
 # a client calling its server CALLS times, PERIOD_MS apart (it logs "Test
 # succeeded" at its end); the caller adds its own <start> nodes and </config>.
@@ -101,8 +115,9 @@ wait_for() {
 	return 1
 }
 
-# The PD processes of the running kernel-sim.
-pd_pids() { pgrep -P "$KS_PID"; }
+# The PD processes of the running kernel-sim ("[sim] NAME"; not the sleepers
+# of its task reserve, "sim-reserve", which an ordinary user's kernel-sim keeps).
+pd_pids() { pgrep -P "$KS_PID" -f '^\[sim\] '; }
 
 # stop_ks [SIGNAL]: signal kernel-sim and wait; sets KS_STATUS.
 stop_ks() {
