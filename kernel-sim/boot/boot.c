@@ -657,7 +657,7 @@ struct pd_proc *boot_system(const struct boot_args *a)
 	struct vspace *vs = thread_vspace(t);
 	/* "roottask" until the root task names its thread (core calls itself "core"). */
 	strcpy(vs->name, "roottask");
-	if (!vspace_process(vs))
+	if (!vspace_process_to_run(vs))
 		return NULL;
 	/* The root task is the first thread to run (seL4's create_initial_thread). */
 	set_thread_state(t, ThreadState_Running);

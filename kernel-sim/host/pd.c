@@ -347,10 +347,26 @@ void pd_proc_limit_memory(struct pd_proc *p, uint64_t mapped)
 	p->as_mapped = mapped;
 	if (!p->as_base || p->lost)
 		return;
-	int err = set_as_limit(p, as_wanted(p, mapped));
+	uint64_t want = as_wanted(p, mapped);
+	/*
+	 * Lower only once the runtime has carried out every command sent: an
+	 * unmap still on its way holds its memory, and a map sent before it
+	 * would fail under the lower limit (settle_limit).
+	 */
+	if (want < p->as_limit && (p->in_count || p->q_len))
+		return;
+	int err = set_as_limit(p, want);
 	if (err && kernel_verbose)
 		kprintf("kernel-sim: cannot limit the memory of PD process %d: %s\n", (int)p->pid,
 			strerror(err));
+}
+
+/* Every command answered: a lower limit deferred by pd_proc_limit_memory applies now. */
+static void settle_limit(struct pd_proc *p)
+{
+	if (!p->in_count && !p->q_len && p->phase == PD_READY && !p->lost &&
+	    as_wanted(p, p->as_mapped) < p->as_limit)
+		pd_proc_limit_memory(p, p->as_mapped);
 }
 
 int pd_proc_may_map(struct pd_proc *p, uint64_t more)
@@ -557,6 +573,7 @@ static void on_ctrl(struct event_source *s, uint32_t events)
 		answered(p, &c, m.status);
 	}
 	pump(p);
+	settle_limit(p);
 }
 
 /* --- Life and death ------------------------------------------------------ */

@@ -134,7 +134,7 @@ bool host_thread_start(struct tcb *t)
 	if (t->dead)
 		return false;
 	struct vspace *vs = thread_vspace(t);
-	struct pd_proc *p = vs ? vspace_process(vs) : NULL;
+	struct pd_proc *p = vs ? vspace_process_to_run(vs) : NULL;
 	if (!p)
 		return false;
 	struct host_thread *h = host_alloc(t);

@@ -371,7 +371,8 @@ struct paging {
 struct vspace {
 	struct paging root;
 	uint16_t asid;	       /* 0 until assigned */
-	struct pd_proc *proc;  /* started when its first thread runs */
+	struct pd_proc *proc;  /* started when it gets its ASID */
+	bool start_traced;     /* the trace showed its process start (when a thread first ran) */
 	bool lost;	       /* its process died: its threads cannot run */
 	int lost_status;       /* the host wait status of that death */
 	bool named;	       /* the process is named after its first named thread */

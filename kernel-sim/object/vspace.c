@@ -383,7 +383,9 @@ static void vspace_process_died(struct pd_proc *p, int wstatus)
 	else
 		kprintf("kernel-sim: PD process %d (%s) exited with status %d\n", (int)p->pid,
 			vs->name, WEXITSTATUS(wstatus));
-	trace_pd(p, TRACE_PD_LOST, wstatus);
+	if (vs->start_traced)
+		trace_pd(p, TRACE_PD_LOST, wstatus);
+	vs->start_traced = false;
 	vs->proc = NULL;
 	host_thread_process_lost(p);
 	vspace_lost(vs, wstatus);
@@ -414,16 +416,28 @@ struct pd_proc *vspace_process(struct vspace *vs)
 		return NULL; /* the host resource that ran out has said so */
 	vs->proc->owner = vs;
 	vs->proc->on_exit = vspace_process_died;
-	trace_pd(vs->proc, TRACE_PD_START, 0);
 	vspace_replay(vs);
 	return vs->proc;
+}
+
+struct pd_proc *vspace_process_to_run(struct vspace *vs)
+{
+	struct pd_proc *p = vspace_process(vs);
+	if (p && !vs->start_traced) {
+		/* by now a PD is usually named after its thread */
+		trace_pd(p, TRACE_PD_START, 0);
+		vs->start_traced = true;
+	}
+	return p;
 }
 
 void vspace_invalidate_asid(struct vspace *vs)
 {
 	vs->asid = 0;
 	if (vs->proc) {
-		trace_pd(vs->proc, TRACE_PD_END, 0);
+		if (vs->start_traced)
+			trace_pd(vs->proc, TRACE_PD_END, 0);
+		vs->start_traced = false;
 		pd_proc_destroy(vs->proc);
 		vs->proc = NULL;
 	}

@@ -92,6 +92,8 @@ void vspace_lost(struct vspace *vs, int wstatus);
 
 /* The PD process of a VSpace, started (and given every mapping) if needed. */
 struct pd_proc *vspace_process(struct vspace *vs);
+/* The same, for a thread about to run in it: the trace shows the PD started (once). */
+struct pd_proc *vspace_process_to_run(struct vspace *vs);
 
 /*
  * Name the PD process after the first thread of the VSpace that gets a name

@@ -109,8 +109,8 @@ static bool create_cnode_table(int num_cnode_bits, seL4_CPtr ep, seL4_CPtr *cnod
 		if (!cnodes[i])
 			return false;
 		for (seL4_Word j = 0; j < (1ul << CNODE_SIZE_BITS); j++)
-			if (seL4_CNode_Copy(cnodes[i], j, CNODE_SIZE_BITS, ROOT_CNODE, ep, WORD_BITS,
-					    seL4_AllRights) != seL4_NoError)
+			if (seL4_CNode_Copy(cnodes[i], j, CNODE_SIZE_BITS, ROOT_CNODE, ep,
+					    WORD_BITS, seL4_AllRights) != seL4_NoError)
 				return false;
 	}
 	return true;
@@ -195,9 +195,9 @@ static void test_preempt_retype_reset(void)
 {
 	seL4_CPtr ut = alloc_untyped(RESET_UNTYPED_BITS), cnode = alloc_cnode(8);
 	test_assert(ut && cnode);
-	test_eq(seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, cnode, WORD_BITS, 0,
-				    RESET_FRAMES),
-		seL4_NoError);
+	test_eq(
+	    seL4_Untyped_Retype(ut, seL4_X86_4K, 0, ROOT_CNODE, cnode, WORD_BITS, 0, RESET_FRAMES),
+	    seL4_NoError);
 	seL4_Word base = frame_paddr(cnode, 0);
 	test_eq(cnode_revoke(ut), seL4_NoError);
 	run_preempted(retype_func, ut, cnode, 0, NULL);

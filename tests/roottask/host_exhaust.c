@@ -75,8 +75,8 @@ static seL4_Word made;
 /* Retype a batch of TCBs into the next slots: seL4's error. */
 static seL4_Error retype_batch(void)
 {
-	seL4_Error e = seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, slots, WORD_BITS,
-					   made, BATCH);
+	seL4_Error e =
+	    seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, slots, WORD_BITS, made, BATCH);
 	if (e == seL4_NoError)
 		made += BATCH;
 	return e;
