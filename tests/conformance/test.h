@@ -28,6 +28,8 @@ struct test_case {
  */
 extern const char *env_program;
 extern int env_failures;
+/* report.c: "NAME: ok", or "NAME: FAILED" if a failure came since the last case. */
+void report_case(const char *name);
 
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

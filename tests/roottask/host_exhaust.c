@@ -19,17 +19,6 @@ const char *env_program = "test-host-exhaust";
 #define UT_BITS	  27
 #define BATCH	  64
 
-static int failures_before;
-
-static void report(const char *name)
-{
-	if (env_failures == failures_before)
-		printf("%s: ok\n", name);
-	else
-		printf("%s: FAILED (see above)\n", name);
-	failures_before = env_failures;
-}
-
 /* --- The pair ---------------------------------------------------------- */
 
 static volatile seL4_Word calls;
@@ -93,7 +82,7 @@ static void run_cases(void)
 	helper_start(&srv, server, child_pd_copy(pd, ep), 0, 0, 0);
 	helper_start(&cli, client, child_pd_copy(pd, ep), 0, 0, 0);
 	test_check(pair_calls(100));
-	report("EXHAUST_PAIR_CALLS");
+	report_case("EXHAUST_PAIR_CALLS");
 
 	ut = alloc_untyped(UT_BITS);
 	slots = alloc_cnode(SLOT_BITS);
@@ -103,16 +92,16 @@ static void run_cases(void)
 		;
 	printf("host-exhaust: %lu TCBs made, then error %d\n", (unsigned long)made, (int)e);
 	test_eq(e, seL4_NotEnoughMemory);
-	report("EXHAUST_RETYPE_NOT_ENOUGH_MEMORY");
+	report_case("EXHAUST_RETYPE_NOT_ENOUGH_MEMORY");
 
 	seL4_Word before = made;
 	for (int i = 0; i < 50; i++)
 		test_eq(retype_batch(), seL4_NotEnoughMemory);
 	test_eq(made, before);
-	report("EXHAUST_STAYS_AN_ERROR");
+	report_case("EXHAUST_STAYS_AN_ERROR");
 
 	test_check(pair_calls(1000));
-	report("EXHAUST_PAIR_CALLS_ON");
+	report_case("EXHAUST_PAIR_CALLS_ON");
 
 	/* Deleting the objects gives their host memory back: a batch fits again. */
 	test_eq(cnode_revoke(ut), seL4_NoError);
@@ -120,7 +109,7 @@ static void run_cases(void)
 	test_eq(retype_batch(), seL4_NoError);
 	test_eq(cnode_revoke(ut), seL4_NoError);
 	test_check(pair_calls(100));
-	report("EXHAUST_MEMORY_COMES_BACK");
+	report_case("EXHAUST_MEMORY_COMES_BACK");
 }
 
 int root_main(const seL4_BootInfo *bi)

@@ -17,17 +17,6 @@ const char *env_program = "test-host-memory";
 #define AREA	   0x200000000000ul
 #define AREA_PAGES 512
 
-static int failures_before;
-
-static void report(const char *name)
-{
-	if (env_failures == failures_before)
-		printf("%s: ok\n", name);
-	else
-		printf("%s: FAILED (see above)\n", name);
-	failures_before = env_failures;
-}
-
 static seL4_CPtr map_table(seL4_Word type, seL4_Word vaddr)
 {
 	seL4_CPtr t = alloc_object(type, 0);
@@ -439,18 +428,19 @@ int root_main(const seL4_BootInfo *bi)
 		return 1;
 	}
 	frames_cost_no_fd(memfd_frames);
-	report(memfd_frames ? "HOSTMEM_MEMFD_FRAMES_ONE_FD_EACH" : "HOSTMEM_FRAMES_COST_NO_FD");
+	report_case(memfd_frames ? "HOSTMEM_MEMFD_FRAMES_ONE_FD_EACH"
+				 : "HOSTMEM_FRAMES_COST_NO_FD");
 	find_site();
 	if (!site) {
 		printf("HOSTMEM_SETUP: FAILED no syscall site in the runtime\n");
 		return 1;
 	}
 	read_after_unmap_faults();
-	report("HOSTMEM_READ_AFTER_UNMAP_FAULTS");
+	report_case("HOSTMEM_READ_AFTER_UNMAP_FAULTS");
 	read_after_delete_faults();
-	report("HOSTMEM_READ_AFTER_DELETE_FAULTS");
+	report_case("HOSTMEM_READ_AFTER_DELETE_FAULTS");
 	hoard_bounded();
-	report("HOSTMEM_HOARDER_BOUNDED");
+	report_case("HOSTMEM_HOARDER_BOUNDED");
 
 	printf("test-host-memory: done, %d failed\n", env_failures);
 	/* The hoarder stays for the host's measurement; kernel-sim ends on SIGTERM. */

@@ -18,3 +18,13 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	printf("%s: %s:%d: %s\n", env_program, file, line, why);
 	env_failures++;
 }
+
+void report_case(const char *name)
+{
+	static int failures_before;
+	if (env_failures == failures_before)
+		printf("%s: ok\n", name);
+	else
+		printf("%s: FAILED (see above)\n", name);
+	failures_before = env_failures;
+}

@@ -12,9 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 D=$TMP/boot
-mkdir -p "$D"
-cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hello-client" \
-	"$BIN/dummy" "$D/"
+pair_boot_dir "$D"
 FILLERS=40
 {
 	pair_config 150 20
@@ -26,9 +24,7 @@ FILLERS=40
 			<log string="late: done"/> <block/> </config>
 	</start>
 EOF
-	for i in $(seq "$FILLERS"); do
-		echo "	<start name=\"filler$i\"> <binary name=\"dummy\"/> <config> <log string=\"filler $i up\"/> <block/> </config> </start>"
-	done
+	fillers "$FILLERS"
 	echo '</config>'
 } >"$D/config"
 

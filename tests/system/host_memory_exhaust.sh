@@ -42,9 +42,7 @@ check memory_sigterm_exits_0 test "$KS_STATUS" = 0
 # --- 2. a PD process's address space ----------------------------------------
 RUN_UID=$(free_uid)
 D=$TMP/boot
-mkdir -p "$D"
-cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hello-client" \
-	"$BIN/dummy" "$D/"
+pair_boot_dir "$D"
 # each PD process may map 14 MiB in all (kernel-sim itself, which the limit
 # binds too, needs under 10); the hog asks for 16 MiB in steps of 256 KiB,
 # which core keeps mapped (its VM CNode holds 4,096 pages)

@@ -17,9 +17,7 @@ LIMIT=${HOST_PROCS_LIMIT:-40}
 FILLERS=30
 
 D=$TMP/boot
-mkdir -p "$D"
-cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hello-client" \
-	"$BIN/dummy" "$D/"
+pair_boot_dir "$D"
 {
 	pair_config 100 20
 	cat <<'EOF'
@@ -29,9 +27,7 @@ cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hell
 			<log string="worker: done"/> <block/> </config>
 	</start>
 EOF
-	for i in $(seq "$FILLERS"); do
-		echo "	<start name=\"filler$i\"> <binary name=\"dummy\"/> <config> <log string=\"filler $i up\"/> <block/> </config> </start>"
-	done
+	fillers "$FILLERS"
 	echo '</config>'
 } >"$D/config"
 chmod -R a+rX "$D"

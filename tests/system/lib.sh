@@ -82,6 +82,21 @@ free_uid() {
 	done
 }
 
+# pair_boot_dir DIR: core, init and the components of pair_config, in DIR.
+pair_boot_dir() {
+	mkdir -p "$1"
+	cp "$BIN/core" "$BIN/init" "$BIN/timer" "$BIN/test-hello-server" "$BIN/test-hello-client" \
+		"$BIN/dummy" "$1/"
+}
+
+# fillers N: N blocking dummy children for an init config, each logging "filler I up".
+fillers() {
+	local i
+	for i in $(seq "$1"); do
+		echo "	<start name=\"filler$i\"> <binary name=\"dummy\"/> <config> <log string=\"filler $i up\"/> <block/> </config> </start>"
+	done
+}
+
 # pair_config CALLS PERIOD_MS: the head of an init config with a timer and
 # a client calling its server CALLS times, PERIOD_MS apart (it logs "Test
 # succeeded" at its end); the caller adds its own <start> nodes and </config>.
