@@ -11,7 +11,7 @@ static bool slot_taken[1ul << seL4_RootCNodeSizeBits];
 static seL4_CPtr slot_cursor;
 static seL4_Word ram_untyped_index; /* index into the boot info's untyped list */
 
-#define HELPERS	     24
+#define HELPERS	     40
 #define HELPER_STACK (32 * 1024)
 #define HELPER_TLS   512
 

@@ -95,6 +95,8 @@ int root_main(const seL4_BootInfo *bi)
 			continue;
 		failed = 0;
 		failure[0] = 0;
+		/* A case that failed while it ran below its helpers left its priority lowered. */
+		seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, ROOT_PRIO);
 		t->run();
 		if (failed) {
 			printf("%s: FAILED %s\n", t->name, failure);

@@ -314,86 +314,14 @@ DEFINE_TEST(CSPACE0001, "a CSpace of 64 one-bit CNodes resolves every bit", test
 
 /* --- CANCEL_BADGED_SENDS -------------------------------------------------- */
 
-#define CLIENTS 4
+/*
+ * sel4test's cases, with their synchronisation: the senders run at 100 and
+ * a bouncer at 0, so a Call to the bouncer returns only when every sender
+ * has run until it blocked.
+ */
+#define NUM_BADGED_CLIENTS 32
 
-static long badged_caller(seL4_Word ep, seL4_Word msg, seL4_Word done, seL4_Word go)
-{
-	volatile seL4_Word *d = (volatile seL4_Word *)done;
-	seL4_SetMR(0, msg);
-	seL4_MessageInfo_t t = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
-	check_eq(seL4_GetMR(0), ~msg);
-	*d = 0;
-	/* The second call waits until every first call has been answered. */
-	seL4_Wait(go, NULL);
-	seL4_SetMR(0, msg);
-	t = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
-	check_eq(seL4_MessageInfo_get_label(t), seL4_InvalidCapability);
-	*d = 1;
-	return 0;
-}
-
-static void test_cancel_badged_sends(void)
-{
-	seL4_CPtr ep = alloc_endpoint();
-	struct {
-		struct helper h;
-		seL4_CPtr badged, derived, go;
-		volatile seL4_Word done;
-	} s[CLIENTS];
-	for (int i = 0; i < CLIENTS; i++) {
-		s[i].badged = alloc_slot();
-		s[i].derived = alloc_slot();
-		test_eq(cnode_mint(ep, s[i].badged, seL4_AllRights, (seL4_Word)i + 200),
-			seL4_NoError);
-		test_eq(cnode_copy(s[i].badged, s[i].derived, seL4_AllRights), seL4_NoError);
-		s[i].done = ~0ul;
-		s[i].go = alloc_notification();
-		helper_create(&s[i].h);
-		helper_start(&s[i].h, badged_caller, s[i].derived, (seL4_Word)i + 100,
-			     (seL4_Word)&s[i].done, s[i].go);
-	}
-	for (int i = 0; i < CLIENTS; i++) {
-		seL4_Word badge;
-		seL4_MessageInfo_t t = seL4_Recv(ep, &badge);
-		test_eq(seL4_MessageInfo_get_length(t), 1);
-		test_eq(seL4_GetMR(0), badge - 100);
-		seL4_SetMR(0, ~seL4_GetMR(0));
-		seL4_Reply(t);
-	}
-	/* Each client now makes its second call and waits in it. */
-	for (int i = 0; i < CLIENTS; i++)
-		seL4_Signal(s[i].go);
-	for (int i = 0; i < CLIENTS; i++)
-		test_assert(wait_for_state(s[i].h.tcb, 4 /* BlockedOnSend */));
-	for (int i = 0; i < CLIENTS; i++) {
-		test_eq(cnode_revoke(s[i].badged), seL4_NoError);
-		test_assert(slot_empty(s[i].derived));
-		test_eq(seL4_CNode_CancelBadgedSends(ROOT_CNODE, s[i].badged, WORD_BITS),
-			seL4_NoError);
-		test_eq(helper_wait(&s[i].h), 0);
-		for (int j = 0; j < CLIENTS; j++)
-			test_eq(s[j].done, j <= i ? 1ul : 0ul);
-	}
-	for (int i = 0; i < CLIENTS; i++)
-		helper_cleanup(&s[i].h);
-}
-DEFINE_TEST(CANCEL_BADGED_SENDS_0001, "only senders with the badge are cancelled",
-	    test_cancel_badged_sends);
-
-static long repeat_call(seL4_Word ep, seL4_Word status, seL4_Word sync, seL4_Word unused)
-{
-	(void)unused;
-	volatile seL4_Word *st = (volatile seL4_Word *)status;
-	for (;;) {
-		seL4_Recv(sync, NULL);
-		seL4_MessageInfo_t t = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 0));
-		*st = seL4_MessageInfo_get_label(t) != seL4_InvalidCapability;
-		seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
-	}
-	return 0;
-}
-
-static long bouncer(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+static long bouncer_func(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
 {
 	(void)unused1, (void)unused2, (void)unused3;
 	seL4_Recv(ep, NULL);
@@ -402,46 +330,156 @@ static long bouncer(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Wor
 	return 0;
 }
 
+static long call_func(seL4_Word ep, seL4_Word msg, seL4_Word done, seL4_Word unused)
+{
+	(void)unused;
+	volatile seL4_Word *d = (volatile seL4_Word *)done;
+	seL4_SetMR(0, msg);
+	seL4_MessageInfo_t tag = seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+	check_eq(seL4_MessageInfo_get_length(tag), 1);
+	check_eq(seL4_GetMR(0), ~msg);
+	*d = 0;
+	/* Again: this call waits until its badge's sends are cancelled, and then fails. */
+	seL4_SetMR(0, msg);
+	tag = seL4_Call(ep, tag);
+	check_eq(seL4_MessageInfo_get_label(tag), seL4_InvalidCapability);
+	*d = 1;
+	return 0;
+}
+
+static void test_cancel_badged_sends(void)
+{
+	static struct {
+		struct helper thread;
+		seL4_CPtr badged_ep, derived_badged_ep;
+		volatile seL4_Word done;
+	} senders[NUM_BADGED_CLIENTS];
+	seL4_MessageInfo_t tag = seL4_MessageInfo_new(0, 0, 0, 0);
+	seL4_CPtr ep = alloc_endpoint();
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		senders[i].badged_ep = alloc_slot();
+		senders[i].derived_badged_ep = alloc_slot();
+		test_eq(cnode_mint(ep, senders[i].badged_ep, seL4_AllRights, (seL4_Word)i + 200),
+			seL4_NoError);
+		test_eq(
+		    cnode_copy(senders[i].badged_ep, senders[i].derived_badged_ep, seL4_AllRights),
+		    seL4_NoError);
+		helper_create(&senders[i].thread);
+		seL4_TCB_SetPriority(senders[i].thread.tcb, ROOT_TCB, 100);
+		senders[i].done = ~0ul;
+	}
+	/* A bouncer below them, so that lower-priority threads get to run. */
+	seL4_CPtr bounce_ep = alloc_endpoint();
+	struct helper bouncer;
+	helper_create(&bouncer);
+	seL4_TCB_SetPriority(bouncer.tcb, ROOT_TCB, 0);
+	helper_start(&bouncer, bouncer_func, bounce_ep, 0, 0, 0);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++)
+		helper_start(&senders[i].thread, call_func, senders[i].derived_badged_ep,
+			     (seL4_Word)i + 100, (seL4_Word)&senders[i].done, 0);
+	seL4_Call(bounce_ep, tag); /* the senders run */
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		seL4_Word badge;
+		tag = seL4_Recv(ep, &badge);
+		test_eq(seL4_MessageInfo_get_length(tag), 1);
+		test_eq(seL4_GetMR(0), badge - 100);
+		seL4_SetMR(0, ~seL4_GetMR(0));
+		seL4_Reply(tag);
+	}
+	seL4_Call(bounce_ep, tag); /* they run again, into their second call */
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++)
+		test_eq(senders[i].done, 0);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		test_eq(cnode_revoke(senders[i].badged_ep), seL4_NoError);
+		test_eq(seL4_CNode_CancelBadgedSends(ROOT_CNODE, senders[i].badged_ep, WORD_BITS),
+			seL4_NoError);
+		seL4_Call(bounce_ep, tag); /* the cancelled sender runs */
+		/* Only the senders with the badges cancelled so far have failed. */
+		for (int j = 0; j < NUM_BADGED_CLIENTS; j++)
+			test_eq(senders[j].done, j <= i ? 1ul : 0ul);
+	}
+	seL4_Call(bounce_ep, tag);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		helper_cleanup(&senders[i].thread);
+		release_slot(senders[i].badged_ep);
+		free_slot(senders[i].derived_badged_ep);
+	}
+	helper_cleanup(&bouncer);
+	release_slot(bounce_ep);
+	release_slot(ep);
+}
+DEFINE_TEST(CANCEL_BADGED_SENDS_0001, "Basic endpoint cancelBadgedSends testing",
+	    test_cancel_badged_sends);
+
+static long ep_test_func(seL4_Word sync_ep, seL4_Word test_ep, seL4_Word status, seL4_Word unused)
+{
+	(void)unused;
+	volatile seL4_Word *st = (volatile seL4_Word *)status;
+	seL4_MessageInfo_t tag = seL4_MessageInfo_new(0, 0, 0, 0);
+	for (;;) {
+		seL4_Recv(sync_ep, NULL);
+		seL4_MessageInfo_t reply_tag = seL4_Call(test_ep, tag);
+		*st = seL4_MessageInfo_get_label(reply_tag) != seL4_InvalidCapability;
+		seL4_Reply(tag);
+	}
+	return 0;
+}
+
+/*
+ * CANCEL_BADGED_SENDS_0001 sees only that a blocked call is cancelled; here
+ * each helper calls when the root task asks it to, so a revoked (derived)
+ * badged cap is seen to fail while the others still work.
+ */
 static void test_cancel_badged_sends_deletes(void)
 {
-	/* Deleting the badged caps and cancelling makes further calls fail. */
+	static struct {
+		struct helper thread;
+		seL4_CPtr sync_ep, badged_ep, derived_badged_ep;
+		volatile seL4_Word last_status;
+	} helpers[NUM_BADGED_CLIENTS];
+	seL4_MessageInfo_t tag = seL4_MessageInfo_new(0, 0, 0, 0);
 	seL4_CPtr ep = alloc_endpoint();
-	struct helper replier;
-	helper_create(&replier);
-	helper_start(&replier, bouncer, ep, 0, 0, 0);
-	struct {
-		struct helper h;
-		seL4_CPtr sync, badged, derived;
-		volatile seL4_Word status;
-	} c[CLIENTS];
-	for (int i = 0; i < CLIENTS; i++) {
-		c[i].sync = alloc_endpoint();
-		c[i].badged = alloc_slot();
-		c[i].derived = alloc_slot();
-		test_eq(cnode_mint(ep, c[i].badged, seL4_AllRights, (seL4_Word)i + 1),
+	/* A thread that answers every message on the endpoint. */
+	struct helper reply_thread;
+	helper_create(&reply_thread);
+	helper_start(&reply_thread, bouncer_func, ep, 0, 0, 0);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		helpers[i].badged_ep = alloc_slot();
+		helpers[i].derived_badged_ep = alloc_slot();
+		helpers[i].sync_ep = alloc_endpoint();
+		test_eq(cnode_mint(ep, helpers[i].badged_ep, seL4_AllRights, (seL4_Word)i + 200),
 			seL4_NoError);
-		test_eq(cnode_copy(c[i].badged, c[i].derived, seL4_AllRights), seL4_NoError);
-		helper_create(&c[i].h);
-		helper_start(&c[i].h, repeat_call, c[i].derived, (seL4_Word)&c[i].status, c[i].sync,
-			     0);
+		test_eq(
+		    cnode_copy(helpers[i].badged_ep, helpers[i].derived_badged_ep, seL4_AllRights),
+		    seL4_NoError);
+		helpers[i].last_status = ~0ul;
+		helper_create(&helpers[i].thread);
+		helper_start(&helpers[i].thread, ep_test_func, helpers[i].sync_ep,
+			     helpers[i].derived_badged_ep, (seL4_Word)&helpers[i].last_status, 0);
 	}
-	for (int i = 0; i < CLIENTS; i++) {
-		seL4_Call(c[i].sync, seL4_MessageInfo_new(0, 0, 0, 0));
-		test_eq(c[i].status, 1);
-	}
-	for (int i = 0; i < CLIENTS; i++) {
-		test_eq(cnode_revoke(c[i].badged), seL4_NoError);
-		test_eq(seL4_CNode_CancelBadgedSends(ROOT_CNODE, c[i].badged, WORD_BITS),
+	/* Every helper and its badged cap work. */
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++)
+		seL4_Call(helpers[i].sync_ep, tag);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++)
+		test_eq(helpers[i].last_status, 1);
+	/* Revoke and cancel one badge after the other: exactly those calls fail. */
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		test_eq(cnode_revoke(helpers[i].badged_ep), seL4_NoError);
+		test_eq(seL4_CNode_CancelBadgedSends(ROOT_CNODE, helpers[i].badged_ep, WORD_BITS),
 			seL4_NoError);
-		test_eq(cnode_delete(c[i].badged), seL4_NoError);
-		for (int j = 0; j < CLIENTS; j++) {
-			seL4_Call(c[j].sync, seL4_MessageInfo_new(0, 0, 0, 0));
-			test_eq(c[j].status, j > i ? 1ul : 0ul);
-		}
+		for (int j = 0; j < NUM_BADGED_CLIENTS; j++)
+			seL4_Call(helpers[j].sync_ep, tag);
+		for (int j = 0; j < NUM_BADGED_CLIENTS; j++)
+			test_eq(helpers[j].last_status, j <= i ? 0ul : 1ul);
 	}
-	for (int i = 0; i < CLIENTS; i++)
-		helper_cleanup(&c[i].h);
-	helper_cleanup(&replier);
+	for (int i = 0; i < NUM_BADGED_CLIENTS; i++) {
+		helper_cleanup(&helpers[i].thread);
+		release_slot(helpers[i].badged_ep);
+		free_slot(helpers[i].derived_badged_ep);
+		release_slot(helpers[i].sync_ep);
+	}
+	helper_cleanup(&reply_thread);
+	release_slot(ep);
 }
-DEFINE_TEST(CANCEL_BADGED_SENDS_0002, "cancelled badged senders fail after their caps are deleted",
+DEFINE_TEST(CANCEL_BADGED_SENDS_0002, "cancelBadgedSends deletes caps",
 	    test_cancel_badged_sends_deletes);

@@ -117,37 +117,92 @@ static void test_call_reply_recv_separate(void)
 }
 DEFINE_TEST(IPC0003, "seL4_Call + seL4_Reply + seL4_Recv", test_call_reply_recv_separate);
 
-static long nb_receiver(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
+/*
+ * sel4test's test_ipc_pair for NBSend + Recv, on one CPU: a sender at each
+ * priority from 98 to 102 against a waiter at 100, each started first and
+ * second. A waiter above its sender runs first and blocks in Recv, so it
+ * gets every message of every length (each NBSend finds it waiting); at
+ * the sender's priority or below it does not wait, and the messages are
+ * dropped (NBSend never blocks).
+ */
+#define WAITER_PRIO 100
+
+static long nbsend_func(seL4_Word ep, seL4_Word seed, seL4_Word unused2, seL4_Word unused3)
 {
-	(void)unused1, (void)unused2, (void)unused3;
-	seL4_MessageInfo_t info = seL4_Recv(ep, NULL);
-	check_eq(seL4_MessageInfo_get_length(info), 2);
-	check_eq(seL4_GetMR(0), MAGIC + 1);
-	check_eq(seL4_GetMR(1), MAGIC + 2);
+	(void)unused2, (void)unused3;
+	for (seL4_Word len = 0; len <= seL4_MsgMaxLength; len++) {
+		for (seL4_Word i = 0; i < len; i++)
+			seL4_SetMR((int)i, seed++);
+		seL4_NBSend(ep, seL4_MessageInfo_new(0, 0, 0, len));
+	}
 	return 0;
+}
+
+/* Receive a message of every length if it should wait: the number of wrong lengths and words. */
+static long nbwait_func(seL4_Word ep, seL4_Word seed, seL4_Word unused2, seL4_Word should_wait)
+{
+	(void)unused2;
+	long wrong = 0;
+	for (seL4_Word len = 0; should_wait && len <= seL4_MsgMaxLength; len++) {
+		seL4_MessageInfo_t info = seL4_Recv(ep, NULL);
+		wrong += seL4_MessageInfo_get_length(info) != len;
+		for (seL4_Word i = 0; i < len; i++)
+			wrong += seL4_GetMR((int)i) != seed++;
+	}
+	return wrong;
+}
+
+void nbsend_recv_pair(bool inter_as)
+{
+	struct child_pd *pa = NULL, *pb = NULL;
+	struct helper a, b;
+	seL4_CPtr ep = alloc_endpoint(), ep_a = ep, ep_b = ep;
+	if (inter_as) {
+		pa = child_pd_create(seL4_CapInitThreadASIDPool);
+		pb = child_pd_create(seL4_CapInitThreadASIDPool);
+		test_assert(pa && pb);
+		helper_create_in(&a, pa);
+		helper_create_in(&b, pb);
+		ep_a = child_pd_copy(pa, ep);
+		ep_b = child_pd_copy(pb, ep);
+	} else {
+		helper_create(&a);
+		helper_create(&b);
+	}
+	seL4_Word start_number = 0xabbacafe;
+	for (seL4_Word sender_prio = 98; sender_prio <= 102; sender_prio++) {
+		seL4_TCB_SetPriority(a.tcb, ROOT_TCB, sender_prio);
+		seL4_TCB_SetPriority(b.tcb, ROOT_TCB, WAITER_PRIO);
+		seL4_Word should_wait = sender_prio < WAITER_PRIO;
+		for (int sender_first = 0; sender_first <= 1; sender_first++) {
+			/* At one priority, the thread started last runs first (the head of the
+			 * queue). */
+			if (sender_first) {
+				helper_start(&b, nbwait_func, ep_b, start_number, 0, should_wait);
+				helper_start(&a, nbsend_func, ep_a, start_number, 0, 0);
+			} else {
+				helper_start(&a, nbsend_func, ep_a, start_number, 0, 0);
+				helper_start(&b, nbwait_func, ep_b, start_number, 0, should_wait);
+			}
+			test_eq(helper_wait(&a), 0);
+			test_eq(helper_wait(&b), 0);
+			start_number += 0x71717171;
+		}
+	}
+	helper_cleanup(&a);
+	helper_cleanup(&b);
+	release_slot(ep);
+	if (inter_as) {
+		child_pd_destroy(pa);
+		child_pd_destroy(pb);
+	}
 }
 
 static void test_nbsend_recv(void)
 {
-	seL4_CPtr ep = alloc_endpoint();
-	/* Nobody waits: the message is dropped and the sender goes on. */
-	seL4_SetMR(0, MAGIC);
-	seL4_NBSend(ep, seL4_MessageInfo_new(0, 0, 0, 1));
-	seL4_Word badge = 77;
-	seL4_NBRecv(ep, &badge);
-	test_eq(badge, 0);
-
-	struct helper h;
-	helper_create(&h);
-	helper_start(&h, nb_receiver, ep, 0, 0, 0);
-	test_assert(wait_for_state(h.tcb, 3 /* BlockedOnReceive */));
-	seL4_SetMR(0, MAGIC + 1);
-	seL4_SetMR(1, MAGIC + 2);
-	seL4_NBSend(ep, seL4_MessageInfo_new(0, 0, 0, 2));
-	helper_wait(&h);
-	helper_cleanup(&h);
+	nbsend_recv_pair(false);
 }
-DEFINE_TEST(IPC0004, "seL4_NBSend + seL4_Recv", test_nbsend_recv);
+DEFINE_TEST(IPC0004, "Test seL4_NBSend + seL4_Recv", test_nbsend_recv);
 
 /* --- Ordering, badges, lengths ----------------------------------------- */
 

@@ -26,16 +26,12 @@ static void check(seL4_MessageInfo_t info, seL4_Word round, seL4_Word len)
 		check_eq(seL4_GetMR((int)i), BASE + round * 1000 + i);
 }
 
-static long send_func(seL4_Word ep, seL4_Word nb, seL4_Word unused2, seL4_Word unused3)
+static long send_func(seL4_Word ep, seL4_Word unused1, seL4_Word unused2, seL4_Word unused3)
 {
-	(void)unused2, (void)unused3;
+	(void)unused1, (void)unused2, (void)unused3;
 	for (seL4_Word r = 0; r < ROUNDS; r++) {
 		fill(r, length_of(r));
-		seL4_MessageInfo_t info = seL4_MessageInfo_new(r + 1, 0, 0, length_of(r));
-		if (nb)
-			seL4_NBSend(ep, info);
-		else
-			seL4_Send(ep, info);
+		seL4_Send(ep, seL4_MessageInfo_new(r + 1, 0, 0, length_of(r)));
 	}
 	return 0;
 }
@@ -89,11 +85,8 @@ static long reply_and_wait_func(seL4_Word ep, seL4_Word unused1, seL4_Word unuse
 	return 0;
 }
 
-/*
- * Run a sender in one child PD and a receiver in another. With nb, each
- * NBSend waits until the receiver blocks, or the message would be lost.
- */
-static void test_ipc_pair(helper_fn_t a_fn, helper_fn_t b_fn, bool nb)
+/* Run a sender in one child PD and a receiver in another. */
+static void test_ipc_pair(helper_fn_t a_fn, helper_fn_t b_fn)
 {
 	struct child_pd *pa = child_pd_create(seL4_CapInitThreadASIDPool);
 	struct child_pd *pb = child_pd_create(seL4_CapInitThreadASIDPool);
@@ -104,17 +97,8 @@ static void test_ipc_pair(helper_fn_t a_fn, helper_fn_t b_fn, bool nb)
 	helper_create_in(&b, pb);
 	seL4_CPtr ep_a = child_pd_copy(pa, ep), ep_b = child_pd_copy(pb, ep);
 	helper_start(&b, b_fn, ep_b, 0, 0, 0);
-	if (nb) {
-		/* One message at a time, each sent when the receiver waits for it. */
-		for (seL4_Word r = 0; r < ROUNDS; r++) {
-			test_assert(wait_for_state(b.tcb, 3 /* BlockedOnReceive */));
-			fill(r, length_of(r));
-			seL4_NBSend(ep, seL4_MessageInfo_new(r + 1, 0, 0, length_of(r)));
-		}
-	} else {
-		helper_start(&a, a_fn, ep_a, 0, 0, 0);
-		helper_wait(&a);
-	}
+	helper_start(&a, a_fn, ep_a, 0, 0, 0);
+	helper_wait(&a);
 	helper_wait(&b);
 	helper_cleanup(&a);
 	helper_cleanup(&b);
@@ -125,29 +109,29 @@ static void test_ipc_pair(helper_fn_t a_fn, helper_fn_t b_fn, bool nb)
 
 static void test_send_wait_interas(void)
 {
-	test_ipc_pair(send_func, wait_func, false);
+	test_ipc_pair(send_func, wait_func);
 }
 DEFINE_TEST(IPC1001, "inter-AS seL4_Send + seL4_Recv", test_send_wait_interas);
 
 static void test_call_replyrecv_interas(void)
 {
-	test_ipc_pair(call_func, replyrecv_func, false);
+	test_ipc_pair(call_func, replyrecv_func);
 }
 DEFINE_TEST(IPC1002, "inter-AS seL4_Call + seL4_ReplyRecv", test_call_replyrecv_interas);
 
 static void test_call_reply_and_wait_interas(void)
 {
-	test_ipc_pair(call_func, reply_and_wait_func, false);
+	test_ipc_pair(call_func, reply_and_wait_func);
 }
 DEFINE_TEST(IPC1003, "inter-AS seL4_Call + seL4_Reply + seL4_Recv",
 	    test_call_reply_and_wait_interas);
 
+/* IPC0004's pairs (t_ipc.c) with the sender and the waiter in PDs of their own. */
 static void test_nbsend_wait_interas(void)
 {
-	/* The root task sends from its own VSpace to the receiver's. */
-	test_ipc_pair(NULL, wait_func, true);
+	nbsend_recv_pair(true);
 }
-DEFINE_TEST(IPC1004, "inter-AS seL4_NBSend + seL4_Recv", test_nbsend_wait_interas);
+DEFINE_TEST(IPC1004, "Test inter-AS seL4_NBSend + seL4_Recv", test_nbsend_wait_interas);
 
 /* A cap sent from one PD lands in the receiver's own CSpace. */
 static long send_cap(seL4_Word ep, seL4_Word cap, seL4_Word unused2, seL4_Word unused3)

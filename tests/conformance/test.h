@@ -169,6 +169,12 @@ void helper_start(struct helper *h, helper_fn_t fn, seL4_Word a0, seL4_Word a1, 
 long helper_wait(struct helper *h);
 void helper_cleanup(struct helper *h);
 
+/*
+ * sel4test's IPC0004 pairs (t_ipc.c): NBSend against Recv at every relative
+ * priority, both threads in the root task's spaces or each in a child PD.
+ */
+void nbsend_recv_pair(bool inter_as);
+
 /* --- Child protection domains ---------------------------------------- */
 
 /* A VSpace and CSpace of their own, holding the test program's image (pd.c). */
