@@ -128,9 +128,47 @@ void delete_pending_slots(void)
 	draining = false;
 }
 
+/*
+ * seL4's finaliseSlot and reduceZombie for the last capability to a CNode:
+ * the capability becomes a zombie of the CNode, whose slots are deleted one
+ * at a time from the last, a unit of work each (what is found in them goes
+ * at once, by the work list). Preempted, the zombie stays in the slot with
+ * its progress, and the call that restarts goes on with it; done, the slot
+ * holds a zombie of an empty CNode, for the caller to delete. A CNode that
+ * holds its own last capability goes at once.
+ */
+static enum exception finalise_slot(struct cte *slot)
+{
+	struct cap *cap = &slot->cap;
+	if (cap->type == cap_cnode_cap && is_final_capability(slot) &&
+	    !cnode_holds(cap->cnode.cnode, slot)) {
+		struct cnode *cn = cap->cnode.cnode;
+		*cap = (struct cap){.type = cap_zombie_cap,
+				    .zombie = {.cnode = cn, .number = (seL4_Word)1 << cn->radix}};
+	}
+	while (cap->type == cap_zombie_cap && cap->zombie.number > 0) {
+		struct cnode *cn = cap->zombie.cnode;
+		struct cte *end = cnode_slot_if_made(cn, cap->zombie.number - 1);
+		if (end) {
+			delete_slot(end);
+			delete_pending_slots();
+		}
+		if (cap->type != cap_zombie_cap || cap->zombie.cnode != cn)
+			return EXCEPTION_NONE; /* the zombie went with what that slot held */
+		cap->zombie.number--;
+		if (preemption_point() != EXCEPTION_NONE)
+			return EXCEPTION_PREEMPTED;
+	}
+	return EXCEPTION_NONE;
+}
+
 enum exception cte_delete(struct cte *slot, bool exposed)
 {
-	(void)exposed; /* deletion is never preempted in kernel-sim */
+	if (exposed) {
+		enum exception e = finalise_slot(slot);
+		if (e != EXCEPTION_NONE)
+			return e;
+	}
 	delete_slot(slot);
 	delete_pending_slots();
 	return EXCEPTION_NONE;
@@ -138,7 +176,7 @@ enum exception cte_delete(struct cte *slot, bool exposed)
 
 void cte_delete_one(struct cte *slot)
 {
-	cte_delete(slot, true);
+	cte_delete(slot, false);
 }
 
 /* cteRevoke: the descendants go one by one, newest first, with a preemption point after each. */
@@ -146,7 +184,9 @@ enum exception cte_revoke(struct cte *slot)
 {
 	for (struct cte *next = slot->mdb.next; next && is_mdb_parent_of(slot, next);
 	     next = slot->mdb.next) {
-		cte_delete(next, true);
+		enum exception e = cte_delete(next, true);
+		if (e != EXCEPTION_NONE)
+			return e;
 		if (preemption_point() != EXCEPTION_NONE)
 			return EXCEPTION_PREEMPTED;
 	}

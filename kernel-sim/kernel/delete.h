@@ -2,14 +2,19 @@
  * Deleting and revoking capabilities. Deleting the last capability to an
  * object finalises it; the slots of a finalised CNode or TCB are deleted in
  * turn, from a work list rather than by recursion, so arbitrarily deep
- * structures cannot exhaust kernel-sim's stack. Object memory is released
+ * structures cannot exhaust kernel-sim's stack. The CNode an invocation
+ * deletes goes slot by slot with preemption points, as a zombie. Object memory is released
  * once the event that deleted it has been handled completely.
  */
 #pragma once
 
 #include "state.h"
 
-/* seL4's cteDelete: empty the slot and finalise what it was the last cap to. */
+/*
+ * seL4's cteDelete: empty the slot and finalise what it was the last cap to.
+ * exposed: the deletion of a CNode's last capability may stop at a
+ * preemption point (EXCEPTION_PREEMPTED), leaving a zombie in the slot.
+ */
 enum exception cte_delete(struct cte *slot, bool exposed);
 
 /* seL4's cteDeleteOne, for caps whose finalisation never cascades (reply caps). */

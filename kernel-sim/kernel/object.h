@@ -100,6 +100,14 @@ struct cap {
 		struct {
 			struct tcb *tcb;
 		} thread;
+		/*
+		 * A CNode whose deletion was preempted: its slots from
+		 * number on are empty, the rest still to be deleted.
+		 */
+		struct {
+			struct cnode *cnode;
+			seL4_Word number;
+		} zombie;
 		struct {
 			uint16_t irq;
 		} irq_handler;

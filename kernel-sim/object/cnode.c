@@ -108,6 +108,19 @@ static struct cnode_chunk *chunk_of(struct cte *slot)
 	return (struct cnode_chunk *)((char *)first - offsetof(struct cnode_chunk, slots));
 }
 
+struct cte *cnode_slot_if_made(struct cnode *cn, seL4_Word index)
+{
+	unsigned bits = chunk_bits(cn);
+	struct cnode_chunk *c = cn->chunk[index >> bits];
+	return c ? &c->slots[index & ((1ul << bits) - 1)] : NULL;
+}
+
+bool cnode_holds(struct cnode *cn, struct cte *slot)
+{
+	struct cnode_chunk *c = chunk_of(slot);
+	return c && c->owner == cn;
+}
+
 void cnode_slot_emptied(struct cte *slot)
 {
 	struct cnode_chunk *c = chunk_of(slot);

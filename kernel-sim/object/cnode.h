@@ -14,6 +14,12 @@ void cnode_destroy(struct cnode *cn);
  */
 struct cte *cnode_slot(struct cnode *cn, seL4_Word index);
 
+/* Slot index of cn if its chunk exists (NULL: the slot is empty). */
+struct cte *cnode_slot_if_made(struct cnode *cn, seL4_Word index);
+
+/* Is slot one of cn's? */
+bool cnode_holds(struct cnode *cn, struct cte *slot);
+
 /* A slot's capability went: its chunk may be empty now. */
 void cnode_slot_emptied(struct cte *slot);
 

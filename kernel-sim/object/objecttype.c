@@ -342,6 +342,14 @@ static void release_vspace(void *vs)
 	vspace_destroy(vs);
 }
 
+/* The last capability to a CNode went: its slots are deleted, then its memory freed. */
+static void finalise_cnode(struct cnode *cn)
+{
+	count_object(seL4_CapTableObject, -1, cn->obj.paddr);
+	cnode_delete_slots_later(cn);
+	release_later(cn, release_cnode);
+}
+
 void finalise_cap(struct cap cap, bool final)
 {
 	switch (cap.type) {
@@ -361,12 +369,11 @@ void finalise_cap(struct cap cap, bool final)
 		}
 		return;
 	case cap_cnode_cap:
-		if (final) {
-			count_object(seL4_CapTableObject, -1, cap.cnode.cnode->obj.paddr);
-			struct cnode *cn = cap.cnode.cnode;
-			cnode_delete_slots_later(cn);
-			release_later(cn, release_cnode);
-		}
+		if (final)
+			finalise_cnode(cap.cnode.cnode);
+		return;
+	case cap_zombie_cap: /* the rest of a preempted deletion (kernel/delete.c) */
+		finalise_cnode(cap.zombie.cnode);
 		return;
 	case cap_thread_cap:
 		if (final) {

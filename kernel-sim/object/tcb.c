@@ -207,7 +207,7 @@ static void replace_slot_cap(struct tcb *target, struct cte *tslot, enum tcb_cno
 {
 	struct cap self = {.type = cap_thread_cap};
 	self.thread.tcb = target;
-	cte_delete(&target->ctes[i], true);
+	cte_delete(&target->ctes[i], false); /* not preempted here */
 	/* Only if source and TCB survived the deletion above. */
 	if (src && same_object_as(new_cap, src->cap) && tslot && same_object_as(self, tslot->cap))
 		cte_insert(new_cap, src, &target->ctes[i]);
@@ -225,7 +225,7 @@ static enum exception invoke_thread_control(struct tcb *target, struct cte *slot
 		replace_slot_cap(target, slot, tcbVTable, c->vroot, c->vroot_src);
 	}
 	if (c->flags & UPDATE_IPC_BUFFER) {
-		cte_delete(&target->ctes[tcbBuffer], true);
+		cte_delete(&target->ctes[tcbBuffer], false);
 		target->ipc_buffer = c->buffer_addr;
 		if (c->buffer_src)
 			replace_slot_cap(target, slot, tcbBuffer, c->buffer_cap, c->buffer_src);

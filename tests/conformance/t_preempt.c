@@ -26,11 +26,13 @@ static volatile seL4_Word op_error;
 /* The oldest and the newest copy of the endpoint: Revoke deletes the newest first. */
 static seL4_CPtr oldest_cnode, newest_cnode, probe_slot;
 
-static long revoke_func(seL4_Word service, seL4_Word index, seL4_Word depth, seL4_Word unused)
+/* Revoke (or Delete, if del) the root CNode's slot index. */
+static long revoke_func(seL4_Word index, seL4_Word del, seL4_Word unused2, seL4_Word unused3)
 {
-	(void)unused;
+	(void)unused2, (void)unused3;
 	running = 1;
-	op_error = seL4_CNode_Revoke(service, index, depth);
+	op_error = del ? seL4_CNode_Delete(ROOT_CNODE, index, WORD_BITS)
+		       : seL4_CNode_Revoke(ROOT_CNODE, index, WORD_BITS);
 	running = 2;
 	return 0;
 }
@@ -139,7 +141,7 @@ static int test_preempt_revoke_actual(int num_cnode_bits)
 	if (create_cnode_table(num_cnode_bits, ep, cnodes)) {
 		oldest_cnode = cnodes[0];
 		newest_cnode = cnodes[(1 << num_cnode_bits) - 1];
-		run_preempted(revoke_func, ROOT_CNODE, ep, WORD_BITS, revoke_partial);
+		run_preempted(revoke_func, ep, false, 0, revoke_partial);
 		/* What the revoking thread sees is what an unpreempted Revoke gives. */
 		check_eq(op_error, seL4_NoError);
 		test_check(cnode_table_empty(num_cnode_bits, cnodes));
@@ -212,3 +214,34 @@ static void test_preempt_retype_reset(void)
 }
 DEFINE_TEST(PREEMPT0101, "Untyped_Retype's clearing of a used untyped is preempted and restarts",
 	    test_preempt_retype_reset);
+
+/* --- Deleting a CNode full of capabilities ---------------------------------- */
+
+static seL4_CPtr deleted_slot;
+
+/* Is the CNode's capability a zombie (its deletion under way)? */
+static bool deletion_partial(void)
+{
+	return cap_type(deleted_slot) == seL4_CapType_Zombie;
+}
+
+/*
+ * Deleting the last capability to a CNode deletes its slots one at a time:
+ * the interrupt's handler finds the capability a zombie, and the Delete
+ * that restarts goes on with it and returns NoError with the slot empty.
+ */
+static void test_preempt_cnode_delete(void)
+{
+	seL4_CPtr cnodes[1] = {0};
+	seL4_CPtr ep = alloc_endpoint();
+	test_assert(create_cnode_table(0, ep, cnodes));
+	deleted_slot = cnodes[0];
+	run_preempted(revoke_func, deleted_slot, true, 0, deletion_partial);
+	test_eq(op_error, seL4_NoError);
+	test_check(partial_count > 1);
+	test_check(slot_empty(deleted_slot));
+	free_slot(deleted_slot);
+	release_slot(ep);
+}
+DEFINE_TEST(PREEMPT0102, "Deleting a CNode's last capability is preempted and restarts",
+	    test_preempt_cnode_delete);
