@@ -52,8 +52,18 @@ static struct host_thread *host_alloc(struct tcb *t)
 	return h;
 }
 
+/* Host threads whose system call waits for another thread to stop (wait_stop set). */
+static unsigned long waiting_on_stop;
+
+static void set_wait_stop(struct host_thread *h, struct tcb *t)
+{
+	waiting_on_stop += (unsigned long)(t != NULL) - (unsigned long)(h->wait_stop != NULL);
+	h->wait_stop = t;
+}
+
 static void host_unlink(struct host_thread *h)
 {
+	set_wait_stop(h, NULL);
 	if (h->prev)
 		h->prev->next = h->next;
 	else
@@ -224,10 +234,12 @@ static void enter_kernel(struct tcb *t, int cpu, const struct sim_trap *trap)
  */
 static void wake_waiters(const struct tcb *stopped)
 {
+	if (!waiting_on_stop)
+		return; /* the usual case: no walk over every thread */
 	for (struct host_thread *w = all_hosts; w; w = w->next) {
 		if (w->wait_stop != stopped)
 			continue;
-		w->wait_stop = NULL;
+		set_wait_stop(w, NULL);
 		struct tcb *t = w->tcb;
 		if (!t || w->state != HOST_IN_KERNEL || t->state != ThreadState_Restart)
 			continue;
@@ -365,7 +377,7 @@ void host_thread_await_stop(struct tcb *waiter, struct tcb *target)
 	if (target->host)
 		host_thread_park(target->host);
 	if (waiter->host)
-		waiter->host->wait_stop = target;
+		set_wait_stop(waiter->host, target);
 }
 
 void host_thread_await_proc(struct tcb *waiter, struct pd_proc *proc, uint64_t seq)
@@ -397,7 +409,7 @@ void host_thread_resume(struct host_thread *h, int cpu)
 	struct tcb *t = h->tcb;
 	activate_thread(t);
 	h->wait_proc = NULL;
-	h->wait_stop = NULL;
+	set_wait_stop(h, NULL);
 	struct sim_resume r;
 	memset(&r, 0, sizeof(r));
 	r.kind = SIM_RESUME_CONTINUE;
@@ -427,9 +439,9 @@ void host_thread_resume(struct host_thread *h, int cpu)
 /* Nobody may wait for a thread that is gone. */
 static void forget_waits_on(struct tcb *t)
 {
-	for (struct host_thread *h = all_hosts; h; h = h->next)
+	for (struct host_thread *h = all_hosts; h && waiting_on_stop; h = h->next)
 		if (h->wait_stop == t)
-			h->wait_stop = NULL;
+			set_wait_stop(h, NULL);
 }
 
 void host_thread_end(struct tcb *t)
