@@ -87,3 +87,9 @@ ssize_t chan_recv_timeout(int sock, void *buf, size_t len, int *fd, int timeout_
 		return -1;
 	return chan_recv(sock, buf, len, fd);
 }
+
+bool chan_pending(int sock)
+{
+	struct pollfd p = {.fd = sock, .events = POLLIN};
+	return sock >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}

@@ -1,4 +1,5 @@
 #include "dispatch.h"
+#include "channel.h"
 #include "pd.h"
 #include "../kernel/log.h"
 #include "../kernel/schedule.h"
@@ -322,6 +323,8 @@ static void check_parks(uint64_t now)
 	for (struct host_thread *h = host_thread_first(); h; h = h->next) {
 		if (h->state != HOST_PARKING || now - h->park_sent < limit || h->proc->lost)
 			continue;
+		if (chan_pending(h->chan.fd))
+			continue; /* it stopped: its answer is there, read before any verdict */
 		if (pd_proc_is_stopped(h->proc)) {
 			h->park_sent = now; /* held by a debugger: it stops when let go */
 			continue;

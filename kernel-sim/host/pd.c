@@ -778,6 +778,8 @@ void pd_proc_check_timeouts(uint64_t now)
 	for (struct pd_proc *p = all_procs; p; p = p->next) {
 		if (p->lost || !p->waiting_since || now - p->waiting_since < limit)
 			continue;
+		if (chan_pending(p->ctrl.fd))
+			continue; /* its answer is there: read before any verdict */
 		/* A PD held by a debugger answers when it is let go. */
 		if (process_stopped(p->pid)) {
 			p->waiting_since = now;
