@@ -45,8 +45,10 @@ void platform_thread_destroy(struct platform_thread *t, struct platform_pd *pd, 
 
 seL4_Error platform_thread_start(const struct platform_thread *t, seL4_Word ip, seL4_Word sp)
 {
-	seL4_UserContext regs = {.rip = ip, .rsp = sp};
-	return seL4_TCB_WriteRegisters(t->tcb, 1, 0, 2, &regs);
+	/* rdi: the kernel's node count (genode/layout.h) */
+	seL4_UserContext regs = {.rip = ip, .rsp = sp, .rdi = __sel4_num_nodes};
+	return seL4_TCB_WriteRegisters(
+	    t->tcb, 1, 0, offsetof(seL4_UserContext, rdi) / sizeof(seL4_Word) + 1, &regs);
 }
 
 bool platform_thread_pause(const struct platform_thread *t)

@@ -65,7 +65,8 @@ static void usage(FILE *f)
 	       "                     in the working directory)\n"
 	       "      --no-control   no control socket\n"
 	       "      --cpus N       simulated CPUs (default 1): at most N threads run\n"
-	       "                     component code at a time, chosen by seL4's scheduler\n"
+	       "                     component code at a time, chosen by seL4's scheduler;\n"
+	       "                     N > 1 is an SMP kernel (its invocation label numbering)\n"
 	       "      --sched MODE   sel4 (default) or host: with host every runnable thread\n"
 	       "                     runs at once and Linux schedules them (not seL4's semantics)\n"
 	       "      --tick-us N    the kernel's timer tick in microseconds of thread CPU\n"
@@ -323,6 +324,7 @@ int main(int argc, char **argv)
 	const char *control_path = "sim.sock", *trace_path = NULL;
 	bool memfd_frames = false;
 	struct sched_config sc = sched_config;
+	bool cpus_given = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+m:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -349,6 +351,7 @@ int main(int argc, char **argv)
 		case 'L':
 			if (parse_sched_option(c, optarg, &sc) != 0)
 				return 2;
+			cpus_given |= c == 'C';
 			break;
 		case 'P':
 			if (placement_parse(optarg) != 0) {
@@ -432,6 +435,15 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
 
+	/*
+	 * An image built for KernelMaxNumNodes > 1 speaks the SMP numbering and
+	 * gets that many CPUs, or fewer with --cpus (seL4 uses the cores it finds).
+	 */
+	if (args.max_num_nodes) {
+		sc.max_nodes = args.max_num_nodes;
+		if (!cpus_given || sc.cpus > args.max_num_nodes)
+			sc.cpus = args.max_num_nodes;
+	}
 	sched_init(&sc);
 	if (placement_apply(&sc) != 0)
 		return 2;

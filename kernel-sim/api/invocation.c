@@ -4,6 +4,7 @@
 #include "../kernel/delete.h"
 #include "../kernel/log.h"
 #include "../kernel/preemption.h"
+#include "../kernel/smp.h"
 #include "../kernel/thread.h"
 #include "../kernel/trace.h"
 #include "../kernel/transfer.h"
@@ -80,8 +81,9 @@ void handle_invocation(struct tcb *t, bool is_call, bool is_blocking)
 		length = n_msgRegisters;
 	}
 
-	enum exception status = decode_invocation(t, seL4_MessageInfo_get_label(info), length, cptr,
-						  lu.slot, lu.cap, is_blocking, is_call, buffer);
+	enum exception status =
+	    decode_invocation(t, kernel_label(seL4_MessageInfo_get_label(info)), length, cptr,
+			      lu.slot, lu.cap, is_blocking, is_call, buffer);
 	if (status == EXCEPTION_SYSCALL_ERROR) {
 		if (is_call)
 			reply_from_kernel_error(t);

@@ -19,6 +19,7 @@ struct boot_args {
 	uint32_t tsc_mhz;	  /* reported in the boot info, as seL4 does on x86 */
 	unsigned root_cnode_bits; /* seL4's KernelRootCNodeSizeBits */
 	bool boot_messages;	  /* print seL4's boot lines (KernelPrinting, --verbose) */
+	unsigned max_num_nodes;	  /* KernelMaxNumNodes of --sel4-config; 0: none given */
 };
 
 /* Files whose frames boot_file_at knows: the root task and 64 modules. */

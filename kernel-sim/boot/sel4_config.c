@@ -3,6 +3,7 @@
 #include "boot.h"
 #include "../devices/irq_lines.h"
 #include "../kernel/log.h"
+#include "../kernel/schedule.h"
 #include <sel4/constants.h>
 
 #include <errno.h>
@@ -58,8 +59,8 @@ static const char *unsupported(const char *json)
 		return "an architecture other than x86_64 (ARCH_X86_64)";
 	if (is_true(json, "KERNEL_MCS"))
 		return "the MCS kernel (KERNEL_MCS)";
-	if (number(json, "MAX_NUM_NODES", 1) != 1)
-		return "more than one node (MAX_NUM_NODES)";
+	if (number(json, "MAX_NUM_NODES", 1) < 1 || number(json, "MAX_NUM_NODES", 1) > MAX_CPUS)
+		return "a number of nodes out of range (MAX_NUM_NODES)";
 	if (number(json, "MAX_NUM_BOOTINFO_UNTYPED_CAPS", CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS) !=
 	    CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS)
 		return "another boot-info untyped list size (MAX_NUM_BOOTINFO_UNTYPED_CAPS)";
@@ -113,6 +114,7 @@ int sel4_config_load(const char *path, struct boot_args *args)
 	args->root_cnode_bits = (unsigned)bits;
 	irq_controller = is_true(json, "IRQ_PIC") ? IRQ_CONTROLLER_PIC : IRQ_CONTROLLER_IOAPIC;
 	args->boot_messages = is_true(json, "PRINTING");
+	args->max_num_nodes = (unsigned)number(json, "MAX_NUM_NODES", 1);
 	debug_calls_of_kernel(is_true(json, "PRINTING") || is_true(json, "DEBUG_BUILD"));
 	return 0;
 }

@@ -2,8 +2,9 @@
  * The seL4 kernel configuration a root task was built against, read from
  * the gen_config.json that seL4's build writes (build/kernel/gen_config/
  * kernel/gen_config.json): kernel-sim takes the settings it simulates
- * (root CNode size, interrupt controller) and refuses a kernel it cannot
- * be (MCS, SMP, another architecture, a boot-info layout of another size).
+ * (root CNode size, interrupt controller, the number of nodes: an SMP
+ * build's invocation numbering) and refuses a kernel it cannot be (MCS,
+ * another architecture, a boot-info layout of another size).
  */
 #pragma once
 

@@ -1,4 +1,5 @@
 #include "names.h"
+#include "smp.h"
 #include <sel4/cap_type.h>
 #include <sel4/constants.h>
 #include <sel4/faults.h>
@@ -57,6 +58,7 @@ const char *invocation_name(seL4_Word label)
 	    [TCBResume] = "TCBResume",
 	    [TCBBindNotification] = "TCBBindNotification",
 	    [TCBUnbindNotification] = "TCBUnbindNotification",
+	    [TCBSetAffinity] = "TCBSetAffinity",
 	    [TCBSetTLSBase] = "TCBSetTLSBase",
 	    [TCBSetFlags] = "TCBSetFlags",
 	    [CNodeRevoke] = "CNodeRevoke",

@@ -318,20 +318,24 @@ void set_priority(struct tcb *t, uint8_t prio)
 }
 
 /*
- * SetAffinity: a thread that runs elsewhere gives up that CPU first (seL4
- * stalls it with an IPI), then moves with its queue entry.
+ * invokeTCB_SetAffinity: a thread current on a CPU gives it up first (on
+ * another CPU seL4 stalls it with an IPI, on this one it reschedules), then
+ * joins the end of its queue on the new CPU, which reschedules if it must.
  */
 void set_affinity(struct tcb *t, unsigned cpu)
 {
 	tcb_sched_dequeue(t);
 	struct sched_cpu *old = cpu_of(t);
+	if (old->action == t)
+		old->action = SCHED_ACTION_CHOOSE_NEW;
 	if (old->cur == t) {
 		old->cur = NULL;
 		reschedule_cpu(old);
+		old->reason = "affinity";
 	}
 	t->affinity = cpu;
 	if (is_runnable(t))
-		sched_enqueue(t);
+		sched_append(t);
 }
 
 void set_domain(struct tcb *t)

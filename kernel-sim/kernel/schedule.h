@@ -28,6 +28,7 @@ struct sched_config {
 	unsigned cpus;
 	uint64_t tick_ns;    /* 0: no timer tick, threads run until they block or yield */
 	unsigned time_slice; /* ticks */
+	unsigned max_nodes;  /* KernelMaxNumNodes (> 1: an SMP build); 0: as many as cpus */
 };
 
 extern struct sched_config sched_config;

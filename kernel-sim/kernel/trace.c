@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "log.h"
 #include "names.h"
+#include "smp.h"
 #include "thread.h"
 #include "trace_json.h"
 #include "../host/control.h"
@@ -409,7 +410,7 @@ void trace_invoke_(struct tcb *t, const struct cap *cap)
 		return;
 	cur.kernel_object = cap->type != cap_endpoint_cap && cap->type != cap_notification_cap &&
 			    cap->type != cap_reply_cap;
-	const char *op = cur.kernel_object ? invocation_name(label) : NULL;
+	const char *op = cur.kernel_object ? invocation_name(kernel_label(label)) : NULL;
 	if (op)
 		detail(" op=%s", op);
 	else

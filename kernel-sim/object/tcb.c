@@ -9,6 +9,7 @@
 #include "../host/thread.h"
 #include "../kernel/log.h"
 #include "../kernel/schedule.h"
+#include "../kernel/smp.h"
 #include "../kernel/thread.h"
 #include "../kernel/transfer.h"
 #include <sel4/invocation.h>
@@ -448,6 +449,28 @@ static enum exception decode_unbind_notification(struct tcb *cur, struct cap cap
 	return EXCEPTION_NONE;
 }
 
+/*
+ * SetAffinity (SMP builds only): the thread moves to the ready queue of
+ * another CPU. One that runs on another CPU stops first (seL4 stalls that
+ * core): when the call returns, it runs nowhere but on its new CPU.
+ */
+static enum exception decode_set_affinity(struct tcb *cur, struct cap cap, seL4_Word length,
+					  seL4_Word *buffer)
+{
+	if (length < 1)
+		return truncated("TCB SetAffinity");
+	seL4_Word affinity = get_syscall_arg(cur, 0, buffer);
+	if (affinity >= sched_config.cpus) {
+		user_error("TCB SetAffinity: Requested CPU does not exist.");
+		return syscall_error(seL4_IllegalOperation);
+	}
+	if (!stopped_for(cur, cap.thread.tcb))
+		return EXCEPTION_PREEMPTED;
+	set_thread_state(cur, ThreadState_Restart);
+	set_affinity(cap.thread.tcb, (unsigned)affinity);
+	return EXCEPTION_NONE;
+}
+
 static enum exception decode_set_tls_base(struct tcb *cur, struct cap cap, seL4_Word length,
 					  seL4_Word *buffer)
 {
@@ -523,6 +546,8 @@ enum exception decode_tcb_invocation(struct tcb *t, seL4_Word label, seL4_Word l
 		return decode_bind_notification(t, cap);
 	case TCBUnbindNotification:
 		return decode_unbind_notification(t, cap);
+	case TCBSetAffinity:
+		return decode_set_affinity(t, cap, length, buffer);
 	case TCBSetTLSBase:
 		return decode_set_tls_base(t, cap, length, buffer);
 	case TCBSetFlags:

@@ -54,3 +54,11 @@
 
 /* Badges of RPC objects stay below this bound (core allocates them). */
 #define GENODE_BADGE_LIMIT (1ul << 48)
+
+/*
+ * Thread start: core starts every thread of a component at the ip and sp
+ * given (the main thread at the ELF entry) with rdi = the kernel's node
+ * count, seL4_BootInfo.numNodes, which tells the component's libsel4 which
+ * invocation numbering the kernel speaks (sel4/invocation.h). Only the
+ * component's startup code reads it.
+ */

@@ -1,6 +1,12 @@
 /*
  * Invocation labels in seL4's generated order for x86_64, non-MCS,
  * no SMP, no hardware debug API, no IOMMU, no VT-x.
+ *
+ * An SMP build of seL4 (KernelMaxNumNodes > 1) has one label more:
+ * TCBSetAffinity, right after TCBUnbindNotification, and every later label,
+ * the architecture's too, is one higher. kernel-sim with more than one CPU
+ * is such a kernel. The enum below is the uniprocessor numbering, which
+ * names every method; sel4_smp_label() and sel4_up_label() convert.
  */
 #pragma once
 
@@ -68,3 +74,21 @@ enum arch_invocation_label {
 	X86IRQIssueIRQHandlerMSI,
 	nArchInvocationLabels
 };
+
+/* TCBSetAffinity's label in the SMP numbering; the uniprocessor one has none. */
+#define SEL4_SMP_TCBSetAffinity (TCBUnbindNotification + 1)
+
+/* The SMP build's label of a method named by its uniprocessor label. */
+static inline unsigned long sel4_smp_label(unsigned long up_label)
+{
+	return up_label > TCBUnbindNotification ? up_label + 1 : up_label;
+}
+
+/*
+ * The uniprocessor label of an SMP build's label; TCBSetAffinity, which has
+ * none, stays SEL4_SMP_TCBSetAffinity (== TCBSetTLSBase: check it first).
+ */
+static inline unsigned long sel4_up_label(unsigned long smp_label)
+{
+	return smp_label > SEL4_SMP_TCBSetAffinity ? smp_label - 1 : smp_label;
+}

@@ -91,7 +91,7 @@ int root_main(const seL4_BootInfo *bi)
 	const sim_BootModule *filter = sim_boot_module(bi, "cases");
 	for (int c = 0; c < count; c++) {
 		const struct test_case *t = cases[c];
-		if (!selected(filter, t->name))
+		if (!selected(filter, t->name) || (t->enabled && !t->enabled()))
 			continue;
 		failed = 0;
 		failure[0] = 0;

@@ -192,11 +192,11 @@ static void test_cnode_errors(void)
 	seL4_MessageInfo_t info =
 	    seL4_Call(ROOT_CNODE, seL4_MessageInfo_new(UntypedRetype, 0, 0, 2));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_IllegalOperation);
-	info = seL4_Call(ROOT_CNODE, seL4_MessageInfo_new(CNodeDelete, 0, 0, 1));
+	info = seL4_Call(ROOT_CNODE, seL4_MessageInfo_new(sel4_label(CNodeDelete), 0, 0, 1));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_TruncatedMessage);
 	seL4_SetMR(0, slot);
 	seL4_SetMR(1, WORD_BITS);
-	info = seL4_Call(ROOT_CNODE, seL4_MessageInfo_new(CNodeCopy, 0, 0, 4));
+	info = seL4_Call(ROOT_CNODE, seL4_MessageInfo_new(sel4_label(CNodeCopy), 0, 0, 4));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_TruncatedMessage);
 }
 DEFINE_TEST(CNODEOP0010, "CNode invocation errors: depth, guard, label, length", test_cnode_errors);

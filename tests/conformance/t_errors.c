@@ -10,7 +10,8 @@ static seL4_Word call_label(seL4_CPtr cap, seL4_Word label, seL4_Word length, se
 		seL4_SetMR(i, cap == cn ? mrs[i] : 0);
 	for (int i = 0; i < 3; i++)
 		seL4_SetCap(i, cn);
-	seL4_MessageInfo_t info = seL4_Call(cap, seL4_MessageInfo_new(label, 0, caps, length));
+	seL4_MessageInfo_t info =
+	    seL4_Call(cap, seL4_MessageInfo_new(sel4_label(label), 0, caps, length));
 	return seL4_MessageInfo_get_label(info);
 }
 
@@ -54,7 +55,8 @@ static void test_invalid_caps(void)
 {
 	/* Invoking a null cap: InvalidCapability, argument 0. */
 	seL4_CPtr empty = alloc_slot();
-	seL4_MessageInfo_t info = seL4_Call(empty, seL4_MessageInfo_new(CNodeCopy, 0, 0, 0));
+	seL4_MessageInfo_t info =
+	    seL4_Call(empty, seL4_MessageInfo_new(sel4_label(CNodeCopy), 0, 0, 0));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_InvalidCapability);
 	test_eq(seL4_MessageInfo_get_length(info), 1);
 	test_eq(seL4_GetMR(0), 0);

@@ -88,7 +88,7 @@ static void test_retype_argument_errors(void)
 	test_eq(seL4_MessageInfo_get_label(info), seL4_TruncatedMessage);
 	info = seL4_Call(ut, seL4_MessageInfo_new(UntypedRetype, 0, 0, 6)); /* no extra cap */
 	test_eq(seL4_MessageInfo_get_label(info), seL4_TruncatedMessage);
-	info = seL4_Call(ut, seL4_MessageInfo_new(CNodeCopy, 0, 0, 6));
+	info = seL4_Call(ut, seL4_MessageInfo_new(sel4_label(CNodeCopy), 0, 0, 6));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_IllegalOperation);
 	test_eq(seL4_Untyped_Retype(ut, seL4_ObjectTypeCount, 0, ROOT_CNODE, 0, 0, slot, 1),
 		seL4_InvalidArgument);

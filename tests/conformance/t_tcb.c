@@ -289,7 +289,8 @@ DEFINE_TEST(THREADS0016, "TLS base: loaded for the thread, set by seL4_TCB_SetTL
 static void test_tcb_misc(void)
 {
 	seL4_CPtr tcb = alloc_tcb();
-	seL4_MessageInfo_t info = seL4_Call(tcb, seL4_MessageInfo_new(CNodeCopy, 0, 0, 0));
+	seL4_MessageInfo_t info =
+	    seL4_Call(tcb, seL4_MessageInfo_new(sel4_label(CNodeCopy), 0, 0, 0));
 	test_eq(seL4_MessageInfo_get_label(info), seL4_IllegalOperation);
 	seL4_TCB_SetFlags_t f = seL4_TCB_SetFlags(tcb, 0, 1);
 	test_eq(f.error, seL4_NoError);

@@ -15,11 +15,16 @@ struct test_case {
 	const char *name;
 	const char *description;
 	void (*run)(void);
+	bool (*enabled)(void); /* NULL: always; else the case runs (and counts) only if true */
 };
 
-#define DEFINE_TEST(NAME, DESCRIPTION, FN)                                                         \
+#define DEFINE_TEST(NAME, DESCRIPTION, FN) DEFINE_TEST_IF(NAME, DESCRIPTION, FN, NULL)
+
+/* A case for some kernels only (sel4test's config condition), asked at run time. */
+#define DEFINE_TEST_IF(NAME, DESCRIPTION, FN, ENABLED)                                             \
 	static const struct test_case test_case_##NAME                                             \
-	    __attribute__((used, section("sim_tests"), aligned(8))) = {#NAME, DESCRIPTION, FN}
+	    __attribute__((used, section("sim_tests"), aligned(8))) = {#NAME, DESCRIPTION, FN,     \
+								       ENABLED}
 
 /*
  * Record a failure of the running case (the first one is reported). Root

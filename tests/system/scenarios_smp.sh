@@ -2,10 +2,12 @@
 # The scenarios with two simulated CPUs (kernel-sim --cpus 2): a
 # representative set of run/ (IPC, signals, locks, threads, priorities,
 # faults and deaths, nested inits, timers, quotas) and the conformance
-# suite. Every run/*.run passes with one CPU (scenarios.sh). A thread runs
-# on its creator's CPU as in seL4, and nothing sets an affinity yet
-# (kernel-sim/README.md, Scheduling): the second CPU stays idle, and these
-# show that it changes nothing it should not.
+# suite. Every run/*.run passes with one CPU (scenarios.sh). With two CPUs
+# kernel-sim is an SMP kernel (its invocation numbering, numNodes 2): the
+# scenarios show that core and the components speak it; they set no
+# affinity, so their threads stay on CPU 0 (kernel-sim/README.md,
+# Scheduling). The conformance suite adds its SMP and MULTICORE cases,
+# which run threads on both CPUs.
 cd "$(dirname "$0")/../.."
 export RUN_NO_BUILD=1 RUN_QUIET=1 KERNEL_SIM_ARGS="--cpus 2"
 BIN=${BIN:-build/bin}

@@ -72,8 +72,11 @@ static void check_initial_stack(void)
 			early_fail("initial stack overflow detected", RPC_OK);
 }
 
-__attribute__((noreturn)) void __component_start(void)
+seL4_Word __sel4_num_nodes = 1;
+
+__attribute__((noreturn)) void __component_start(seL4_Word num_nodes)
 {
+	__sel4_num_nodes = num_nodes ? num_nodes : 1;
 	rpc_cspace = (struct rpc_cspace){GENODE_SEL_CNODE, 64, cspace_slot_alloc, cspace_slot_free};
 	env.parent = GENODE_SEL_PARENT;
 	env.next_session_id = PARENT_ENV_IDS;

@@ -2,7 +2,8 @@
  * Entry of a Genode-style component. Its parent starts the main thread at
  * the ELF entry with no stack; this gives it a small initial one in bss,
  * enough for the startup code to set up the main thread's stack in the
- * stack area and switch to it (Genode's init_main_thread).
+ * stack area and switch to it (Genode's init_main_thread). rdi, the
+ * kernel's node count (genode/layout.h), goes on as the first argument.
  */
 	.text
 	.globl _start

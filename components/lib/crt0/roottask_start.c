@@ -4,11 +4,13 @@
 #include <sel4/sel4.h>
 
 __thread seL4_IPCBuffer *__sel4_ipc_buffer;
+seL4_Word __sel4_num_nodes = 1;
 
 static char initial_tls[4096] __attribute__((aligned(64)));
 
 __attribute__((noreturn)) void __sim_root_start(const seL4_BootInfo *bi)
 {
+	__sel4_num_nodes = bi->numNodes;
 	uintptr_t tp = sim_tls_init(initial_tls, sizeof(initial_tls));
 	if (!tp || seL4_TCB_SetTLSBase(seL4_CapInitThreadTCB, tp) != seL4_NoError) {
 		seL4_DebugPutString("root task: cannot set up thread-local storage\n");

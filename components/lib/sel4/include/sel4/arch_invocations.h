@@ -11,7 +11,8 @@ static inline seL4_Error sel4_invoke_result(seL4_CPtr service, seL4_Word label, 
 {
 	seL4_Word m2 = 0, m3 = 0;
 	seL4_MessageInfo_t out = seL4_CallWithMRs(
-	    service, seL4_MessageInfo_new(label, 0, extra_caps, length), &m0, &m1, &m2, &m3);
+	    service, seL4_MessageInfo_new(sel4_label(label), 0, extra_caps, length), &m0, &m1, &m2,
+	    &m3);
 	seL4_Error error = (seL4_Error)seL4_MessageInfo_get_label(out);
 	if (error != seL4_NoError)
 		sel4_store_mrs(m0, m1, m2, m3);

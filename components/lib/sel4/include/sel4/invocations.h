@@ -7,17 +7,42 @@
  */
 #pragma once
 
-/* Up to four argument words in registers; longer messages set MR 4.. first. */
-static inline seL4_Error sel4_invoke4(seL4_CPtr service, seL4_Word label, seL4_Word length,
-				      seL4_Word extra_caps, seL4_Word m0, seL4_Word m1,
-				      seL4_Word m2, seL4_Word m3)
+/*
+ * The kernel's node count (seL4_BootInfo.numNodes): an SMP kernel numbers
+ * its invocation labels differently (sel4/invocation.h), so every
+ * invocation's label goes through sel4_label(). A root task's start sets it
+ * from its boot info, a component's from its start register (genode/layout.h).
+ */
+extern seL4_Word __sel4_num_nodes;
+
+/* The label the kernel knows the method by, named by its uniprocessor label. */
+static inline seL4_Word sel4_label(seL4_Word label)
+{
+	return __sel4_num_nodes > 1 ? sel4_smp_label(label) : label;
+}
+
+/*
+ * A call with the kernel's own label, up to four argument words in
+ * registers; longer messages set MR 4.. first.
+ */
+static inline seL4_Error sel4_call4(seL4_CPtr service, seL4_Word kernel_label, seL4_Word length,
+				    seL4_Word extra_caps, seL4_Word m0, seL4_Word m1, seL4_Word m2,
+				    seL4_Word m3)
 {
 	seL4_MessageInfo_t out = seL4_CallWithMRs(
-	    service, seL4_MessageInfo_new(label, 0, extra_caps, length), &m0, &m1, &m2, &m3);
+	    service, seL4_MessageInfo_new(kernel_label, 0, extra_caps, length), &m0, &m1, &m2, &m3);
 	seL4_Error result = (seL4_Error)seL4_MessageInfo_get_label(out);
 	if (result != seL4_NoError)
 		sel4_store_mrs(m0, m1, m2, m3);
 	return result;
+}
+
+/* The same, the method named by its uniprocessor label. */
+static inline seL4_Error sel4_invoke4(seL4_CPtr service, seL4_Word label, seL4_Word length,
+				      seL4_Word extra_caps, seL4_Word m0, seL4_Word m1,
+				      seL4_Word m2, seL4_Word m3)
+{
+	return sel4_call4(service, sel4_label(label), length, extra_caps, m0, m1, m2, m3);
 }
 
 /* --- Untyped ----------------------------------------------------------- */
@@ -122,8 +147,9 @@ static inline seL4_Error seL4_TCB_ReadRegisters(seL4_TCB service, seL4_Bool susp
 {
 	seL4_Word m0 = (suspend_source & 1) | ((seL4_Word)arch_flags << 8), m1 = count, m2 = 0,
 		  m3 = 0;
-	seL4_MessageInfo_t out = seL4_CallWithMRs(
-	    service, seL4_MessageInfo_new(TCBReadRegisters, 0, 0, 2), &m0, &m1, &m2, &m3);
+	seL4_MessageInfo_t out =
+	    seL4_CallWithMRs(service, seL4_MessageInfo_new(sel4_label(TCBReadRegisters), 0, 0, 2),
+			     &m0, &m1, &m2, &m3);
 	seL4_Error result = (seL4_Error)seL4_MessageInfo_get_label(out);
 	if (result != seL4_NoError) {
 		sel4_store_mrs(m0, m1, m2, m3);
@@ -231,11 +257,22 @@ static inline seL4_Error seL4_TCB_UnbindNotification(seL4_TCB service)
 }
 
 /* Touches no IPC buffer on success: usable before a thread has its TLS. */
+/*
+ * Only an SMP kernel has this method; a uniprocessor one is sent a label it
+ * does not know, and answers seL4_IllegalOperation.
+ */
+static inline seL4_Error seL4_TCB_SetAffinity(seL4_TCB service, seL4_Word affinity)
+{
+	return sel4_call4(service,
+			  __sel4_num_nodes > 1 ? SEL4_SMP_TCBSetAffinity : InvalidInvocation, 1, 0,
+			  affinity, 0, 0, 0);
+}
+
 static inline seL4_Error seL4_TCB_SetTLSBase(seL4_TCB service, seL4_Word tls_base)
 {
 	seL4_Word m0 = tls_base, m1 = 0, m2 = 0, m3 = 0;
 	seL4_MessageInfo_t out = seL4_CallWithMRs(
-	    service, seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 1), &m0, &m1, &m2, &m3);
+	    service, seL4_MessageInfo_new(sel4_label(TCBSetTLSBase), 0, 0, 1), &m0, &m1, &m2, &m3);
 	return (seL4_Error)seL4_MessageInfo_get_label(out);
 }
 
@@ -249,7 +286,7 @@ static inline seL4_TCB_SetFlags_t seL4_TCB_SetFlags(seL4_TCB service, seL4_Word 
 {
 	seL4_Word m0 = clear, m1 = set, m2 = 0, m3 = 0;
 	seL4_MessageInfo_t out = seL4_CallWithMRs(
-	    service, seL4_MessageInfo_new(TCBSetFlags, 0, 0, 2), &m0, &m1, &m2, &m3);
+	    service, seL4_MessageInfo_new(sel4_label(TCBSetFlags), 0, 0, 2), &m0, &m1, &m2, &m3);
 	seL4_TCB_SetFlags_t r = {(int)seL4_MessageInfo_get_label(out), m0};
 	if (r.error != seL4_NoError)
 		sel4_store_mrs(m0, m1, m2, m3);
