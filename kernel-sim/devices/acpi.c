@@ -1,8 +1,8 @@
 /*
  * The firmware of the simulated PC: ACPI tables in the BIOS area
  * (0xe0000-0xfffff), where seL4 and libplatsupport look for the RSDP. The
- * RSDP (ACPI 2.0) points to an RSDT and an XSDT, each listing a MADT (one
- * processor, one I/O APIC of 24 pins at 0xfec00000, and as on a PC one
+ * RSDP (ACPI 2.0) points to an RSDT and an XSDT, each listing a MADT (a
+ * local APIC per simulated CPU, one I/O APIC of 24 pins at 0xfec00000, and as on a PC one
  * interrupt source override: ISA line 0 is pin 2, every other line n is
  * pin n), an HPET table (the event timer block at 0xfed00000,
  * devices/hpet.c) and a FADT. The FADT describes a hardware-reduced ACPI
@@ -13,6 +13,7 @@
 #include "acpi.h"
 #include "irq_lines.h"
 #include "mmio.h"
+#include "../kernel/schedule.h"
 #include <sim/pit.h>
 #include <sim/rtc.h>
 
@@ -25,7 +26,7 @@
 #define RSDP_PADDR 0xe0000ul
 #define RSDT_PADDR 0xe0040ul
 #define XSDT_PADDR 0xe0080ul
-#define MADT_PADDR 0xe0100ul
+#define MADT_PADDR 0xe0600ul /* up to 0xe0a00: a local APIC entry per CPU */
 #define HPET_PADDR 0xe0200ul
 #define FADT_PADDR 0xe0300ul
 #define DSDT_PADDR 0xe0500ul
@@ -57,10 +58,15 @@ struct __attribute__((packed)) rsdp {
 struct __attribute__((packed)) madt {
 	struct acpi_header h;
 	uint32_t lapic_address, flags;
-	struct __attribute__((packed)) {
-		uint8_t type, length, processor_uid, apic_id;
-		uint32_t flags;
-	} lapic;
+};
+
+/* The entries after the MADT's header: the local APICs, then these. */
+struct __attribute__((packed)) madt_lapic {
+	uint8_t type, length, processor_uid, apic_id;
+	uint32_t flags;
+};
+
+struct __attribute__((packed)) madt_io {
 	struct __attribute__((packed)) {
 		uint8_t type, length, id, reserved;
 		uint32_t address, gsi_base;
@@ -152,16 +158,28 @@ static void place(uint64_t paddr, void *table, size_t len)
 	memcpy(bios + (paddr - BIOS_START), table, len);
 }
 
-static void build_madt(void)
+static void build_madt(unsigned cpus)
 {
-	struct madt m;
+	struct __attribute__((packed)) {
+		struct madt m;
+		struct madt_lapic lapic[MAX_CPUS];
+		struct madt_io io;
+	} t;
+	_Static_assert(MADT_PADDR + sizeof(t) <= 0xe0a00ul, "MADT space");
+	memset(&t, 0, sizeof(t));
+	size_t len = sizeof(t.m) + cpus * sizeof(t.lapic[0]) + sizeof(t.io);
+	t.m.h = header("APIC", (uint32_t)len, 3);
+	t.m.lapic_address = (uint32_t)LAPIC_PADDR;
+	t.m.flags = 1; /* PCAT_COMPAT: the 8259s are there too */
+	for (unsigned i = 0; i < cpus; i++) {
+		t.lapic[i].type = 0;
+		t.lapic[i].length = sizeof(t.lapic[i]);
+		t.lapic[i].processor_uid = (uint8_t)i;
+		t.lapic[i].apic_id = (uint8_t)i;
+		t.lapic[i].flags = 1; /* enabled */
+	}
+	struct madt_io m;
 	memset(&m, 0, sizeof(m));
-	m.h = header("APIC", sizeof(m), 3);
-	m.lapic_address = (uint32_t)LAPIC_PADDR;
-	m.flags = 1; /* PCAT_COMPAT: the 8259s are there too */
-	m.lapic.type = 0;
-	m.lapic.length = sizeof(m.lapic);
-	m.lapic.flags = 1; /* enabled */
 	m.ioapic.type = 1;
 	m.ioapic.length = sizeof(m.ioapic);
 	m.ioapic.address = (uint32_t)IOAPIC_PADDR;
@@ -171,7 +189,8 @@ static void build_madt(void)
 	m.iso.source = PIT_IRQ;
 	m.iso.gsi = isa_gsi(PIT_IRQ);
 	m.iso.flags = 0; /* conforms to the bus: edge, active high */
-	place(MADT_PADDR, &m, sizeof(m));
+	memcpy((char *)&t + sizeof(t.m) + cpus * sizeof(t.lapic[0]), &m, sizeof(m));
+	place(MADT_PADDR, &t, len);
 }
 
 static void build_hpet(void)
@@ -244,7 +263,7 @@ void acpi_init(void)
 	_Static_assert(sizeof(struct fadt) == 268, "FADT layout (ACPI 5.0)");
 	_Static_assert(offsetof(struct fadt, century) == 108, "FADT century");
 	build_fadt();
-	build_madt();
+	build_madt(sched_config.cpus);
 	build_hpet();
 	build_rsdt_xsdt();
 	build_rsdp();

@@ -85,6 +85,9 @@ static void charge(struct host_thread *h, bool ended)
 		p->cpu_seen_ns = now_cpu;
 		p->cpu_owed_ns = 0;
 		h->run_cpu += delta - owed;
+		/* The clock counts the process's threads on other CPUs too: one uses at most the wall time. */
+		if (h->run_cpu > wall)
+			h->run_cpu = wall;
 		h->run_read = true;
 		used = h->run_cpu > wall / STALL_FACTOR ? h->run_cpu : wall / STALL_FACTOR;
 	}

@@ -6,7 +6,8 @@
  * every runnable thread is answered at once.
  *
  * Time: a thread's run is charged the CPU time its PD process used while it
- * ran (the process's CPU clock), or a tenth of the wall time if that is more
+ * ran (the process's CPU clock, which counts its threads on other CPUs too:
+ * at most the wall time), or a tenth of the wall time if that is more
  * (a thread held in the host by the host still uses up its timeslice); a
  * short run is charged its wall time and settled at the next reading. A
  * timer per CPU stops a thread when its timeslice may have run out.

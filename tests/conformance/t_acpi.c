@@ -105,7 +105,7 @@ static void test_acpi_tables(void)
 	test_assert(h && h->len == sizeof(*h) + 36);
 	test_eq(memcmp(h + 1, rsdp, 36), 0);
 
-	static uint8_t rsdt[256], xsdt[256], table[512], dsdt[256];
+	static uint8_t rsdt[256], xsdt[256], table[1024], dsdt[256];
 	test_assert(check_table(le32(rsdp + 16), "RSDT", rsdt, sizeof(rsdt)));
 	test_assert(check_table(le64(rsdp + 24), "XSDT", xsdt, sizeof(xsdt)));
 	uint32_t entries = (le32(rsdt + 4) - 36) / 4;
@@ -117,7 +117,7 @@ static void test_acpi_tables(void)
 		if (check_table(paddr, "APIC", table, sizeof(table))) {
 			madt = true;
 			test_eq(le32(table + 36), 0xfee00000); /* the local APIC */
-			/* one processor and one I/O APIC at 0xfec00000, GSIs from 0 */
+			/* a processor per node and one I/O APIC at 0xfec00000, GSIs from 0 */
 			unsigned cpus = 0, ioapics = 0, overrides = 0;
 			for (uint32_t off = 44; off + 2 <= le32(table + 4); off += table[off + 1]) {
 				if (table[off] == 0)
@@ -137,7 +137,7 @@ static void test_acpi_tables(void)
 				}
 				test_assert(table[off + 1] >= 2);
 			}
-			test_eq(cpus, 1);
+			test_eq(cpus, boot_info->numNodes);
 			test_eq(ioapics, 1);
 			test_eq(overrides, 1);
 		} else if (check_table(paddr, "HPET", table, sizeof(table))) {

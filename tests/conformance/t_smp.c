@@ -447,3 +447,35 @@ static void test_ipc_pairs(void)
 }
 DEFINE_TEST_IF(SMP0005, "seL4_Call + seL4_ReplyRecv between threads on every pair of CPUs",
 	       test_ipc_pairs, smp);
+
+/* --- SMP0006: threads that run swap CPUs (sel4test's FPU0002 migrations) ---------------- */
+
+#define SWAPS 50
+
+static void test_swap_running(void)
+{
+	static volatile seL4_Word counter[2];
+	struct helper t[2];
+	for (int i = 0; i < 2; i++) {
+		start_counter(&t[i], &counter[i]);
+		set_affinity(&t[i], (seL4_Word)i);
+	}
+	for (int it = 0; it < SWAPS; it++) {
+		for (int i = 0; i < 2; i++)
+			set_affinity(&t[i], (seL4_Word)(i + it + 1) % 2);
+		/* The one on the other CPU runs at once, the one on ours while we wait behind it.
+		 */
+		int here = (it + 1) % 2; /* t[here] is on our CPU now */
+		seL4_Word before = counter[here];
+		test_assert(moves(&counter[1 - here], counter[1 - here]));
+		for (int k = 0; k < 100000 && counter[here] == before; k++) {
+			seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, 100);
+			seL4_Yield();
+			seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, ROOT_PRIO);
+		}
+		test_assert(counter[here] != before);
+	}
+	for (int i = 0; i < 2; i++)
+		helper_cleanup(&t[i]);
+}
+DEFINE_TEST_IF(SMP0006, "Two running threads swap CPUs again and again", test_swap_running, smp);
