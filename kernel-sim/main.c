@@ -74,6 +74,10 @@ static void usage(FILE *f)
 	       "                     tick, a thread runs until it blocks or yields\n"
 	       "      --timeslice N  ticks a thread runs before its peers (default 5,\n"
 	       "                     CONFIG_TIME_SLICE)\n"
+	       "      --domains N    scheduling domains (default 1, CONFIG_NUM_DOMAINS); the\n"
+	       "                     root task sets the schedule (DomainSet_ScheduleConfigure)\n"
+	       "      --domain-schedules N  entries of the domain schedule (default 2,\n"
+	       "                     CONFIG_NUM_DOMAIN_SCHEDULES)\n"
 	       "      --pin WHERE    host cores for kernel-sim and its PD processes: auto\n"
 	       "                     (default: with --cpus 1 and seL4's scheduling, the core\n"
 	       "                     kernel-sim starts on), off (wherever the host puts them)\n"
@@ -199,11 +203,23 @@ static int parse_sched_option(int c, const char *arg, struct sched_config *sc)
 			break;
 		sc->time_slice = (unsigned)v;
 		return 0;
+	case 'O':
+		if ((v = parse_number(arg, 1, MAX_DOMAINS)) < 0)
+			break;
+		sc->domains = (unsigned)v;
+		return 0;
+	case 'E':
+		if ((v = parse_number(arg, 2, 65536)) < 0)
+			break;
+		sc->domain_schedules = (unsigned)v;
+		return 0;
 	}
 	fprintf(stderr, "kernel-sim: bad value '%s' for --%s\n", arg,
 		c == 'C'   ? "cpus"
 		: c == 'S' ? "sched"
 		: c == 'T' ? "tick-us"
+		: c == 'O' ? "domains"
+		: c == 'E' ? "domain-schedules"
 			   : "timeslice");
 	return 2;
 }
@@ -307,6 +323,8 @@ int main(int argc, char **argv)
 	    {"sched", required_argument, 0, 'S'},
 	    {"tick-us", required_argument, 0, 'T'},
 	    {"timeslice", required_argument, 0, 'L'},
+	    {"domains", required_argument, 0, 'O'},
+	    {"domain-schedules", required_argument, 0, 'E'},
 	    {"pin", required_argument, 0, 'P'},
 	    {"trace", required_argument, 0, 't'},
 	    {"memfd-frames", no_argument, 0, 'F'},
@@ -349,6 +367,8 @@ int main(int argc, char **argv)
 		case 'S':
 		case 'T':
 		case 'L':
+		case 'O':
+		case 'E':
 			if (parse_sched_option(c, optarg, &sc) != 0)
 				return 2;
 			cpus_given |= c == 'C';
@@ -444,7 +464,19 @@ int main(int argc, char **argv)
 		if (!cpus_given || sc.cpus > args.max_num_nodes)
 			sc.cpus = args.max_num_nodes;
 	}
-	sched_init(&sc);
+	if (args.num_domains) {
+		sc.domains = args.num_domains;
+		sc.domain_schedules = args.num_domain_schedules;
+	}
+	if (sc.domains > 1 && (sc.cpus > 1 || sc.max_nodes > 1)) {
+		fprintf(stderr, "kernel-sim: seL4 has no domain scheduler for SMP: --domains > 1 "
+				"needs one CPU\n");
+		return 2;
+	}
+	if (sched_init(&sc) != 0) {
+		fprintf(stderr, "kernel-sim: no memory for %u domains\n", sc.domains);
+		return 1;
+	}
 	if (placement_apply(&sc) != 0)
 		return 2;
 

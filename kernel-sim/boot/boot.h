@@ -15,11 +15,13 @@ struct boot_args {
 	const char *root_task;
 	const char *const *modules;
 	int module_count;
-	uint64_t memory;	  /* bytes of simulated RAM */
-	uint32_t tsc_mhz;	  /* reported in the boot info, as seL4 does on x86 */
-	unsigned root_cnode_bits; /* seL4's KernelRootCNodeSizeBits */
-	bool boot_messages;	  /* print seL4's boot lines (KernelPrinting, --verbose) */
-	unsigned max_num_nodes;	  /* KernelMaxNumNodes of --sel4-config; 0: none given */
+	uint64_t memory;	       /* bytes of simulated RAM */
+	uint32_t tsc_mhz;	       /* reported in the boot info, as seL4 does on x86 */
+	unsigned root_cnode_bits;      /* seL4's KernelRootCNodeSizeBits */
+	bool boot_messages;	       /* print seL4's boot lines (KernelPrinting, --verbose) */
+	unsigned max_num_nodes;	       /* KernelMaxNumNodes of --sel4-config; 0: none given */
+	unsigned num_domains;	       /* KernelNumDomains of --sel4-config; 0: none given */
+	unsigned num_domain_schedules; /* KernelNumDomainSchedules of --sel4-config */
 };
 
 /* Files whose frames boot_file_at knows: the root task and 64 modules. */

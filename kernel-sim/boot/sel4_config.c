@@ -78,8 +78,11 @@ static const char *unsupported(const char *json)
 		return "the MSR system calls (KERNEL_X86_DANGEROUS_MSR)";
 	if (is_true(json, "DANGEROUS_CODE_INJECTION"))
 		return "code injection (DANGEROUS_CODE_INJECTION)";
-	if (number(json, "NUM_DOMAINS", 1) != 1)
-		return "more than one scheduling domain (NUM_DOMAINS)";
+	if (number(json, "NUM_DOMAINS", 1) < 1 || number(json, "NUM_DOMAINS", 1) > MAX_DOMAINS)
+		return "a number of domains out of range (NUM_DOMAINS)";
+	if (number(json, "NUM_DOMAIN_SCHEDULES", DEFAULT_DOMAIN_SCHEDULES) < 2 ||
+	    number(json, "NUM_DOMAIN_SCHEDULES", DEFAULT_DOMAIN_SCHEDULES) > 65536)
+		return "a domain schedule size out of range (NUM_DOMAIN_SCHEDULES)";
 	return 0;
 }
 
@@ -115,6 +118,9 @@ int sel4_config_load(const char *path, struct boot_args *args)
 	irq_controller = is_true(json, "IRQ_PIC") ? IRQ_CONTROLLER_PIC : IRQ_CONTROLLER_IOAPIC;
 	args->boot_messages = is_true(json, "PRINTING");
 	args->max_num_nodes = (unsigned)number(json, "MAX_NUM_NODES", 1);
+	args->num_domains = (unsigned)number(json, "NUM_DOMAINS", 1);
+	args->num_domain_schedules =
+	    (unsigned)number(json, "NUM_DOMAIN_SCHEDULES", DEFAULT_DOMAIN_SCHEDULES);
 	debug_calls_of_kernel(is_true(json, "PRINTING") || is_true(json, "DEBUG_BUILD"));
 	return 0;
 }

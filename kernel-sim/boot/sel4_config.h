@@ -3,7 +3,8 @@
  * the gen_config.json that seL4's build writes (build/kernel/gen_config/
  * kernel/gen_config.json): kernel-sim takes the settings it simulates
  * (root CNode size, interrupt controller, the number of nodes: an SMP
- * build's invocation numbering) and refuses a kernel it cannot be (MCS,
+ * build's invocation numbering, the domains and the domain schedule's
+ * size) and refuses a kernel it cannot be (MCS,
  * another architecture, a boot-info layout of another size).
  */
 #pragma once

@@ -26,6 +26,7 @@ struct host_cpu {
 	struct event_source timer;    /* the end of the occupant's timeslice */
 	uint64_t timer_due;	      /* ns (monotonic): when the timer fires, 0 if it does not */
 	uint64_t waiting_since;	      /* ns: the chosen thread could not be answered since */
+	uint64_t idle_since;	      /* ns: idle since (with domains), its time not yet charged */
 	unsigned index;
 };
 
@@ -85,7 +86,8 @@ static void charge(struct host_thread *h, bool ended)
 		p->cpu_seen_ns = now_cpu;
 		p->cpu_owed_ns = 0;
 		h->run_cpu += delta - owed;
-		/* The clock counts the process's threads on other CPUs too: one uses at most the wall time. */
+		/* The clock counts the process's threads on other CPUs too: one uses at most the
+		 * wall time. */
 		if (h->run_cpu > wall)
 			h->run_cpu = wall;
 		h->run_read = true;
@@ -139,6 +141,35 @@ static void arm_timeslice(struct host_cpu *c, uint64_t now)
 	c->timer_due = due;
 }
 
+/*
+ * With domains, an idle CPU's wall time is the domain's (seL4's tick falls
+ * on the idle thread too): charged when the timer fires or a thread comes.
+ */
+static void idle_charge(struct host_cpu *c, uint64_t now)
+{
+	if (!c->idle_since)
+		return;
+	sched_idle(c->index, now - c->idle_since);
+	c->idle_since = now;
+}
+
+static void idle_arm(struct host_cpu *c, uint64_t now)
+{
+	if (sched_config.domains <= 1 || c->timer.fd < 0)
+		return;
+	if (!c->idle_since)
+		c->idle_since = now;
+	uint64_t left = sched_idle_time_left(c->index);
+	if (left == ~0ull)
+		return;
+	uint64_t idle = now - c->idle_since;
+	uint64_t due = now + (left > idle ? left - idle : 1);
+	if (c->timer_due && c->timer_due <= due)
+		return;
+	arm_as(c->timer.fd, TFD_TIMER_ABSTIME, due, 0);
+	c->timer_due = due;
+}
+
 static void on_timeslice(struct event_source *s, uint32_t events)
 {
 	(void)events;
@@ -148,6 +179,10 @@ static void on_timeslice(struct event_source *s, uint32_t events)
 		return;
 	c->timer_due = 0;
 	struct host_thread *h = c->occupant;
+	if (!h && c->idle_since) {
+		sched_enter(c->index, NULL);
+		idle_charge(c, loop_now_ns());
+	}
 	if (!h || h->state != HOST_RUNNING)
 		return;
 	sched_enter(c->index, sched_cur_thread(c->index));
@@ -250,7 +285,14 @@ static bool settle_cpu(struct host_cpu *c)
 	}
 	if (!want) {
 		c->waiting_since = 0;
+		idle_arm(c, loop_now_ns());
 		return false;
+	}
+	if (c->idle_since) {
+		idle_charge(c, loop_now_ns());
+		c->idle_since = 0;
+		if (dispatch_preempted(c->index))
+			return true; /* the domain ended while the CPU was idle */
 	}
 	if (!want->host && !host_thread_start(want))
 		return cannot_run(want);

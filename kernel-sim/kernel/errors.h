@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "log.h"
 #include "state.h"
 
 static inline enum exception syscall_error(seL4_Error type)
@@ -50,4 +51,11 @@ static inline enum exception host_not_enough_memory(void)
 {
 	current_syscall_error = (struct syscall_error){.type = seL4_NotEnoughMemory};
 	return EXCEPTION_SYSCALL_ERROR;
+}
+
+/* A message too short for the method: seL4_TruncatedMessage, said with --verbose. */
+static inline enum exception truncated(const char *what)
+{
+	user_error("%s: Truncated message.", what);
+	return syscall_error(seL4_TruncatedMessage);
 }

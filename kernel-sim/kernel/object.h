@@ -305,6 +305,7 @@ struct tcb {
 	bool sched_queued;  /* in a ready queue (tcbQueued) */
 	uint8_t time_slice; /* ticks left (tcbTimeSlice) */
 	unsigned affinity;  /* the CPU whose queues it joins (tcbAffinity) */
+	uint8_t domain;	    /* tcbDomain */
 	/*
 	 * regs.rip is FaultIP, what seL4_TCB_ReadRegisters calls rip: the
 	 * instruction that trapped. next_ip is where the thread continues

@@ -26,10 +26,16 @@ enum sched_mode {
 struct sched_config {
 	enum sched_mode mode;
 	unsigned cpus;
-	uint64_t tick_ns;    /* 0: no timer tick, threads run until they block or yield */
-	unsigned time_slice; /* ticks */
-	unsigned max_nodes;  /* KernelMaxNumNodes (> 1: an SMP build); 0: as many as cpus */
+	uint64_t tick_ns;	   /* 0: no timer tick, threads run until they block or yield */
+	unsigned time_slice;	   /* ticks */
+	unsigned max_nodes;	   /* KernelMaxNumNodes (> 1: an SMP build); 0: as many as cpus */
+	unsigned domains;	   /* CONFIG_NUM_DOMAINS (1: no domain scheduling) */
+	unsigned domain_schedules; /* CONFIG_NUM_DOMAIN_SCHEDULES: entries of ksDomSchedule */
 };
+
+#define DEFAULT_DOMAIN_SCHEDULES 2 /* CONFIG_NUM_DOMAIN_SCHEDULES */
+#define MAX_DOMAINS		 256
+#define DSCHED_MAX_DURATION	 (UINT64_MAX >> 8) /* a duration fits in 56 bits */
 
 extern struct sched_config sched_config;
 
@@ -37,20 +43,27 @@ extern struct sched_config sched_config;
 #define SCHED_ACTION_RESUME	((struct tcb *)0)
 #define SCHED_ACTION_CHOOSE_NEW ((struct tcb *)1)
 
-struct sched_cpu {
-	struct tcb *cur;    /* ksCurThread; NULL: the idle thread */
-	struct tcb *action; /* ksSchedulerAction */
+/* One domain's ready queues on one CPU. */
+struct sched_queues {
 	struct tcb_queue ready[seL4_NumPriorities];
-	uint64_t l1_bitmap;	/* ksReadyQueuesL1Bitmap */
-	uint64_t l2_bitmap[4];	/* ksReadyQueuesL2Bitmap */
-	uint64_t tick_phase_ns; /* CPU time since the last tick */
-	const char *reason;	/* why it reschedules, for the trace (NULL: found out then) */
+	uint64_t l1_bitmap;    /* ksReadyQueuesL1Bitmap */
+	uint64_t l2_bitmap[4]; /* ksReadyQueuesL2Bitmap */
+};
+
+struct sched_cpu {
+	struct tcb *cur;	   /* ksCurThread; NULL: the idle thread */
+	struct tcb *action;	   /* ksSchedulerAction */
+	struct sched_queues dom0;  /* domain 0's queues */
+	struct sched_queues *more; /* domains 1 .. sched_config.domains - 1 */
+	uint64_t tick_phase_ns;	   /* CPU time since the last tick */
+	const char *reason;	   /* why it reschedules, for the trace (NULL: found out then) */
 };
 
 extern struct sched_cpu ks_cpu[MAX_CPUS];
 extern unsigned ks_cur_cpu; /* the CPU of the kernel entry being served */
 
-void sched_init(const struct sched_config *c);
+/* 0, or -1 if there is no memory for the domains' queues. */
+int sched_init(const struct sched_config *c);
 
 /* A kernel entry on cpu: ksCurThread is the thread that entered (or the interrupted one). */
 void sched_enter(unsigned cpu, struct tcb *cur);
@@ -89,8 +102,27 @@ void set_affinity(struct tcb *t, unsigned cpu);
 /* Host scheduling: the first runnable thread whose answer is due (follow sched_next). */
 struct tcb *sched_host_due(void);
 
-/* setDomain, with the one domain there is: the thread goes to the head of its queue. */
-void set_domain(struct tcb *t);
+/*
+ * The domain scheduler (one for all CPUs; seL4 has none for SMP builds):
+ * ksCurDomain, ksDomainTime in ticks, and ksDomSchedule with its index and
+ * start, entries of (domain, duration), a zero entry an end marker.
+ */
+extern unsigned ks_cur_domain;
+
+/* setDomain: the thread goes to the head of its queue in the new domain. */
+void set_domain(struct tcb *t, unsigned dom);
+
+/* DomainSet_ScheduleConfigure and ScheduleSetStart, their arguments checked. */
+void dom_schedule_configure(unsigned index, unsigned dom, uint64_t duration);
+void dom_schedule_set_start(unsigned index);
+bool dom_schedule_is_end_marker(unsigned index);
+unsigned dom_schedule_start(void);
+
+/* ns of wall time an idle CPU waits before the current domain ends (~0: never). */
+uint64_t sched_idle_time_left(unsigned cpu);
+
+/* ns of wall time passed on an idle CPU: the domain's ticks run on. */
+void sched_idle(unsigned cpu, uint64_t ns);
 
 /* Forget a dying TCB: off the ready queues and off every CPU. */
 void sched_forget(struct tcb *t);

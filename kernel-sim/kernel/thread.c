@@ -26,6 +26,7 @@ struct tcb *tcb_create(uint64_t paddr)
 	t->regs.rflags = 0x202; /* FLAGS_USER_DEFAULT: IF and the reserved bit */
 	t->time_slice = (uint8_t)sched_config.time_slice;
 	t->affinity = ks_cur_cpu;
+	t->domain = (uint8_t)ks_cur_domain;
 	t->all_next = all_tcbs;
 	if (all_tcbs)
 		all_tcbs->all_prev = t;

@@ -780,6 +780,15 @@ void trace_schedule_(unsigned cpu, struct tcb *next, const char *reason)
 	     reason ? reason : "");
 }
 
+void trace_domain_(unsigned dom, uint64_t ticks)
+{
+	if (digest_on)
+		digest_event("domain", dom, ticks, 0);
+	if (!tracing())
+		return;
+	text(tick(), in_record(), "", "", "Domain -> %u for %lu ticks", dom, (unsigned long)ticks);
+}
+
 /* --- consumers ------------------------------------------------------------------- */
 
 /*

@@ -103,6 +103,10 @@ void trace_pd_(struct pd_proc *p, enum trace_pd_event e, int status);
 void trace_schedule_(unsigned cpu, struct tcb *next, const char *reason);
 #define trace_schedule(cpu, next, reason) TRACE_HOOK(trace_schedule_(cpu, next, reason))
 
+/* The domain scheduler moved on to domain dom, for ticks timer ticks. */
+void trace_domain_(unsigned dom, uint64_t ticks);
+#define trace_domain(dom, ticks) TRACE_HOOK(trace_domain_(dom, ticks))
+
 /* --- consumers ----------------------------------------------------------- */
 
 /* Trace into path from now on (text, or JSON if it ends in .json); -1 on error. */

@@ -8,6 +8,7 @@
 #include "mmu.h"
 #include "notification.h"
 #include "tcb.h"
+#include "domain.h"
 #include "untyped.h"
 #include "vspace.h"
 #include "../kernel/cdt.h"

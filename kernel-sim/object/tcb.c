@@ -39,12 +39,6 @@ static enum exception host_cannot_run(const char *what)
 	return host_not_enough_memory();
 }
 
-static enum exception truncated(const char *what)
-{
-	user_error("%s: Truncated message.", what);
-	return syscall_error(seL4_TruncatedMessage);
-}
-
 static seL4_Word *context_word(struct tcb *t, unsigned i)
 {
 	return (seL4_Word *)&t->regs + i;
@@ -556,29 +550,6 @@ enum exception decode_tcb_invocation(struct tcb *t, seL4_Word label, seL4_Word l
 		user_error("TCB: Illegal operation.");
 		return syscall_error(seL4_IllegalOperation);
 	}
-}
-
-enum exception decode_domain_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
-					seL4_Word *buffer)
-{
-	if (label != DomainSetSet) {
-		user_error("Domain: Illegal operation.");
-		return syscall_error(seL4_IllegalOperation);
-	}
-	if (length < 1 || !current_extra_caps.excaprefs[0])
-		return truncated("Domain Configure");
-	if (get_syscall_arg(t, 0, buffer) >= 1) {
-		user_error("Domain Configure: invalid domain (%lu >= 1).",
-			   (unsigned long)get_syscall_arg(t, 0, buffer));
-		return invalid_argument(0);
-	}
-	if (current_extra_caps.excaprefs[0]->cap.type != cap_thread_cap) {
-		user_error("Domain Configure: thread cap required.");
-		return invalid_argument(1);
-	}
-	set_thread_state(t, ThreadState_Restart);
-	set_domain(current_extra_caps.excaprefs[0]->cap.thread.tcb);
-	return EXCEPTION_NONE;
 }
 
 void setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant)

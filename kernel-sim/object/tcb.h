@@ -7,9 +7,6 @@ enum exception decode_tcb_invocation(struct tcb *t, seL4_Word label, seL4_Word l
 				     struct cap cap, struct cte *slot, bool is_call,
 				     seL4_Word *buffer);
 
-enum exception decode_domain_invocation(struct tcb *t, seL4_Word label, seL4_Word length,
-					seL4_Word *buffer);
-
 /* The sender of a Call waits for the reply cap placed in the receiver. */
 void setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
 

@@ -18,6 +18,7 @@ typedef seL4_Word seL4_NodeId;
 typedef seL4_Word seL4_Domain;
 typedef seL4_Word seL4_SlotPos;
 typedef seL4_Word seL4_Bool;
+typedef seL4_Uint64 seL4_Time; /* a domain schedule entry's duration, in timer ticks */
 
 #define seL4_Null ((void *)0)
 

@@ -25,6 +25,15 @@ void spin_ns(uint64_t ns)
 		;
 }
 
+bool spin_until_moved(volatile seL4_Word *c, seL4_Word old, uint64_t ns)
+{
+	uint64_t t0 = tsc_now();
+	while (*c == old)
+		if (tsc_ns(t0, tsc_now()) > ns)
+			return false;
+	return true;
+}
+
 seL4_CPtr io_ports(seL4_Word first, seL4_Word last)
 {
 	seL4_CPtr slot = alloc_slot();

@@ -40,11 +40,7 @@ static void set_affinity(struct helper *h, seL4_Word cpu)
 /* Spin until *c is no longer old, at most WAIT_NS; true if it moved. */
 static bool moves(volatile seL4_Word *c, seL4_Word old)
 {
-	uint64_t t0 = tsc_now();
-	while (*c == old)
-		if (tsc_ns(t0, tsc_now()) > WAIT_NS)
-			return false;
-	return true;
+	return spin_until_moved(c, old, WAIT_NS);
 }
 
 /* Spin STILL_NS; true if *c did not move meanwhile. */

@@ -221,6 +221,8 @@ void set_cap_receive_path(seL4_CPtr slot);
 uint64_t tsc_now(void);
 uint64_t tsc_ns(uint64_t t0, uint64_t t1);
 void spin_ns(uint64_t ns);
+/* Spin until *c is no longer old, at most ns of TSC time; true if it moved. */
+bool spin_until_moved(volatile seL4_Word *c, seL4_Word old, uint64_t ns);
 /* An I/O port cap for first..last (0 if refused). */
 seL4_CPtr io_ports(seL4_Word first, seL4_Word last);
 /*

@@ -53,3 +53,24 @@ if [ -x "$ASAN" ]; then
 else
 	fail conformance_under_asan_ubsan "no sanitizer build at $ASAN"
 fi
+
+# The domain scheduler: four domains, a schedule of eight entries
+# (CONFIG_NUM_DOMAINS 4 as sel4test's DOMAINS=ON), the cases that need them,
+# on both kernels.
+mkdir -p "$TMP/domains"
+printf 'DOMAINS* DOMSCHED*\n' >"$TMP/domains/cases"
+for ks in "$BIN/kernel-sim" "$ASAN"; do
+	[ -x "$ks" ] || continue
+	name=conformance_with_domains
+	[ "$ks" = "$ASAN" ] && name=conformance_with_domains_under_asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 timeout 240 "$ks" --no-control --debug-calls all \
+		--domains 4 --domain-schedules 8 "$BIN/test-conformance" "$TMP/domains/cases" \
+		>"$TMP/domains/out" 2>"$TMP/domains/err"
+	status=$?
+	if [ "$status" -eq 0 ] && tail -n 1 "$TMP/domains/out" | grep -qE '^[5-9][0-9]* passed, 0 failed$' &&
+		! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' "$TMP/domains/err"; then
+		ok "$name"
+	else
+		fail "$name" "exit status $status; $(grep -E 'FAILED|passed' "$TMP/domains/out" | head -n 3)"
+	fi
+done

@@ -301,3 +301,14 @@ static inline seL4_Error seL4_DomainSet_Set(seL4_DomainSet service, seL4_Uint8 d
 	seL4_SetCap(0, thread);
 	return sel4_invoke4(service, DomainSetSet, 1, 1, domain, 0, 0, 0);
 }
+
+static inline seL4_Error seL4_DomainSet_ScheduleConfigure(seL4_DomainSet service, seL4_Word index,
+							  seL4_Uint8 domain, seL4_Time duration)
+{
+	return sel4_invoke4(service, DomainScheduleConfigure, 3, 0, index, domain, duration, 0);
+}
+
+static inline seL4_Error seL4_DomainSet_ScheduleSetStart(seL4_DomainSet service, seL4_Word index)
+{
+	return sel4_invoke4(service, DomainScheduleSetStart, 1, 0, index, 0, 0, 0);
+}
