@@ -92,9 +92,14 @@ $(BUILD)/asan/pd-host: $(BIN)/pd-host
 	$(Q)cp $< $@
 
 # ---- pd-host, the PD runtime ---------------------------------------------
-# It lives far above 4 GiB, so its code is position independent.
-RUNTIME_CFLAGS := $(filter-out -fno-pie -fno-pic,$(PD_CFLAGS)) -fpie
-RUNTIME_OBJS := $(patsubst %,$(OBJ)/rt/%.o,$(basename $(wildcard kernel-sim/runtime/*.c kernel-sim/runtime/*.S)))
+# It lives far above 4 GiB, so its code is position independent. It keeps
+# off the FPU and vector registers: the direct system-call entry runs it
+# with the component's in them. entry.S links first: its first code is the
+# entry at SIM_SEL4_ENTRY, the text's first page (no .text.unlikely before it).
+RUNTIME_CFLAGS := $(filter-out -fno-pie -fno-pic,$(PD_CFLAGS)) -fpie -mgeneral-regs-only \
+	-fno-reorder-blocks-and-partition
+RUNTIME_ENTRY := $(OBJ)/rt/kernel-sim/runtime/entry.o
+RUNTIME_OBJS := $(RUNTIME_ENTRY) $(filter-out $(RUNTIME_ENTRY),$(patsubst %,$(OBJ)/rt/%.o,$(basename $(wildcard kernel-sim/runtime/*.c kernel-sim/runtime/*.S))))
 
 $(OBJ)/rt/%.o: %.c | deps
 	@mkdir -p $(@D)

@@ -9,10 +9,11 @@
  * parking a thread) and keeps the threads' names.
  *
  * strace's view of a component is the runtime's traffic: each seL4 call is
- * a trapped `syscall` (a SIGSYS), one sendmsg of the trap's registers to
- * kernel-sim (struct sim_trap) and one recvmsg of the answer (struct
- * sim_resume). sim strace shows that as the seL4 call with its arguments
- * and, when the answer arrives, the registers the thread returns with.
+ * the runtime's direct entry finding its thread (a gettid) or a trapped
+ * `syscall` (a SIGSYS), one sendmsg of the trap's registers to kernel-sim
+ * (struct sim_trap) and one recvmsg of the answer (struct sim_resume).
+ * sim strace shows that as the seL4 call with its arguments and, when the
+ * answer arrives, the registers the thread returns with.
  */
 #include "sim.h"
 #include <sel4/message_info.h>
@@ -220,7 +221,7 @@ static void decode(const char *line)
 	/* the runtime's own traffic, shown above as what it stands for */
 	if (!strncmp(s, "--- SIGSYS ", 11) || !strncmp(s, "--- SIGSEGV ", 12) ||
 	    !strncmp(s, "rt_sigreturn(", 13) || !strncmp(s, "syscall_0x", 10) ||
-	    (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
+	    !strncmp(s, "gettid(", 7) || (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
 		return;
 	fputs(line, stdout);
 }

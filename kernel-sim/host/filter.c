@@ -123,7 +123,7 @@ static int add_runtime_policy(scmp_filter_ctx ctx, uint64_t syscall_ip)
 	static const int plain[] = {
 	    SCMP_SYS(recvmsg),	   SCMP_SYS(sendmsg),	  SCMP_SYS(close),
 	    SCMP_SYS(exit),	   SCMP_SYS(exit_group),  SCMP_SYS(rt_sigreturn),
-	    SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),
+	    SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack), SCMP_SYS(gettid),
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)

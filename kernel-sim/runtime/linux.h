@@ -26,6 +26,8 @@
 #define K_SIG_BLOCK   0
 #define K_SIG_SETMASK 2
 
+#define K_EINTR 4
+
 #define K_SYS_SECCOMP	    1
 #define K_SI_KERNEL	    0x80
 #define K_SI_QUEUE	    (-1)

@@ -179,6 +179,8 @@ __attribute__((noreturn)) void rt_main(uint64_t *sp)
 	(void)
 	    sp; /* argv[0], the title until kernel-sim's names are in place, goes with the stack */
 	release_host_mappings();
+	if ((uint64_t)rt_sel4_entry != SIM_SEL4_ENTRY)
+		rt_die("the system-call entry is not at SIM_SEL4_ENTRY");
 
 	/*
 	 * The names the host shows: anonymous memory (the host reads a title

@@ -11,6 +11,7 @@
 #include <sim/layout.h>
 #include <sim/trap.h>
 #include "linux.h"
+#include "entry_asm.h"
 
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 void __restore_rt(void);
@@ -38,13 +39,38 @@ extern char rt_syscall_return[];
 #define RT_ALTSTACK_SIZE      (SIM_RUNTIME_BLOCK_SIZE - RT_ALTSTACK_OFFSET)
 
 struct rt_block {
-	volatile int tid; /* set by clone, cleared by the kernel at thread exit */
-	int chan;	  /* the thread's channel to kernel-sim */
+	volatile int tid;	       /* set by clone, cleared by the kernel at thread exit */
+	volatile uint32_t entry_state; /* RT_ENTRY_*: where a direct entry stands */
+	int chan;		       /* the thread's channel to kernel-sim */
 	uint32_t index;
 	uint64_t fs_base; /* last loaded TLS bases: ucontext does not hold them */
 	uint64_t gs_base;
-	uint64_t park_done; /* parks up to this sequence number are answered */
+	uint64_t park_done;		    /* parks up to this sequence number are answered */
+	volatile uint64_t park_pending;	    /* a park that came during a direct entry */
+	struct rt_entry_frame *entry_frame; /* ANSWERED: the registers to continue with */
 };
+
+/*
+ * The registers of a direct entry as entry.S pushes and pops them: rax to
+ * r15 in seL4_UserContext's order, then iretq's frame.
+ */
+struct rt_entry_frame {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+#define RT_FRAME_GPRS (offsetof(struct rt_entry_frame, rip))
+_Static_assert(offsetof(seL4_UserContext, r15) - offsetof(seL4_UserContext, rax) ==
+		   offsetof(struct rt_entry_frame, r15),
+	       "rax to r15 as in seL4_UserContext");
+
+_Static_assert(RT_ASM_BLOCKS == SIM_RUNTIME_BLOCKS, "entry_asm.h");
+_Static_assert((1ul << RT_ASM_BLOCK_SHIFT) == SIM_RUNTIME_BLOCK_SIZE, "entry_asm.h");
+_Static_assert(RT_ASM_MAX_THREADS == SIM_RUNTIME_MAX_THREADS, "entry_asm.h");
+_Static_assert(offsetof(struct rt_block, tid) == RT_ASM_BLOCK_TID, "entry_asm.h");
+_Static_assert(offsetof(struct rt_block, entry_state) == RT_ASM_BLOCK_STATE, "entry_asm.h");
+_Static_assert(RT_ASM_USER_CS == K_USER_CS && RT_ASM_USER_DS == K_USER_DS, "entry_asm.h");
+_Static_assert(RT_ASM_NR_GETTID == __NR_gettid, "entry_asm.h");
+_Static_assert(sizeof(struct rt_entry_frame) % 16 == 0, "the entry keeps the stack aligned");
 
 struct rt_block *rt_block_at(uint32_t index);
 struct rt_block *rt_current_block(void);
@@ -53,9 +79,17 @@ struct rt_block *rt_current_block(void);
 extern long rt_pid;
 long rt_thread_start(uint32_t index, int chan);
 
+/* The direct entry (entry.S, direct.c) */
+void rt_sel4_entry(void);
+void rt_direct_syscall(struct rt_block *b, struct rt_entry_frame *f);
+void rt_direct_know(struct rt_block *b);
+int rt_direct_park(struct rt_block *b, uint64_t seq, struct sigcontext *sc);
+
 /* Traps */
 void rt_install_trap_handlers(void);
 int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
+void rt_serve(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
+void rt_regs_to_sigcontext(struct sigcontext *sc, const seL4_UserContext *r);
 void rt_apply_bases(struct rt_block *b, const struct sim_resume *r);
 void rt_apply_name(struct rt_block *b, const struct sim_resume *r);
 

@@ -60,6 +60,8 @@ long rt_thread_start(uint32_t index, int chan)
 	b->fs_base = 0;
 	b->gs_base = 0;
 	b->park_done = 0;
+	b->park_pending = 0;
+	b->entry_state = RT_ENTRY_NONE;
 
 	uint64_t *sp = (uint64_t *)((char *)b + RT_ALTSTACK_OFFSET);
 	*--sp = 0;
@@ -117,17 +119,12 @@ __attribute__((noreturn)) void rt_thread_main(void *sp)
 	rt_sys5(__NR_prctl, K_PR_SET_SYSCALL_USER_DISPATCH, K_PR_SYS_DISPATCH_ON, rt_syscall_return,
 		1, 0);
 
+	rt_direct_know(b);
 	struct sim_trap t;
 	struct sim_resume r;
 	memset(&t, 0, sizeof(t));
 	t.kind = SIM_TRAP_START;
 	t.tid = (uint32_t)b->tid;
-	if (rt_exchange(b, &t, &r) != 0)
-		rt_sys1(__NR_exit_group, 0);
-	if (r.kind == SIM_RESUME_EXIT)
-		rt_sys1(__NR_exit, 0);
-	b->park_done = r.park_seq;
-	rt_apply_bases(b, &r);
-	rt_apply_name(b, &r);
+	rt_serve(b, &t, &r);
 	enter_user(b, &r);
 }

@@ -30,7 +30,7 @@ static void regs_from_ucontext(seL4_UserContext *r, const struct sigcontext *sc)
 	r->r15 = sc->r15;
 }
 
-static void regs_to_ucontext(struct sigcontext *sc, const seL4_UserContext *r)
+void rt_regs_to_sigcontext(struct sigcontext *sc, const seL4_UserContext *r)
 {
 	sc->rip = r->rip;
 	sc->rsp = r->rsp;
@@ -53,18 +53,41 @@ static void regs_to_ucontext(struct sigcontext *sc, const seL4_UserContext *r)
 	sc->cs = K_USER_CS;
 }
 
-/* One round trip with kernel-sim; 0 on success, -1 if kernel-sim is gone. */
+/*
+ * One round trip with kernel-sim; 0 on success, -1 if kernel-sim is gone.
+ * A direct entry waits with its signals open: a park interrupts the wait.
+ */
 int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r)
 {
-	if (rt_send(b->chan, t, sizeof(*t), 0, 0) != (long)sizeof(*t))
+	long n;
+	while ((n = rt_send(b->chan, t, sizeof(*t), 0, 0)) == -K_EINTR)
+		;
+	if (n != (long)sizeof(*t))
 		return -1;
 	for (;;) {
-		long n = rt_recv(b->chan, r, sizeof(*r), 0);
+		n = rt_recv(b->chan, r, sizeof(*r), 0);
 		if (n == (long)sizeof(*r))
 			return 0;
-		if (n <= 0)
+		if (n <= 0 && n != -K_EINTR)
 			return -1;
 	}
+}
+
+/*
+ * Trap t to kernel-sim and take its answer r with what it asks of the host
+ * thread; returns only if the thread continues (with r's registers).
+ */
+void rt_serve(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r)
+{
+	if (rt_exchange(b, t, r) != 0)
+		rt_sys1(__NR_exit_group, 0);
+	if (r->kind == SIM_RESUME_EXIT)
+		rt_sys1(__NR_exit, 0);
+	b->park_done = r->park_seq;
+	rt_apply_bases(b, r);
+	rt_apply_name(b, r);
+	if (r->flags & SIM_RESUME_YIELD)
+		rt_sys0(__NR_sched_yield);
 }
 
 void rt_apply_bases(struct rt_block *b, const struct sim_resume *r)
@@ -107,8 +130,21 @@ static void on_trap(int sig, void *siv, void *ucv)
 	struct rt_block *b = rt_current_block();
 
 	/* A fault of the runtime itself, or of a thread it does not know. */
-	if (!b || in_runtime(sc->rip))
+	if (!b)
 		rt_die("trap in the runtime");
+	if (in_runtime(sc->rip)) {
+		/* Only a park can find a thread there: in a direct entry (direct.c). */
+		uint64_t seq = si->si_code == K_SI_QUEUE ? si->u.rt.value : 0;
+		if (sig != SIM_PARK_SIGNAL)
+			rt_die("trap in the runtime");
+		if (seq && seq <= b->park_done)
+			return;
+		int served = rt_direct_park(b, seq, sc);
+		if (served == 0)
+			return;
+		if (served < 0)
+			rt_die("trap in the runtime");
+	}
 
 	struct sim_trap t;
 	memset(&t, 0, sizeof(t));
@@ -122,6 +158,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 
 	switch (sig) {
 	case K_SIGSYS:
+		rt_direct_know(b); /* its next system calls go the direct way */
 		t.kind = SIM_TRAP_SYSCALL;
 		t.host_nr = (uint64_t)(int64_t)si->u.sys.syscall;
 		t.arch = si->u.sys.arch;
@@ -163,17 +200,8 @@ static void on_trap(int sig, void *siv, void *ucv)
 	}
 
 	struct sim_resume r;
-	if (rt_exchange(b, &t, &r) != 0)
-		rt_sys1(__NR_exit_group, 0);
-	if (r.kind == SIM_RESUME_EXIT)
-		rt_sys1(__NR_exit, 0);
-
-	b->park_done = r.park_seq;
-	rt_apply_bases(b, &r);
-	rt_apply_name(b, &r);
-	if (r.flags & SIM_RESUME_YIELD)
-		rt_sys0(__NR_sched_yield);
-	regs_to_ucontext(sc, &r.regs);
+	rt_serve(b, &t, &r);
+	rt_regs_to_sigcontext(sc, &r.regs);
 }
 
 /*

@@ -81,6 +81,13 @@ static inline int sim_user_range(unsigned long vaddr, unsigned long size)
 #define SIM_NAMES_COMM	     16ul
 #define SIM_NAMES_SIZE	     (SIM_NAMES_THREADS + SIM_RUNTIME_MAX_THREADS * SIM_NAMES_COMM)
 
+/*
+ * The system-call entry of the PD runtime (pd-host), the first code of its
+ * text: the project's own libsel4 calls it instead of trapping a syscall
+ * instruction (components/lib/sel4/include/sel4/syscalls.h says how).
+ */
+#define SIM_SEL4_ENTRY (SIM_RUNTIME_BASE + 0x1000ul)
+
 /* The host signal that parks a thread (its default action is to be ignored). */
 #define SIM_PARK_SIGNAL 23 /* SIGURG */
 

@@ -377,6 +377,20 @@ static long forge_caps(void)
 
 /* --- the table ------------------------------------------------------------ */
 
+/*
+ * The runtime's system-call entry (the way libsel4 enters kernel-sim) with
+ * a stack it cannot read: the runtime faults and ends its own PD; nothing
+ * goes to kernel-sim in this thread's name.
+ */
+static long direct_entry_bad_stack(void)
+{
+	__asm__ volatile("mov %0, %%rsp\n\tjmp *%1"
+			 :
+			 : "r"(SIM_RUNTIME_BASE + 0x20000000ul), "r"(SIM_SEL4_ENTRY)
+			 : "memory");
+	__builtin_unreachable();
+}
+
 enum where { ROOT_THREAD, CHILD_PD };
 
 struct attempt {
@@ -598,6 +612,7 @@ static const struct attempt attempts[] = {
     FN("control-channel-silent", silent_control, CHILD_PD, 0, judge_stall),
     FN("cap-guessing", guess_caps, CHILD_PD, 0, judge_zero),
     FN("cap-forging", forge_caps, CHILD_PD, 0, judge_zero),
+    FN("direct-entry-bad-stack", direct_entry_bad_stack, CHILD_PD, 0, 0),
 };
 
 #define N_ATTEMPTS (sizeof(attempts) / sizeof(attempts[0]))

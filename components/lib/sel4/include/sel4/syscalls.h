@@ -6,9 +6,30 @@
  * seL4 ignores rax; these stubs load it with -1, which is no host system
  * call. Linux hands a few numbers (uretprobe, uprobe) to the host kernel
  * before any seccomp filter sees them, so rax must not be left to chance.
+ *
+ * Under kernel-sim a syscall instruction traps (a host signal and its
+ * return, the dearest part of a kernel entry), so these stubs enter the PD
+ * runtime directly: below the red zone they push rflags and rdx and call
+ * SIM_SEL4_ENTRY, which hands kernel-sim the same trap a syscall there
+ * would raise. What follows the call is what the registers then describe:
+ * a syscall instruction (FaultIP, where a restarted system call runs,
+ * trapped) and after it NextIP; the call returns to a jump over the
+ * syscall. Other libsel4s keep their syscall instruction and its trap.
  */
+#include <sim/layout.h>
 
 #define SEL4_SYSCALL_RAX ((seL4_Word)-1)
+
+#define SEL4_SYSCALL                                                                               \
+	"lea -128(%%rsp), %%rsp\n\t"                                                               \
+	"pushfq\n\t"                                                                               \
+	"push %%rdx\n\t"                                                                           \
+	"mov %[sel4_entry], %%r11\n\t"                                                             \
+	"call *%%r11\n\t"                                                                          \
+	"jmp 1f\n\t"                                                                               \
+	"syscall\n"                                                                                \
+	"1:"
+#define SEL4_ENTRY [sel4_entry] "i"(SIM_SEL4_ENTRY)
 #pragma once
 
 #ifdef SIM_COMPONENT
@@ -107,9 +128,9 @@ static inline void sel4_sys_send(seL4_Word sys, seL4_Word dest, seL4_Word info, 
 	register seL4_Word r8 __asm__("r8") = m1;
 	register seL4_Word r9 __asm__("r9") = m2;
 	register seL4_Word r15 __asm__("r15") = m3;
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(dest), "+S"(info), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r15)
-			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX), SEL4_ENTRY
 			 : "rcx", "r11", "memory");
 }
 
@@ -121,9 +142,9 @@ static inline void sel4_sys_recv(seL4_Word sys, seL4_Word src, seL4_Word *badge,
 	register seL4_Word r9 __asm__("r9");
 	register seL4_Word r15 __asm__("r15");
 	seL4_Word rsi;
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(src), "=S"(rsi), "=r"(r10), "=r"(r8), "=r"(r9), "=r"(r15)
-			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX), SEL4_ENTRY
 			 : "rcx", "r11", "memory");
 	*badge = src;
 	*info = rsi;
@@ -141,9 +162,9 @@ static inline void sel4_sys_send_recv(seL4_Word sys, seL4_Word dest, seL4_Word *
 	register seL4_Word r8 __asm__("r8") = *m1;
 	register seL4_Word r9 __asm__("r9") = *m2;
 	register seL4_Word r15 __asm__("r15") = *m3;
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(dest), "+S"(info), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r15)
-			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX), SEL4_ENTRY
 			 : "rcx", "r11", "memory");
 	*badge = dest;
 	*out_info = info;
@@ -155,9 +176,9 @@ static inline void sel4_sys_send_recv(seL4_Word sys, seL4_Word dest, seL4_Word *
 
 static inline void sel4_sys_null(seL4_Word sys, seL4_Word arg)
 {
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(arg)
-			 : "d"(sys), "a"(SEL4_SYSCALL_RAX)
+			 : "d"(sys), "a"(SEL4_SYSCALL_RAX), SEL4_ENTRY
 			 : "rcx", "rsi", "r11", "memory");
 }
 
@@ -340,9 +361,10 @@ static inline void seL4_SetTLSBase(seL4_Word tls_base)
 
 static inline seL4_Word seL4_DebugCapIdentify(seL4_CPtr cap)
 {
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(cap)
-			 : "d"((seL4_Word)seL4_SysDebugCapIdentify), "a"(SEL4_SYSCALL_RAX)
+			 : "d"((seL4_Word)seL4_SysDebugCapIdentify), "a"(SEL4_SYSCALL_RAX),
+			   SEL4_ENTRY
 			 : "rcx", "rsi", "r11", "memory");
 	return cap;
 }
@@ -360,9 +382,10 @@ static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
 /* sel4-sim extension (protocol/sim/debug.h): the seL4 thread state of a TCB. */
 static inline seL4_Word sim_DebugThreadState(seL4_CPtr tcb)
 {
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(tcb)
-			 : "d"((seL4_Word)SIM_SysDebugThreadState), "a"(SEL4_SYSCALL_RAX)
+			 : "d"((seL4_Word)SIM_SysDebugThreadState), "a"(SEL4_SYSCALL_RAX),
+			   SEL4_ENTRY
 			 : "rcx", "rsi", "r11", "memory");
 	return tcb;
 }
@@ -370,9 +393,9 @@ static inline seL4_Word sim_DebugThreadState(seL4_CPtr tcb)
 /* sel4-sim extension (protocol/sim/debug.h): kill a VSpace's PD process. */
 static inline seL4_Word sim_DebugKillPD(seL4_CPtr vspace)
 {
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(vspace)
-			 : "d"((seL4_Word)SIM_SysDebugKillPD), "a"(SEL4_SYSCALL_RAX)
+			 : "d"((seL4_Word)SIM_SysDebugKillPD), "a"(SEL4_SYSCALL_RAX), SEL4_ENTRY
 			 : "rcx", "rsi", "r11", "memory");
 	return vspace;
 }
@@ -394,9 +417,10 @@ static inline void sim_DebugPutString(const char *s, seL4_Word n)
  */
 static inline seL4_Word sim_DebugInterruptAfterWork(seL4_Word line, seL4_Word units)
 {
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(line), "+S"(units)
-			 : "d"((seL4_Word)SIM_SysDebugInterruptAfterWork), "a"(SEL4_SYSCALL_RAX)
+			 : "d"((seL4_Word)SIM_SysDebugInterruptAfterWork), "a"(SEL4_SYSCALL_RAX),
+			   SEL4_ENTRY
 			 : "rcx", "r11", "memory");
 	return line;
 }
@@ -405,9 +429,10 @@ static inline seL4_Word sim_DebugInterruptAfterWork(seL4_Word line, seL4_Word un
 static inline void sim_DebugHostResources(seL4_Word *fds, seL4_Word *processes)
 {
 	seL4_Word rdi = 0, rsi = 0;
-	__asm__ volatile("syscall"
+	__asm__ volatile(SEL4_SYSCALL
 			 : "+D"(rdi), "+S"(rsi)
-			 : "d"((seL4_Word)SIM_SysDebugHostResources), "a"(SEL4_SYSCALL_RAX)
+			 : "d"((seL4_Word)SIM_SysDebugHostResources), "a"(SEL4_SYSCALL_RAX),
+			   SEL4_ENTRY
 			 : "rcx", "r11", "memory");
 	*fds = rdi;
 	*processes = rsi;
