@@ -20,6 +20,8 @@
 /* The block of each thread id (by its low bits), as index + 1; 0 for none. */
 uint16_t rt_tid_blocks[SIM_RUNTIME_MAX_THREADS];
 
+#define X86_FLAG_TF 0x100ul
+
 extern char rt_entry_known[], rt_entry_after_tid_ptr[];
 
 void rt_direct_know(struct rt_block *b)
@@ -76,6 +78,9 @@ void rt_direct_syscall(struct rt_block *b, struct rt_entry_frame *f)
 	t.arch = K_AUDIT_ARCH_X86_64;
 	t.host_nr = f->rax;
 	t.addr = f->rip;
+	/* A debugger stepping through the stub sets TF, which its pushfq saw: not the thread's. */
+	f->rflags &= ~X86_FLAG_TF;
+	f->r11 = f->rflags;
 	frame_to_regs(&t.regs, f);
 	exchange(b, &t, f, f->rip);
 	/* A park that came after the answer, before it was in the frame: stop now. */

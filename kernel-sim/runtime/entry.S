@@ -101,8 +101,6 @@ rt_entry_trapped:
 	lea	RT_ASM_RED_ZONE(%rsp), %rsp
 	mov	$-1, %rax			/* as the stub left it */
 	jmp	*%rcx
-	.globl	rt_entry_end
-rt_entry_end:
 	.size	rt_sel4_entry, . - rt_sel4_entry
 
 	.section .rodata

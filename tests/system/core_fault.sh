@@ -16,16 +16,20 @@ fi
 sleep 0.2
 core=$(pgrep -P "$KS_PID" -xf '\[sim\] core')
 pds=$(pgrep -P "$KS_PID" | tr '\n' ' ')
-# the thread that waits in a system call (a trap into the runtime) and the frame it returns to
+# the thread that waits in a system call and where it continues: after a
+# trap, the frame the signal handler returns to; in the runtime's direct
+# entry, the stub's jump to NextIP (4 bytes before the NextIP it reported)
 bt=$(gdb -batch -p "$core" -ex 'thread apply all bt' 2>/dev/null)
-where=$(echo "$bt" | awk '/^Thread [0-9]+ / { t = $2 } /<signal handler called>/ { sub(/^#/, "", $1); print t, $1 + 1; exit }')
-read -r thread frame <<<"$where"
+where=$(echo "$bt" | awk '/^Thread [0-9]+ / { t = $2 }
+	/<signal handler called>/ { sub(/^#/, "", $1); print t, $1 + 1, "$pc"; exit }
+	/ rt_direct_syscall \(/ { sub(/^#/, "", $1); print t, $1, "f->rip - 4"; exit }')
+read -r thread frame at <<<"$where"
 if [ -z "$frame" ]; then
 	fail core_fault_found_core_waiting "no thread of core waits in a system call"
 	stop_ks TERM
 	exit 0
 fi
-gdb -batch -p "$core" -ex "thread $thread" -ex "frame $frame" -ex 'set {unsigned short}$pc = 0x0b0f' >/dev/null 2>&1
+gdb -batch -p "$core" -ex "thread $thread" -ex "frame $frame" -ex "set {unsigned short}($at) = 0x0b0f" >/dev/null 2>&1
 kill -USR2 "$KS_PID"
 for _ in $(seq 200); do
 	kill -0 "$KS_PID" 2>/dev/null || break
