@@ -7,6 +7,9 @@
  * It prints one line "bench NAME: N ticks" per figure. With a boot module
  * "calls" holding a number N it makes N Call + ReplyRecv round trips and
  * nothing else, for bench-kernel to count what the host does per round trip.
+ * With a boot module "spin" holding N, it and a second thread of its
+ * priority each make N system calls that never block, so that timeslices
+ * end (parks land) in the middle of kernel entries (tests/system/direct_entry.sh).
  */
 #include <base/format.h>
 #include <base/roottask.h>
@@ -73,6 +76,29 @@ static seL4_CPtr start_thread(void (*fn)(void))
 	return tcb;
 }
 
+static volatile long spin_left;
+
+static void spinner(void)
+{
+	__sel4_ipc_buffer = (seL4_IPCBuffer *)server_ipc;
+	for (; spin_left > 0; spin_left--)
+		seL4_DebugCapIdentify(seL4_CapInitThreadTCB);
+	for (;;)
+		seL4_Wait(ping, NULL);
+}
+
+static long module_number(const seL4_BootInfo *bi, const char *name)
+{
+	const sim_BootModule *m = sim_boot_module(bi, name);
+	if (!m)
+		return -1;
+	long n = 0;
+	for (const char *c = (const char *)m->vaddr;
+	     c < (const char *)m->vaddr + m->size && *c >= '0' && *c <= '9'; c++)
+		n = n * 10 + (*c - '0');
+	return n;
+}
+
 static unsigned long long time_trap(void)
 {
 	for (int i = 0; i < WARMUP; i++)
@@ -121,12 +147,20 @@ int root_main(const seL4_BootInfo *bi)
 	if (!ep || !ping || !pong)
 		return 1;
 
-	const sim_BootModule *calls = sim_boot_module(bi, "calls");
-	if (calls) {
-		long n = 0;
-		for (const char *c = (const char *)calls->vaddr;
-		     c < (const char *)calls->vaddr + calls->size && *c >= '0' && *c <= '9'; c++)
-			n = n * 10 + (*c - '0');
+	long n = module_number(bi, "spin");
+	if (n >= 0) {
+		spin_left = n;
+		seL4_CPtr s = start_thread(spinner);
+		seL4_TCB_SetPriority(s, seL4_CapInitThreadTCB, seL4_MaxPrio);
+		for (long i = 0; i < n; i++)
+			seL4_DebugCapIdentify(seL4_CapInitThreadTCB);
+		while (spin_left > 0)
+			seL4_DebugCapIdentify(seL4_CapInitThreadTCB);
+		printf("bench spin: %ld\n", n);
+		return 0;
+	}
+	n = module_number(bi, "calls");
+	if (n >= 0) {
 		start_thread(server);
 		for (long i = 0; i < n; i++)
 			seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
