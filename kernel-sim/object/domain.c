@@ -75,7 +75,7 @@ static enum exception decode_schedule_set_start(struct tcb *t, seL4_Word length,
 						seL4_Word *buffer)
 {
 	if (length < 1)
-		return truncated("Domain Schedule Configure");
+		return truncated("Domain Schedule Set Start");
 	seL4_Word index = get_syscall_arg(t, 0, buffer);
 	if (index >= sched_config.domain_schedules) {
 		user_error("Domain Schedule Set Start: Invalid index.");
