@@ -44,10 +44,12 @@ static bool cap_physical(const struct cap *c, uint64_t *base, uint8_t *bits)
 		*base = c->thread.tcb->obj.paddr;
 		*bits = c->thread.tcb->obj.size_bits;
 		return true;
-	case cap_zombie_cap: /* the object it is deleting */
-		*base = c->zombie.cnode->obj.paddr;
-		*bits = c->zombie.cnode->obj.size_bits;
+	case cap_zombie_cap: { /* the object it is deleting */
+		const struct kobj *o = c->zombie.tcb ? &c->zombie.tcb->obj : &c->zombie.cnode->obj;
+		*base = o->paddr;
+		*bits = o->size_bits;
 		return true;
+	}
 	case cap_frame_cap:
 		*base = frame_base(c);
 		*bits = frame_bits(c);

@@ -128,32 +128,54 @@ void delete_pending_slots(void)
 	draining = false;
 }
 
+/* Slot i of the object a zombie covers (NULL: a CNode slot never made, so empty). */
+static struct cte *zombie_slot(const struct cap *z, seL4_Word i)
+{
+	if (z->zombie.tcb)
+		return &z->zombie.tcb->ctes[i];
+	return cnode_slot_if_made(z->zombie.cnode, i);
+}
+
+/* Is slot one of the object's own (a CNode or TCB that holds its own last capability)? */
+static bool object_holds(const struct cap *cap, const struct cte *slot)
+{
+	if (cap->type == cap_thread_cap)
+		return slot >= cap->thread.tcb->ctes &&
+		       slot < cap->thread.tcb->ctes + tcbCNodeEntries;
+	return cap->type == cap_cnode_cap && cnode_holds(cap->cnode.cnode, (struct cte *)slot);
+}
+
+static bool same_zombie(const struct cap *a, const struct cap *b)
+{
+	return a->type == cap_zombie_cap && a->zombie.cnode == b->zombie.cnode &&
+	       a->zombie.tcb == b->zombie.tcb && a->zombie.number == b->zombie.number;
+}
+
 /*
- * seL4's finaliseSlot and reduceZombie for the last capability to a CNode:
- * the capability becomes a zombie of the CNode, whose slots are deleted one
- * at a time from the last, a unit of work each (what is found in them goes
- * at once, by the work list). Preempted, the zombie stays in the slot with
- * its progress, and the call that restarts goes on with it; done, the slot
- * holds a zombie of an empty CNode, for the caller to delete. A CNode that
- * holds its own last capability goes at once.
+ * seL4's finaliseSlot and reduceZombie, for an exposed deletion: the last
+ * capability to a CNode or a TCB becomes a zombie of it, whose slots are
+ * deleted one at a time from the last, a unit of work each (what is found
+ * in them goes at once, by the work list). Preempted, the zombie stays in
+ * the slot with its progress, and the call that restarts goes on with it;
+ * done, the slot holds a zombie of no slots, for the caller to delete. An
+ * object that holds its own last capability goes at once.
  */
 static enum exception finalise_slot(struct cte *slot)
 {
 	struct cap *cap = &slot->cap;
-	if (cap->type == cap_cnode_cap && is_final_capability(slot) &&
-	    !cnode_holds(cap->cnode.cnode, slot)) {
-		struct cnode *cn = cap->cnode.cnode;
-		*cap = (struct cap){.type = cap_zombie_cap,
-				    .zombie = {.cnode = cn, .number = (seL4_Word)1 << cn->radix}};
-	}
+	if ((cap->type == cap_cnode_cap || cap->type == cap_thread_cap) &&
+	    is_final_capability(slot) && !object_holds(cap, slot))
+		*cap = zombie_of(*cap);
 	while (cap->type == cap_zombie_cap && cap->zombie.number > 0) {
-		struct cnode *cn = cap->zombie.cnode;
-		struct cte *end = cnode_slot_if_made(cn, cap->zombie.number - 1);
+		struct cap z = *cap;
+		struct cte *end = zombie_slot(&z, z.zombie.number - 1);
+		if (end == slot)
+			break; /* moved into its own object: it goes at once */
 		if (end) {
 			delete_slot(end);
 			delete_pending_slots();
 		}
-		if (cap->type != cap_zombie_cap || cap->zombie.cnode != cn)
+		if (!same_zombie(cap, &z))
 			return EXCEPTION_NONE; /* the zombie went with what that slot held */
 		cap->zombie.number--;
 		if (preemption_point() != EXCEPTION_NONE)

@@ -101,11 +101,14 @@ struct cap {
 			struct tcb *tcb;
 		} thread;
 		/*
-		 * A CNode whose deletion was preempted: its slots from
-		 * number on are empty, the rest still to be deleted.
+		 * seL4's Zombie: what is left of a CNode or a TCB (the
+		 * other is NULL) while its last capability is deleted. Its
+		 * slots from number on are empty, the rest still to be
+		 * deleted.
 		 */
 		struct {
 			struct cnode *cnode;
+			struct tcb *tcb; /* ZombieType_ZombieTCB */
 			seL4_Word number;
 		} zombie;
 		struct {

@@ -351,6 +351,32 @@ static void finalise_cnode(struct cnode *cn)
 	release_later(cn, release_cnode);
 }
 
+/* The zombie of a TCB went: what its first slots still hold is deleted, then its memory freed. */
+static void finalise_tcb_zombie(struct tcb *t, seL4_Word number)
+{
+	count_object(seL4_TCBObject, -1, t->obj.paddr);
+	delete_slots_later(t->ctes, number);
+	release_later(t, free);
+}
+
+struct cap zombie_of(struct cap cap)
+{
+	struct cap z = {.type = cap_zombie_cap};
+	switch (cap.type) {
+	case cap_cnode_cap:
+		z.zombie.cnode = cap.cnode.cnode;
+		z.zombie.number = (seL4_Word)1 << cap.cnode.cnode->radix;
+		return z;
+	case cap_thread_cap:
+		tcb_stop(cap.thread.tcb);
+		z.zombie.tcb = cap.thread.tcb;
+		z.zombie.number = tcbCNodeEntries;
+		return z;
+	default:
+		return cap;
+	}
+}
+
 void finalise_cap(struct cap cap, bool final)
 {
 	switch (cap.type) {
@@ -373,8 +399,11 @@ void finalise_cap(struct cap cap, bool final)
 		if (final)
 			finalise_cnode(cap.cnode.cnode);
 		return;
-	case cap_zombie_cap: /* the rest of a preempted deletion (kernel/delete.c) */
-		finalise_cnode(cap.zombie.cnode);
+	case cap_zombie_cap: /* what a deletion left (kernel/delete.c) goes at once */
+		if (cap.zombie.tcb)
+			finalise_tcb_zombie(cap.zombie.tcb, cap.zombie.number);
+		else
+			finalise_cnode(cap.zombie.cnode);
 		return;
 	case cap_thread_cap:
 		if (final) {

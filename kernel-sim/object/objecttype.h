@@ -39,6 +39,14 @@ struct cap create_object(seL4_Word t, uint64_t paddr, seL4_Word user_size, bool 
  */
 void finalise_cap(struct cap cap, bool final);
 
+/*
+ * seL4's finaliseCap of the last capability to a CNode or a TCB: the
+ * object stops (a TCB's thread is suspended and unbound) and what is left
+ * is a zombie of it, whose slots are then deleted one at a time. Any other
+ * capability is returned as it is.
+ */
+struct cap zombie_of(struct cap cap);
+
 enum exception decode_invocation(struct tcb *t, seL4_Word label, seL4_Word length, seL4_CPtr cptr,
 				 struct cte *slot, struct cap cap, bool is_blocking, bool is_call,
 				 seL4_Word *buffer);

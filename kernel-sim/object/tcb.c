@@ -197,33 +197,44 @@ static void move_to_vspace(struct tcb *t)
 		host_thread_end(t); /* the dispatcher starts it anew where it belongs */
 }
 
-static void replace_slot_cap(struct tcb *target, struct cte *tslot, enum tcb_cnode_index i,
-			     struct cap new_cap, struct cte *src)
+/*
+ * seL4's cteDelete (exposed) and cteInsert of a TCB slot: the deletion of the
+ * last capability to a CNode may be preempted, and the invocation restarts.
+ */
+static enum exception replace_slot_cap(struct tcb *target, struct cte *tslot,
+				       enum tcb_cnode_index i, struct cap new_cap, struct cte *src)
 {
 	struct cap self = {.type = cap_thread_cap};
 	self.thread.tcb = target;
-	cte_delete(&target->ctes[i], false); /* not preempted here */
+	enum exception e = cte_delete(&target->ctes[i], true);
+	if (e != EXCEPTION_NONE)
+		return e;
 	/* Only if source and TCB survived the deletion above. */
 	if (src && same_object_as(new_cap, src->cap) && tslot && same_object_as(self, tslot->cap))
 		cte_insert(new_cap, src, &target->ctes[i]);
+	return EXCEPTION_NONE;
 }
 
 static enum exception invoke_thread_control(struct tcb *target, struct cte *slot,
 					    const struct thread_control *c)
 {
+	enum exception e;
 	if (c->flags & UPDATE_SPACE)
 		target->fault_handler = c->fault_ep;
 	if (c->flags & UPDATE_MCP)
 		target->mcp = (uint8_t)c->mcp;
 	if (c->flags & UPDATE_SPACE) {
-		replace_slot_cap(target, slot, tcbCTable, c->croot, c->croot_src);
-		replace_slot_cap(target, slot, tcbVTable, c->vroot, c->vroot_src);
+		e = replace_slot_cap(target, slot, tcbCTable, c->croot, c->croot_src);
+		if (e == EXCEPTION_NONE)
+			e = replace_slot_cap(target, slot, tcbVTable, c->vroot, c->vroot_src);
+		if (e != EXCEPTION_NONE)
+			return e;
 	}
 	if (c->flags & UPDATE_IPC_BUFFER) {
-		cte_delete(&target->ctes[tcbBuffer], false);
+		e = replace_slot_cap(target, slot, tcbBuffer, c->buffer_cap, c->buffer_src);
+		if (e != EXCEPTION_NONE)
+			return e;
 		target->ipc_buffer = c->buffer_addr;
-		if (c->buffer_src)
-			replace_slot_cap(target, slot, tcbBuffer, c->buffer_cap, c->buffer_src);
 	}
 	if (c->flags & UPDATE_PRIORITY)
 		set_priority(target, (uint8_t)c->priority);
@@ -567,13 +578,18 @@ void setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant)
 	cte_insert(c, reply_slot, caller_slot);
 }
 
-void tcb_finalise(struct tcb *t)
+void tcb_stop(struct tcb *t)
 {
 	unbind_notification(t);
 	suspend(t);
 	host_thread_end(t);
 	tcb_remove(t);
 	t->dead = true;
+}
+
+void tcb_finalise(struct tcb *t)
+{
+	tcb_stop(t);
 	delete_slots_later(t->ctes, tcbCNodeEntries);
 	release_later(t, free);
 }

@@ -12,3 +12,9 @@ void setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
 
 /* The last cap to the TCB is gone: stop the thread and take it apart. */
 void tcb_finalise(struct tcb *t);
+
+/*
+ * The part of seL4's finaliseCap that stops the thread (unbound,
+ * suspended, out of every list): its slots remain, for a zombie.
+ */
+void tcb_stop(struct tcb *t);

@@ -21,6 +21,8 @@
 
 /* The operation runs (1), is done (2); the interrupts taken while it ran. */
 static volatile int running, preempt_count, partial_count;
+/* The units of work after which the handler asks for the next interrupt. */
+static seL4_Word again_units = AGAIN_UNITS;
 static volatile seL4_Word op_error;
 
 /* The oldest and the newest copy of the endpoint: Revoke deletes the newest first. */
@@ -69,7 +71,7 @@ static long preempt_count_func(seL4_Word ntfn, seL4_Word irq, seL4_Word partial,
 		preempt_count++;
 		if (partial && ((bool (*)(void))partial)())
 			partial_count++;
-		sim_DebugInterruptAfterWork(PREEMPT_LINE, AGAIN_UNITS);
+		sim_DebugInterruptAfterWork(PREEMPT_LINE, again_units);
 	}
 	return 0;
 }
@@ -245,3 +247,128 @@ static void test_preempt_cnode_delete(void)
 }
 DEFINE_TEST(PREEMPT0102, "Deleting a CNode's last capability is preempted and restarts",
 	    test_preempt_cnode_delete);
+
+/* --- Deleting the last capabilities to TCBs --------------------------------- */
+
+#define TCB_COUNT_BITS 8
+#define TCB_COUNT      (1ul << TCB_COUNT_BITS)
+
+static seL4_CPtr tcb_cnode;
+
+/* A probe of a slot of the CNode of TCBs: NoError for a TCB cap, IllegalOperation for a zombie. */
+static seL4_Error probe_tcb_slot(seL4_Word index)
+{
+	seL4_Error e = seL4_CNode_Copy(ROOT_CNODE, probe_slot, WORD_BITS, tcb_cnode, index,
+				       TCB_COUNT_BITS, seL4_AllRights);
+	if (e == seL4_NoError)
+		cnode_delete(probe_slot);
+	return e;
+}
+
+/* Is one of the TCBs' capabilities a zombie (the TCB's deletion under way)? */
+static bool tcb_deletion_partial(void)
+{
+	for (seL4_Word i = 0; i < TCB_COUNT; i++)
+		if (probe_tcb_slot(i) == seL4_IllegalOperation)
+			return true;
+	return false;
+}
+
+/*
+ * Deleting the last capability to a TCB deletes the TCB's own slots one at
+ * a time, as a zombie (seL4's ZombieType_ZombieTCB): a Revoke of the
+ * untyped the TCBs came from is preempted in the middle of TCBs, the
+ * handler finds a zombie, and the Revoke that restarts finishes them. The
+ * untyped is whole again: its full size can be retyped.
+ */
+static void test_preempt_tcb_delete(void)
+{
+	seL4_Word ut_bits = TCB_COUNT_BITS + seL4_TCBBits;
+	seL4_CPtr ut = alloc_untyped(ut_bits);
+	tcb_cnode = alloc_cnode(TCB_COUNT_BITS);
+	probe_slot = alloc_slot();
+	test_assert(ut && tcb_cnode && probe_slot);
+	test_eq(seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, tcb_cnode, WORD_BITS, 0,
+				    TCB_COUNT),
+		seL4_NoError);
+	/* A preemption every 100 units: the points fall in different TCBs' deletions. */
+	again_units = 1;
+	run_preempted(revoke_func, ut, false, 0, tcb_deletion_partial);
+	again_units = AGAIN_UNITS;
+	test_eq(op_error, seL4_NoError);
+	test_check(preempt_count > 2);
+	test_check(partial_count > 1);
+	for (seL4_Word i = 0; i < TCB_COUNT; i++)
+		check_eq(probe_tcb_slot(i), seL4_FailedLookup);
+	test_eq(
+	    seL4_Untyped_Retype(ut, seL4_UntypedObject, ut_bits, ROOT_CNODE, 0, 0, probe_slot, 1),
+	    seL4_NoError);
+	release_slot(probe_slot);
+	release_slot(tcb_cnode);
+	release_slot(ut);
+}
+DEFINE_TEST(PREEMPT0103, "Deleting a TCB's last capability is preempted and restarts",
+	    test_preempt_tcb_delete);
+
+/* --- TCB configuration that deletes a CNode ---------------------------------- */
+
+static seL4_CPtr config_tcb, config_ut, config_new_root;
+
+static long configure_func(seL4_Word unused0, seL4_Word unused1, seL4_Word unused2,
+			   seL4_Word unused3)
+{
+	(void)unused0, (void)unused1, (void)unused2, (void)unused3;
+	running = 1;
+	op_error = seL4_TCB_Configure(config_tcb, 0, config_new_root, 0, ROOT_VSPACE, 0, 0, 0);
+	running = 2;
+	return 0;
+}
+
+/* Is the old CSpace root still there, a zombie in the TCB (its untyped not whole)? */
+static bool config_partial(void)
+{
+	seL4_Error e = seL4_Untyped_Retype(config_ut, seL4_CapTableObject, CNODE_SIZE_BITS,
+					   ROOT_CNODE, 0, 0, probe_slot, 1);
+	if (e == seL4_NoError)
+		cnode_delete(probe_slot);
+	return e == seL4_NotEnoughMemory;
+}
+
+/*
+ * TCB_Configure replaces a thread's CSpace root that holds the last
+ * capability to a CNode of 4096 slots: the CNode's deletion is preempted,
+ * and the invocation restarts and goes on with it (seL4's
+ * invokeTCB_ThreadControl and its exposed cteDelete). When it returns, the
+ * CNode is gone: its untyped is whole again.
+ */
+static void test_preempt_tcb_configure(void)
+{
+	seL4_Word ut_bits = CNODE_SIZE_BITS + seL4_SlotBits;
+	config_ut = alloc_untyped(ut_bits);
+	config_tcb = alloc_tcb();
+	config_new_root = alloc_cnode(4);
+	probe_slot = alloc_slot();
+	seL4_CPtr cnode = alloc_slot();
+	test_assert(config_ut && config_tcb && config_new_root && probe_slot && cnode);
+	test_eq(seL4_Untyped_Retype(config_ut, seL4_CapTableObject, CNODE_SIZE_BITS, ROOT_CNODE, 0,
+				    0, cnode, 1),
+		seL4_NoError);
+	test_eq(seL4_TCB_Configure(config_tcb, 0, cnode, 0, ROOT_VSPACE, 0, 0, 0), seL4_NoError);
+	/* The TCB holds the last capability to the CNode. */
+	test_eq(cnode_delete(cnode), seL4_NoError);
+	run_preempted(configure_func, 0, 0, 0, config_partial);
+	test_eq(op_error, seL4_NoError);
+	test_check(preempt_count > 1);
+	test_check(partial_count > 1);
+	test_eq(seL4_Untyped_Retype(config_ut, seL4_CapTableObject, CNODE_SIZE_BITS, ROOT_CNODE, 0,
+				    0, cnode, 1),
+		seL4_NoError);
+	release_slot(cnode);
+	release_slot(probe_slot);
+	release_slot(config_new_root);
+	release_slot(config_tcb);
+	release_slot(config_ut);
+}
+DEFINE_TEST(PREEMPT0104,
+	    "TCB_Configure deleting a CNode's last capability is preempted and restarts",
+	    test_preempt_tcb_configure);
