@@ -7,6 +7,7 @@
 #include "core.h"
 #include "cpu_session.h"
 #include "rom.h"
+#include <base/affinity.h>
 #include <base/image.h>
 #include <base/string.h>
 #include <genode/layout.h>
@@ -112,9 +113,12 @@ static struct core_session *env_session(struct core_child *c, const char *servic
 {
 	char labeled[GENODE_SESSION_ARGS_MAX];
 	int err = RPC_DENIED;
-	struct core_session *s = relabel(c->name, args, labeled, sizeof(labeled))
-				     ? session_create(service, labeled, &core_account, &err)
-				     : 0;
+	/* Genode's core child: the environment sessions get Affinity::unrestricted() */
+	struct genode_affinity unrestricted = affinity_unrestricted();
+	struct core_session *s =
+	    relabel(c->name, args, labeled, sizeof(labeled))
+		? session_create(service, labeled, &unrestricted, &core_account, &err)
+		: 0;
 	if (!s)
 		core_log("core: cannot create %s session for %s: %s\n", service, c->name,
 			 rpc_error_name(err));
@@ -201,7 +205,8 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 	if (!cs)
 		return RPC_OUT_OF_METADATA;
 	int err;
-	cs->s = session_create(service, labeled, &c->pd->s.account, &err);
+	struct genode_affinity affinity = in->affinity;
+	cs->s = session_create(service, labeled, &affinity, &c->pd->s.account, &err);
 	if (!cs->s) {
 		core_free(cs);
 		return err;

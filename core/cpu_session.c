@@ -2,6 +2,7 @@
 #include "cpu_session.h"
 #include "core.h"
 #include "pager.h"
+#include <base/affinity.h>
 #include <base/string.h>
 #include <genode/layout.h>
 
@@ -25,12 +26,61 @@ const struct core_service cpu_service = {
     .size = sizeof(struct cpu_session),
 };
 
+/* The machine's CPUs as Genode's core sees them on seL4: numNodes x 1. */
+static struct genode_affinity_space machine_space(void)
+{
+	return (struct genode_affinity_space){__sel4_num_nodes, 1};
+}
+
+/*
+ * The session's CPUs: the request's affinity scaled to the machine (Genode's
+ * Affinity::scale_to), kept within it. A request without an affinity space
+ * gets every CPU, as Affinity::unrestricted() would.
+ */
+static struct genode_affinity_location session_location(const struct genode_affinity *requested)
+{
+	struct genode_affinity a = *requested;
+	struct genode_affinity_space m = machine_space();
+	if (!a.space.width || !a.space.height)
+		a = affinity_unrestricted();
+	struct genode_affinity_location l = affinity_scale_to(&a, m);
+	l.xpos = l.xpos < 0 ? 0 : l.xpos >= (long)m.width ? (long)m.width - 1 : l.xpos;
+	l.ypos = l.ypos < 0 ? 0 : l.ypos >= (long)m.height ? (long)m.height - 1 : l.ypos;
+	if (l.width > m.width - (seL4_Word)l.xpos)
+		l.width = m.width - (seL4_Word)l.xpos;
+	if (l.height > m.height - (seL4_Word)l.ypos)
+		l.height = m.height - (seL4_Word)l.ypos;
+	return l;
+}
+
+/* A position within [0, size): wrapped around, as Affinity::Space::location_of_index wraps. */
+static seL4_Word wrap(long pos, seL4_Word size)
+{
+	long r = pos % (long)size;
+	return (seL4_Word)(r < 0 ? r + (long)size : r);
+}
+
+/*
+ * The CPU of a thread at location l of the session's space: the session's
+ * first CPU moved by l's position (Genode's _thread_affinity), which wraps
+ * within the session's rectangle, so a thread never leaves its session's
+ * CPUs.
+ */
+static unsigned thread_cpu(const struct cpu_session *cpu, struct genode_affinity_location l)
+{
+	const struct genode_affinity_location *s = &cpu->location;
+	seL4_Word x = (seL4_Word)s->xpos + wrap(l.xpos, s->width),
+		  y = (seL4_Word)s->ypos + wrap(l.ypos, s->height);
+	return (unsigned)(y * machine_space().width + x);
+}
+
 static int cpu_create(struct core_session *s, const char *args)
 {
 	struct cpu_session *cpu = (struct cpu_session *)s;
 	cpu->priority = session_arg_ulong(args, "priority", 0);
 	if (cpu->priority > 0xffff)
 		cpu->priority = 0xffff;
+	cpu->location = session_location(&s->affinity);
 	return RPC_OK;
 }
 
@@ -77,7 +127,7 @@ static int setup_thread(struct cpu_thread *t, const struct cpu_create_thread_arg
 	char name[SESSION_LABEL_MAX + GENODE_THREAD_NAME_MAX];
 	strlcpy(name, t->slot == 0 ? t->pd->s.label : in->name, sizeof(name));
 	return platform_thread_create(&t->pf, &t->pd->pf, t->slot, t->pager.obj.badge,
-				      t->kernel_priority, name);
+				      t->kernel_priority, t->cpu_no, name);
 }
 
 int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
@@ -106,6 +156,7 @@ int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,
 	t->name[sizeof(t->name) - 1] = 0;
 	unsigned long prio = cpu->priority + in->priority;
 	t->kernel_priority = kernel_priority(prio > 0xffff ? 0xffff : prio);
+	t->cpu_no = thread_cpu(cpu, in->location);
 	t->next_in_cpu = cpu->threads;
 	cpu->threads = t;
 	pd_thread_add(pd, t);
@@ -167,6 +218,18 @@ int serve_cpu_session_exception_sigh(void *obj, const struct rpc_none *in, struc
 {
 	(void)in, (void)out, (void)cap_out;
 	((struct cpu_session *)obj)->exception_sigh = signal_badge_arg(cap_in);
+	return RPC_OK;
+}
+
+int serve_cpu_session_affinity_space(void *obj, const struct rpc_none *in,
+				     struct genode_affinity_space *out, struct rpc_cap_arg *cap_in,
+				     seL4_CPtr *cap_out)
+{
+	(void)in, (void)cap_in, (void)cap_out;
+	const struct cpu_session *cpu = obj;
+	/* Genode: the subspace the session's affinity constrains it to */
+	out->width = cpu->location.width;
+	out->height = cpu->location.height;
 	return RPC_OK;
 }
 

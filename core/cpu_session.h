@@ -23,7 +23,8 @@ struct cpu_thread {
 	    pf; /* the kernel objects: TCB, endpoint, notifications, IPC buffer */
 	char name[GENODE_THREAD_NAME_MAX];
 	unsigned kernel_priority;
-	unsigned state; /* THREAD_RUNNING or THREAD_PAUSED: what the CPU service made of it */
+	unsigned cpu_no; /* the CPU its location in the session's space names */
+	unsigned state;	 /* THREAD_RUNNING or THREAD_PAUSED: what the CPU service made of it */
 	bool started;
 	struct cpu_thread *next_in_pd, *next_in_cpu;
 };
@@ -33,6 +34,8 @@ struct cpu_session {
 	struct cpu_thread *threads;
 	seL4_Word exception_sigh;
 	unsigned long priority; /* logical priority of the session (0 highest) */
+	/* its CPUs: a rectangle of the machine's affinity space (numNodes x 1) */
+	struct genode_affinity_location location;
 };
 
 int cpu_thread_create(struct cpu_session *cpu, struct pd_session *pd,

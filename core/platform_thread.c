@@ -5,8 +5,9 @@
 #include <genode/rpc.h>
 
 int platform_thread_create(struct platform_thread *t, struct platform_pd *pd, unsigned slot,
-			   seL4_Word fault_badge, unsigned priority, const char *name)
+			   seL4_Word fault_badge, unsigned priority, unsigned cpu, const char *name)
 {
+	t->cpu = cpu;
 	t->tcb = kobj_create(seL4_TCBObject, 0, seL4_PageBits, &t->tcb_ut);
 	t->ep = kobj_create(seL4_EndpointObject, 0, seL4_PageBits, &t->ep_ut);
 	t->ntfn = kobj_create(seL4_NotificationObject, 0, seL4_PageBits, &t->ntfn_ut);
@@ -45,6 +46,12 @@ void platform_thread_destroy(struct platform_thread *t, struct platform_pd *pd, 
 
 seL4_Error platform_thread_start(const struct platform_thread *t, seL4_Word ip, seL4_Word sp)
 {
+	/* as Genode's start_sel4_thread: the thread goes to its CPU before it resumes */
+	if (__sel4_num_nodes > 1) {
+		seL4_Error e = seL4_TCB_SetAffinity(t->tcb, t->cpu);
+		if (e != seL4_NoError)
+			return e;
+	}
 	/* rdi: the kernel's node count (genode/layout.h) */
 	seL4_UserContext regs = {.rip = ip, .rsp = sp, .rdi = __sel4_num_nodes};
 	return seL4_TCB_WriteRegisters(

@@ -11,18 +11,22 @@
 
 struct platform_thread {
 	seL4_CPtr tcb, ep, ntfn, lock_ntfn, ipc_frame;
+	unsigned cpu; /* where it runs: its affinity (Genode's Platform_thread::_location) */
 	struct ut_block *tcb_ut, *ep_ut, *ntfn_ut, *lock_ntfn_ut, *ipc_ut;
 };
 
 /*
  * Make the objects of the thread in stack-area slot `slot` of pd, its
- * faults going to core's endpoint with fault_badge; an rpc_error.
+ * faults going to core's endpoint with fault_badge, to run on CPU cpu
+ * (below the boot info's numNodes); an rpc_error.
  */
 int platform_thread_create(struct platform_thread *t, struct platform_pd *pd, unsigned slot,
-			   seL4_Word fault_badge, unsigned priority, const char *name);
+			   seL4_Word fault_badge, unsigned priority, unsigned cpu,
+			   const char *name);
 /* Delete them all again (what create made of them). */
 void platform_thread_destroy(struct platform_thread *t, struct platform_pd *pd, unsigned slot);
 
+/* Place it on its CPU (seL4_TCB_SetAffinity, SMP only) and let it run from ip with sp. */
 seL4_Error platform_thread_start(const struct platform_thread *t, seL4_Word ip, seL4_Word sp);
 bool platform_thread_pause(const struct platform_thread *t);
 bool platform_thread_resume(const struct platform_thread *t);

@@ -22,7 +22,8 @@ const struct core_service *service_lookup(const char *name)
 	return 0;
 }
 
-struct core_session *session_create(const char *service, const char *args, struct account *payer,
+struct core_session *session_create(const char *service, const char *args,
+				    const struct genode_affinity *affinity, struct account *payer,
 				    int *err)
 {
 	const struct core_service *svc = service_lookup(service);
@@ -64,6 +65,7 @@ struct core_session *session_create(const char *service, const char *args, struc
 	s->payer = payer;
 	s->donated_ram = ram;
 	s->donated_caps = caps;
+	s->affinity = *affinity;
 	/* the session's own bookkeeping is paid from its donation */
 	account_charge(&s->account, svc->ram_cost, svc->cap_cost);
 	strlcpy(s->label, label, sizeof(s->label));

@@ -9,6 +9,7 @@
 
 #include "account.h"
 #include "object.h"
+#include <genode/affinity.h>
 
 #define SESSION_LABEL_MAX 160
 
@@ -31,10 +32,15 @@ struct core_session {
 	struct account account; /* the donation, and what the session spends */
 	struct account *payer;	/* where the donation returns to */
 	unsigned long donated_ram, donated_caps;
+	struct genode_affinity affinity; /* what the request carried (Genode's Session_state) */
 };
 
-/* Create a session of the named service; *err RPC_DENIED for an unknown service. */
-struct core_session *session_create(const char *service, const char *args, struct account *payer,
+/*
+ * Create a session of the named service with the request's affinity (set
+ * before the service's create); *err RPC_DENIED for an unknown service.
+ */
+struct core_session *session_create(const char *service, const char *args,
+				    const struct genode_affinity *affinity, struct account *payer,
 				    int *err);
 /* Close: free the session's resources and refund the donation (or what is left of it). */
 void session_close(struct core_session *s);

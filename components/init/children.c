@@ -13,6 +13,7 @@
  * free, and a yield request asks for the rest.
  */
 #include "init.h"
+#include <base/affinity.h>
 #include <base/session_args.h>
 #include <base/string.h>
 #include <component/clients.h>
@@ -73,6 +74,36 @@ static void read_quota(struct init_child *c, const struct xml_node *start)
 	c->caps = caps;
 }
 
+/*
+ * The child's CPUs, as Genode's init reads <affinity>: without xpos (ypos)
+ * the whole row (column); a location beyond init's affinity space is
+ * refused for the whole space.
+ */
+static void read_affinity(struct init_child *c)
+{
+	const struct genode_affinity_space *space = &init.affinity_space;
+	struct genode_affinity_location l = {0, 0, space->width, space->height};
+	struct xml_node a;
+	if (xml_first_sub(&c->start, "affinity", &a)) {
+		if (!init.has_affinity_space)
+			warning("affinity-space configuration missing, but affinity defined for "
+				"child %s",
+				c->name);
+		struct xml_attr x;
+		l.width = xml_attr(&a, "xpos", &x) ? 1 : space->width;
+		l.height = xml_attr(&a, "ypos", &x) ? 1 : space->height;
+		xml_attr_long(&a, "xpos", &l.xpos);
+		xml_attr_long(&a, "ypos", &l.ypos);
+		xml_attr_ulong(&a, "width", &l.width);
+		xml_attr_ulong(&a, "height", &l.height);
+		if (!affinity_within(l, *space)) {
+			warning("%s: affinity location exceeds affinity-space boundary", c->name);
+			l = (struct genode_affinity_location){0, 0, space->width, space->height};
+		}
+	}
+	c->affinity = (struct genode_affinity){*space, l};
+}
+
 static void read_start(struct init_child *c)
 {
 	struct xml_node bin, hb;
@@ -91,6 +122,7 @@ static void read_start(struct init_child *c)
 		prio = prio > 0 ? 0 : 1 - (long)init.prio_levels;
 	}
 	c->priority = prio;
+	read_affinity(c);
 	/* the restart policy, an init extension (MINIX 3's reincarnation server is the model) */
 	c->restart = xml_attr_equals(&c->start, "restart", "always")	   ? RESTART_ALWAYS
 		     : xml_attr_equals(&c->start, "restart", "on-failure") ? RESTART_ON_FAILURE
@@ -193,6 +225,12 @@ static void filter_args(struct child *child, const char *service, char *args, si
 	    child_priority(init_child_of(child), session_arg_ulong(args, "priority", 0)));
 }
 
+/* A session's affinity within the child's CPUs (Genode's filter_session_affinity). */
+static void filter_affinity(struct child *child, struct genode_affinity *affinity)
+{
+	*affinity = affinity_subordinate(&init_child_of(child)->affinity, affinity);
+}
+
 static void child_exit(struct child *child, long value)
 {
 	struct init_child *c = init_child_of(child);
@@ -259,6 +297,7 @@ static void halted(struct child *child)
 const struct child_policy init_policy = {
     .route = init_route,
     .filter_args = filter_args,
+    .filter_affinity = filter_affinity,
     .init_pd = init_pd,
     .init_cpu = init_cpu,
     .exit = child_exit,

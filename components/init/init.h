@@ -48,6 +48,7 @@ struct init_child {
 	unsigned long ram, caps;		   /* what the config asks for */
 	unsigned long assigned_ram, assigned_caps; /* what it got */
 	long priority;				   /* from -prio_levels + 1 to 0 */
+	struct genode_affinity affinity;	   /* its CPUs in init's affinity space */
 	struct xml_node start;
 	char *start_copy; /* the text of its start node, to notice changes */
 	struct provided *provides;
@@ -100,7 +101,9 @@ struct init {
 	unsigned long config_size;
 	struct xml_node config;
 	struct init_child *children;
-	unsigned long prio_levels, prio_shift;	   /* levels = 1 << shift */
+	unsigned long prio_levels, prio_shift;	     /* levels = 1 << shift */
+	struct genode_affinity_space affinity_space; /* <affinity-space>, else 1 x 1 */
+	bool has_affinity_space;
 	unsigned long preserve_ram, preserve_caps; /* what init keeps for itself */
 	bool verbose;
 	struct signal_handler config_sigh; /* the config ROM changed */

@@ -56,6 +56,17 @@ void read_settings(void)
 	}
 	init.prio_levels = levels;
 	init.prio_shift = (unsigned long)__builtin_ctzl(levels);
+	/* Genode's init: the grid its children's <affinity> nodes refer to */
+	struct xml_node space;
+	init.has_affinity_space = xml_first_sub(&init.config, "affinity-space", &space);
+	init.affinity_space = (struct genode_affinity_space){1, 1};
+	if (init.has_affinity_space) {
+		xml_attr_ulong(&space, "width", &init.affinity_space.width);
+		xml_attr_ulong(&space, "height", &init.affinity_space.height);
+	}
+	struct genode_affinity_space *s = &init.affinity_space;
+	s->width = s->width ? s->width > 0xffff ? 0xffff : s->width : 1;
+	s->height = s->height ? s->height > 0xffff ? 0xffff : s->height : 1;
 	/* what init keeps for itself: Genode's defaults, 40 KiB per word of address and 20 caps */
 	init.preserve_ram = 40 * sizeof(long) * 1024;
 	init.preserve_caps = 20;

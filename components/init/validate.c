@@ -48,19 +48,22 @@ static const struct schema s_provided = NODE("service", "name", 0);
 static const struct schema s_provides = NODE("provides", "", SUBS(&s_provided));
 static const struct schema s_child_config = {.node = "config", .attrs = "", .open = true};
 static const struct schema s_start_heartbeat = NODE("heartbeat", "restart_after_skipped", 0);
+static const struct schema s_affinity = NODE("affinity", "xpos ypos width height", 0);
 static const struct schema s_start =
     NODE("start", "name caps ram priority version restart restart_delay_ms restart_max",
-	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config, &s_start_heartbeat));
+	 SUBS(&s_binary, &s_resource, &s_provides, &s_route, &s_child_config, &s_start_heartbeat,
+	      &s_affinity));
 static const struct schema s_report = NODE(
     "report",
     "ids requested provided session_args child_ram child_caps init_ram init_caps delay_ms buffer",
     0);
 static const struct schema s_init_resource = NODE("resource", "name preserve", 0);
 static const struct schema s_heartbeat = NODE("heartbeat", "rate_ms", 0);
+static const struct schema s_affinity_space = NODE("affinity-space", "width height", 0);
 static const struct schema s_config =
     NODE("config", "verbose prio_levels version",
 	 SUBS(&s_parent_provides, &s_default_route, &s_default, &s_service, &s_start, &s_report,
-	      &s_init_resource, &s_heartbeat));
+	      &s_init_resource, &s_heartbeat, &s_affinity_space));
 
 static bool listed(const char *list, const char *name, size_t len)
 {

@@ -1,6 +1,7 @@
 /* CPU: threads in a PD, created and controlled by whoever holds the session. */
 #pragma once
 
+#include <genode/affinity.h>
 #include <genode/rpc.h>
 
 #define GENODE_THREAD_NAME_MAX 64
@@ -9,13 +10,25 @@ struct cpu_create_thread_args {
 	seL4_Word utcb;	    /* IPC buffer address: GENODE_UTCB_OF(stack-area slot) */
 	seL4_Word priority; /* logical priority within the session, 0..65535, 0 highest */
 	char name[GENODE_THREAD_NAME_MAX];
+	/*
+	 * Where in the session's affinity space the thread runs (Genode's
+	 * Affinity::Location); all 0: the session's first CPU. A position
+	 * beyond the space wraps around within it.
+	 */
+	struct genode_affinity_location location;
 };
 
-/* create_thread takes the PD session capability and returns the thread capability. */
+/*
+ * create_thread takes the PD session capability and returns the thread
+ * capability; affinity_space returns the session's CPUs (Genode's
+ * Cpu_session::affinity_space: the width and height of the rectangle its
+ * session request was given).
+ */
 #define CPU_SESSION_RPC(M)                                                                         \
 	M(cpu_session, create_thread, 1, struct cpu_create_thread_args, struct rpc_none)           \
 	M(cpu_session, kill_thread, 2, struct rpc_none, struct rpc_none)                           \
-	M(cpu_session, exception_sigh, 3, struct rpc_none, struct rpc_none)
+	M(cpu_session, exception_sigh, 3, struct rpc_none, struct rpc_none)                        \
+	M(cpu_session, affinity_space, 4, struct rpc_none, struct genode_affinity_space)
 
 struct cpu_thread_start_args {
 	seL4_Word ip, sp;

@@ -26,6 +26,7 @@
  */
 #pragma once
 
+#include <genode/affinity.h>
 #include <genode/rpc.h>
 
 #define GENODE_SERVICE_NAME_MAX 32
@@ -43,6 +44,7 @@ struct parent_session_args {
 	seL4_Word id;
 	char service[GENODE_SERVICE_NAME_MAX];
 	char args[GENODE_SESSION_ARGS_MAX]; /* label="...", ram_quota=N, cap_quota=N, ... */
+	struct genode_affinity affinity;    /* Genode's session affinity; all 0: none */
 };
 struct parent_id_args {
 	seL4_Word id;

@@ -4,16 +4,18 @@
 # faults and deaths, nested inits, timers, quotas) and the conformance
 # suite. Every run/*.run passes with one CPU (scenarios.sh). With two CPUs
 # kernel-sim is an SMP kernel (its invocation numbering, numNodes 2): the
-# scenarios show that core and the components speak it; they set no
-# affinity, so their threads stay on CPU 0 (kernel-sim/README.md,
-# Scheduling). The conformance suite adds its SMP and MULTICORE cases,
-# which run threads on both CPUs.
+# scenarios show that core and the components speak it. Their CPU sessions
+# span both CPUs, and threads created without a location run on the
+# session's first, CPU 0; affinity.run places threads on CPU 1 by their
+# location and by init's <affinity>, and checks in the kernel trace where
+# they ran. The conformance suite adds its SMP and MULTICORE cases, which
+# run threads on both CPUs.
 cd "$(dirname "$0")/../.."
 export RUN_NO_BUILD=1 RUN_QUIET=1 KERNEL_SIM_ARGS="--cpus 2"
 BIN=${BIN:-build/bin}
 
 for s in hello lock threads thread entrypoint priorities restart deaths dead_server nested \
-	init_loop reconfig dynamic_config resource_yield rpc_fuzz bomb timer; do
+	init_loop reconfig dynamic_config resource_yield rpc_fuzz bomb timer affinity; do
 	out=$(RUN_DIR="build/run/smp-$s" "run/$s.run" 2>&1)
 	if [ $? -eq 0 ]; then
 		echo "smp_scenario-$s: ok"

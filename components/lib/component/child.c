@@ -5,6 +5,7 @@
  * parent capability and main thread; and their end.
  */
 #include "child_internal.h"
+#include <base/affinity.h>
 #include <base/image.h>
 #include <base/session_args.h>
 #include <base/string.h>
@@ -125,6 +126,8 @@ static int env_session_for(struct child *c, seL4_Word id, const char *service, c
 	strlcpy(s->label, label, sizeof(s->label));
 	snprintf(s->args, sizeof(s->args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", label, ram,
 		 caps);
+	/* Genode's Env_connection: the policy's filter makes the child's CPUs of it */
+	s->affinity = affinity_unrestricted();
 	c->env_sessions[id] = s;
 	session_link_client(s);
 	int err = session_initiate(s);

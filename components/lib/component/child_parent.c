@@ -28,6 +28,7 @@ int serve_parent_session(void *obj, const struct parent_session_args *in, struct
 	s->client_id = in->id;
 	strlcpy(s->service_name, in->service, sizeof(s->service_name));
 	strlcpy(s->args, in->args, sizeof(s->args));
+	s->affinity = in->affinity;
 	char label[GENODE_SESSION_ARGS_MAX] = "";
 	session_arg_string(s->args, "label", label, sizeof(label));
 	if (strlcpy(s->label, label, sizeof(s->label)) >= sizeof(s->label)) {

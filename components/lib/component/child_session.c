@@ -195,7 +195,8 @@ static int initiate_at(struct session *s, const struct route *r)
 	}
 	switch (r->kind) {
 	case SERVICE_PARENT:
-		err = env_session(env, s->service_name, s->args, &s->cap, &s->parent_id);
+		err = env_session_at(env, s->service_name, s->args, &s->affinity, &s->cap,
+				     &s->parent_id);
 		break;
 	case SERVICE_LOCAL:
 		err = r->service->create(r->service, s, &s->cap);
@@ -223,8 +224,11 @@ int session_initiate(struct session *s)
 	struct child *c = s->client;
 	struct route r = {0};
 	char full[CHILD_LABEL_MAX];
-	if (c && c->policy->filter_args)
+	/* the policy's filters, once: a request that waited for its route comes again */
+	if (c && !s->waiting && c->policy->filter_args)
 		c->policy->filter_args(c, s->service_name, s->args, sizeof(s->args));
+	if (c && !s->waiting && c->policy->filter_affinity)
+		c->policy->filter_affinity(c, &s->affinity);
 	if (!c)
 		return RPC_DENIED; /* own sessions come with their route */
 	size_t n;

@@ -126,3 +126,11 @@ void free(void *p)
 	heap_free(&genode_env()->heap, p);
 	lock_release(&heap_lock);
 }
+
+struct genode_affinity_space env_affinity_space(struct env *env)
+{
+	struct genode_affinity_space space = {1, 1};
+	if (cpu_session_affinity_space(env->cpu, 0, &space, 0, 0))
+		return (struct genode_affinity_space){1, 1};
+	return space;
+}

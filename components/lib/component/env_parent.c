@@ -21,8 +21,16 @@ __attribute__((noreturn)) static void stop(void)
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id)
 {
+	return env_session_at(env, service, args, 0, cap, id);
+}
+
+int env_session_at(struct env *env, const char *service, const char *args,
+		   const struct genode_affinity *affinity, seL4_CPtr *cap, seL4_Word *id)
+{
 	struct parent_session_args a = {
 	    .id = __atomic_fetch_add(&env->next_session_id, 1, __ATOMIC_RELAXED)};
+	if (affinity)
+		a.affinity = *affinity;
 	if (strlcpy(a.service, service, sizeof(a.service)) >= sizeof(a.service) ||
 	    strlcpy(a.args, args, sizeof(a.args)) >= sizeof(a.args))
 		return RPC_INVALID_ARGS;

@@ -181,6 +181,13 @@ unsigned long thread_init_main(struct env *env, unsigned long stack_size)
 int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		  void (*entry)(void *), void *arg)
 {
+	return thread_create_at(env, t, name, stack_size, (struct genode_affinity_location){0},
+				entry, arg);
+}
+
+int thread_create_at(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		     struct genode_affinity_location location, void (*entry)(void *), void *arg)
+{
 	memset(t, 0, sizeof(*t));
 	strlcpy(t->name, name, sizeof(t->name));
 	t->entry = entry;
@@ -196,7 +203,7 @@ int thread_create(struct env *env, struct thread *t, const char *name, unsigned 
 	unsigned long utcb = GENODE_UTCB_OF(t->slot);
 	t->stack_top = t->stack_base = utcb;
 	int err = stack_grow(env, t, stack_size);
-	struct cpu_create_thread_args c = {.utcb = utcb};
+	struct cpu_create_thread_args c = {.utcb = utcb, .location = location};
 	strlcpy(c.name, name, sizeof(c.name));
 	if (!err)
 		err = cpu_session_create_thread(env->cpu, &c, 0, env->pd, &t->cap);
@@ -229,7 +236,14 @@ int thread_run(struct thread *t)
 int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		 void (*entry)(void *), void *arg)
 {
-	int err = thread_create(env, t, name, stack_size, entry, arg);
+	return thread_start_at(env, t, name, stack_size, (struct genode_affinity_location){0},
+			       entry, arg);
+}
+
+int thread_start_at(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		    struct genode_affinity_location location, void (*entry)(void *), void *arg)
+{
+	int err = thread_create_at(env, t, name, stack_size, location, entry, arg);
 	if (!err && (err = thread_run(t)))
 		thread_destroy(env, t);
 	return err;

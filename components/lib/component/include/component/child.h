@@ -72,6 +72,7 @@ struct session {
 	enum session_phase phase;
 	char args[GENODE_SESSION_ARGS_MAX]; /* as the server sees them */
 	char label[CHILD_LABEL_MAX];	    /* the label the client gave, relative to it */
+	struct genode_affinity affinity;    /* as the server sees it (all 0: none) */
 	unsigned long ram, caps;	    /* the donation the server holds */
 	unsigned long ram_upgrade, cap_upgrade;
 	seL4_CPtr cap;
@@ -95,6 +96,11 @@ struct child_policy {
 	bool (*route)(struct child *c, const char *service, const char *label, struct route *r);
 	/* Change the session arguments on their way (init: CPU priorities); may be NULL. */
 	void (*filter_args)(struct child *c, const char *service, char *args, size_t size);
+	/*
+	 * Subordinate a session's affinity to the child's CPUs (Genode's
+	 * filter_session_affinity); may be NULL: passed on as it is.
+	 */
+	void (*filter_affinity)(struct child *c, struct genode_affinity *affinity);
 	/* The child's PD and CPU session exist (fault and exception handlers); may be NULL. */
 	void (*init_pd)(struct child *c);
 	void (*init_cpu)(struct child *c);

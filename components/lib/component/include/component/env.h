@@ -9,6 +9,7 @@
 
 #include <base/heap.h>
 #include <base/rpc.h>
+#include <genode/affinity.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +31,9 @@ __attribute__((noreturn)) void env_exit(struct env *env, long value);
  */
 int env_session(struct env *env, const char *service, const char *args, seL4_CPtr *cap,
 		seL4_Word *id);
+/* The same with an affinity (Genode's Parent::session affinity argument; NULL: none). */
+int env_session_at(struct env *env, const char *service, const char *args,
+		   const struct genode_affinity *affinity, seL4_CPtr *cap, seL4_Word *id);
 /*
  * The same with Genode's Connection semantics: quota the server finds
  * insufficient is raised and the request repeated, quota we lack is
@@ -85,6 +89,12 @@ int env_alloc_context(struct env *env, struct pd_context_args *a, seL4_CPtr *cap
 void *malloc(size_t size);
 void *calloc(size_t n, size_t size);
 void free(void *p);
+
+/*
+ * The CPUs of our CPU session (Genode's env.cpu().affinity_space()): a
+ * thread created at a location of this space runs there (thread_create_at).
+ */
+struct genode_affinity_space env_affinity_space(struct env *env);
 
 /* The size of a dataspace. */
 unsigned long ds_size(seL4_CPtr ds);

@@ -34,11 +34,22 @@ struct thread {
  */
 int thread_create(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		  void (*entry)(void *), void *arg);
+/*
+ * The same at a location of the CPU session's affinity space
+ * (env_affinity_space; Genode's Thread constructor with an
+ * Affinity::Location): core places the thread on that CPU. thread_create
+ * takes the session's first CPU; a location beyond the space wraps
+ * around within it.
+ */
+int thread_create_at(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		     struct genode_affinity_location location, void (*entry)(void *), void *arg);
 /* Start a created thread. */
 int thread_run(struct thread *t);
 /* Create and start a thread (thread_create, thread_run). */
 int thread_start(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
 		 void (*entry)(void *), void *arg);
+int thread_start_at(struct env *env, struct thread *t, const char *name, unsigned long stack_size,
+		    struct genode_affinity_location location, void (*entry)(void *), void *arg);
 /* Wait until t's entry function returned. */
 void thread_wait(struct thread *t);
 /* Kill the thread and free its stack and slot (Genode's ~Thread). */
