@@ -203,6 +203,33 @@ static bool decode_trap(const char *pre, const char *s)
 	}
 }
 
+/*
+ * The runtime's own traffic, shown by decode as what it stands for: the
+ * simulation's signals and their returns, the direct entry's gettid, the
+ * trap's sendmsg finishing and a recvmsg still waiting. With several
+ * threads strace splits a call in two lines ("NAME( <unfinished ...>" and
+ * "<... NAME resumed>"): both halves are plumbing.
+ */
+static bool plumbing(const char *s)
+{
+	static const char *const signals[] = {"--- SIGSYS ", "--- SIGSEGV ", "--- SIGURG "};
+	static const char *const calls[] = {"rt_sigreturn", "gettid", "sendmsg"};
+	for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strncmp(s, signals[i], strlen(signals[i])))
+			return true;
+	if (!strncmp(s, "syscall_0x", 10) || !strncmp(s, "rt_sigreturn(", 13) ||
+	    !strncmp(s, "gettid(", 7) || (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
+		return true;
+	if (strncmp(s, "<... ", 5))
+		return false;
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		size_t n = strlen(calls[i]);
+		if (!strncmp(s + 5, calls[i], n) && !strncmp(s + 5 + n, " resumed>", 9))
+			return true;
+	}
+	return false;
+}
+
 /* One line of strace's output, decoded or passed on. */
 static void decode(const char *line)
 {
@@ -218,12 +245,8 @@ static void decode(const char *line)
 	}
 	if (decode_trap(pre, s) || decode_answer(pre, s))
 		return;
-	/* the runtime's own traffic, shown above as what it stands for */
-	if (!strncmp(s, "--- SIGSYS ", 11) || !strncmp(s, "--- SIGSEGV ", 12) ||
-	    !strncmp(s, "rt_sigreturn(", 13) || !strncmp(s, "syscall_0x", 10) ||
-	    !strncmp(s, "gettid(", 7) || (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
-		return;
-	fputs(line, stdout);
+	if (!plumbing(s))
+		fputs(line, stdout);
 }
 
 int sim_strace(const char *path, int argc, char **argv)

@@ -48,6 +48,30 @@ if [ ! -e "$D/ready" ]; then
 fi
 ok debug_scenario_started
 
+# check_out NAME FILE GREP_ARGS...: the case passes if grep finds the pattern
+# in FILE; a failure shows the debugger's answer, the only clue to why.
+check_out() {
+	local name=$1 file=$2
+	shift 2
+	if grep -q "$@" "$file"; then
+		ok "$name"
+	else
+		fail "$name" "(grep $* $file)"
+		sed 's/^/    | /' "$file" | tail -n 40
+	fi
+}
+
+# check_none NAME FILE PATTERN: the case passes if no line of FILE matches;
+# a failure shows the lines that do.
+check_none() {
+	if ! grep -q "$3" "$2"; then
+		ok "$1"
+	else
+		fail "$1" "(lines of $2 match $3)"
+		grep "$3" "$2" | sed 's/^/    | /' | tail -n 20
+	fi
+}
+
 read -r pid file <<<"$("$SIM" --system "$D" where "init -> client")"
 check debug_where_names_the_binary test "$file" = "$(readlink -f "$D/test-hello-client")"
 
@@ -57,23 +81,23 @@ timeout 60 gdb -q -batch -p "$pid" \
 	-ex 'handle SIGURG nostop noprint pass' -ex 'set confirm off' -ex "add-symbol-file $file" \
 	-ex 'break call' -ex 'continue' -ex 'print say.name' -ex 'next' -ex 'next' \
 	-ex 'print add' -ex 'info line *$pc' -ex 'detach' >"$TMP/gdb.out" 2>&1
-check debug_gdb_breakpoint_hit grep -q 'hit Breakpoint 1, call () at components/test/hello_client.c' "$TMP/gdb.out"
-check debug_gdb_prints_local grep -q '^\$1 = "client"' "$TMP/gdb.out"
-check debug_gdb_steps grep -q '^\$2 = {a = 40, b = 2}' "$TMP/gdb.out"
-check debug_gdb_thread_named grep -q 'Thread [0-9]* "init -> client" hit' "$TMP/gdb.out"
+check_out debug_gdb_breakpoint_hit "$TMP/gdb.out" 'hit Breakpoint 1, call () at components/test/hello_client.c'
+check_out debug_gdb_prints_local "$TMP/gdb.out" '^\$1 = "client"'
+check_out debug_gdb_steps "$TMP/gdb.out" '^\$2 = {a = 40, b = 2}'
+check_out debug_gdb_thread_named "$TMP/gdb.out" 'Thread [0-9]* "init -> client" hit'
 
 # sim gdb: symbols and signal handling set up; finish returns to the caller
 timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'break call' -ex 'continue' \
 	-ex 'finish' -ex 'info threads' -ex 'detach' >"$TMP/simgdb.out" 2>&1
-check debug_sim_gdb_breakpoint grep -q 'hit Breakpoint 1, call ()' "$TMP/simgdb.out"
-check debug_sim_gdb_finish grep -q 'Value returned is \$1 = true' "$TMP/simgdb.out"
-check debug_sim_gdb_quiet test "$(grep -c 'SIGSYS\|SIGSEGV' "$TMP/simgdb.out")" = 0
+check_out debug_sim_gdb_breakpoint "$TMP/simgdb.out" 'hit Breakpoint 1, call ()'
+check_out debug_sim_gdb_finish "$TMP/simgdb.out" 'Value returned is \$1 = true'
+check_none debug_sim_gdb_quiet "$TMP/simgdb.out" 'SIGSYS\|SIGSEGV'
 
 # a watchpoint on component data stops where it changes
 timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'watch done' -ex 'continue' \
 	-ex 'delete' -ex 'detach' >"$TMP/watch.out" 2>&1
-check debug_gdb_watchpoint grep -q 'hit Hardware watchpoint 1: done' "$TMP/watch.out"
-check debug_gdb_watchpoint_values grep -qE '^New value = [0-9]+' "$TMP/watch.out"
+check_out debug_gdb_watchpoint "$TMP/watch.out" 'hit Hardware watchpoint 1: done'
+check_out debug_gdb_watchpoint_values "$TMP/watch.out" -E '^New value = [0-9]+'
 
 # Ctrl-C (gdb sends SIGINT to the process) stops it, even while all its
 # threads wait in kernel-sim
@@ -83,20 +107,20 @@ gdb_job=$!
 sleep 2
 pkill -INT -P "$gdb_job" gdb
 wait "$gdb_job"
-check debug_ctrl_c_stops grep -q 'received signal SIGINT' "$TMP/ctrlc.out"
+check_out debug_ctrl_c_stops "$TMP/ctrlc.out" 'received signal SIGINT'
 
 # the component goes on after the debuggers left; sim trace -f follows it
 timeout 3 "$SIM" --system "$D" trace -f "init -> client" >"$TMP/trace.out"
-check debug_trace_follows grep -qE '^ +[0-9.]+ \[init -> client\] Call cap=0x[0-9a-f]+ type=Endpoint' "$TMP/trace.out"
+check_out debug_trace_follows "$TMP/trace.out" -E '^ +[0-9.]+ \[init -> client\] Call cap=0x[0-9a-f]+ type=Endpoint'
 check debug_trace_filtered test -z "$(grep -E '^ +[0-9.]+ \[' "$TMP/trace.out" | grep -v '\[init -> client\]')"
-check debug_trace_shows_server grep -qE 'IPC \[init -> client\] -> \[init -> server\]' "$TMP/trace.out"
+check_out debug_trace_shows_server "$TMP/trace.out" -E 'IPC \[init -> client\] -> \[init -> server\]'
 check debug_trace_kept grep -q 'init -> client' <<<"$("$SIM" --system "$D" trace "init -> client")"
 
 # sim strace: the seL4 calls, decoded
 timeout 3 "$SIM" --system "$D" strace "init -> client" >"$TMP/strace.out" 2>&1
-check debug_strace_decodes grep -qE '^\[pid +[0-9]+\] seL4_Call\(cap=0x[0-9a-f]+, label=0x[0-9a-f]+ len=[0-9]+ caps=[0-9]+,' "$TMP/strace.out"
-check debug_strace_answers grep -qE '^\[pid +[0-9]+\] \.\.\. = badge=0x?[0-9a-f]*, label=' "$TMP/strace.out"
-check debug_strace_hides_plumbing test "$(grep -c 'SIGSYS\|rt_sigreturn\|gettid' "$TMP/strace.out")" = 0
+check_out debug_strace_decodes "$TMP/strace.out" -E '^\[pid +[0-9]+\] seL4_Call\(cap=0x[0-9a-f]+, label=0x[0-9a-f]+ len=[0-9]+ caps=[0-9]+,'
+check_out debug_strace_answers "$TMP/strace.out" -E '^\[pid +[0-9]+\] \.\.\. = badge=0x?[0-9a-f]*, label='
+check_none debug_strace_hides_plumbing "$TMP/strace.out" 'SIGSYS\|rt_sigreturn\|gettid'
 
 # sim graph: every PD, the tree, the client's session at the server, a picture
 "$SIM" --system "$D" graph >"$TMP/graph.dot"
