@@ -276,7 +276,7 @@ static bool settle_cpu(struct host_cpu *c)
 {
 	struct tcb *want = sched_cur_thread(c->index);
 	struct host_thread *occ = c->occupant;
-	if (occ && occ->state == HOST_PARKING && host_past_grace(occ->park_sent))
+	if (occ && host_thread_park_refused(occ))
 		dispatch_vacate(occ); /* it does not stop: run the next thread anyway */
 	else if (occ) {
 		if (occ->tcb != want && occ->state == HOST_RUNNING)
@@ -374,6 +374,8 @@ static void check_parks(uint64_t now)
 			h->park_sent = now; /* held by a debugger: it stops when let go */
 			continue;
 		}
+		if (!host_thread_park_refused(h))
+			continue; /* the host has not run it: it stops when it runs */
 		pd_proc_broken(h->proc, "does not stop its thread");
 	}
 }

@@ -95,6 +95,30 @@ uint64_t pd_proc_cpu_ns(struct pd_proc *p)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+int pd_proc_thread_sched(struct pd_proc *p, pid_t tid, char *state, uint64_t *ran_ns)
+{
+	char file[64], buf[512];
+	snprintf(file, sizeof(file), "task/%d/stat", (int)tid);
+	FILE *f = open_proc(p->pid, file);
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *s = strrchr(buf, ')');
+	if (!s || !s[1] || !s[2])
+		return -1;
+	*state = s[2];
+	snprintf(file, sizeof(file), "task/%d/schedstat", (int)tid);
+	unsigned long long ran = 0;
+	if (!(f = open_proc(p->pid, file)))
+		return -1;
+	int got = fscanf(f, "%llu", &ran);
+	fclose(f);
+	*ran_ns = ran;
+	return got == 1 ? 0 : -1;
+}
+
 int pd_proc_kill(struct pd_proc *p)
 {
 	if (p->exit_event.fd < 0)

@@ -172,6 +172,13 @@ bool pd_proc_is_stopped(struct pd_proc *p);
 /* The CPU time the process has used so far, in ns (cpu_seen_ns if it cannot be read). */
 uint64_t pd_proc_cpu_ns(struct pd_proc *p);
 
+/*
+ * One of p's host threads as Linux sees it: its state (the letter of
+ * /proc/PID/task/TID/stat: R runnable, S sleeping, t stopped by a
+ * debugger, ...) and the CPU time it has run (schedstat); -1 if it is gone.
+ */
+int pd_proc_thread_sched(struct pd_proc *p, pid_t tid, char *state, uint64_t *ran_ns);
+
 /* The runtime broke the protocol or stopped answering: end the process. */
 int pd_proc_broken(struct pd_proc *p, const char *why);
 

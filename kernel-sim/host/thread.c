@@ -367,6 +367,7 @@ void host_thread_park(struct host_thread *h)
 	si.si_value.sival_ptr = (void *)(uintptr_t)++h->park_seq;
 	h->state = HOST_PARKING;
 	h->park_sent = loop_now_ns();
+	h->park_ran = 0;
 	host_watchdog_start();
 	if (syscall(SYS_rt_tgsigqueueinfo, h->proc->pid, h->tid, SIM_PARK_SIGNAL, &si) != 0)
 		pd_proc_broken(h->proc, "lost a thread");
@@ -391,6 +392,34 @@ void host_thread_await_proc(struct tcb *waiter, struct pd_proc *proc, uint64_t s
 		h->wait_since = loop_now_ns();
 	h->wait_proc = proc;
 	h->wait_seq = seq;
+}
+
+/* Host run time a thread with a park pending may use before it is judged not to stop. */
+#define PARK_RUN_NS (20 * 1000000ull)
+
+/*
+ * A thread with a park pending takes the signal the moment the host runs
+ * it. If it has not stopped within the grace, it does not stop if it
+ * sleeps in the host with the signal pending (it blocks it), if a debugger
+ * stopped it (for the time being), or if it ran PARK_RUN_NS in the host
+ * since the grace ended. A thread still runnable that the host has not
+ * run (a loaded host: it waits for a host core) is not judged; until it
+ * stops its CPU runs no other thread, as seL4's CPU runs one thread at a
+ * time. The verdict costs two /proc reads, only past the grace.
+ */
+bool host_thread_park_refused(struct host_thread *h)
+{
+	if (h->state != HOST_PARKING || !host_past_grace(h->park_sent) || chan_pending(h->chan.fd))
+		return false;
+	char state;
+	uint64_t ran;
+	if (pd_proc_thread_sched(h->proc, h->tid, &state, &ran) != 0 || state != 'R')
+		return true;
+	if (!h->park_ran) {
+		h->park_ran = ran | 1;
+		return false;
+	}
+	return ran - h->park_ran >= PARK_RUN_NS;
 }
 
 bool host_thread_may_run(const struct host_thread *h)

@@ -41,6 +41,7 @@ struct host_thread {
 	int cpu;		   /* the simulated CPU it occupies (RUNNING, PARKING), or -1 */
 	uint64_t park_seq;	   /* parks requested so far */
 	uint64_t park_sent;	   /* ns: when the pending park was sent (0: none) */
+	uint64_t park_ran;	   /* its host run time when the park was overdue (0: not yet) */
 	uint64_t run_start;	   /* ns: when it was last answered */
 	uint64_t run_cpu;	   /* CPU ns used since then */
 	uint64_t run_charged;	   /* of which charged to its timeslice */
@@ -87,6 +88,12 @@ void host_thread_await_proc(struct tcb *waiter, struct pd_proc *proc, uint64_t s
 
 /* Ask a running thread to stop: it traps PARKED. */
 void host_thread_park(struct host_thread *h);
+
+/*
+ * Has h's park, pending for HOST_GRACE_MS, failed to land through h's own
+ * doing (or a debugger's)? Then its CPU goes on without it.
+ */
+bool host_thread_park_refused(struct host_thread *h);
 
 /* May h be answered now (no barrier or wait pending)? */
 bool host_thread_may_run(const struct host_thread *h);
