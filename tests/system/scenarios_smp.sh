@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # The scenarios with two simulated CPUs (kernel-sim --cpus 2): a
 # representative set of run/ (IPC, signals, locks, threads, priorities,
-# faults and deaths, nested inits, timers, quotas) and the conformance
-# suite. Every run/*.run passes with one CPU (scenarios.sh). With two CPUs
-# kernel-sim is an SMP kernel (its invocation numbering, numNodes 2): the
+# faults and deaths, nested inits, timers, quotas); conformance_smp.sh
+# runs the conformance suite so. Every run/*.run passes with one CPU
+# (scenarios.sh). With two CPUs kernel-sim is an SMP kernel (its invocation numbering, numNodes 2): the
 # scenarios show that core and the components speak it. Their CPU sessions
 # span both CPUs, and threads created without a location run on the
 # session's first, CPU 0; affinity.run places threads on CPU 1 by their
 # location and by init's <affinity>, and checks in the kernel trace where
-# they ran. The conformance suite adds its SMP and MULTICORE cases, which
-# run threads on both CPUs.
+# they ran.
 cd "$(dirname "$0")/../.."
 export RUN_NO_BUILD=1 RUN_QUIET=1 KERNEL_SIM_ARGS="--cpus 2"
 BIN=${BIN:-build/bin}
@@ -24,16 +23,3 @@ for s in hello lock threads thread entrypoint priorities restart deaths dead_ser
 		echo "$out" | tail -n 25
 	fi
 done
-
-# The device cases (conformance.sh runs them) measure host time, not scheduling.
-mkdir -p "${TMPDIR:-/tmp}/smp.$$"
-printf -- '-PIT* -HPET* -RTC* -UART*\n' >"${TMPDIR:-/tmp}/smp.$$/cases"
-out=$(timeout 240 "$BIN/kernel-sim" --no-control --debug-calls all --cpus 2 "$BIN/test-conformance" \
-	"${TMPDIR:-/tmp}/smp.$$/cases" 2>&1)
-rm -rf "${TMPDIR:-/tmp}/smp.$$"
-if echo "$out" | grep -qE '^[0-9]+ passed, 0 failed$'; then
-	echo "smp_conformance: ok"
-else
-	echo "smp_conformance: FAILED"
-	echo "$out" | grep -E 'FAILED|passed' | head -n 10
-fi
