@@ -212,22 +212,13 @@ static bool decode_trap(const char *pre, const char *s)
  */
 static bool plumbing(const char *s)
 {
-	static const char *const signals[] = {"--- SIGSYS ", "--- SIGSEGV ", "--- SIGURG "};
-	static const char *const calls[] = {"rt_sigreturn", "gettid", "sendmsg"};
-	for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (!strncmp(s, signals[i], strlen(signals[i])))
+	static const char *const starts[] = {"--- SIGSYS ",  "--- SIGSEGV ",	   "--- SIGURG ",
+					     "syscall_0x",   "rt_sigreturn(",	   "gettid(",
+					     "<... gettid ", "<... rt_sigreturn ", "<... sendmsg "};
+	for (unsigned i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		if (!strncmp(s, starts[i], strlen(starts[i])))
 			return true;
-	if (!strncmp(s, "syscall_0x", 10) || !strncmp(s, "rt_sigreturn(", 13) ||
-	    !strncmp(s, "gettid(", 7) || (!strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished")))
-		return true;
-	if (strncmp(s, "<... ", 5))
-		return false;
-	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		size_t n = strlen(calls[i]);
-		if (!strncmp(s + 5, calls[i], n) && !strncmp(s + 5 + n, " resumed>", 9))
-			return true;
-	}
-	return false;
+	return !strncmp(s, "recvmsg(", 8) && strstr(s, "<unfinished");
 }
 
 /* One line of strace's output, decoded or passed on. */

@@ -63,18 +63,25 @@ static FILE *open_proc(pid_t pid, const char *file)
 	return f;
 }
 
-/* Stopped by a debugger or job control (state t or T in /proc/PID/stat)? */
-static bool process_stopped(pid_t pid)
+/* The state letter of a stat file of pid ("stat", "task/TID/stat"), 0 if unknown. */
+static char proc_state(pid_t pid, const char *file)
 {
-	char buf[256];
-	FILE *f = open_proc(pid, "stat");
+	char buf[512];
+	FILE *f = open_proc(pid, file);
 	if (!f)
-		return false;
+		return 0;
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = 0;
-	const char *s = strrchr(buf, ')');
-	return s && (s[2] == 't' || s[2] == 'T');
+	const char *s = strrchr(buf, ')'); /* the name may hold anything */
+	return s && s[1] == ' ' ? s[2] : 0;
+}
+
+/* Stopped by a debugger or job control (state t or T in /proc/PID/stat)? */
+static bool process_stopped(pid_t pid)
+{
+	char state = proc_state(pid, "stat");
+	return state == 't' || state == 'T';
 }
 
 bool host_past_grace(uint64_t since)
@@ -97,21 +104,14 @@ uint64_t pd_proc_cpu_ns(struct pd_proc *p)
 
 int pd_proc_thread_sched(struct pd_proc *p, pid_t tid, char *state, uint64_t *ran_ns)
 {
-	char file[64], buf[512];
+	char file[64];
 	snprintf(file, sizeof(file), "task/%d/stat", (int)tid);
-	FILE *f = open_proc(p->pid, file);
-	if (!f)
+	if (!(*state = proc_state(p->pid, file)))
 		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	const char *s = strrchr(buf, ')');
-	if (!s || !s[1] || !s[2])
-		return -1;
-	*state = s[2];
 	snprintf(file, sizeof(file), "task/%d/schedstat", (int)tid);
 	unsigned long long ran = 0;
-	if (!(f = open_proc(p->pid, file)))
+	FILE *f = open_proc(p->pid, file);
+	if (!f)
 		return -1;
 	int got = fscanf(f, "%llu", &ran);
 	fclose(f);
