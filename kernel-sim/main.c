@@ -17,6 +17,7 @@
 #include "host/thread.h"
 #include "host/frame_store.h"
 #include "host/resources.h"
+#include "host/tsc.h"
 #include "kernel/delete.h"
 #include "kernel/log.h"
 #include "kernel/preemption.h"
@@ -39,7 +40,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define KERNEL_SIM_VERSION "0.1.0"
@@ -132,38 +132,6 @@ static int parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
-}
-
-/*
- * A reading of the monotonic clock and the TSC at the same moment: the
- * clock read between two TSC reads, the tightest of a few pairs (the host
- * may preempt kernel-sim between any two of them).
- */
-static void clock_and_tsc(double *ns, double *tsc)
-{
-	uint64_t best = UINT64_MAX;
-	for (int i = 0; i < 8; i++) {
-		struct timespec t;
-		uint64_t c0 = __builtin_ia32_rdtsc();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		uint64_t c1 = __builtin_ia32_rdtsc();
-		if (c1 - c0 < best) {
-			best = c1 - c0;
-			*ns = (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-			*tsc = (double)c0 + (double)(c1 - c0) / 2;
-		}
-	}
-}
-
-/* The TSC frequency in MHz, measured against the monotonic clock over 10 ms. */
-static uint32_t measure_tsc_mhz(void)
-{
-	struct timespec pause = {0, 10 * 1000 * 1000};
-	double ns0, tsc0, ns1, tsc1;
-	clock_and_tsc(&ns0, &tsc0);
-	nanosleep(&pause, NULL);
-	clock_and_tsc(&ns1, &tsc1);
-	return ns1 > ns0 ? (uint32_t)((tsc1 - tsc0) * 1e3 / (ns1 - ns0) + 0.5) : 0;
 }
 
 /* A number in [min, max], or -1. */
@@ -451,7 +419,8 @@ int main(int argc, char **argv)
 	}
 	frame_store_init(memfd_frames);
 	fd_reserve_fill();
-	args.tsc_mhz = measure_tsc_mhz();
+	tsc_calibrate();
+	args.tsc_mhz = tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
 
