@@ -48,6 +48,7 @@ struct rt_block {
 	uint64_t park_done;		    /* parks up to this sequence number are answered */
 	volatile uint64_t park_pending;	    /* a park that came during a direct entry */
 	struct rt_entry_frame *entry_frame; /* ANSWERED: the registers to continue with */
+	uint64_t resume_ticks; /* from the last answer_tsc to the resumption: for the next trap */
 };
 
 /*
@@ -88,7 +89,7 @@ int rt_direct_park(struct rt_block *b, uint64_t seq, struct sigcontext *sc);
 /* Traps */
 void rt_install_trap_handlers(void);
 int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
-void rt_serve(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r);
+void rt_serve(struct rt_block *b, struct sim_trap *t, struct sim_resume *r);
 void rt_regs_to_sigcontext(struct sigcontext *sc, const seL4_UserContext *r);
 void rt_apply_bases(struct rt_block *b, const struct sim_resume *r);
 void rt_apply_name(struct rt_block *b, const struct sim_resume *r);

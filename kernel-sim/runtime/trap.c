@@ -75,10 +75,13 @@ int rt_exchange(struct rt_block *b, const struct sim_trap *t, struct sim_resume 
 
 /*
  * Trap t to kernel-sim and take its answer r with what it asks of the host
- * thread; returns only if the thread continues (with r's registers).
+ * thread; returns only if the thread continues (with r's registers). The
+ * trap reports how long the resumption after the last answer took.
  */
-void rt_serve(struct rt_block *b, const struct sim_trap *t, struct sim_resume *r)
+void rt_serve(struct rt_block *b, struct sim_trap *t, struct sim_resume *r)
 {
+	t->resume_ticks = b->resume_ticks;
+	b->resume_ticks = 0;
 	if (rt_exchange(b, t, r) != 0)
 		rt_sys1(__NR_exit_group, 0);
 	if (r->kind == SIM_RESUME_EXIT)
@@ -122,8 +125,21 @@ static int in_runtime(uint64_t ip)
 	return ip >= (uint64_t)__executable_start && ip < (uint64_t)etext;
 }
 
+/*
+ * The thread resumes after r: if kernel-sim stamped r (it ends a device
+ * access), the ticks since then go with the next trap (protocol/sim/trap.h).
+ */
+static void stamp_resume(struct rt_block *b, const struct sim_resume *r)
+{
+	if (!r->answer_tsc)
+		return;
+	uint64_t now = __builtin_ia32_rdtsc();
+	b->resume_ticks = now > r->answer_tsc ? now - r->answer_tsc : 0;
+}
+
 static void on_trap(int sig, void *siv, void *ucv)
 {
+	uint64_t entry_tsc = __builtin_ia32_rdtsc(); /* first: the device-time stamps */
 	struct k_siginfo *si = siv;
 	struct k_ucontext *uc = ucv;
 	struct sigcontext *sc = &uc->uc_mcontext;
@@ -148,6 +164,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 
 	struct sim_trap t;
 	memset(&t, 0, sizeof(t));
+	t.entry_tsc = entry_tsc;
 	t.signo = (uint32_t)sig;
 	t.si_code = si->si_code;
 	t.err = sc->err;
@@ -202,6 +219,7 @@ static void on_trap(int sig, void *siv, void *ucv)
 	struct sim_resume r;
 	rt_serve(b, &t, &r);
 	rt_regs_to_sigcontext(sc, &r.regs);
+	stamp_resume(b, &r);
 }
 
 /*

@@ -12,6 +12,16 @@
  * sequence number (si_value). The thread traps SIM_TRAP_PARKED with that
  * number; a park signal whose number an answer already covered (park_seq)
  * is stale and the runtime ignores it.
+ *
+ * Device time: an access to a memory-mapped device register is a trap
+ * (VM_FAULT) that kernel-sim emulates. A device whose accesses take no
+ * device time (the HPET, kernel-sim's extension) must not see the host time
+ * from the trap to the thread's resumption, of which kernel-sim sees only
+ * the middle. So the runtime stamps the TSC when its trap handler begins
+ * (entry_tsc) and, when the answer carried an answer_tsc, again just before
+ * the thread resumes; the ticks in between travel with the thread's next
+ * trap (resume_ticks). kernel-sim trusts neither: it clamps each part and
+ * counts resume_ticks only after an answer it stamped itself.
  */
 #pragma once
 
@@ -37,6 +47,8 @@ struct sim_trap {
 	uint64_t park_seq; /* PARKED: the park's sequence number */
 	uint32_t tid;	   /* START: the host thread id, where parks are sent */
 	uint32_t reserved;
+	uint64_t entry_tsc;    /* the TSC when the runtime's trap handler began (0: none) */
+	uint64_t resume_ticks; /* TSC ticks from the last answer_tsc to the resumption after it */
 	seL4_UserContext regs; /* rip is the address after the syscall instruction */
 };
 
@@ -55,7 +67,8 @@ enum sim_resume_flags {
 struct sim_resume {
 	uint32_t kind;
 	uint32_t flags;
-	uint64_t park_seq; /* every park up to this number is answered */
+	uint64_t park_seq;   /* every park up to this number is answered */
+	uint64_t answer_tsc; /* kernel-sim's TSC as it answered a device access, else 0 */
 	seL4_UserContext regs;
 	char name[16]; /* host thread name (comm), NUL terminated */
 };
