@@ -15,6 +15,7 @@
 #include "host/pd.h"
 #include "host/placement.h"
 #include "host/thread.h"
+#include "host/fault_cost.h"
 #include "host/frame_store.h"
 #include "host/resources.h"
 #include "host/tsc.h"
@@ -420,6 +421,7 @@ int main(int argc, char **argv)
 	frame_store_init(memfd_frames);
 	fd_reserve_fill();
 	tsc_calibrate();
+	fault_cost_measure();
 	args.tsc_mhz = tsc_mhz();
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
