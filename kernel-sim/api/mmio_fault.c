@@ -1,6 +1,7 @@
 #include "mmio_fault.h"
 #include "x86_decode.h"
 #include "../devices/mmio.h"
+#include "../host/access_time.h"
 #include "../kernel/log.h"
 #include "../kernel/thread.h"
 #include "../object/frame.h"
@@ -131,7 +132,12 @@ bool mmio_fault(struct tcb *t, const struct sim_trap *trap)
 	    (in.op == X86_ALU && in.mem_is_dest && in.alu != ALU_CMP && in.alu != ALU_TEST);
 	if (writes && rights != VM_READ_WRITE)
 		return false;
-	emulate(&t->regs, &in, mmio_device_at(f->obj.paddr + off), f->obj.paddr + off);
+	uint64_t paddr = f->obj.paddr + off;
+	struct mmio_device *d = mmio_device_at(paddr);
+	/* Before the access: a read gives the device's time at its start. */
+	if (d)
+		access_time_begin(t, d, trap);
+	emulate(&t->regs, &in, d, paddr);
 	t->regs.rip += in.length;
 	t->next_ip = t->regs.rip;
 	return true;

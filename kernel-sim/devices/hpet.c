@@ -5,11 +5,20 @@
  * comparator interrupts through the I/O APIC on a pin of 20-23 (edge or
  * level, with the general interrupt status for level), through the legacy
  * replacement route (ISA lines 0 and 8), or with an MSI when FSB delivery
- * is on. The counter follows the host's monotonic clock; a timerfd per
- * comparator fires at its match. A comparator set to a value the counter
- * has passed matches at once, as QEMU's HPET does.
+ * is on. A timerfd per comparator fires at its match. A comparator set to
+ * a value the counter has passed matches at once, as QEMU's HPET does.
+ *
+ * Its time is the host's monotonic clock less the time spent emulating
+ * register accesses (devices/device_clock.c), kernel-sim's extension: a
+ * register access takes no HPET time, where on a PC it takes well under a
+ * microsecond and here a round trip to kernel-sim of tens of them. Drivers
+ * that count on a few accesses fitting into a few microseconds of device
+ * time (libplatsupport's time manager) work as on a PC. Comparators' timers
+ * run at host rate, so an interrupt may come a little late in HPET time
+ * while the HPET catches up, never early.
  */
 #include "acpi.h"
+#include "device_clock.h"
 #include "irq_lines.h"
 #include "mmio.h"
 #include "../host/loop.h"
@@ -67,15 +76,18 @@ struct comparator {
 static struct {
 	uint64_t config, isr;
 	uint64_t counter; /* the count while halted, or at base_ns */
-	uint64_t base_ns;
+	uint64_t base_ns; /* HPET time */
+	struct device_clock clock;
 	struct comparator t[HPET_TIMERS];
 } hpet;
 
+/* HPET time in ns: host time without the emulation of register accesses. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return device_clock_read(&hpet.clock,
+				 (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
 
 uint64_t hpet_capabilities(void)
@@ -89,9 +101,14 @@ static bool running(void)
 	return hpet.config & CFG_ENABLE;
 }
 
+static uint64_t counter_at(uint64_t ns)
+{
+	return running() ? hpet.counter + (ns - hpet.base_ns) / HPET_PERIOD_NS : hpet.counter;
+}
+
 static uint64_t counter(void)
 {
-	return running() ? hpet.counter + (now_ns() - hpet.base_ns) / HPET_PERIOD_NS : hpet.counter;
+	return counter_at(now_ns());
 }
 
 bool hpet_legacy_route(void)
@@ -122,7 +139,13 @@ static void interrupt(unsigned n)
 	}
 }
 
-/* Program comparator n's timerfd for its next match (or stop it). */
+/*
+ * Program comparator n's timerfd for its next match (or stop it). The delay
+ * is in host time at rate 1: HPET time stands while accesses are emulated
+ * and runs at up to 9/8 while it catches up: the timer may fire a little
+ * after the match in HPET time, or before it (on_timer then arms it
+ * again), so the interrupt is never early.
+ */
 static void arm(unsigned n)
 {
 	struct comparator *c = &hpet.t[n];
@@ -255,12 +278,12 @@ static void write64(uint64_t reg, uint64_t v, uint64_t mask)
 {
 	v = (read64(reg) & ~mask) | (v & mask);
 	if (reg == REG_CONFIG) {
-		uint64_t count = counter();
+		uint64_t ns = now_ns(), count = counter_at(ns);
 		if ((v & CFG_ENABLE) && !running())
 			rearm();
 		hpet.config = v & (CFG_ENABLE | CFG_LEGACY);
 		hpet.counter = count;
-		hpet.base_ns = now_ns();
+		hpet.base_ns = ns;
 		arm_all();
 	} else if (reg == REG_ISR) {
 		clear_status(v & mask);
@@ -291,7 +314,19 @@ static void hpet_write(struct mmio_device *d, uint64_t offset, unsigned size, ui
 	write64(offset & ~7ull, value << shift, mask);
 }
 
-static struct mmio_device device = {"HPET", HPET_PADDR_BASE, 0x1000, hpet_read, hpet_write, 0};
+/* Host time the emulation of an access took: the HPET does not see it pass. */
+static void hpet_emulation_time(struct mmio_device *d, uint64_t ns)
+{
+	(void)d;
+	device_clock_charge(&hpet.clock, ns);
+}
+
+static struct mmio_device device = {.name = "HPET",
+				    .paddr = HPET_PADDR_BASE,
+				    .size = 0x1000,
+				    .read = hpet_read,
+				    .write = hpet_write,
+				    .emulation_time = hpet_emulation_time};
 
 int hpet_init(void)
 {

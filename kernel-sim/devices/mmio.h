@@ -5,6 +5,11 @@
  * decodes the faulting x86 load or store (api/mmio_fault.c), lets the
  * device read or write the register, and resumes the thread after the
  * instruction. Accesses are 1, 2, 4 or 8 bytes at an offset in the range.
+ *
+ * A device whose accesses take no device time (kernel-sim's extension, for
+ * the HPET) has emulation_time: it is told the host time an access's
+ * emulation took, from the thread's trap to its resumption, in parts
+ * (host/access_time.c), so that its clock does not see it pass.
  */
 #pragma once
 
@@ -16,6 +21,7 @@ struct mmio_device {
 	uint64_t paddr, size;
 	uint64_t (*read)(struct mmio_device *d, uint64_t offset, unsigned size);
 	void (*write)(struct mmio_device *d, uint64_t offset, unsigned size, uint64_t value);
+	void (*emulation_time)(struct mmio_device *d, uint64_t ns); /* NULL: on host time */
 	struct mmio_device *next;
 };
 

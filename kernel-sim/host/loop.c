@@ -7,6 +7,7 @@
 
 static int epfd = -1;
 static void (*after_event)(void);
+static uint64_t events;
 
 /*
  * The devices' interrupt sources: an epoll set of their own, itself one
@@ -94,11 +95,17 @@ int loop_run_once(int timeout_ms)
 		return errno == EINTR ? 0 : -1;
 	for (int i = 0; i < n; i++) {
 		struct event_source *s = ev[i].data.ptr;
+		events++;
 		s->ready(s, ev[i].events);
 		if (after_event)
 			after_event();
 	}
 	return n;
+}
+
+uint64_t loop_event(void)
+{
+	return events;
 }
 
 uint64_t loop_now_ns(void)

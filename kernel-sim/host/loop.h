@@ -35,5 +35,8 @@ void loop_set_after_event(void (*after)(void));
 /* Wait for events (timeout in ms, -1 forever) and serve each. */
 int loop_run_once(int timeout_ms);
 
+/* The number of the event being served (each event of a wait is one). */
+uint64_t loop_event(void);
+
 /* CLOCK_MONOTONIC in ns. */
 uint64_t loop_now_ns(void);

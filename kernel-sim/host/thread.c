@@ -1,4 +1,5 @@
 #include "thread.h"
+#include "access_time.h"
 #include "names.h"
 #include "../api/trap_check.h"
 #include "channel.h"
@@ -278,6 +279,7 @@ static void on_trap(struct host_thread *h, const struct sim_trap *trap)
 		malformed(h, bad);
 		return;
 	}
+	access_time_trapped(h, trap);
 	switch (h->state) {
 	case HOST_STARTING:
 		if (trap->kind != SIM_TRAP_START)
@@ -460,6 +462,7 @@ void host_thread_resume(struct host_thread *h, int cpu)
 	h->state = HOST_RUNNING;
 	h->proc->executing++;
 	h->cpu = cpu;
+	r.answer_tsc = access_time_answer(h);
 	send_answer(h, &r);
 }
 

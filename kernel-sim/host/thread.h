@@ -21,6 +21,7 @@
 
 struct tcb;
 struct pd_proc;
+struct mmio_device;
 
 enum host_state {
 	HOST_STARTING,
@@ -56,6 +57,12 @@ struct host_thread {
 	uint64_t last_fill;	  /* page of the last fault filled from the shadow, or NO_FILL */
 	struct host_thread *next; /* every host thread */
 	struct host_thread *prev;
+
+	/* A device access whose time its device does not see (host/access_time.c). */
+	struct mmio_device *access_dev; /* from its emulation to the thread's next trap */
+	uint64_t access_tsc;		/* when its emulation began, then when it was answered */
+	uint64_t access_event;		/* the loop event that emulated it */
+	bool access_answered;		/* the thread's last answer ended it */
 };
 
 /* The trap handler, set by the system-call layer: a kernel entry of t. */
