@@ -375,6 +375,165 @@ static long forge_caps(void)
 	return found;
 }
 
+/* --- device time: the TSC stamps of traps (protocol/sim/trap.h) ------------ */
+
+#define HPET_PADDR	  0xfed00000ul
+#define HPET_CONFIG	  0x010
+#define HPET_COUNTER	  0x0f0
+#define ROOT_HPET_VA	  0x48000000ul
+#define STAMP_EXCHANGES	  20
+#define ANSWER_SPINS	  100000000l
+#define LX_AUDIT_ARCH_X86 0xc000003eu
+#define LX_SIGSYS	  31
+#define LX_SIGSEGV	  11
+#define X86_PF		  14
+
+/* A load from (rdi), for a forged device access to decode. */
+__asm__(".pushsection .text\n"
+	"hpet_load:\n"
+	"\tmovq (%rdi), %rax\n"
+	"\tret\n"
+	".popsection\n");
+extern char hpet_load[];
+
+/* Stamps no runtime sends: the trap's handler began at 0 or at the end of time. */
+static const uint64_t absurd_entry[] = {0, ~0ul, 1ul << 62};
+static const uint64_t absurd_resume[] = {~0ul, 1ul << 62, 0x7ffffffffffffffful};
+
+/*
+ * A trap on the thread's own channel (*chan, found with the first one), and
+ * kernel-sim's answer taken in the runtime's place: the thread goes on as if
+ * the runtime had made the kernel entry. 1 if answered.
+ */
+static long forge_exchange(int *chan, const struct sim_trap *t)
+{
+	long sent = -1;
+	for (int fd = 0; fd < 16 && *chan < 0; fd++)
+		if (fd != SIM_CTRL_FD && (sent = hostile_site_send(fd, t, sizeof(*t))) >= 0)
+			*chan = fd;
+	if (sent < 0 && *chan >= 0)
+		sent = hostile_site_send(*chan, t, sizeof(*t));
+	if (sent != (long)sizeof(*t))
+		return 0;
+	struct sim_resume r;
+	int fd;
+	for (long i = 0; i < ANSWER_SPINS; i++) {
+		if (hostile_site_recv(*chan, &r, sizeof(r), &fd) == (long)sizeof(r))
+			return 1;
+		__asm__ volatile("pause");
+	}
+	return 0;
+}
+
+/* seL4_Yield as a trap with stamps of its choosing. */
+static long forge_yield(int *chan, uint64_t entry, uint64_t resume)
+{
+	struct sim_trap t = {.kind = SIM_TRAP_SYSCALL,
+			     .signo = LX_SIGSYS,
+			     .arch = LX_AUDIT_ARCH_X86,
+			     .entry_tsc = entry,
+			     .resume_ticks = resume};
+	t.regs.rdx = (seL4_Word)seL4_SysYield;
+	t.regs.rip = (seL4_Word)hpet_load; /* anywhere: the answer's registers are dropped */
+	return forge_exchange(chan, &t);
+}
+
+/* A read of the HPET's counter at va as a trap with stamps of its choosing. */
+static long forge_hpet_read(int *chan, seL4_Word va, uint64_t entry, uint64_t resume)
+{
+	struct sim_trap t = {.kind = SIM_TRAP_VM_FAULT,
+			     .signo = LX_SIGSEGV,
+			     .addr = va + HPET_COUNTER,
+			     .err = 4, /* user read */
+			     .trapno = X86_PF,
+			     .entry_tsc = entry,
+			     .resume_ticks = resume};
+	t.regs.rip = (seL4_Word)hpet_load;
+	t.regs.rdi = va + HPET_COUNTER;
+	return forge_exchange(chan, &t);
+}
+
+/* The TSC's MHz, for child PDs (which do not map the boot info). */
+static uint64_t tsc_mhz;
+
+/*
+ * Component code for 20 ms after the forgeries: how far the HPET is behind
+ * shows only in a measurement longer than what it is measured against.
+ */
+static void stamps_settle(void)
+{
+	uint64_t t0 = __builtin_ia32_rdtsc();
+	while (__builtin_ia32_rdtsc() - t0 < 20000 * tsc_mhz)
+		__asm__ volatile("pause");
+}
+
+/* Ready: the root task reads the HPET and the TSC, then lets the forger go. */
+static void stamps_ready(void)
+{
+	shared_value = 1;
+	while (shared_flag != 2)
+		__asm__ volatile("pause");
+}
+
+/* Without the HPET mapped: absurd stamps on system calls may not move its time at all. */
+static long stamps_unmapped(void)
+{
+	long answered = 0;
+	int chan = -1;
+	stamps_ready();
+	for (int i = 0; i < STAMP_EXCHANGES; i++)
+		answered += forge_yield(&chan, absurd_entry[i % 3], absurd_resume[i % 3]);
+	stamps_settle();
+	return answered;
+}
+
+/*
+ * With the HPET mapped at CHILD_VA: after each access it made (a real one or
+ * a forged one), absurd stamps; its time may fall no more than 10 ms behind.
+ */
+static long stamps_mapped(void)
+{
+	long answered = 0;
+	int chan = -1;
+	stamps_ready();
+	for (int i = 0; i < STAMP_EXCHANGES; i++) {
+		(void)*(volatile uint64_t *)(CHILD_VA + HPET_COUNTER);
+		answered += forge_yield(&chan, absurd_entry[i % 3], absurd_resume[i % 3]);
+		answered += forge_hpet_read(&chan, CHILD_VA, absurd_entry[i % 3], 0);
+		answered += forge_yield(&chan, 0, absurd_resume[(i + 1) % 3]);
+	}
+	stamps_settle();
+	return answered;
+}
+
+/*
+ * How far the HPET fell behind the TSC during the attempt (ns; negative: it
+ * caught up). The root task's own two reads are in it: on a loaded host up
+ * to a few ms (each part of an access counts for 1 ms at most).
+ */
+static long hpet_behind_ns;
+static uint64_t hpet_window_us;
+
+static const char *judge_hpet(long v, long exchanges, long limit_ns)
+{
+	static char why[120];
+	if (v != exchanges)
+		snprintf(why, sizeof(why), "the thread got %ld of %ld answers", v, exchanges);
+	else if (hpet_behind_ns > limit_ns)
+		snprintf(why, sizeof(why), "the HPET fell %ld us behind", hpet_behind_ns / 1000);
+	else
+		return NULL;
+	return why;
+}
+static const char *judge_stamps_unmapped(long v)
+{
+	return judge_hpet(v, STAMP_EXCHANGES, 5000000);
+}
+static const char *judge_stamps_mapped(long v)
+{
+	return judge_hpet(v, 3 * STAMP_EXCHANGES, 10000000 + 1000000);
+}
+
 /* --- the table ------------------------------------------------------------ */
 
 /*
@@ -591,6 +750,8 @@ static const struct attempt attempts[] = {
     FN("forge-short-message", forge_short, CHILD_PD, 0, 0),
     FN("forge-vmfault-vector", forge_vmfault, CHILD_PD, 0, 0),
     FN("forge-control-messages", forge_control_ack, CHILD_PD, 0, 0),
+    FN("forge-stamps-without-hpet", stamps_unmapped, CHILD_PD, 0, judge_stamps_unmapped),
+    FN("forge-stamps-with-hpet", stamps_mapped, CHILD_PD, 0, judge_stamps_mapped),
     DEBUG_CALL("halt", 0, seL4_SysDebugHalt, 0),
     DEBUG_CALL("halt-status", 0, SIM_SysDebugHaltStatus, 0),
     DEBUG_CALL("putchar", 0, seL4_SysDebugPutChar, 'Q'),
@@ -755,6 +916,61 @@ static seL4_CPtr marker_frame(seL4_CPtr tables[3])
 	return f;
 }
 
+/* The HPET mapped in the root task (and at CHILD_VA in pd), its time against the TSC. */
+struct hpet_watch {
+	struct device_frame df;
+	seL4_CPtr tables[3], child_copy;
+	volatile uint64_t *regs;
+	uint64_t c0, t0;
+};
+
+static bool hpet_watch_start(struct hpet_watch *w, struct child_pd *pd, seL4_CPtr ctables[3])
+{
+	*w = (struct hpet_watch){0};
+	if (!device_frame_at(HPET_PADDR, &w->df) ||
+	    !map_in_root(w->df.frame, ROOT_HPET_VA, seL4_ReadWrite, w->tables))
+		return false;
+	w->regs = (volatile uint64_t *)ROOT_HPET_VA;
+	w->regs[HPET_CONFIG / 8] |= 1;
+	if (pd) {
+		child_tables(pd, CHILD_VA, ctables);
+		w->child_copy = alloc_slot();
+		if (cnode_copy(w->df.frame, w->child_copy, seL4_AllRights) != seL4_NoError ||
+		    seL4_X86_Page_Map(w->child_copy, child_pd_vspace(pd), CHILD_VA, seL4_ReadWrite,
+				      0) != seL4_NoError)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The forger is ready (or gone): its time starts now, once the HPET caught
+ * up on any lag left from before (it does within 80 ms).
+ */
+static void hpet_watch_go(struct hpet_watch *w, seL4_CPtr tcb)
+{
+	while (!shared_value && still_runs(tcb))
+		yield_to_helpers();
+	uint64_t t = __builtin_ia32_rdtsc();
+	while (__builtin_ia32_rdtsc() - t < 90000 * tsc_mhz)
+		__asm__ volatile("pause");
+	w->c0 = w->regs[HPET_COUNTER / 8];
+	w->t0 = __builtin_ia32_rdtsc();
+	shared_flag = 2;
+}
+
+static void hpet_watch_end(struct hpet_watch *w)
+{
+	uint64_t c1 = w->regs[HPET_COUNTER / 8], t1 = __builtin_ia32_rdtsc();
+	long host_ns = (long)((t1 - w->t0) * 1000 / sim_tsc_mhz(boot_info));
+	hpet_behind_ns = host_ns - (long)((c1 - w->c0) * 10);
+	hpet_window_us = (uint64_t)host_ns / 1000;
+	if (w->child_copy)
+		release_slot(w->child_copy);
+	unmap_in_root(w->df.frame, w->tables);
+	device_frame_release(&w->df);
+}
+
 static void run(const struct attempt *a)
 {
 	struct child_pd *pd = 0;
@@ -792,9 +1008,17 @@ static void run(const struct attempt *a)
 	shared_flag = 0;
 	shared_value = 0;
 	stall_ms = ticks_during = 0;
-	helper_start(&h, attempt_entry, (seL4_Word)a, 0, 0, 0);
-
 	seL4_CPtr ctables[3] = {0, 0, 0};
+	struct hpet_watch hpet;
+	bool stamps = a->fn == stamps_unmapped || a->fn == stamps_mapped;
+	if (stamps && !hpet_watch_start(&hpet, a->fn == stamps_mapped ? pd : 0, ctables)) {
+		verdict(a->name, false, "the HPET could not be mapped for the attempt");
+		return;
+	}
+	helper_start(&h, attempt_entry, (seL4_Word)a, 0, 0, 0);
+	if (stamps)
+		hpet_watch_go(&hpet, h.tcb);
+
 	if (pd && (a->fn == forge_control_ack || a->fn == thief))
 		child_tables(pd, CHILD_VA, ctables);
 	if (a->fn == forge_control_ack) {
@@ -870,7 +1094,12 @@ static void run(const struct attempt *a)
 			break;
 		skip_cap_fault(h.tcb);
 	}
+	if (stamps)
+		hpet_watch_end(&hpet);
 	judge(a, info);
+	if (stamps)
+		printf("test-hostile: %s: the HPET fell %ld us behind the TSC in %lu us\n", a->name,
+		       hpet_behind_ns / 1000, (unsigned long)hpet_window_us);
 cleanup:
 	if (a->hostcheck)
 		printf("HOSTCHECK %s %s\n", a->name, a->hostcheck);
@@ -955,6 +1184,7 @@ int root_main(const seL4_BootInfo *bi)
 	if (!read_args(bi))
 		return (int)*(volatile long *)0; /* the initial thread faults: the system ends */
 	env_init(bi);
+	tsc_mhz = sim_tsc_mhz(bi);
 	fault_ep = alloc_endpoint();
 	seL4_Word fds0, procs0;
 	sim_DebugHostResources(&fds0, &procs0);
