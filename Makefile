@@ -248,10 +248,11 @@ soak: all
 # Not in make test: tests/fuzz/run.sh says how to run it longer.
 FUZZ_HARNESS := $(BUILD)/fuzz/trap-fuzz
 $(FUZZ_HARNESS): tests/fuzz/trap_fuzz.c kernel-sim/api/trap_check.c kernel-sim/api/x86_decode.c \
-		kernel-sim/host/channel.c
+		kernel-sim/host/channel.c kernel-sim/host/access_time.c kernel-sim/host/fault_cost.c \
+		kernel-sim/host/loop.c kernel-sim/host/tsc.c kernel-sim/devices/device_clock.c
 	@mkdir -p $(@D)
 	$(call say,FUZZ,$@)
-	$(Q)clang -std=gnu11 -g -O1 -Iprotocol -fsanitize=fuzzer,address,undefined -o $@ $^
+	$(Q)clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iprotocol -fsanitize=fuzzer,address,undefined -o $@ $^
 
 fuzz: all $(BIN)/fuzz-invoke
 	scripts/install-deps clang

@@ -8,12 +8,22 @@
  * (api/trap_check.c); the bytes after the trap are an instruction that
  * faulted on a device page (api/x86_decode.c decodes it and computes its
  * flags). A descriptor left open, a refusal without a reason or an
- * instruction outside 1 to 15 bytes is a crash. Built with clang
- * -fsanitize=fuzzer,address,undefined by make fuzz.
+ * instruction outside 1 to 15 bytes is a crash. A trap's TSC stamps go
+ * through host/access_time.c into a device clock as kernel-sim takes them,
+ * for a thread whose last answer ended a device access and for one without:
+ * time that goes backwards, a lag beyond its bound, or a charge without an
+ * access is a crash. Built with clang -fsanitize=fuzzer,address,undefined
+ * by make fuzz.
  */
 #include "../../kernel-sim/api/trap_check.h"
 #include "../../kernel-sim/api/x86_decode.h"
+#include "../../kernel-sim/devices/device_clock.h"
+#include "../../kernel-sim/devices/mmio.h"
+#include "../../kernel-sim/host/access_time.h"
 #include "../../kernel-sim/host/channel.h"
+#include "../../kernel-sim/host/thread.h"
+#include "../../kernel-sim/host/tsc.h"
+#include "../../kernel-sim/kernel/object.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -67,6 +77,55 @@ static int receive(const uint8_t *data, size_t size, struct sim_trap *t)
 	return n == (ssize_t)sizeof(*t);
 }
 
+static struct device_clock clock;
+
+static void charge(struct mmio_device *d, uint64_t ns)
+{
+	(void)d;
+	device_clock_charge(&clock, ns);
+}
+
+/* The device's time at host times t, t + 1 us, t + 1 ms: bounded, never backwards. */
+static void check_clock(uint64_t t)
+{
+	uint64_t last = 0;
+	for (uint64_t dt = 0; dt <= 1000000; dt = dt ? dt * 1000 : 1000) {
+		uint64_t v = device_clock_read(&clock, t + dt);
+		if (v < last || clock.lag > DEVICE_CLOCK_MAX_LAG ||
+		    v + DEVICE_CLOCK_MAX_LAG < t + dt)
+			__builtin_trap();
+		last = v;
+	}
+}
+
+/* The stamps of trap t as kernel-sim takes them. */
+static void stamps(const struct sim_trap *t)
+{
+	static struct mmio_device device = {.name = "clock", .emulation_time = charge};
+	static bool calibrated;
+	if (!calibrated)
+		tsc_calibrate();
+	calibrated = true;
+	uint64_t host = 1ull << 40;
+	clock = (struct device_clock){0};
+	device_clock_read(&clock, host);
+	struct host_thread h = {0};
+	struct tcb thread = {.host = &h};
+	/* A thread whose last answer ended no device access: no charge at all. */
+	access_time_trapped(&h, t);
+	if (clock.charged)
+		__builtin_trap();
+	/* One that made an access with these stamps, answered, then trapped with them. */
+	access_time_begin(&thread, &device, t);
+	access_time_answer(&h);
+	access_time_trapped(&h, t);
+	check_clock(host);
+	/* Every part at its bound, many times over: the lag stays within its own. */
+	for (int i = 0; i < 20; i++)
+		charge(&device, ~0ull);
+	check_clock(host + 2000000);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sim_trap t;
@@ -74,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *why = trap_malformed(&t);
 		if (why && !*why)
 			__builtin_trap(); /* a refusal always says why */
+		if (!why)
+			stamps(&t);
 	}
 
 	struct x86_insn insn;
