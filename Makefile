@@ -218,7 +218,7 @@ $(BIN)/bench-kernel: tests/bench/kernel.c
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
 
-$(BIN)/sim: $(wildcard tools/*.c) $(wildcard tools/*.h)
+$(BIN)/sim: $(wildcard tools/*.c) $(wildcard tools/*.h) $(wildcard protocol/*/*.h)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
