@@ -136,7 +136,7 @@ bool mmio_fault(struct tcb *t, const struct sim_trap *trap)
 	struct mmio_device *d = mmio_device_at(paddr);
 	/* Before the access: a read gives the device's time at its start. */
 	if (d)
-		access_time_begin(t, d, trap);
+		access_time_begin(t, d, trap, writes);
 	emulate(&t->regs, &in, d, paddr);
 	t->regs.rip += in.length;
 	t->next_ip = t->regs.rip;

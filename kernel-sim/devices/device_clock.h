@@ -17,9 +17,9 @@
 
 #include <stdint.h>
 
-#define DEVICE_CLOCK_MAX_CHARGE 1000000ull  /* ns: one charge, whatever a PD reports */
-#define DEVICE_CLOCK_MAX_LAG	10000000ull /* ns */
-#define DEVICE_CLOCK_CATCH_UP	8	    /* the lag shrinks by 1/8 of uncharged time */
+#define DEVICE_CLOCK_MAX_CHARGE 1000000ull    /* ns: one charge, whatever a PD reports */
+#define DEVICE_CLOCK_MAX_LAG	1000000000ull /* ns */
+#define DEVICE_CLOCK_CATCH_UP	8	      /* the lag shrinks by 1/8 of uncharged time */
 
 struct device_clock {
 	uint64_t lag;	  /* ns the device's time is behind the host's */

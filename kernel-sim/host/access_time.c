@@ -12,11 +12,18 @@ static uint64_t ticks_between(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
-void access_time_begin(struct tcb *t, struct mmio_device *d, const struct sim_trap *trap)
+void access_time_begin(struct tcb *t, struct mmio_device *d, const struct sim_trap *trap,
+		       bool writes)
 {
 	struct host_thread *h = t->host;
 	if (!h || !d->emulation_time)
 		return;
+	if (writes)
+		h->programming = ACCESS_PROGRAMMING;
+	else if (h->programming > 0)
+		h->programming--;
+	else
+		return; /* a read of a thread that programs nothing: on host time */
 	uint64_t now = tsc_now();
 	d->emulation_time(d,
 			  tsc_to_ns(fault_cost_delivery() + ticks_between(trap->entry_tsc, now)));

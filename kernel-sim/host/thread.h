@@ -63,6 +63,7 @@ struct host_thread {
 	uint64_t access_tsc;		/* when its emulation began, then when it was answered */
 	uint64_t access_event;		/* the loop event that emulated it */
 	bool access_answered;		/* the thread's last answer ended it */
+	uint8_t programming;		/* its accesses still timed since its last write */
 };
 
 /* The trap handler, set by the system-call layer: a kernel entry of t. */

@@ -458,11 +458,14 @@ DEFINE_TEST(HPET0005,
 	    test_hpet_retry);
 
 /*
- * A thread that polls the HPET: its accesses take no HPET time, but the
- * HPET falls at most 10 ms behind host time, and catches up at no more
- * than 9/8 of it. 50 ms of polling, timed with the TSC.
+ * A thread that only reads the HPET (polling its counter, calibrating the
+ * TSC against it) sees host time pass: its reads are timed like any
+ * instruction, emulation and all. Only a driver's programming (a write
+ * and the few accesses after it) takes no HPET time, and the HPET runs at
+ * no more than 9/8 of host time while it catches up on that. 50 ms of
+ * polling, timed with the TSC.
  */
-static void test_hpet_lag_bounded(void)
+static void test_hpet_polled(void)
 {
 	const uint64_t ms = 1000 * sim_tsc_mhz(boot_info), margin_ns = 2000000;
 	struct dev_page p;
@@ -477,8 +480,7 @@ static void test_hpet_lag_bounded(void)
 	uint64_t host_ns = (t1 - t0) * 1000000 / ms, hpet_ns = (c1 - c0) * 10;
 	printf("hpet polled %lu times: %lu us of HPET time in %lu us\n", (unsigned long)reads,
 	       (unsigned long)(hpet_ns / 1000), (unsigned long)(host_ns / 1000));
-	test_check(hpet_ns + 10000000 + margin_ns >= host_ns);
+	test_check(hpet_ns + margin_ns >= host_ns);
 	test_check(hpet_ns <= host_ns / 8 * 9 + margin_ns);
 }
-DEFINE_TEST(HPET0006, "HPET polled for 50 ms: at most 10 ms behind host time, at most 9/8 of it",
-	    test_hpet_lag_bounded);
+DEFINE_TEST(HPET0006, "HPET polled for 50 ms: host time, at most 9/8 of it", test_hpet_polled);

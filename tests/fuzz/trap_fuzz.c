@@ -115,8 +115,14 @@ static void stamps(const struct sim_trap *t)
 	access_time_trapped(&h, t);
 	if (clock.charged)
 		__builtin_trap();
-	/* One that made an access with these stamps, answered, then trapped with them. */
-	access_time_begin(&thread, &device, t);
+	/* A read of a thread that programs nothing is on host time: no charge either. */
+	access_time_begin(&thread, &device, t, false);
+	access_time_answer(&h);
+	access_time_trapped(&h, t);
+	if (clock.charged)
+		__builtin_trap();
+	/* One that wrote with these stamps, answered, then trapped with them. */
+	access_time_begin(&thread, &device, t, true);
 	access_time_answer(&h);
 	access_time_trapped(&h, t);
 	check_clock(host);
