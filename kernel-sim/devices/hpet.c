@@ -9,8 +9,9 @@
  * a value the counter has passed matches at once, as QEMU's HPET does.
  *
  * Its time is the host's monotonic clock less the time spent emulating
- * register accesses (devices/device_clock.c), kernel-sim's extension: a
- * register access takes no HPET time, where on a PC it takes well under a
+ * a driver's programming of it (a write and the thread's next three
+ * accesses, host/access_time.c; devices/device_clock.c), kernel-sim's
+ * extension: such an access takes no HPET time, where on a PC it takes well under a
  * microsecond and here a round trip to kernel-sim of tens of them. Drivers
  * that count on a few accesses fitting into a few microseconds of device
  * time (libplatsupport's time manager) work as on a PC. Comparators' timers
