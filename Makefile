@@ -205,7 +205,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BIN)/unit-%,$(wildcard tests/unit/*.c)
 TEST_BINS  := $(BIN)/test-hello $(BIN)/first-roottask $(BIN)/test-halt $(BIN)/test-hostile $(BIN)/test-kill $(BIN)/test-conformance $(UNIT_TESTS) \
 	$(BIN)/test-host-memory $(BIN)/test-host-exhaust \
 	$(BUILD)/asan/kernel-sim $(BUILD)/asan/pd-host $(BIN)/bench-kernel \
-	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root $(BIN)/bench-boot
+	$(BIN)/bench-kernel-root $(BIN)/bench-vm-root $(BIN)/bench-boot $(BIN)/watch-probe
 
 $(BIN)/unit-%: tests/unit/%.c $(KERNEL_LIB_OBJS)
 	@mkdir -p $(@D) $(OBJ)/unit
@@ -227,6 +227,11 @@ $(BIN)/bench-boot: tests/bench/boot.c
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $^
+
+$(BIN)/watch-probe: tests/system/watch_probe.c
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -O0 -o $@ $^
 
 all: $(TEST_BINS)
 

@@ -93,11 +93,20 @@ check_out debug_sim_gdb_breakpoint "$TMP/simgdb.out" 'hit Breakpoint 1, call ()'
 check_out debug_sim_gdb_finish "$TMP/simgdb.out" 'Value returned is \$1 = true'
 check_none debug_sim_gdb_quiet "$TMP/simgdb.out" 'SIGSYS\|SIGSEGV'
 
-# a watchpoint on component data stops where it changes
-timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'watch done' -ex 'continue' \
-	-ex 'delete' -ex 'detach' >"$TMP/watch.out" 2>&1
-check_out debug_gdb_watchpoint "$TMP/watch.out" 'hit Hardware watchpoint 1: done'
-check_out debug_gdb_watchpoint_values "$TMP/watch.out" -E '^New value = [0-9]+'
+# a watchpoint on component data stops where it changes, where the host's
+# debug registers work at all (some hypervisors do not pass them through:
+# gdb sets a watchpoint on a plain program and it never fires)
+timeout 30 gdb -q -batch -ex 'watch changes' -ex 'run' "$PWD/$BIN/watch-probe" \
+	>"$TMP/probe.out" 2>&1
+if grep -q 'hit Hardware watchpoint 1: changes' "$TMP/probe.out"; then
+	timeout 60 "$SIM" --system "$D" gdb "init -> client" -batch -ex 'watch done' \
+		-ex 'continue' -ex 'delete' -ex 'detach' >"$TMP/watch.out" 2>&1
+	check_out debug_gdb_watchpoint "$TMP/watch.out" 'hit Hardware watchpoint 1: done'
+	check_out debug_gdb_watchpoint_values "$TMP/watch.out" -E '^New value = [0-9]+'
+else
+	echo "debug_gdb_watchpoint: not run: this host's hardware watchpoints do not fire" \
+		"(gdb on $BIN/watch-probe)"
+fi
 
 # Ctrl-C (gdb sends SIGINT to the process) stops it, even while all its
 # threads wait in kernel-sim
