@@ -85,10 +85,7 @@ static struct {
 /* HPET time in ns: host time without the emulation of register accesses. */
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return device_clock_read(&hpet.clock,
-				 (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	return device_clock_read(&hpet.clock, loop_now_ns());
 }
 
 uint64_t hpet_capabilities(void)
